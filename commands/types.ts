@@ -1,0 +1,79 @@
+/**
+ * The shape of a chat command. Each file in commands/ exports one CommandDefinition;
+ * adapters derive everything platform-specific from it (Slack slash-command text
+ * parsing and the app manifest, Discord's registration payload, console help), so a
+ * command is written exactly once.
+ */
+import type { z } from 'zod';
+import type { Reply } from '../src/core/reply.js';
+import type { Services } from '../src/core/services.js';
+
+export type OptionType = 'string' | 'integer' | 'boolean';
+
+export interface OptionDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly type: OptionType;
+  readonly required: boolean;
+  /**
+   * Takes the rest of the text (a pasted bounce, several targets). Only the last
+   * option of a command or subcommand may be `rest`.
+   */
+  readonly rest?: boolean;
+  /** Longest accepted value, in characters (Discord enforces it client-side too). */
+  readonly maxLength?: number;
+}
+
+export interface SubcommandDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly options: readonly OptionDefinition[];
+  /** Overrides the command's permission for this subcommand. */
+  readonly permission?: Permission;
+}
+
+/** `admin`: workspace/server admins (Discord: Manage Server; Slack: configured admins). */
+export type Permission = 'everyone' | 'admin';
+
+/** Who asked, and where. Built by the adapter from the platform payload. */
+export interface Invocation {
+  readonly platform: 'slack' | 'discord' | 'console' | 'cli';
+  /** Slack team id, Discord guild id, "console" for the console. */
+  readonly workspaceId: string;
+  readonly channelId: string;
+  readonly user: { readonly id: string; readonly name?: string; readonly isAdmin: boolean };
+}
+
+export interface CommandContext {
+  readonly invocation: Invocation;
+  readonly services: Services;
+  /**
+   * Show an interim answer ("checking 60 lists…") that the final Reply replaces.
+   * Adapters that cannot update a message may ignore it.
+   */
+  readonly progress: (reply: Reply) => Promise<void>;
+}
+
+/** Parsed arguments: option name → value, plus `subcommand` when the command has them. */
+export type CommandArgs = Readonly<Record<string, string | number | boolean | undefined>> & {
+  readonly subcommand?: string;
+};
+
+export interface CommandDefinition {
+  readonly name: string;
+  /** One line, at most 100 characters (Discord's limit for descriptions). */
+  readonly description: string;
+  /** Longer help: usage lines and examples, plain text. */
+  readonly help: readonly string[];
+  /** Examples of the argument text, e.g. ["203.0.113.5", "example.com"]. */
+  readonly examples: readonly string[];
+  readonly options: readonly OptionDefinition[];
+  readonly subcommands?: readonly SubcommandDefinition[];
+  readonly permission: Permission;
+  /**
+   * Validates and normalises the parsed arguments; its error messages are shown to the
+   * user, so they must be friendly sentences.
+   */
+  readonly schema: z.ZodType<CommandArgs>;
+  readonly run: (args: CommandArgs, ctx: CommandContext) => Promise<Reply>;
+}

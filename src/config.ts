@@ -1,0 +1,107 @@
+/**
+ * Configuration from the environment (and .env via dotenv), validated by one zod
+ * schema. A bad value stops start-up with a sentence naming the variable.
+ */
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0 || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from 1 to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const flag = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '' || /^(0|false|no|off)$/i.test(v)) return false;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    ctx.addIssue({ code: 'custom', message: `must be 1 or 0 (true/false), got "${v}"` });
+    return z.NEVER;
+  });
+
+const url = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      return v.replace(/\/+$/, '');
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be an http(s) URL, got "${v}"` });
+      return z.NEVER;
+    }
+  });
+
+export const configSchema = z.object({
+  // --- checker ---
+  /** Comma-separated host[:port] list; empty = the system resolver (/etc/resolv.conf). */
+  RBLBOT_RESOLVERS: optionalString,
+  RBLBOT_TIMEOUT_MS: positiveInt(4000, 60_000),
+  /** JSON file adding zones or turning zones off. */
+  RBLBOT_ZONES_FILE: optionalString,
+  /** Lookups in flight at once across all checks. */
+  RBLBOT_CONCURRENCY: positiveInt(1024, 100_000),
+  /** Lookups per second per zone, across all checks. */
+  RBLBOT_ZONE_RATE: positiveInt(500, 1_000_000),
+  SPAMHAUS_DQS_KEY: optionalString,
+  ABUSIX_KEY: optionalString,
+  // --- chat platforms ---
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_API_URL: url,
+  /** Comma-separated Slack user ids allowed to add/remove watches (besides workspace admins). */
+  SLACK_ADMIN_IDS: optionalString,
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APP_ID: optionalString,
+  DISCORD_PUBLIC_KEY: optionalString,
+  DISCORD_API_URL: url,
+  PORT: positiveInt(3000, 65535),
+  // --- watches ---
+  RBLBOT_DB: optionalString,
+  RBLBOT_MIN_INTERVAL: optionalString,
+  // --- relay test ---
+  RBLBOT_ALLOW_PRIVATE: flag,
+  // --- logging ---
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .default('info'),
+});
+
+export type AppConfig = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validate an environment; throws ConfigError with one sentence per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const sentences = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'configuration');
+    return `${name} ${issue.message.replace(/^Invalid option: expected one of /, 'must be one of ')}.`;
+  });
+  throw new ConfigError(`Bad configuration: ${sentences.join(' ')}`);
+}

@@ -1,0 +1,9 @@
+/**
+ * The core services a command handler may use. Built once in src/main.ts (or the CLI)
+ * and handed to every command; tests build them pointed at loopback servers.
+ */
+import type { Checker } from './checker.js';
+
+export interface Services {
+  readonly checker: Checker;
+}
