@@ -76,4 +76,26 @@ export interface CommandDefinition {
    */
   readonly schema: z.ZodType<CommandArgs>;
   readonly run: (args: CommandArgs, ctx: CommandContext) => Promise<Reply>;
+  /**
+   * Optional: the command's main input is one long free text (a pasted bounce). Slack then
+   * opens a form with a large multi-line field when the command is run with no text, and
+   * offers a message shortcut that runs the command on a message's text. Adapters without
+   * forms ignore it.
+   */
+  readonly textInput?: TextInputDefinition;
+}
+
+export interface TextInputDefinition {
+  /** The option that receives the text; defaults to the command's `rest` option. */
+  readonly option?: string;
+  /** Title of the form (Slack: at most 24 characters). */
+  readonly modalTitle: string;
+  /** Label of the multi-line field. */
+  readonly label: string;
+  readonly placeholder?: string;
+  /**
+   * A message shortcut (Slack: "…" menu on any message) that runs the command on that
+   * message's text, e.g. { name: 'Diagnose bounce', description: 'Explain the bounce in this message' }.
+   */
+  readonly messageShortcut?: { readonly name: string; readonly description: string };
 }
