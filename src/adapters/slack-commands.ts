@@ -48,14 +48,23 @@ export function parseWholeText(def: CommandDefinition, text: string): Parsed {
 }
 
 function validate(def: CommandDefinition, args: CommandArgs): Parsed {
+  const sub = args.subcommand ? def.subcommands?.find((s) => s.name === args.subcommand) : undefined;
+  const missing = (sub ? sub.options : def.options).find((o) => o.required && (args[o.name] === undefined || args[o.name] === ''));
+  if (missing) {
+    return { ok: false, reply: usageError(def, `${capitalise(missing.description || missing.name)} is missing.`, args.subcommand) };
+  }
   const result = def.schema.safeParse(args);
   if (result.success) return { ok: true, args: result.data };
   const message = result.error.issues.map((issue) => issue.message).join(' ');
   return { ok: false, reply: usageError(def, message || 'Those arguments are not valid.') };
 }
 
-function usageError(def: CommandDefinition, message: string): Reply {
-  return errorReply(`/${def.name}`, message, `Usage: ${usageOf(def)} (try "/${def.name} help")`);
+function usageError(def: CommandDefinition, message: string, subcommand?: string): Reply {
+  return errorReply(`/${def.name}`, message, `Usage: ${usageOf(def, subcommand)} (try "/${def.name} help")`);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Whether `text` asks for help rather than being an argument. */

@@ -12,7 +12,7 @@
  * more than a moment. Any failure is answered with a friendly ephemeral message.
  */
 import type http from 'node:http';
-import bolt from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type {
   AllMiddlewareArgs,
   MessageShortcut,
@@ -42,7 +42,6 @@ import {
 } from './slack-commands.js';
 import { ResponseUrlDelivery, postToResponseUrl, responseBody } from './slack-respond.js';
 
-const { App, HTTPReceiver, SocketModeReceiver, LogLevel } = bolt;
 type BoltApp = InstanceType<typeof App>;
 type BoltLogger = NonNullable<ConstructorParameters<typeof App>[0]>['logger'] & {};
 
