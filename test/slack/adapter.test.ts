@@ -7,20 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlack, type SlackAdapter } from '../../src/adapters/slack.js';
 import { SharedHttpServer } from '../../src/adapters/http-server.js';
 import { loadConfig } from '../../src/config.js';
+import { createChecker } from '../../src/core/checker.js';
 import type { Services } from '../../src/core/services.js';
+import { TestDnsServer } from '../support/dns-server.js';
 import { FakeSlack, postSigned, slashCommand, type RecordedCall } from './fake-slack.js';
 import { Gate, adminCommand, boomCommand, echoCommand, longCommand, pasteCommand, slowCommand } from './test-commands.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 
-/** These commands never touch the checker. */
-const services: Services = {
-  checker: {
-    check: () => Promise.reject(new Error('the checker is not used by these test commands')),
-    zoneCount: () => 0,
-  },
-};
-
+let dns: TestDnsServer;
 let fake: FakeSlack;
 let http: SharedHttpServer;
 let slack: SlackAdapter;
@@ -29,6 +24,8 @@ let gate = new Gate();
 let seq = 0;
 
 beforeAll(async () => {
+  dns = await TestDnsServer.start();
+  const services: Services = { checker: createChecker({ resolvers: [dns.address], timeoutMs: 400 }) };
   fake = await FakeSlack.start();
   http = new SharedHttpServer();
   const config = loadConfig({
@@ -54,6 +51,7 @@ afterAll(async () => {
   await slack?.stop();
   await http?.close();
   await fake?.close();
+  await dns?.close();
 });
 
 /** Send `/command text` and return the response_url id its answers go to. */
