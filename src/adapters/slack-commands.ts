@@ -16,6 +16,12 @@ import type {
 import { errorReply, type Block, type Reply } from '../core/reply.js';
 import type { Services } from '../core/services.js';
 
+/** Callback ids derived from a command's name (also written into manifest.yml). */
+export const slackCallbackIds = (name: string) => ({
+  modal: `${name}_modal`,
+  messageShortcut: `${name}_message`,
+});
+
 export type Parsed = { ok: true; args: CommandArgs } | { ok: false; reply: Reply };
 
 /** Free text after `/name` → validated arguments, or a friendly error for the caller. */

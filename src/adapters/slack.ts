@@ -37,9 +37,11 @@ import {
   parseSlashText,
   parseWholeText,
   runCommand,
+  slackCallbackIds,
   textOption,
   type Parsed,
 } from './slack-commands.js';
+export { slackCallbackIds } from './slack-commands.js';
 import { ResponseUrlDelivery, postToResponseUrl, responseBody } from './slack-respond.js';
 
 type BoltApp = InstanceType<typeof App>;
@@ -52,11 +54,6 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 const FORM_BLOCK_ID = 'text_input';
 const FORM_ACTION_ID = 'text';
 
-/** Callback ids derived from a command's name (also written into manifest.yml). */
-export const slackCallbackIds = (name: string) => ({
-  modal: `${name}_modal`,
-  messageShortcut: `${name}_message`,
-});
 
 export type SlackMode = 'socket' | 'http';
 
