@@ -84,10 +84,16 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (interactive && inFlight === 0) rl.prompt();
   };
 
+  // readline may still deliver lines that were already buffered after close().
+  let closed = false;
+  rl.once('close', () => (closed = true));
+
   const handle = (line: string) => {
+    if (closed) return;
     const parsed = parseConsoleLine(line);
     if (!parsed) return prompt();
     if (parsed.name === 'quit' || parsed.name === 'exit') {
+      closed = true;
       rl.close();
       return;
     }

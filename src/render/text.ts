@@ -80,7 +80,7 @@ export function renderText(reply: Reply, options: TextRenderOptions = {}): strin
  * what they belong to. A verdict after other blocks starts the next target's section.
  */
 function needsGap(previous: Block['kind'] | undefined, next: Block['kind']): boolean {
-  if (previous === undefined) return false;
+  if (previous === undefined) return next === 'list' || next === 'code' || next === 'text';
   if (next === 'list' || next === 'code' || next === 'text' || next === 'verdict') return true;
   if (next === 'context') return previous === 'list' || previous === 'code' || previous === 'text';
   return false;
