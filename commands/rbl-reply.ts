@@ -206,7 +206,9 @@ export function uncheckedItem(r: LookupResult, target: string): ListItem {
       if (r.codes.length > 0) lines.push(codesLine(r.codes));
   }
   if (r.fix) lines.push(['Fix: ', r.fix]);
-  return { level: r.status === 'refused' ? 'warn' : 'error', title: [...itemTitle(r, target), ` — ${STATUS_WORD[r.status]}`], lines };
+  // An allow-list that could not be checked is not counted in the verdict (it cannot list anyone); say which it is.
+  const kind = r.listType === 'allow' ? ' (allow-list)' : '';
+  return { level: r.status === 'refused' ? 'warn' : 'error', title: [...itemTitle(r, target), `${kind} — ${STATUS_WORD[r.status]}`], lines };
 }
 
 const STATUS_WORD: Record<LookupResult['status'], string> = {

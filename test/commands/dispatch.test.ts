@@ -6,6 +6,7 @@ import type { CommandDefinition, Invocation } from '../../commands/types.js';
 import { TargetError } from '../../src/core/check-types.js';
 import type { Checker } from '../../src/core/checker.js';
 import type { Reply } from '../../src/core/reply.js';
+import { idleChecker } from '../support/test-checker.js';
 
 const user = (isAdmin: boolean): Invocation => ({
   platform: 'discord',
@@ -14,10 +15,7 @@ const user = (isAdmin: boolean): Invocation => ({
   user: { id: 'U1', isAdmin },
 });
 
-const unusedChecker: Checker = {
-  check: () => Promise.reject(new Error('not used in these tests')),
-  zoneCount: () => 0,
-};
+const unusedChecker: Checker = idleChecker();
 
 const ok = (text: string): Reply => ({ visibility: 'channel', title: 'ok', level: 'ok', blocks: [{ kind: 'text', text: [text] }] });
 

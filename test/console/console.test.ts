@@ -1,14 +1,31 @@
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { parseConsoleLine, runConsole } from '../../src/adapters/console.js';
-import { FixtureChecker } from '../support/fixture-checker.js';
-import { mixedReport } from '../support/reports.js';
+import type { Checker } from '../../src/core/checker.js';
+import { slowAddress, startTestChecker, type TestChecker } from '../support/test-checker.js';
+
+let t: TestChecker;
+let lists: number;
+beforeAll(async () => {
+  t = await startTestChecker(300);
+  lists = t.checker.catalogue.activeFor('ipv4').filter((z) => z.listType !== 'allow').length;
+});
+afterAll(() => t.dns.close());
+beforeEach(() => {
+  t.dns.clearRules();
+  for (const name of new Set(t.dns.queries)) t.dns.remove(name);
+  t.dns.queries.length = 0;
+});
+
+/** Addresses checked, in the order their first lookup reached the DNS server. */
+const checkedOnSpamcop = () =>
+  t.dns.queries.filter((q) => q.endsWith('.bl.spamcop.net')).map((q) => q.replace('.bl.spamcop.net', '').split('.').reverse().join('.'));
 
 /** Feed `lines` to the console through in-memory streams; returns everything it printed. */
-async function session(checker: FixtureChecker, input: string, options: { color?: boolean; interactive?: boolean } = {}) {
+async function session(checker: Checker, input: string, options: { color?: boolean; interactive?: boolean } = {}) {
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   let out = '';
@@ -24,73 +41,71 @@ const titles = (out: string) => out.split('\n\n').filter((chunk) => chunk.trim()
 
 describe('console adapter', () => {
   it('answers piped commands in input order even when they finish out of order', async () => {
-    const checker = new FixtureChecker();
-    checker.delays.set('203.0.113.5', 60);
-    checker.delays.set('198.51.100.7', 5);
-    const out = await session(checker, '/rbl 203.0.113.5\nrbl 198.51.100.7\n/help\n');
+    slowAddress(t.dns, '203.0.113.5', 120);
+    const out = await session(t.checker, '/rbl 203.0.113.5\nrbl 198.51.100.7\n/help\n');
     const order = [out.indexOf('Blocklist check: 203.0.113.5'), out.indexOf('Blocklist check: 198.51.100.7'), out.indexOf('rblbot commands')];
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    // Both checks ran at the same time: the slow first one did not hold back the second.
-    expect(checker.checked).toEqual(['203.0.113.5', '198.51.100.7']);
+    expect(checkedOnSpamcop()).toEqual(['203.0.113.5', '198.51.100.7']);
   });
 
   it('prints only replies on a pipe: no prompt, no progress, no colour', async () => {
-    const checker = new FixtureChecker();
-    checker.reports.set('203.0.113.5', mixedReport());
-    const out = await session(checker, '/rbl 203.0.113.5\n');
+    t.dns.listIp('203.0.113.5', 'bl.spamcop.net', ['127.0.0.2'], '\u001b[2J\u001b]0;owned\u0007Blocked - see https://www.spamcop.net/bl.shtml?203.0.113.5');
+    const out = await session(t.checker, '/rbl 203.0.113.5\n');
     expect(out).not.toContain('rblbot>');
-    expect(out).not.toContain('Checking 41 lists');
+    expect(out).not.toContain('Checking');
     expect(out).not.toContain('\u001b');
-    expect(out.startsWith('Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 2 of 41 lists')).toBe(true);
-    expect(out).toContain('Removal: https://www.spamcop.net/bl.shtml');
+    expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
+    expect(out).toContain('List says: Blocked - see https://www.spamcop.net/bl.shtml?203.0.113.5');
+    expect(out).toContain('Removal: https://www.spamcop.net/bl.shtml?203.0.113.5');
   });
 
   it('ignores blank lines and comments, and hints at /rbl for a bare address', async () => {
-    const out = await session(new FixtureChecker(), '\n   \n# a comment\n203.0.113.9\nfrobnicate now\n');
+    const out = await session(t.checker, '\n   \n# a comment\n203.0.113.9\nfrobnicate now\n');
     expect(titles(out)).toEqual(['Unknown command', 'Unknown command']);
     expect(out).toContain('"203.0.113.9" is not a command.\nTo check it, type: /rbl 203.0.113.9');
     expect(out).toContain('"frobnicate" is not a command.\nCommands: /rbl, /help. Type /help for usage.');
   });
 
   it('keeps going after bad input and failing commands', async () => {
-    const out = await session(new FixtureChecker(), '/rbl 10.0.0.1\n/rbl explode\n/rbl\n/rbl 192.0.2.1\n');
-    expect(out).toContain('10.0.0.1 is a private address');
+    let calls = 0;
+    const flaky: Checker = { ...t.checker, check: (input, o) => (++calls === 2 ? Promise.reject(new Error('checker bug')) : t.checker.check(input, o)) };
+    const out = await session(flaky, '/rbl 10.0.0.1\n/rbl 192.0.2.3\n/rbl\n/rbl 192.0.2.1\n');
+    expect(out).toMatch(/10\.0\.0\.1.*private/i);
     expect(out).toContain('/rbl failed unexpectedly');
     expect(out).toContain('/rbl needs a target.');
-    expect(out).toContain('192.0.2.1 is not listed on any of 41 lists');
+    expect(out).toContain(`192.0.2.1 is not listed on any of ${lists} lists`);
   });
 
   it('finishes the commands in flight at end of input, including a last line without newline', async () => {
-    const checker = new FixtureChecker();
-    checker.delays.set('192.0.2.44', 50);
-    const out = await session(checker, '/help rbl\n/rbl 192.0.2.44');
-    expect(out.trimEnd().endsWith('checked in 40 ms')).toBe(true);
-    expect(out).toContain('192.0.2.44 is not listed on any of 41 lists');
+    slowAddress(t.dns, '192.0.2.44', 100);
+    const out = await session(t.checker, '/help rbl\n/rbl 192.0.2.44');
+    expect(out.trimEnd()).toMatch(/lists clean · checked in \d+ ms$/);
+    expect(out).toContain(`192.0.2.44 is not listed on any of ${lists} lists`);
   });
 
   it('stops reading at quit but still answers what came before', async () => {
-    const checker = new FixtureChecker();
-    const out = await session(checker, '/rbl 192.0.2.1\nquit\n/rbl 192.0.2.2\n');
-    expect(checker.checked).toEqual(['192.0.2.1']);
+    const out = await session(t.checker, '/rbl 192.0.2.1\nquit\n/rbl 192.0.2.2\n');
+    expect(checkedOnSpamcop()).toEqual(['192.0.2.1']);
     expect(out).toContain('192.0.2.1 is not listed');
   });
 
   it('colours replies only when asked', async () => {
-    const out = await session(new FixtureChecker(), '/rbl 192.0.2.1\n', { color: true });
+    const out = await session(t.checker, '/rbl 192.0.2.1\n', { color: true });
     expect(out).toContain('\u001b[32m'); // green: clean
   });
 
   it('shows a prompt and progress in an interactive session', async () => {
-    const out = await session(new FixtureChecker(), '/rbl 192.0.2.1\n', { interactive: true });
+    const out = await session(t.checker, '/rbl 192.0.2.1\n', { interactive: true });
     expect(out).toContain('rblbot> ');
-    expect(out).toContain('Checking 41 lists…');
+    expect(out).toContain(`Checking ${t.checker.zoneCount('ipv4')} lists…`);
     expect(out).toContain('192.0.2.1 is not listed');
   });
 
   it('works as a real process reading a pipe and exits at end of input', async () => {
     const script = fileURLToPath(new URL('./fixtures/console-main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    t.dns.listIp('203.0.113.5', 'bl.spamcop.net');
+    const child = spawn(process.execPath, ['--import', 'tsx', script, t.dns.address], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
@@ -99,7 +114,7 @@ describe('console adapter', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(err).toBe('');
     expect(code).toBe(0);
-    expect(out.startsWith('Blocklist check: 203.0.113.5\n')).toBe(true);
+    expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
     expect(out.indexOf('\n\nrblbot commands\n')).toBeGreaterThan(0);
   });
 });
