@@ -22,27 +22,19 @@ import type {
   ViewSubmitAction,
   types,
 } from '@slack/bolt';
-import pino from 'pino';
-import type { CommandDefinition, Invocation } from '../../commands/types.js';
+import { dispatchCommand, type Dispatcher, type DispatchRequest } from '../../commands/dispatch.js';
+import type { CommandArgs, CommandDefinition, Invocation } from '../../commands/types.js';
 import type { AppConfig } from '../config.js';
 import type { ChannelRef, Notifier } from '../core/notifier.js';
 import { errorReply, type Reply } from '../core/reply.js';
 import type { Services } from '../core/services.js';
+import { createLogger, type Logger } from '../logger.js';
 import { renderSlack } from '../render/slack.js';
 import type { SharedHttpServer } from './http-server.js';
-import {
-  helpReply,
-  isHelpRequest,
-  needsAdminCheck,
-  parseSlashText,
-  parseWholeText,
-  runCommand,
-  slackCallbackIds,
-  textOption,
-  type Parsed,
-} from './slack-commands.js';
-export { slackCallbackIds } from './slack-commands.js';
+import { isHelpRequest, needsAdminCheck, slackCallbackIds, textOption, wholeTextArgs } from './slack-commands.js';
 import { ResponseUrlDelivery, postToResponseUrl, responseBody } from './slack-respond.js';
+
+export { slackCallbackIds } from './slack-commands.js';
 
 type BoltApp = InstanceType<typeof App>;
 type BoltLogger = NonNullable<ConstructorParameters<typeof App>[0]>['logger'] & {};
@@ -53,7 +45,6 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 /** Block and action ids inside the text-input form. */
 const FORM_BLOCK_ID = 'text_input';
 const FORM_ACTION_ID = 'text';
-
 
 export type SlackMode = 'socket' | 'http';
 
@@ -74,6 +65,8 @@ export interface StartSlackOptions {
   readonly progressDelayMs?: number;
   /** Web API retries (default: the WebClient's own policy). Tests pass 0. */
   readonly apiRetries?: number;
+  /** The bot's logger (src/logger.ts); default one at LOG_LEVEL. */
+  readonly logger?: Logger;
 }
 
 export interface SlackAdapter {
@@ -102,7 +95,8 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
   }
   if (mode === 'http' && !options.http) throw new SlackConfigError('Slack HTTP mode needs the shared HTTP server.');
 
-  const logger = boltLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const boltLog = boltLogger(logger);
   const slackApiUrl = config.SLACK_API_URL ? `${config.SLACK_API_URL}/` : undefined;
   const clientOptions = {
     ...(slackApiUrl ? { slackApiUrl } : {}),
@@ -113,18 +107,18 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
   if (mode === 'socket') {
     receiver = new SocketModeReceiver({
       appToken: config.SLACK_APP_TOKEN!,
-      logger,
+      logger: boltLog,
       // Bolt hands installerOptions.clientOptions to the socket client (apps.connections.open).
       installerOptions: { clientOptions },
     });
   } else {
-    receiver = new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, logger });
+    receiver = new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, logger: boltLog });
   }
 
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
     receiver,
-    logger,
+    logger: boltLog,
     clientOptions,
     // init() below runs auth.test and fails loudly on a bad token, instead of an unhandled rejection.
     deferInitialization: true,
@@ -141,8 +135,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
   );
   const inFlight = new Set<Promise<unknown>>();
   const listeners = new SlackListeners(app, {
-    services: options.services,
-    commands: options.commands,
+    dispatcher: { commands: options.commands, services: options.services, logger },
     progressDelayMs: options.progressDelayMs ?? 1000,
     adminIds,
     logger,
@@ -152,8 +145,8 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
     },
   });
   listeners.register();
-  app.error(async (error) => {
-    logger.error('Slack: unhandled error in a listener', error);
+  app.error(async (err) => {
+    logger.error({ err }, 'Slack: unhandled error in a listener');
   });
 
   if (mode === 'socket') {
@@ -170,7 +163,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
       }
     });
   }
-  logger.info(`Slack: ${mode === 'socket' ? 'Socket Mode' : `HTTP mode at ${SLACK_EVENTS_PATH}`}, ${options.commands.length} commands`);
+  logger.info({ mode, teamId, commands: options.commands.map((c) => c.name) }, 'Slack adapter started');
 
   let stopped = false;
   return {
@@ -191,11 +184,10 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
 // Listeners
 
 interface ListenerDeps {
-  readonly services: Services;
-  readonly commands: readonly CommandDefinition[];
+  readonly dispatcher: Dispatcher;
   readonly progressDelayMs: number;
   readonly adminIds: ReadonlySet<string>;
-  readonly logger: BoltLogger;
+  readonly logger: Logger;
   readonly track: (p: Promise<unknown>) => void;
 }
 
@@ -213,6 +205,9 @@ interface FormMetadata {
   readonly r?: string; // response_url of the slash command
 }
 
+/** What to run: free text to parse, or typed arguments (a form's or a message's whole text). */
+type Input = { readonly text: string } | { readonly args: CommandArgs };
+
 class SlackListeners {
   private readonly adminCache = new Map<string, { value: boolean; until: number }>();
 
@@ -222,7 +217,7 @@ class SlackListeners {
   ) {}
 
   register(): void {
-    for (const def of this.deps.commands) {
+    for (const def of this.deps.dispatcher.commands) {
       this.app.command(`/${def.name}`, (args) => this.track(this.onCommand(def, args)));
       if (!def.textInput || !textOption(def)) continue;
       const ids = slackCallbackIds(def.name);
@@ -237,8 +232,9 @@ class SlackListeners {
     }
   }
 
+  /** Never let a request's failure escape into Bolt: log it; the process keeps serving. */
   private track(p: Promise<void>): Promise<void> {
-    const safe = p.catch((error: unknown) => this.deps.logger.error('Slack: request failed', error));
+    const safe = p.catch((err: unknown) => this.deps.logger.error({ err }, 'Slack: request failed'));
     this.deps.track(safe);
     return safe;
   }
@@ -254,17 +250,20 @@ class SlackListeners {
       responseUrl: command.response_url,
     };
     const text = command.text ?? '';
-    if (isHelpRequest(def, text)) return this.answer(origin, helpReply(def));
+    if (isHelpRequest(def, text) && this.deps.dispatcher.commands.some((c) => c.name === 'help')) {
+      // "/rbl help" is "/help rbl".
+      return this.execute('help', { text: def.name }, origin, false);
+    }
     if (text.trim() === '' && def.textInput && textOption(def)) {
       try {
         await client.views.open({ trigger_id: command.trigger_id, view: formView(def, { c: command.channel_id, r: command.response_url }) });
-      } catch (error) {
-        this.deps.logger.warn(`Slack: could not open the /${def.name} form`, error);
+      } catch (err) {
+        this.deps.logger.warn({ err, command: def.name }, 'Slack: could not open the form');
         await this.answer(origin, errorReply(`/${def.name}`, 'Slack did not open the form in time. Please try again, or paste the text after the command.'));
       }
       return;
     }
-    await this.execute(def, parseSlashText(def, text), origin);
+    await this.execute(def.name, { text }, origin, needsAdminCheck(def));
   }
 
   private async onFormSubmit(def: CommandDefinition, args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> {
@@ -281,18 +280,20 @@ class SlackListeners {
       channelId: meta?.c ?? '',
       userId: body.user.id,
       userName: body.user.name,
-      responseUrl: meta?.r,
+      ...(meta?.r ? { responseUrl: meta.r } : {}),
     };
+    const whole = wholeTextArgs(def, text);
     if (!origin.responseUrl) {
       // Without the command's response_url, answer only the caller, privately.
-      const reply = await this.runParsed(def, parseWholeText(def, text), origin, async () => undefined);
+      const reply = 'reply' in whole ? whole.reply : await this.dispatch(def.name, whole, origin, needsAdminCheck(def), async () => undefined);
       if (origin.channelId) {
         const { text: fallback, blocks } = renderSlack(reply);
         await client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, text: fallback, blocks });
       }
       return;
     }
-    await this.execute(def, parseWholeText(def, text), origin);
+    if ('reply' in whole) return this.answer(origin, whole.reply);
+    await this.execute(def.name, whole, origin, needsAdminCheck(def));
   }
 
   private async onMessageShortcut(def: CommandDefinition, args: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs): Promise<void> {
@@ -307,22 +308,23 @@ class SlackListeners {
     };
     const text = messageText(shortcut.message);
     if (!text.trim()) {
-      await this.answer(origin, errorReply(def.textInput?.messageShortcut?.name ?? `/${def.name}`, 'That message has no text to work on.', `Paste the text with /${def.name} instead.`));
-      return;
+      const name = def.textInput?.messageShortcut?.name ?? `/${def.name}`;
+      return this.answer(origin, errorReply(name, 'That message has no text to work on.', `Paste the text with /${def.name} instead.`));
     }
-    await this.execute(def, parseWholeText(def, text), origin);
+    const whole = wholeTextArgs(def, text);
+    if ('reply' in whole) return this.answer(origin, whole.reply);
+    await this.execute(def.name, whole, origin, needsAdminCheck(def));
   }
 
-  /** Run the command and deliver interim and final answers through the response_url. */
-  private async execute(def: CommandDefinition, parsed: Parsed, origin: Origin): Promise<void> {
+  /** Run a command and deliver the interim and final answers through the response_url. */
+  private async execute(name: string, input: Input, origin: Origin, lookUpAdmin: boolean): Promise<void> {
     if (!origin.responseUrl) return;
-    const delivery = new ResponseUrlDelivery(origin.responseUrl, this.deps.progressDelayMs, this.deps.logger);
-    const reply = await this.runParsed(def, parsed, origin, (r) => delivery.progress(r));
+    const delivery = new ResponseUrlDelivery(origin.responseUrl, this.deps.progressDelayMs, slackWarn(this.deps.logger));
+    const reply = await this.dispatch(name, input, origin, lookUpAdmin, (r) => delivery.progress(r));
     await delivery.final(reply);
   }
 
-  private async runParsed(def: CommandDefinition, parsed: Parsed, origin: Origin, progress: (r: Reply) => Promise<void>): Promise<Reply> {
-    if (!parsed.ok) return parsed.reply;
+  private async dispatch(name: string, input: Input, origin: Origin, lookUpAdmin: boolean, progress: (r: Reply) => Promise<void>): Promise<Reply> {
     const invocation: Invocation = {
       platform: 'slack',
       workspaceId: origin.teamId,
@@ -330,10 +332,11 @@ class SlackListeners {
       user: {
         id: origin.userId,
         ...(origin.userName ? { name: origin.userName } : {}),
-        isAdmin: await this.isAdmin(origin.userId, needsAdminCheck(def)),
+        isAdmin: await this.isAdmin(origin.userId, lookUpAdmin),
       },
     };
-    return runCommand(def, parsed.args, invocation, progress, { services: this.deps.services, logger: this.deps.logger });
+    const request: DispatchRequest = { name, invocation, progress, ...input };
+    return dispatchCommand(this.deps.dispatcher, request);
   }
 
   private async answer(origin: Origin, reply: Reply): Promise<void> {
@@ -342,7 +345,7 @@ class SlackListeners {
 
   /**
    * SLACK_ADMIN_IDS, or a workspace admin/owner per users.info (needs the users:read scope,
-   * which the manifest requests only when some command needs admins). Cached for 5 minutes.
+   * which the manifest requests only when some command is admin-only). Cached 5 minutes.
    */
   private async isAdmin(userId: string, lookUp: boolean): Promise<boolean> {
     if (this.deps.adminIds.has(userId)) return true;
@@ -353,8 +356,8 @@ class SlackListeners {
     try {
       const info = await this.app.client.users.info({ user: userId });
       value = Boolean(info.user?.is_admin || info.user?.is_owner || info.user?.is_primary_owner);
-    } catch (error) {
-      this.deps.logger.warn('Slack: users.info failed; treating the user as a non-admin', error);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'Slack: users.info failed; treating the user as a non-admin');
     }
     this.adminCache.set(userId, { value, until: Date.now() + 5 * 60_000 });
     return value;
@@ -465,16 +468,20 @@ export class SlackNotifier implements Notifier {
 // ---------------------------------------------------------------------------------------
 // Logging
 
-/** Bolt's Logger interface on top of pino, honouring LOG_LEVEL (including "silent"). */
-function boltLogger(level: AppConfig['LOG_LEVEL']): BoltLogger {
-  const log = pino({ name: 'slack', level });
+function slackWarn(logger: Logger) {
+  return { warn: (message: string, err: unknown) => logger.warn({ err }, message) };
+}
+
+/** Bolt's Logger interface on top of our pino logger, so Bolt's own lines share the format and level. */
+function boltLogger(logger: Logger): BoltLogger {
+  const log = logger.child({ component: 'bolt' });
   const split = (msg: unknown[]): [object, string] => {
-    const error = msg.find((m) => m instanceof Error);
+    const err = msg.find((m) => m instanceof Error);
     const text = msg
       .filter((m) => !(m instanceof Error))
       .map((m) => (typeof m === 'string' ? m : JSON.stringify(m)))
       .join(' ');
-    return [error ? { err: error } : {}, text];
+    return [err ? { err } : {}, text];
   };
   return {
     debug: (...msg: unknown[]) => log.debug(...split(msg)),

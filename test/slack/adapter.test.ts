@@ -4,6 +4,9 @@
  * point at a fake Slack that records every call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helpCommand } from '../../commands/help.js';
+import { rblCommand } from '../../commands/rbl.js';
+import type { CommandDefinition } from '../../commands/types.js';
 import { startSlack, type SlackAdapter } from '../../src/adapters/slack.js';
 import { SharedHttpServer } from '../../src/adapters/http-server.js';
 import { loadConfig } from '../../src/config.js';
@@ -22,6 +25,8 @@ let slack: SlackAdapter;
 let eventsUrl: string;
 let gate = new Gate();
 let seq = 0;
+const list: CommandDefinition[] = [echoCommand, slowCommand(() => gate), boomCommand, longCommand, pasteCommand, adminCommand, rblCommand];
+list.push(helpCommand(() => list));
 
 beforeAll(async () => {
   dns = await TestDnsServer.start();
@@ -38,7 +43,7 @@ beforeAll(async () => {
   slack = await startSlack({
     config,
     services,
-    commands: [echoCommand, slowCommand(() => gate), boomCommand, longCommand, pasteCommand, adminCommand],
+    commands: list,
     http,
     progressDelayMs: 0,
     apiRetries: 0,
@@ -144,7 +149,7 @@ describe('slash commands', () => {
     const bad = await slash('/echo', '   ');
     const badAnswer = await fake.waitForRespond(bad.id);
     expect(badAnswer.body.response_type).toBe('ephemeral');
-    expect(JSON.stringify(badAnswer.body.blocks)).toContain('What to repeat is missing.');
+    expect(JSON.stringify(badAnswer.body.blocks)).toContain('/echo needs a text.');
     expect(JSON.stringify(badAnswer.body.blocks)).toContain('Usage: /echo &lt;text&gt;');
   });
 
@@ -205,7 +210,7 @@ describe('slash commands', () => {
     const denied = await slash('/admin', '', 'U0USER');
     const deniedAnswer = await fake.waitForRespond(denied.id);
     expect(deniedAnswer.body.response_type).toBe('ephemeral');
-    expect(JSON.stringify(deniedAnswer.body)).toContain('Only workspace admins');
+    expect(JSON.stringify(deniedAnswer.body)).toContain('Only admins may run /admin');
     expect(fake.callsTo('users.info').some((c) => c.body.user === 'U0USER')).toBe(true);
 
     const allowed = await slash('/admin', '', 'U0BOSS');
