@@ -226,6 +226,41 @@ describe('slash commands', () => {
   });
 });
 
+describe('/rbl with the real checker on the test DNS server', () => {
+  it('answers in the channel: listings first with meaning and removal link, timeouts said plainly, TXT inert', async () => {
+    dns.reset();
+    dns.listIp('203.0.113.5', 'zen.spamhaus.org', ['127.0.0.4'], 'Listed <!channel> by XBL <http://evil.example|click> see https://check.spamhaus.org/');
+    dns.listIp('203.0.113.5', 'bl.spamcop.net');
+    dns.rule({ suffix: 'psbl.surriel.com', behaviour: 'silent' });
+    const { id, res } = await slash('/rbl', '203.0.113.5');
+    expect(res.status).toBe(200);
+    const final = await fake.waitFor((c) => c.method === 'respond' && c.path === `/respond/${id}` && JSON.stringify(c.body).includes('Spamhaus'));
+    expect(final.body.response_type).toBe('in_channel');
+    const blocks = final.body.blocks as any[];
+    expect(blocks[0].text.text).toBe('Blocklist check: 203.0.113.5');
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    const json = JSON.stringify(blocks);
+    // Listings come before what could not be checked, which comes before the clean count.
+    const listedAt = json.indexOf('zen.spamhaus.org');
+    const timeoutAt = json.indexOf('Could not check');
+    expect(listedAt).toBeGreaterThan(-1);
+    expect(timeoutAt).toBeGreaterThan(listedAt);
+    expect(json).toContain('XBL');
+    expect(json).toContain('"url":"https://www.spamcop.net/bl.shtml?203.0.113.5"');
+    // The TXT record's mention and link syntax stay literal text, never mrkdwn.
+    for (const raw of mrkdwnTexts(final.body)) expect(raw).not.toMatch(/<!channel>|<http:\/\/evil/);
+    expect(richElementTypes(blocks).has('broadcast')).toBe(false);
+    expect(json).not.toContain('"url":"http://evil.example"');
+    expect(final.body.text).toMatch(/203\.0\.113\.5/);
+  });
+
+  it('refuses a private address with a sentence, only to the caller', async () => {
+    const { id } = await slash('/rbl', '10.1.2.3');
+    const answer = await fake.waitFor((c) => c.method === 'respond' && c.path === `/respond/${id}` && c.body.response_type === 'ephemeral');
+    expect(JSON.stringify(answer.body.blocks)).toMatch(/private/i);
+  });
+});
+
 describe('request signatures', () => {
   it('refuses a wrong signature', async () => {
     const id = `r${++seq}`;
