@@ -5,6 +5,8 @@
  */
 import { commands } from '../commands/index.js';
 import { runConsole } from './adapters/console.js';
+import { SharedHttpServer } from './adapters/http-server.js';
+import { SlackConfigError, slackMode, startSlack } from './adapters/slack.js';
 import type { CliIO } from './cli/types.js';
 import type { AppConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -29,7 +31,15 @@ export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): 
     return 2;
   }
   const running: Running[] = [];
-  const chat = await startChatAdapters(config, services, logger, running);
+  let chat: boolean;
+  try {
+    chat = await startChatAdapters(config, services, logger, running);
+  } catch (err) {
+    // A refused token or an incomplete setup: one sentence, no stack trace.
+    await stopAll(running, logger);
+    io.stderr.write(`rblbot: ${err instanceof SlackConfigError ? err.message : String((err as Error).message ?? err)}\n`);
+    return 2;
+  }
 
   if (!chat) {
     logger.info('no chat tokens configured: starting the console adapter');
@@ -52,8 +62,21 @@ export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): 
 }
 
 /** Start Slack and Discord when configured; false when neither is. */
-async function startChatAdapters(_config: AppConfig, _services: Services, _logger: Logger, _running: Running[]): Promise<boolean> {
-  return false;
+async function startChatAdapters(config: AppConfig, services: Services, logger: Logger, running: Running[]): Promise<boolean> {
+  let started = false;
+  // Slack's HTTP mode (and Discord's interactions endpoint) share one server on PORT.
+  const http = new SharedHttpServer();
+  if (slackMode(config)) {
+    const slack = await startSlack({ config, services, commands, http, logger });
+    running.push({ name: 'slack', stop: () => slack.stop() });
+    started = true;
+  }
+  if (http.hasRoutes) {
+    const port = await http.listen(config.PORT);
+    logger.info({ port }, 'HTTP server listening');
+    running.push({ name: 'http server', stop: () => http.close() });
+  }
+  return started;
 }
 
 /** Keep a zone that starts answering "listed" for everything out of verdicts. */

@@ -123,9 +123,19 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
     // init() below runs auth.test and fails loudly on a bad token, instead of an unhandled rejection.
     deferInitialization: true,
   });
-  await app.init();
-  const auth = await app.client.auth.test();
-  const teamId = typeof auth.team_id === 'string' ? auth.team_id : undefined;
+  let teamId: string | undefined;
+  try {
+    await app.init();
+    const auth = await app.client.auth.test();
+    teamId = typeof auth.team_id === 'string' ? auth.team_id : undefined;
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    throw new SlackConfigError(
+      code
+        ? `Slack refused SLACK_BOT_TOKEN (${code}): copy the "Bot User OAuth Token" (xoxb-…) of the installed app again.`
+        : `Could not reach Slack's Web API${config.SLACK_API_URL ? ` at ${config.SLACK_API_URL}` : ''}: ${(err as Error).message}`,
+    );
+  }
 
   const adminIds = new Set(
     (config.SLACK_ADMIN_IDS ?? '')
