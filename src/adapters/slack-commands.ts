@@ -12,10 +12,10 @@ export const slackCallbackIds = (name: string) => ({
   messageShortcut: `${name}_message`,
 });
 
-/** The option that receives a form's or a message's text: textInput.option, else the `rest` option. */
+/** The string option that receives a form's or a message's text (textInput.option). */
 export function textOption(def: CommandDefinition): OptionDefinition | undefined {
   const name = def.textInput?.option;
-  return name ? def.options.find((o) => o.name === name) : def.options.find((o) => o.rest);
+  return name ? def.options.find((o) => o.name === name && o.type === 'string') : undefined;
 }
 
 /**

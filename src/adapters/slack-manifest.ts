@@ -33,14 +33,14 @@ export function slackManifest(commands: readonly CommandDefinition[]): Record<st
     };
   });
   const shortcuts = commands.flatMap((def) => {
-    const shortcut = def.textInput?.messageShortcut;
-    if (!shortcut || !textOption(def)) return [];
+    const name = def.textInput?.messageAction;
+    if (!name || !textOption(def)) return [];
     return [
       {
-        name: shortcut.name,
+        name,
         type: 'message',
         callback_id: slackCallbackIds(def.name).messageShortcut.slice(0, LIMITS.callbackId),
-        description: clip(shortcut.description, LIMITS.shortcutDescription),
+        description: clip(def.description, LIMITS.shortcutDescription),
       },
     ];
   });

@@ -234,7 +234,7 @@ class SlackListeners {
       this.app.view({ callback_id: ids.modal, type: 'view_submission' }, (args) =>
         this.track(this.onFormSubmit(def, args as SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs)),
       );
-      if (def.textInput.messageShortcut) {
+      if (def.textInput.messageAction) {
         this.app.shortcut({ callback_id: ids.messageShortcut, type: 'message_action' }, (args) =>
           this.track(this.onMessageShortcut(def, args as SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs)),
         );
@@ -318,7 +318,7 @@ class SlackListeners {
     };
     const text = messageText(shortcut.message);
     if (!text.trim()) {
-      const name = def.textInput?.messageShortcut?.name ?? `/${def.name}`;
+      const name = def.textInput?.messageAction ?? `/${def.name}`;
       return this.answer(origin, errorReply(name, 'That message has no text to work on.', `Paste the text with /${def.name} instead.`));
     }
     const whole = wholeTextArgs(def, text);
@@ -390,17 +390,16 @@ export function formView(def: CommandDefinition, meta: FormMetadata): types.View
         action_id: FORM_ACTION_ID,
         multiline: true,
         max_length: maxLength,
-        ...(input.placeholder ? { placeholder: { type: 'plain_text', text: clip(input.placeholder, 150) } } : {}),
       },
     },
   ];
-  if (input.messageShortcut) {
+  if (input.messageAction) {
     blocks.push({
       type: 'context',
       elements: [
         {
           type: 'plain_text',
-          text: clip(`Longer than ${maxLength} characters? Post it in the channel and use the "${input.messageShortcut.name}" shortcut on that message.`, 2000),
+          text: clip(`Longer than ${maxLength} characters? Post it in the channel and use the "${input.messageAction}" shortcut on that message.`, 2000),
         },
       ],
     });

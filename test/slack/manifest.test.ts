@@ -31,7 +31,7 @@ describe('slackManifest', () => {
       { command: '/paste', description: 'Explain pasted text (test only)', usage_hint: '<text> (no text opens a form)', should_escape: false },
     ]);
     expect(manifest.features.shortcuts).toEqual([
-      { name: 'Paste bounce', type: 'message', callback_id: 'paste_message', description: 'Explain the text of this message' },
+      { name: 'Paste bounce', type: 'message', callback_id: 'paste_message', description: 'Explain pasted text (test only)' },
     ]);
     expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write']);
   });

@@ -129,10 +129,10 @@ export const pasteCommand: CommandDefinition = {
   permission: 'everyone',
   schema: textSchema,
   textInput: {
+    option: 'text',
     modalTitle: 'Paste a bounce',
     label: 'The bounce message',
-    placeholder: 'Paste the whole bounce here',
-    messageShortcut: { name: 'Paste bounce', description: 'Explain the text of this message' },
+    messageAction: 'Paste bounce',
   },
   run: async (args, ctx): Promise<Reply> => ({
     visibility: 'channel',
