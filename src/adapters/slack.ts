@@ -109,7 +109,8 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
       appToken: config.SLACK_APP_TOKEN!,
       logger: boltLog,
       // Bolt hands installerOptions.clientOptions to the socket client (apps.connections.open).
-      installerOptions: { clientOptions },
+      // A copy: the socket client writes its own retry policy into the object it is given.
+      installerOptions: { clientOptions: { ...clientOptions } },
     });
   } else {
     receiver = new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, logger: boltLog });

@@ -11,6 +11,7 @@ export interface RecordedCall {
   readonly method: string;
   readonly path: string;
   readonly body: Record<string, any>;
+  readonly authorization?: string;
 }
 
 type MethodHandler = (body: Record<string, any>) => Record<string, unknown>;
@@ -100,7 +101,7 @@ export class FakeSlack {
       res.writeHead(404).end();
       return;
     }
-    const call: RecordedCall = { method, path, body };
+    const call: RecordedCall = { method, path, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
     this.calls.push(call);
     this.waiters = this.waiters.filter((w) => {
       if (!w.match(call)) return true;
