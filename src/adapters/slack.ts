@@ -12,7 +12,7 @@
  * more than a moment. Any failure is answered with a friendly ephemeral message.
  */
 import type http from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type {
   AllMiddlewareArgs,
   MessageShortcut,
@@ -180,7 +180,10 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
   return {
     mode,
     teamId,
-    notifier: new SlackNotifier(app, teamId),
+    notifier: new SlackNotifier(
+      new webApi.WebClient(config.SLACK_BOT_TOKEN, { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: { retries: 0 }, timeout: 10_000, logger: boltLog }),
+      teamId,
+    ),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -449,12 +452,38 @@ function messageText(message: MessageShortcut['message']): string {
 // ---------------------------------------------------------------------------------------
 // Notifier (watch alerts)
 
-/** Posts alerts with chat.postMessage; the bot must be a member of the channel. */
+/** Why a post failed, in words for whoever reads the outbox error or the watch reply. */
+const POST_ERRORS: Record<string, string> = {
+  not_in_channel: 'rblbot is not a member of this channel: invite it with /invite @rblbot.',
+  channel_not_found: 'Slack does not know this channel (deleted, or private and rblbot is not in it).',
+  is_archived: 'The channel is archived.',
+  invalid_auth: 'Slack refused SLACK_BOT_TOKEN.',
+  account_inactive: 'The Slack app was uninstalled or its token revoked.',
+  token_revoked: 'The Slack app was uninstalled or its token revoked.',
+  missing_scope: 'The Slack app lacks the chat:write scope: reinstall it from manifest.yml.',
+};
+
+/** A failed alert post; `code` is Slack's error code (not_in_channel, ratelimited, …). */
+export class SlackPostError extends Error {
+  override name = 'SlackPostError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Posts alerts with chat.postMessage (the bot must be a member of the channel). Its own
+ * Web API client makes a single attempt with a short timeout: the watch outbox retries
+ * with back-off, and a client retrying in the background could post an alert twice.
+ */
 export class SlackNotifier implements Notifier {
   readonly platform = 'slack' as const;
 
   constructor(
-    private readonly app: BoltApp,
+    private readonly client: InstanceType<typeof webApi.WebClient>,
     private readonly teamId: string | undefined,
   ) {}
 
@@ -465,13 +494,12 @@ export class SlackNotifier implements Notifier {
     }
     // Slack has no idempotency key for chat.postMessage; the outbox marks the row sent right after this returns.
     const { text, blocks } = renderSlack(reply);
-    await this.app.client.chat.postMessage({
-      channel: channel.channelId,
-      text,
-      blocks,
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+    try {
+      await this.client.chat.postMessage({ channel: channel.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
+    } catch (err) {
+      const code = (err as { data?: { error?: string } }).data?.error ?? (err as { code?: string }).code ?? 'request_failed';
+      throw new SlackPostError(POST_ERRORS[code] ?? `Slack did not take the message (${code}): ${(err as Error).message}`, code);
+    }
   }
 }
 

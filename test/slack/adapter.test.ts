@@ -387,6 +387,14 @@ describe('notifier', () => {
     expect(call.body.blocks[0].type).toBe('header');
   });
 
+  it('explains a post Slack refused, in one attempt (the outbox retries, not the client)', async () => {
+    fake.on('chat.postMessage', (b) => (b.channel === 'C0NOTIN' ? { ok: false, error: 'not_in_channel' } : { ok: true, channel: b.channel, ts: '1.2' }));
+    await expect(
+      slack.notifier.send({ platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0NOTIN' }, { visibility: 'channel', title: 't', level: 'info', blocks: [] }, 'k2'),
+    ).rejects.toThrow(/invite it with \/invite @rblbot/);
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0NOTIN')).toHaveLength(1);
+  });
+
   it('refuses a channel of another workspace', async () => {
     await expect(
       slack.notifier.send({ platform: 'slack', workspaceId: 'T0OTHER', channelId: 'C1' }, { visibility: 'channel', title: 't', level: 'info', blocks: [] }, 'k'),
