@@ -194,3 +194,13 @@ describe('reportFullText', () => {
     expect(text).toContain('Note: Your resolver looks like a public one');
   });
 });
+
+describe('capitalise', () => {
+  it('turns catalogue fragments into sentences but leaves names alone', async () => {
+    const { capitalise } = await import('../../commands/rbl-reply.js');
+    expect(capitalise('listed (reported spam)')).toBe('Listed (reported spam)');
+    expect(capitalise('s5h.net answered')).toBe('s5h.net answered');
+    expect(capitalise('PBL - policy')).toBe('PBL - policy');
+    expect(capitalise('')).toBe('');
+  });
+});

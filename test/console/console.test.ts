@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { parseConsoleLine, runConsole } from '../../src/adapters/console.js';
+import { parseConsoleLine, runConsole, shouldUseColor } from '../../src/adapters/console.js';
 import type { Checker } from '../../src/core/checker.js';
 import { slowAddress, startTestChecker, type TestChecker } from '../support/test-checker.js';
 
@@ -116,6 +116,28 @@ describe('console adapter', () => {
     expect(code).toBe(0);
     expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
     expect(out.indexOf('\n\nrblbot commands\n')).toBeGreaterThan(0);
+  });
+});
+
+describe('console output edge cases', () => {
+  it('ends the session quietly when the reader goes away', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const done = runConsole({ services: { checker: t.checker }, commands, input: stdin, output: stdout });
+    stdin.write('/rbl 192.0.2.1\n');
+    stdout.destroy(new Error('write EPIPE'));
+    stdin.write('/rbl 192.0.2.2\n'); // no end of input: the broken output alone ends the session
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  it('colours only a TTY, and respects NO_COLOR, TERM=dumb and FORCE_COLOR', () => {
+    const tty = Object.assign(new PassThrough(), { isTTY: true });
+    const pipe = new PassThrough();
+    expect(shouldUseColor(tty, {})).toBe(true);
+    expect(shouldUseColor(pipe, {})).toBe(false);
+    expect(shouldUseColor(tty, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldUseColor(tty, { TERM: 'dumb' })).toBe(false);
+    expect(shouldUseColor(pipe, { FORCE_COLOR: '1' })).toBe(true);
   });
 });
 
