@@ -36,10 +36,12 @@ const UNCHECKED_HEADING = 'Could not check (not the same as clean)';
 /** The whole answer to /rbl for one target. */
 export function checkReportReply(report: CheckReport): Reply {
   const verdict = verdictBlock(report);
+  // Not listed anywhere but without FCrDNS, mail is still rejected: the answer as a whole is a warning.
+  const level = verdict.level === 'ok' && report.kind !== 'domain' && report.fcrdns === false ? 'warn' : verdict.level;
   return {
     visibility: 'channel',
     title: `Blocklist check: ${report.target}`,
-    level: verdict.level,
+    level,
     blocks: reportBlocks(report),
     fullText: reportFullText(report),
   };

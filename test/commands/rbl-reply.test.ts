@@ -104,6 +104,8 @@ describe('checkReportReply', () => {
 
   it('warns when FCrDNS is missing, because Gmail rejects such mail', () => {
     const reply = checkReportReply(report({ ptr: null, fcrdns: false, results: cleanLookups(3) }));
+    expect(verdict(reply).level).toBe('ok'); // the statement "not listed" is true…
+    expect(reply.level).toBe('warn'); // …but the answer as a whole is a warning
     expect(fields(reply)).toEqual({ PTR: 'none', FCrDNS: 'no (no PTR record)' });
     const warning = reply.blocks.find((b) => b.kind === 'text');
     expect(warning && warning.kind === 'text' ? flat(warning.text) : '').toContain('Gmail');

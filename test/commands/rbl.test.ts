@@ -95,7 +95,7 @@ describe('/rbl against a real checker and DNS server', () => {
   it('warns about a missing PTR for an address that is otherwise clean', async () => {
     const reply = await rbl('198.51.100.20');
     expect(verdicts(reply)).toEqual([`198.51.100.20 is not listed on any of ${ipv4BlockLists} lists`]);
-    expect(reply.level).toBe('ok');
+    expect(reply.level).toBe('warn');
     expect(renderText(reply)).toContain('FCrDNS: no (no PTR record)');
     expect(renderText(reply)).toContain('Gmail');
   });
