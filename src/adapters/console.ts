@@ -66,6 +66,10 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const limit = pLimit(options.concurrency ?? 8);
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive, crlfDelay: Infinity });
 
+  // readline may still deliver lines that were already buffered after close().
+  let closed = false;
+  rl.once('close', () => (closed = true));
+
   // Replies are chained in input order: each waits for the previous one to be written.
   let written: Promise<void> = Promise.resolve();
   let inFlight = 0;
@@ -90,12 +94,8 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     });
 
   const prompt = () => {
-    if (interactive && inFlight === 0) rl.prompt();
+    if (interactive && inFlight === 0 && !closed) rl.prompt();
   };
-
-  // readline may still deliver lines that were already buffered after close().
-  let closed = false;
-  rl.once('close', () => (closed = true));
 
   const handle = (line: string) => {
     if (closed) return;
