@@ -6,7 +6,7 @@
  */
 import type { LimitFunction } from 'p-limit';
 import type { ActiveZone } from './catalogue.js';
-import { classifyAnswer } from './classify.js';
+import { classifyAnswer, PARKED_FIX } from './classify.js';
 import { DnsError, type Dns } from './dns.js';
 import type { ZoneRateLimiter } from './rate-limit.js';
 import { reverseName } from './targets.js';
@@ -41,7 +41,8 @@ async function probeZone(zone: ActiveZone, dns: Dns, rate: ZoneRateLimiter, limi
         const codes = await dns.resolve4(`${label(point)}.${zone.queryZone}`);
         const verdict = classifyAnswer(zone, codes);
         if (verdict.status === 'refused') return { kind: 'refused', text: `refusing queries (${codes.join(', ')}: ${verdict.meaning})` };
-        if (verdict.status === 'error') return { kind: 'bogus', text: `answering ${codes.join(', ')} (${verdict.meaning})` };
+        // Outside 127/8: a parked domain answering everything. Other odd codes still show a zone that answers.
+        if (verdict.status === 'error' && verdict.fix === PARKED_FIX) return { kind: 'bogus', text: `answering ${codes.join(', ')} (${verdict.meaning})` };
         return { kind: 'listed', text: codes.join(', ') };
       } catch (err) {
         const failure = err instanceof DnsError ? err.failure : 'ERROR';
