@@ -102,20 +102,26 @@ describe('console adapter', () => {
     expect(out).toContain('192.0.2.1 is not listed');
   });
 
-  it('works as a real process reading a pipe and exits at end of input', async () => {
-    const script = fileURLToPath(new URL('./fixtures/console-main.ts', import.meta.url));
+  it('is what `rblbot` starts with no chat tokens: reads a pipe, answers on stdout, exits at end of input', async () => {
     t.dns.listIp('203.0.113.5', 'bl.spamcop.net');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, t.dns.address], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Empty tokens: dotenv never overrides a variable that is set, so a developer's .env cannot start Slack here.
+    const noChat = Object.fromEntries(
+      ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_PUBLIC_KEY'].map((k) => [k, '']),
+    );
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...noChat, RBLBOT_RESOLVERS: t.dns.address, RBLBOT_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn' };
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
-    child.stdin.end('/rbl 203.0.113.5\n/help\n');
+    child.stdin.end('/rbl 203.0.113.5\n\nhelp\n');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
     expect(out.indexOf('\n\nrblbot commands\n')).toBeGreaterThan(0);
+    expect(out).not.toContain('\u001b');
   });
 });
 
