@@ -28,6 +28,11 @@ export const LIST_TYPE_EXPLANATION: Record<Exclude<ListType, 'block'>, string> =
   allow: 'Allow-list entry: receivers that use this list trust mail from here. Good news.',
 };
 
+const SHORT_EXPLANATION: Record<'policy' | 'reputation', string> = {
+  policy: 'Policy listing, not a spam report (see above).',
+  reputation: 'Reputation score, not a block (see above).',
+};
+
 const FCRDNS_WARNING =
   'No forward-confirmed reverse DNS: Gmail and other large receivers reject mail from addresses whose PTR name does not resolve back to the address. Ask whoever controls the address range (usually the hosting provider) to set a PTR record to a name that points back to it.';
 
@@ -150,14 +155,21 @@ function listedBlock(results: readonly LookupResult[], target: string): Block | 
     .filter((r) => r.status === 'listed' && r.listType !== 'allow')
     .sort((a, b) => SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name));
   if (listings.length === 0) return undefined;
-  return { kind: 'list', heading: 'Listed', items: listings.map((r) => listingItem(r, target)) };
+  // Explain what a policy or reputation listing is once, on its first item; later ones just say which it is.
+  const explained = new Set<ListType>();
+  const items = listings.map((r) => {
+    const first = !explained.has(r.listType);
+    explained.add(r.listType);
+    return listingItem(r, target, first);
+  });
+  return { kind: 'list', heading: 'Listed', items };
 }
 
 /** One listing: what it means, the codes, the list's own words, and where to go next. */
-export function listingItem(r: LookupResult, target: string): ListItem {
+export function listingItem(r: LookupResult, target: string, explain = true): ListItem {
   const lines: Inline[][] = [];
   if (r.meaning) lines.push([capitalise(r.meaning)]);
-  if (r.listType === 'policy' || r.listType === 'reputation') lines.push([LIST_TYPE_EXPLANATION[r.listType]]);
+  if (r.listType === 'policy' || r.listType === 'reputation') lines.push([explain ? LIST_TYPE_EXPLANATION[r.listType] : SHORT_EXPLANATION[r.listType]]);
   if (r.codes.length > 0) lines.push(codesLine(r.codes));
   // The TXT record is the list operator's text, passed on as plain (untrusted) text.
   if (r.txt) lines.push(['List says: ', r.txt]);

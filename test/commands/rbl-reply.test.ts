@@ -125,6 +125,22 @@ describe('checkReportReply', () => {
     expect(list(none, 'Could not check')!.map((i) => i.lines!.map(flat)[0])).toEqual(['No answer within 12 ms.', 'SERVFAIL from the resolver.']);
   });
 
+  it('explains policy listings once, not on every item', () => {
+    const reply = checkReportReply(
+      report({
+        results: [
+          lookup({ zone: 'pbl.test', name: 'A', status: 'listed', listType: 'policy' }),
+          lookup({ zone: 'l2.test', name: 'B', status: 'listed', listType: 'policy' }),
+          lookup({ zone: 'l3.test', name: 'C', status: 'listed', listType: 'policy' }),
+        ],
+      }),
+    );
+    const lines = list(reply, 'Listed')!.map((i) => i.lines!.map(flat).join(' '));
+    expect(lines[0]).toMatch(/^Policy listing, not a spam report: the list says/);
+    expect(lines[1]).toBe('Policy listing, not a spam report (see above).');
+    expect(lines[2]).toBe('Policy listing, not a spam report (see above).');
+  });
+
   it('is a warning, not an alarm, when the only listings are policy or reputation', () => {
     const reply = checkReportReply(
       report({
