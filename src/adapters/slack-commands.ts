@@ -43,3 +43,28 @@ export function isHelpRequest(def: CommandDefinition, text: string): boolean {
   if (word !== 'help' && word !== '--help' && word !== '-h') return false;
   return def.name !== 'help' && !def.subcommands?.some((s) => s.name === 'help');
 }
+
+/**
+ * Text as Slack delivers it (slash command text, a message's text) back to what the person
+ * typed or pasted: Slack wraps links, e-mail addresses, mentions and channels in `<…>`
+ * markup and escapes `&`, `<`, `>` as entities. A pasted bounce must reach the command as
+ * plain text (`<user@example.com>`, not `&lt;<mailto:user@example.com|user@example.com>&gt;`).
+ */
+export function slackTextToPlain(text: string): string {
+  return (
+    text
+      // <@U123|name>, <@U123>, <#C123|general>, <!here>, <!subteam^S1|@ops>
+      .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `@${name || id}`)
+      .replace(/<#(C[A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `#${name || id}`)
+      .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_m, name?: string) => name || '@group')
+      .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
+      // <https://x|label>, <mailto:a@b|a@b>: what was shown is the label.
+      .replace(/<((?:https?|mailto|ftp):[^|>\s]+)\|([^>]*)>/g, (_m, _url: string, label: string) => label)
+      // <https://x>, <mailto:a@b>
+      .replace(/<(?:mailto:)?((?:https?|ftp):[^>\s]+|[\w.%+-]+@[\w.-]+)>/g, '$1')
+      // Entities last, so an escaped "&lt;…&gt;" that was typed stays text.
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+  );
+}

@@ -31,7 +31,7 @@ import type { Services } from '../core/services.js';
 import { createLogger, type Logger } from '../logger.js';
 import { renderSlack } from '../render/slack.js';
 import type { SharedHttpServer } from './http-server.js';
-import { isHelpRequest, needsAdminCheck, slackCallbackIds, textOption, wholeTextArgs } from './slack-commands.js';
+import { isHelpRequest, needsAdminCheck, slackCallbackIds, slackTextToPlain, textOption, wholeTextArgs } from './slack-commands.js';
 import { ResponseUrlDelivery, postToResponseUrl, responseBody } from './slack-respond.js';
 
 export { slackCallbackIds } from './slack-commands.js';
@@ -263,7 +263,7 @@ class SlackListeners {
       userName: command.user_name,
       responseUrl: command.response_url,
     };
-    const text = command.text ?? '';
+    const text = slackTextToPlain(command.text ?? '');
     if (isHelpRequest(def, text) && this.deps.dispatcher.commands.some((c) => c.name === 'help')) {
       // "/rbl help" is "/help rbl".
       return this.execute('help', { text: def.name }, origin, false);
@@ -445,8 +445,7 @@ function messageText(message: MessageShortcut['message']): string {
       if (t) parts.push(t);
     }
   }
-  // Slack sends message text with &, <, > escaped; undo that so the command sees what was posted.
-  return parts.join('\n\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return slackTextToPlain(parts.join('\n\n'));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -155,7 +155,8 @@ describe('slash commands', () => {
 
   it('makes mention and link injection inert', async () => {
     const evil = '<!channel> <!here> <!everyone> <@U123> <#C999|general> <!subteam^S1|@ops> *bold* _it_ ~s~ `code` <http://evil.example|click> & @here';
-    const { id } = await slash('/echo', evil);
+    // As Slack delivers typed text: &, <, > escaped as entities (the adapter decodes them, so the command sees the raw text).
+    const { id } = await slash('/echo', evil.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     const answer = await fake.waitForRespond(id);
     // No mrkdwn string (fallback text, context blocks) contains a raw control character.
     for (const raw of mrkdwnTexts(answer.body)) {
