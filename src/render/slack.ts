@@ -102,7 +102,7 @@ export function escapeMrkdwn(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     // Formatting only opens at the start or after a non-word character ("a_b_c" is plain).
-    .replace(/(^|[^\p{L}\p{N}])([*_~`])/gu, (_m, before: string, ch: string) => before + FORMAT_LOOKALIKE[ch]!)
+    .replace(/(?<![\p{L}\p{N}])[*_~`]/gu, (ch) => FORMAT_LOOKALIKE[ch]!)
     // Bare @here/@channel/@everyone are not parsed without link_names, but a word joiner makes sure.
     .replace(/@(here|channel|everyone)\b/gi, '@\u2060$1');
 }

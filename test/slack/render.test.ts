@@ -22,6 +22,8 @@ describe('escapeMrkdwn', () => {
   it('disarms formatting openers but leaves underscores inside words alone', () => {
     expect(escapeMrkdwn('*bold* _it_ ~s~ `c`')).not.toMatch(/(^|\s)[*_~`]/);
     expect(escapeMrkdwn('user_name@example.com')).toBe('user_name@example.com');
+    // Doubled markers: each one is checked on its own, so none can open formatting.
+    expect(escapeMrkdwn('**bold** __it__ ~~s~~ ``c``')).not.toMatch(/(^|[^\p{L}\p{N}])[*_~`]/u);
   });
 
   it('defuses bare @here/@channel/@everyone', () => {
