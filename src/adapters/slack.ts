@@ -281,7 +281,7 @@ class SlackListeners {
   }
 
   private async onFormSubmit(def: CommandDefinition, args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> {
-    const { ack, body, view, client } = args;
+    const { ack, body, view } = args;
     const text = view.state.values[FORM_BLOCK_ID]?.[FORM_ACTION_ID]?.value ?? '';
     if (!text.trim()) {
       await ack({ response_action: 'errors', errors: { [FORM_BLOCK_ID]: 'Paste the text first.' } });
@@ -300,11 +300,7 @@ class SlackListeners {
     if (!origin.responseUrl) {
       // Without the command's response_url, answer only the caller, privately.
       const reply = 'reply' in whole ? whole.reply : await this.dispatch(def.name, whole, origin, needsAdminCheck(def), async () => undefined);
-      if (origin.channelId) {
-        const { text: fallback, blocks } = renderSlack(reply);
-        await client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, text: fallback, blocks });
-      }
-      return;
+      return this.postDirect(origin, { ...reply, visibility: 'ephemeral' });
     }
     if ('reply' in whole) return this.answer(origin, whole.reply);
     await this.execute(def.name, whole, origin, needsAdminCheck(def));
@@ -335,7 +331,24 @@ class SlackListeners {
     if (!origin.responseUrl) return;
     const delivery = new ResponseUrlDelivery(origin.responseUrl, this.deps.progressDelayMs, slackWarn(this.deps.logger));
     const reply = await this.dispatch(name, input, origin, lookUpAdmin, (r) => delivery.progress(r));
-    await delivery.final(reply);
+    try {
+      await delivery.final(reply);
+    } catch (err) {
+      // The response_url expired (30 minutes, 5 posts) or Slack refused it: post directly instead.
+      this.deps.logger.warn({ err, command: name }, 'Slack: response_url failed; posting with the Web API');
+      await this.postDirect(origin, reply);
+    }
+  }
+
+  /** chat.postMessage / chat.postEphemeral (channel answers need the bot in the channel). */
+  private async postDirect(origin: Origin, reply: Reply): Promise<void> {
+    if (!origin.channelId) return;
+    const { text, blocks } = renderSlack(reply);
+    if (reply.visibility === 'channel') {
+      await this.app.client.chat.postMessage({ channel: origin.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
+    } else {
+      await this.app.client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, text, blocks });
+    }
   }
 
   private async dispatch(name: string, input: Input, origin: Origin, lookUpAdmin: boolean, progress: (r: Reply) => Promise<void>): Promise<Reply> {

@@ -207,6 +207,14 @@ describe('slash commands', () => {
     expect(nextAnswer.body.text).toContain('still here');
   });
 
+  it('posts with the Web API when the response_url has expired', async () => {
+    const res = await postSigned(eventsUrl, SECRET, slashCommand({ command: '/echo', text: 'late answer', responseUrl: fake.responseUrl('gone-1'), channelId: 'C0LATE' }));
+    expect(res.status).toBe(200);
+    const call = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0LATE');
+    expect(call.body.text).toContain('late answer');
+    expect(fake.callsTo('respond', '/respond/gone-1')).toHaveLength(1);
+  });
+
   it('refuses admin commands to non-admins and allows SLACK_ADMIN_IDS', async () => {
     const denied = await slash('/admin', '', 'U0USER');
     const deniedAnswer = await fake.waitForRespond(denied.id);
@@ -347,6 +355,29 @@ describe('forms and message shortcuts', () => {
     });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ response_action: 'errors', errors: { text_input: 'Paste the text first.' } });
+  });
+
+  it('answers a form with no response_url privately with chat.postEphemeral', async () => {
+    const res = await interactive({
+      type: 'view_submission',
+      team: { id: 'T0TEST', domain: 'test' },
+      user: { id: 'U0USER', name: 'alice', team_id: 'T0TEST' },
+      api_app_id: 'A0APP',
+      token: 'legacy',
+      trigger_id: '1.2.5',
+      view: {
+        id: 'V0003',
+        type: 'modal',
+        callback_id: 'paste_modal',
+        private_metadata: JSON.stringify({ c: 'C0PRIV' }),
+        state: { values: { text_input: { text: { type: 'plain_text_input', value: 'hello form' } } } },
+        hash: 'h',
+      },
+    });
+    expect(res.status).toBe(200);
+    const call = await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.body.channel === 'C0PRIV');
+    expect(call.body.user).toBe('U0USER');
+    expect(JSON.stringify(call.body.blocks)).toContain('10 characters from U0USER in C0PRIV');
   });
 
   it('runs a message shortcut on the message text', async () => {

@@ -90,7 +90,12 @@ export class FakeSlack {
     const body = parseBody(req.headers['content-type'] ?? '', raw);
     let answer: Record<string, unknown>;
     let method: string;
-    if (path.startsWith('/respond/')) {
+    if (path.startsWith('/respond/gone')) {
+      // An expired response_url.
+      this.calls.push({ method: 'respond', path, body });
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('expired_url');
+      return;
+    } else if (path.startsWith('/respond/')) {
       method = 'respond';
       answer = { ok: true };
     } else if (path.startsWith('/api/')) {
