@@ -130,6 +130,19 @@ describe('slash commands', () => {
     expect(JSON.stringify(final.body.blocks)).toContain('is not listed');
   });
 
+  it('removes an in-channel "checking…" when the answer turns out to be private', async () => {
+    gate = new Gate();
+    const { id } = await slash('/slow', 'refuse-me');
+    await fake.waitForRespond(id, 0);
+    gate.open();
+    const final = await fake.waitForRespond(id, 2);
+    const posts = fake.callsTo('respond', `/respond/${id}`);
+    expect(posts[0]!.body.response_type).toBe('in_channel');
+    expect(posts[1]!.body).toEqual({ delete_original: true });
+    expect(final.body.response_type).toBe('ephemeral');
+    expect(JSON.stringify(final.body.blocks)).toContain('cannot be checked');
+  });
+
   it('posts a fast answer once, without an interim message', async () => {
     const { id, res } = await slash('/echo', 'hello');
     expect(res.status).toBe(200);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { CommandDefinition } from '../../commands/types.js';
-import type { Reply } from '../../src/core/reply.js';
+import { errorReply, type Reply } from '../../src/core/reply.js';
 
 const textSchema = z.object({ text: z.string().trim().min(1, 'Say something after the command.') });
 
@@ -65,6 +65,7 @@ export function slowCommand(gate: () => Gate): CommandDefinition {
         blocks: [{ kind: 'verdict', level: 'info', text: ['checking 60 lists…'] }],
       });
       await g.opened;
+      if (args.target === 'refuse-me') return errorReply('/slow', 'refuse-me cannot be checked.');
       return {
         visibility: 'channel',
         title: `Blocklist check: ${String(args.target)}`,
