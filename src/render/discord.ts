@@ -10,7 +10,6 @@
  * Anything that does not fit (6000 characters across ≤10 embeds) is cut with a note,
  * and the complete report is attached as a text file instead of failing the send.
  */
-import { escapeMarkdown } from 'discord.js';
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Block, Inline, Level, ListItem, Reply } from '../core/reply.js';
 
@@ -91,22 +90,25 @@ export function escapeDiscord(text: string): string {
   return out + escapePlain(text.slice(last));
 }
 
+/**
+ * Backslash before every character Discord markdown could use (Discord shows any
+ * escaped punctuation literally), plus "1." list markers. Hand-written rather than
+ * discord.js's escapeMarkdown: that one's look-behind patterns take time quadratic in
+ * the text's length (about a second for 5,000 characters), and pasted bounces are long.
+ */
+const MARKDOWN_CHARS = /[\\*_~`|>#\-[\]()+]/g;
+
 function escapePlain(text: string): string {
-  const escaped = escapeMarkdown(text, {
-    heading: true,
-    bulletedList: true,
-    numberedList: true,
-    maskedLink: true,
-  });
-  return (
-    escaped
-      // Block quotes ("> x", ">>> x") at the start of a line.
-      .replace(/^(\s*)>/gm, '$1\\>')
-      // A zero-width space after "@" stops @everyone/@here from being a mention even in
-      // clients that ignore allowed_mentions; it is invisible to readers.
-      .replace(/@(everyone|here)/gi, '@\u200b$1')
-      .replace(MENTION_SYNTAX, '<\u200b')
-  );
+  return neutraliseMentions(text).replace(MARKDOWN_CHARS, '\\$&').replace(/^([ \t]*\d+)\./gm, '$1\\.');
+}
+
+/**
+ * A zero-width space after "@" / "<" stops @everyone, @here and <@id> from being
+ * mentions even where allowed_mentions does not apply; it is invisible to readers.
+ * Used alone for text Discord shows without markdown (footers).
+ */
+export function neutraliseMentions(text: string): string {
+  return text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(MENTION_SYNTAX, '<\u200b');
 }
 
 /** Inline code that cannot be broken out of: backticks inside become a look-alike. */
@@ -117,7 +119,7 @@ function inlineCode(text: string): string {
 
 function codeBlock(text: string, max: number): string {
   // Three backticks would close the block early; a zero-width space keeps them apart.
-  let inner = text.replace(/```/g, '`\u200b`\u200b`').replace(/\s+$/, '');
+  let inner = neutraliseMentions(text).replace(/```/g, '`\u200b`\u200b`').replace(/\s+$/, '');
   const budget = max - 8;
   if (inner.length > budget) inner = `${inner.slice(0, Math.max(0, budget - 1))}…`;
   return `\`\`\`\n${inner}\n\`\`\``;
@@ -125,7 +127,8 @@ function codeBlock(text: string, max: number): string {
 
 /** A link only if it really is http(s); the label is escaped so it cannot nest markup. */
 function link(url: string, label: string): string {
-  const safeLabel = escapeDiscord(label).replace(/[[\]]/g, (c) => `\\${c}`) || 'link';
+  // Brackets are escaped too, so the label cannot close the link early.
+  const safeLabel = escapeDiscord(label.replace(/\s+/g, ' ')) || 'link';
   let href: string;
   try {
     const parsed = new URL(url);
@@ -182,7 +185,7 @@ function listSeverity(items: readonly ListItem[]): number {
 
 function renderListItem(item: ListItem): string {
   const icon = item.level ? `${LEVEL_ICONS[item.level]} ` : '';
-  const lines = [`- ${icon}${renderInline(item.title)}`];
+  const lines = [`- ${icon}${renderInline(item.title).replace(/\s*\n\s*/g, ' ')}`];
   for (const line of item.lines ?? []) {
     const rendered = renderInline(line);
     if (rendered.trim() !== '') lines.push(`  - ${rendered}`);
@@ -278,15 +281,15 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
   const colour = LEVEL_COLOURS[reply.level];
   const arranged = arrange(reply.blocks);
 
-  const first: APIEmbed = { title: truncate(reply.title.replace(/\s+/g, ' ').trim() || 'rblbot', DISCORD_LIMITS.title), color: colour };
+  const first: APIEmbed = { title: truncateMarkdown(escapeDiscord(reply.title.replace(/\s+/g, ' ').trim()) || 'rblbot', DISCORD_LIMITS.title), color: colour };
   const fields: APIEmbedField[] = arranged.fields.slice(0, DISCORD_LIMITS.fields).map((f) => ({
-    name: truncate(f.label.trim() || '\u200b', DISCORD_LIMITS.fieldName),
+    name: truncateMarkdown(escapeDiscord(f.label.replace(/\s+/g, ' ').trim()) || '\u200b', DISCORD_LIMITS.fieldName),
     value: truncateMarkdown(renderInline(f.value).trim() || '—', DISCORD_LIMITS.fieldValue),
     inline: true,
   }));
   let droppedFields = arranged.fields.length - fields.length;
   if (fields.length > 0) first.fields = fields;
-  const footerText = arranged.context.length > 0 ? truncate(arranged.context.join(' · '), DISCORD_LIMITS.footer) : undefined;
+  const footerText = arranged.context.length > 0 ? truncate(neutraliseMentions(arranged.context.join(' · ')), DISCORD_LIMITS.footer) : undefined;
 
   // Room for the footer (added to the last embed) and a truncation note, reserved up front.
   const noteReserve = 160;
