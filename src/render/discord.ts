@@ -113,7 +113,7 @@ export function neutraliseMentions(text: string): string {
 
 /** Inline code that cannot be broken out of: backticks inside become a look-alike. */
 function inlineCode(text: string): string {
-  const inner = text.replace(/`/g, 'ˋ').replace(/\r?\n/g, ' ');
+  const inner = neutraliseMentions(text).replace(/`/g, 'ˋ').replace(/\r?\n/g, ' ');
   return inner === '' ? '' : `\`${inner}\``;
 }
 
@@ -239,7 +239,8 @@ function piecesOf(blocks: ReturnType<typeof arrange>): Piece[] {
     if (block.kind === 'verdict') pieces.push({ text: `${LEVEL_ICONS[block.level]} ${renderInline(block.text)}`, items: 0 });
   }
   for (const list of blocks.lists) {
-    const heading = `**${escapeDiscord(list.heading)}** (${list.items.length})`;
+    const title = escapeDiscord(list.heading.replace(/\s+/g, ' ').trim());
+    const heading = `${title ? `**${title}** ` : ''}(${list.items.length})`;
     list.items.forEach((item, index) => {
       const text = truncateMarkdown(renderListItem(item), DISCORD_LIMITS.description - heading.length - 2);
       pieces.push({ text: index === 0 ? `${heading}\n${text}` : text, items: 1 });
