@@ -212,7 +212,7 @@ describe('gateway interactions', () => {
     const add = [{ name: 'add', type: ApplicationCommandOptionType.Subcommand, options: [str('target', 'example.com'), { name: 'every', type: ApplicationCommandOptionType.Integer, value: 6 }] }];
     const denied = feed(chatInput('guard', add));
     const [followUp] = await fake.waitFor(isFollowUp(denied.token));
-    expect(visibleText(followUp!.body)).toMatch(/Only members who can manage this server/);
+    expect(visibleText(followUp!.body)).toMatch(/Only admins may run \/guard add.*Manage Server/s);
 
     const allowed = feed(chatInput('guard', add, { permissions: ADMIN_PERMS }));
     const edit = await finalEdit(allowed.token);

@@ -265,7 +265,7 @@ export class InteractionHandler {
       });
       await edits;
     };
-    reply ??= await runCommand({ def: job.def, args, invocation, services: this.options.services, progress, logger: this.options.logger });
+    reply ??= await runCommand({ commands: this.options.commands, def: job.def, args, invocation, services: this.options.services, progress, logger: this.options.logger });
     finished = true;
     await edits;
     await this.deliver(raw, reply);
@@ -294,6 +294,8 @@ export class InteractionHandler {
       await respond(ephemeral(notice));
       return;
     }
+    // Don't leave a public "thinking…" behind; it may already be gone, which is fine.
+    await this.options.rest.delete(Routes.webhookMessage(raw.application_id, raw.token, '@original'), { auth: false }).catch(() => undefined);
     const { body, files } = messageRequest(notice, { flags: MessageFlags.Ephemeral });
     await this.options.rest.post(Routes.webhook(raw.application_id, raw.token), { body, files, auth: false });
   }
