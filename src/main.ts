@@ -5,7 +5,6 @@
  */
 import { commands } from '../commands/index.js';
 import { runConsole } from './adapters/console.js';
-import { discordConfigured, startDiscord } from './adapters/discord.js';
 import { SharedHttpServer } from './adapters/http-server.js';
 import type { CliIO } from './cli/types.js';
 import type { AppConfig } from './config.js';
@@ -58,7 +57,9 @@ async function startChatAdapters(config: AppConfig, services: Services, logger: 
   // One HTTP server for every adapter that takes inbound HTTP (Discord interactions, Slack HTTP mode).
   const http = new SharedHttpServer();
   let started = false;
-  if (discordConfigured(config)) {
+  if (config.DISCORD_TOKEN || config.DISCORD_PUBLIC_KEY) {
+    // discord.js takes seconds to load: only when Discord is configured.
+    const { startDiscord } = await import('./adapters/discord.js');
     const discord = await startDiscord({ config, services, commands, http, logger: logger.child({ adapter: 'discord' }) });
     running.push({ name: 'discord', stop: () => discord.stop() });
     logger.info({ mode: discord.mode }, 'discord adapter started');

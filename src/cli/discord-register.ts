@@ -5,11 +5,7 @@
  * commands removed from rblbot disappear from Discord too.
  */
 import { parseArgs } from 'node:util';
-import { REST, Routes } from 'discord.js';
-import { commands as allCommands } from '../../commands/index.js';
 import type { CommandDefinition } from '../../commands/types.js';
-import { discordCommandPayloads } from '../adapters/discord/command-payloads.js';
-import { DEFAULT_DISCORD_API } from '../adapters/discord.js';
 import { loadConfig, ConfigError } from '../config.js';
 import type { CliCommand, CliIO } from './types.js';
 
@@ -23,7 +19,18 @@ Running it again replaces the whole set (idempotent).
 Needs DISCORD_TOKEN and DISCORD_APP_ID; DISCORD_API_URL overrides the API base.
 `;
 
-export function createDiscordRegister(commands: readonly CommandDefinition[] = allCommands): CliCommand {
+/** discord.js takes seconds to load; only this subcommand needs it, so it is loaded on use. */
+async function loadDiscord() {
+  const [{ REST, Routes }, { discordCommandPayloads }, { DEFAULT_DISCORD_API }] = await Promise.all([
+    import('discord.js'),
+    import('../adapters/discord/command-payloads.js'),
+    import('../adapters/discord.js'),
+  ]);
+  return { REST, Routes, discordCommandPayloads, DEFAULT_DISCORD_API };
+}
+
+/** `commands` defaults to the full list in commands/index.ts (tests pass their own). */
+export function createDiscordRegister(given?: readonly CommandDefinition[]): CliCommand {
   return {
     name: 'discord-register',
     summary: 'Register the slash commands with Discord (one guild or globally)',
@@ -56,6 +63,8 @@ export function createDiscordRegister(commands: readonly CommandDefinition[] = a
         io.stderr.write('discord-register needs DISCORD_TOKEN and DISCORD_APP_ID (from the Discord Developer Portal).\n');
         return 2;
       }
+      const { REST, Routes, discordCommandPayloads, DEFAULT_DISCORD_API } = await loadDiscord();
+      const commands = given ?? (await import('../../commands/index.js')).commands;
       let body;
       try {
         body = discordCommandPayloads(commands);
