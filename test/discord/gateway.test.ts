@@ -131,6 +131,12 @@ describe('gateway interactions', () => {
     expect(followUp!.body.flags).toBe(MessageFlags.Ephemeral);
     expect(visibleText(followUp!.body)).toContain('hello');
     expect(fake.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/${raw.token}/messages/@original`))).toBe(true);
+
+    // the private answer still arrives when the "thinking…" cannot be removed
+    fake.failures.push({ match: /^DELETE /, status: 404 });
+    const again = feed(chatInput('secret'));
+    const [second] = await fake.waitFor(isFollowUp(again.token));
+    expect(visibleText(second!.body)).toContain('hello');
     expectNoMentions(fake.requests);
   });
 

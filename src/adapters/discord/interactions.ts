@@ -282,7 +282,10 @@ export class InteractionHandler {
       await this.editOriginal(raw, reply);
       return;
     }
-    await this.options.rest.delete(Routes.webhookMessage(raw.application_id, raw.token, '@original'), { auth: false });
+    // Best effort: if the "thinking…" cannot be removed, the private answer still matters more.
+    await this.options.rest
+      .delete(Routes.webhookMessage(raw.application_id, raw.token, '@original'), { auth: false })
+      .catch((err: unknown) => this.options.logger.warn?.({ interaction: raw.id, err: describe(err) }, 'discord: could not remove the deferred message'));
     const { body, files } = messageRequest(renderDiscord(reply), { flags: MessageFlags.Ephemeral });
     await this.options.rest.post(Routes.webhook(raw.application_id, raw.token), { body, files, auth: false });
   }
