@@ -226,30 +226,39 @@ function arrange(blocks: readonly Block[]) {
   return { verdicts, fields, lists, rest, context };
 }
 
-/** A paragraph of the description; big ones are split at item boundaries so they can flow into the next embed. */
+/**
+ * A paragraph of the description; big lists are split at item boundaries so they can
+ * flow into the next embed. Rendered on demand: items past the budget are only counted.
+ */
 interface Piece {
-  readonly text: string;
+  readonly render: () => string;
   /** Counts toward "…and N more" when dropped. */
   readonly items: number;
 }
 
 function piecesOf(blocks: ReturnType<typeof arrange>): Piece[] {
   const pieces: Piece[] = [];
+  const max = DISCORD_LIMITS.description;
   for (const block of blocks.verdicts) {
-    if (block.kind === 'verdict') pieces.push({ text: `${LEVEL_ICONS[block.level]} ${renderInline(block.text)}`, items: 0 });
+    if (block.kind === 'verdict') pieces.push({ render: () => truncateMarkdown(`${LEVEL_ICONS[block.level]} ${renderInline(block.text)}`, max), items: 0 });
   }
   for (const list of blocks.lists) {
     const title = escapeDiscord(list.heading.replace(/\s+/g, ' ').trim());
-    const heading = `${title ? `**${title}** ` : ''}(${list.items.length})`;
+    const heading = `${title ? `**${truncateMarkdown(title, 200)}** ` : ''}(${list.items.length})`;
     list.items.forEach((item, index) => {
-      const text = truncateMarkdown(renderListItem(item), DISCORD_LIMITS.description - heading.length - 2);
-      pieces.push({ text: index === 0 ? `${heading}\n${text}` : text, items: 1 });
+      pieces.push({
+        render: () => {
+          const text = truncateMarkdown(renderListItem(item), max - heading.length - 2);
+          return index === 0 ? `${heading}\n${text}` : text;
+        },
+        items: 1,
+      });
     });
-    if (list.items.length === 0) pieces.push({ text: heading, items: 0 });
+    if (list.items.length === 0) pieces.push({ render: () => heading, items: 0 });
   }
   for (const block of blocks.rest) {
-    if (block.kind === 'text') pieces.push({ text: truncateMarkdown(renderInline(block.text), DISCORD_LIMITS.description), items: 0 });
-    else if (block.kind === 'code') pieces.push({ text: codeBlock(block.text, Math.min(1900, DISCORD_LIMITS.description)), items: 0 });
+    if (block.kind === 'text') pieces.push({ render: () => truncateMarkdown(renderInline(block.text), max), items: 0 });
+    else if (block.kind === 'code') pieces.push({ render: () => codeBlock(block.text, 1900), items: 0 });
   }
   return pieces;
 }
@@ -315,22 +324,23 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
       else droppedOther++;
       continue;
     }
+    const text = piece.render();
     const existing = current.description ?? '';
     const separator = existing === '' ? '' : '\n';
-    const fitsEmbed = existing.length + separator.length + piece.text.length <= DISCORD_LIMITS.description;
-    const growth = separator.length + piece.text.length;
+    const fitsEmbed = existing.length + separator.length + text.length <= DISCORD_LIMITS.description;
+    const growth = separator.length + text.length;
     const remainingAfter = budget - growth;
     const isLastPiece = piece === pieces[pieces.length - 1];
     const needsReserve = isLastPiece ? 0 : noteReserve;
     if (fitsEmbed && remainingAfter >= needsReserve) {
-      current.description = existing + separator + piece.text;
+      current.description = existing + separator + text;
       budget -= growth;
       continue;
     }
-    if (!fitsEmbed && embeds.length < maxEmbeds && budget - piece.text.length >= needsReserve) {
-      current = { color: colour, description: piece.text };
+    if (!fitsEmbed && embeds.length < maxEmbeds && budget - text.length >= needsReserve) {
+      current = { color: colour, description: text };
       embeds.push(current);
-      budget -= piece.text.length;
+      budget -= text.length;
       continue;
     }
     stopped = true;
