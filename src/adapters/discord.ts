@@ -85,7 +85,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
       mode: 'http',
       rest,
       handler,
-      notifier: new DiscordNotifier(rest),
+      notifier: new DiscordNotifier(rest, Boolean(config.DISCORD_TOKEN)),
       connect: async () => {},
       stop: async () => {},
     };

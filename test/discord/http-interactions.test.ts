@@ -109,6 +109,19 @@ describe('HTTP interactions endpoint', () => {
     expect((await post(ping())).json).toEqual({ type: InteractionResponseType.Pong });
   });
 
+  it('posts alerts with the token, and says so when there is none', async () => {
+    await adapter.notifier.send({ platform: 'discord', workspaceId: 'g', channelId: '42' }, { visibility: 'channel', title: 'Alert', level: 'bad', blocks: [] }, 'key-1');
+    const [post] = await fake.waitFor((r) => r.path === '/channels/42/messages');
+    expect(post!.headers.authorization).toBe('Bot test-token');
+    const tokenless = createDiscordAdapter({
+      config: { DISCORD_TOKEN: undefined, DISCORD_APP_ID: undefined, DISCORD_PUBLIC_KEY: publicHex, DISCORD_API_URL: fake.api },
+      services: { checker: createChecker({ resolvers: [dns.address] }) },
+      commands: testCommands,
+      http: new SharedHttpServer(),
+    });
+    await expect(tokenless.notifier.send({ platform: 'discord', workspaceId: 'g', channelId: '42' }, { visibility: 'channel', title: 'Alert', level: 'bad', blocks: [] }, 'key-2')).rejects.toThrow(/DISCORD_TOKEN/);
+  });
+
   it('refuses a public key that is not 64 hex characters, naming the variable', () => {
     expect(() =>
       createDiscordAdapter({

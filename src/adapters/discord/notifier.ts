@@ -20,9 +20,14 @@ export function nonceFor(idempotencyKey: string): string {
 export class DiscordNotifier implements Notifier {
   readonly platform = 'discord' as const;
 
-  constructor(private readonly rest: REST) {}
+  /** `hasToken` false (HTTP mode without DISCORD_TOKEN): alerts cannot be posted, and say so. */
+  constructor(
+    private readonly rest: REST,
+    private readonly hasToken = true,
+  ) {}
 
   async send(channel: ChannelRef, reply: Reply, idempotencyKey: string): Promise<void> {
+    if (!this.hasToken) throw new Error('Discord alerts need DISCORD_TOKEN (the bot token) to post to channels.');
     const { body, files } = messageRequest(renderDiscord(reply));
     await this.rest.post(Routes.channelMessages(channel.channelId), {
       body: { ...body, nonce: nonceFor(idempotencyKey), enforce_nonce: true },
