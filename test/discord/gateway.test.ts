@@ -194,6 +194,16 @@ describe('gateway interactions', () => {
     expect(notice!.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(notice!.body.data.flags).toBe(MessageFlags.Ephemeral);
     expect(visibleText(notice!.body.data)).toMatch(/no text/);
+
+    // a message that only carries the bounce as an attached file is read from the file
+    fake.cdn.set('dsn.txt', Buffer.from('Final-Recipient: rfc822; bob@example.net\nStatus: 5.7.1\n'));
+    const withFile = feed(
+      messageCommand('Diagnose bounce', {
+        content: '',
+        attachments: [{ id: '9', filename: 'dsn.txt', size: 55, url: fake.cdnUrl('dsn.txt'), proxy_url: fake.cdnUrl('dsn.txt'), content_type: 'text/plain' }],
+      }),
+    );
+    expect(visibleText((await finalEdit(withFile.token)).body)).toContain('Status: 5.7.1');
     expectNoMentions(fake.requests);
   });
 
