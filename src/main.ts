@@ -6,7 +6,6 @@
 import { commands } from '../commands/index.js';
 import { runConsole } from './adapters/console.js';
 import { SharedHttpServer } from './adapters/http-server.js';
-import { SlackConfigError, slackMode, startSlack } from './adapters/slack.js';
 import type { CliIO } from './cli/types.js';
 import type { AppConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -37,7 +36,7 @@ export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): 
   } catch (err) {
     // A refused token or an incomplete setup: one sentence, no stack trace.
     await stopAll(running, logger);
-    io.stderr.write(`rblbot: ${err instanceof SlackConfigError ? err.message : String((err as Error).message ?? err)}\n`);
+    io.stderr.write(`rblbot: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
 
@@ -63,18 +62,28 @@ export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): 
 
 /** Start Slack and Discord when configured; false when neither is. */
 async function startChatAdapters(config: AppConfig, services: Services, logger: Logger, running: Running[]): Promise<boolean> {
-  let started = false;
-  // Slack's HTTP mode (and Discord's interactions endpoint) share one server on PORT.
+  // One HTTP server for every adapter that takes inbound HTTP (Discord interactions, Slack HTTP mode).
   const http = new SharedHttpServer();
-  if (slackMode(config)) {
-    const slack = await startSlack({ config, services, commands, http, logger });
+  let started = false;
+  if (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET) {
+    // Bolt is loaded only when Slack is configured (Socket Mode, or HTTP mode at /slack/events).
+    const { startSlack } = await import('./adapters/slack.js');
+    const slack = await startSlack({ config, services, commands, http, logger: logger.child({ adapter: 'slack' }) });
     running.push({ name: 'slack', stop: () => slack.stop() });
+    started = true;
+  }
+  if (config.DISCORD_TOKEN || config.DISCORD_PUBLIC_KEY) {
+    // discord.js takes seconds to load: only when Discord is configured.
+    const { startDiscord } = await import('./adapters/discord.js');
+    const discord = await startDiscord({ config, services, commands, http, logger: logger.child({ adapter: 'discord' }) });
+    running.push({ name: 'discord', stop: () => discord.stop() });
+    logger.info({ mode: discord.mode }, 'discord adapter started');
     started = true;
   }
   if (http.hasRoutes) {
     const port = await http.listen(config.PORT);
-    logger.info({ port }, 'HTTP server listening');
     running.push({ name: 'http server', stop: () => http.close() });
+    logger.info({ port }, 'listening for HTTP (Slack at /slack/events, Discord interactions at /interactions)');
   }
   return started;
 }

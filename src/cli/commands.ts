@@ -1,6 +1,7 @@
 /** Every `rblbot <name>` subcommand, in the order `rblbot --help` lists them. */
 import { checkCli } from './check.js';
+import { discordRegisterCommand } from './discord-register.js';
 import type { CliCommand } from './types.js';
 import { zonesCli } from './zones.js';
 
-export const cliCommands: readonly CliCommand[] = [checkCli, zonesCli];
+export const cliCommands: readonly CliCommand[] = [checkCli, zonesCli, discordRegisterCommand];
