@@ -10,7 +10,7 @@ import type { WatchService } from './service.js';
 export interface SchedulerOptions {
   /** Most watches rechecked in one cycle; more due ones run in the next, straight after. */
   readonly batchSize?: number;
-  /** Look at the schedule at least this often even with nothing due. */
+  /** Look at the schedule at least this often even with nothing due (default a day). */
   readonly maxSleepMs?: number;
   readonly onError?: (err: unknown) => void;
   readonly onCycle?: (result: Awaited<ReturnType<WatchService['runDue']>>) => void;
@@ -28,7 +28,7 @@ export class WatchScheduler {
     const batchSize = options.batchSize ?? 20_000;
     this.loop = new WakeableLoop({
       clock,
-      maxSleepMs: options.maxSleepMs ?? 3_600_000,
+      maxSleepMs: options.maxSleepMs ?? 86_400_000,
       errorDelayMs: 30_000,
       onError: options.onError ?? ((err) => console.error('watch scheduler:', err)),
       step: async (signal) => {
