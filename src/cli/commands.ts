@@ -1,0 +1,6 @@
+/** Every `rblbot <name>` subcommand, in the order `rblbot --help` lists them. */
+import { checkCli } from './check.js';
+import type { CliCommand } from './types.js';
+import { zonesCli } from './zones.js';
+
+export const cliCommands: readonly CliCommand[] = [checkCli, zonesCli];
