@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await h?.stop();
-  dns.unlistIp(IP, 'bl.test').unlistIp('203.0.113.6', 'bl.test').clearRules();
+  dns.unlistIp(IP, 'bl.spamcop.net').unlistIp('203.0.113.6', 'bl.spamcop.net').clearRules();
 });
 
 function alertTexts(): string[] {
@@ -23,10 +23,10 @@ function alertTexts(): string[] {
 
 describe('watch rechecks and alerts', () => {
   it('takes the first check as the baseline: a target already listed raises no alert', async () => {
-    dns.listIp(IP, 'bl.test');
+    dns.listIp(IP, 'bl.spamcop.net');
     h = await startHarness({ dns });
     const added = await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
-    expect(added.reports[0]!.results.find((r) => r.zone === 'bl.test')!.status).toBe('listed');
+    expect(added.reports[0]!.results.find((r) => r.zone === 'bl.spamcop.net')!.status).toBe('listed');
     await h.advance(HOUR);
     await h.advance(HOUR);
     await h.advance(HOUR);
@@ -37,11 +37,11 @@ describe('watch rechecks and alerts', () => {
   it('alerts a new listing only once it is seen on two checks in a row, with meaning and removal link', async () => {
     h = await startHarness({ dns });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
-    dns.listIp(IP, 'bl.test');
+    dns.listIp(IP, 'bl.spamcop.net');
     await h.advance(HOUR);
     expect(h.notifier.delivered).toHaveLength(0);
     const [view] = await h.service.list(consoleChannel());
-    expect(Object.values(view!.states[0]!.zones)[0]).toMatchObject({ zone: 'bl.test', confirmed: 'clean', pending: 'listed', pendingCount: 1 });
+    expect(Object.values(view!.states[0]!.zones)[0]).toMatchObject({ zone: 'bl.spamcop.net', confirmed: 'clean', pending: 'listed', pendingCount: 1 });
 
     await h.advance(HOUR);
     expect(h.notifier.delivered).toHaveLength(1);
@@ -50,9 +50,9 @@ describe('watch rechecks and alerts', () => {
     expect(alert.reply.visibility).toBe('channel');
     const text = JSON.stringify(alert.reply);
     expect(text).toContain(IP);
-    expect(text).toContain('Test Block List');
-    expect(text).toContain('Sent spam to test traps.');
-    expect(text).toContain('https://bl.test/remove');
+    expect(text).toContain('SpamCop Blocking List (SCBL)');
+    expect(text).toContain('listed (IP transmitted mail reported to SpamCop');
+    expect(text).toContain('https://www.spamcop.net/bl.shtml?203.0.113.5');
     // Still listed afterwards: no further alert.
     await h.advance(HOUR);
     await h.advance(HOUR);
@@ -60,10 +60,10 @@ describe('watch rechecks and alerts', () => {
   });
 
   it('alerts when a listing clears, naming what it was', async () => {
-    dns.listIp(IP, 'bl.test');
+    dns.listIp(IP, 'bl.spamcop.net');
     h = await startHarness({ dns });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
-    dns.unlistIp(IP, 'bl.test');
+    dns.unlistIp(IP, 'bl.spamcop.net');
     await h.advance(HOUR);
     expect(h.notifier.delivered).toHaveLength(0);
     await h.advance(HOUR);
@@ -71,31 +71,31 @@ describe('watch rechecks and alerts', () => {
     const reply = h.notifier.delivered[0]!.reply;
     expect(reply.level).toBe('ok');
     expect(JSON.stringify(reply)).toContain('no longer listed on');
-    expect(JSON.stringify(reply)).toContain('Sent spam to test traps.');
+    expect(JSON.stringify(reply)).toContain('listed (IP transmitted mail reported to SpamCop');
   });
 
   it('suppresses a flapping listing that never holds for two checks', async () => {
     h = await startHarness({ dns });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
     for (let i = 0; i < 6; i++) {
-      if (i % 2 === 0) dns.listIp(IP, 'bl.test');
-      else dns.unlistIp(IP, 'bl.test');
+      if (i % 2 === 0) dns.listIp(IP, 'bl.spamcop.net');
+      else dns.unlistIp(IP, 'bl.spamcop.net');
       await h.advance(HOUR);
     }
     expect(h.notifier.delivered).toEqual([]);
   });
 
   it('never counts timeouts as a change, and shows them in the list', async () => {
-    dns.listIp(IP, 'bl.test');
+    dns.listIp(IP, 'bl.spamcop.net');
     h = await startHarness({ dns, timeoutMs: 150 });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
-    dns.rule({ suffix: 'bl.test', behaviour: 'silent' });
+    dns.rule({ suffix: 'bl.spamcop.net', behaviour: 'silent' });
     await h.advance(HOUR);
     await h.advance(HOUR);
     await h.advance(HOUR);
     expect(h.notifier.delivered).toEqual([]);
     const [view] = await h.service.list(consoleChannel());
-    const zone = view!.states[0]!.zones[`bl.test|${IP}`]!;
+    const zone = view!.states[0]!.zones[`bl.spamcop.net|${IP}`]!;
     expect(zone).toMatchObject({ confirmed: 'listed', pending: null, problem: { status: 'timeout' } });
 
     // The list answers again and still lists it: nothing changed, nothing to say.
@@ -108,7 +108,7 @@ describe('watch rechecks and alerts', () => {
   it('groups one channel\'s changes of a cycle into one message', async () => {
     h = await startHarness({ dns });
     await h.service.add(consoleChannel(), '203.0.113.4/30', { createdBy: 'admin' });
-    dns.listIp(IP, 'bl.test').listIp('203.0.113.6', 'bl.test');
+    dns.listIp(IP, 'bl.spamcop.net').listIp('203.0.113.6', 'bl.spamcop.net');
     await h.advance(HOUR);
     await h.advance(HOUR);
     expect(h.notifier.delivered).toHaveLength(1);
@@ -122,8 +122,8 @@ describe('watch rechecks and alerts', () => {
     h = await startHarness({ dns });
     const channels = [consoleChannel('C1', 'W1'), consoleChannel('C2', 'W1'), consoleChannel('C1', 'W2')];
     for (const c of channels) await h.service.add(c, IP, { createdBy: 'admin' });
-    dns.listIp(IP, 'bl.test');
-    const name = `5.113.0.203.bl.test`;
+    dns.listIp(IP, 'bl.spamcop.net');
+    const name = '5.113.0.203.psbl.surriel.com';
     const before = dns.queries.filter((q) => q === name).length;
     await h.advance(HOUR);
     expect(dns.queries.filter((q) => q === name).length - before).toBe(1);
@@ -149,7 +149,7 @@ describe('watch rechecks and alerts', () => {
     h = await startHarness({ dns });
     h.notifier.failNext = 3;
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
-    dns.listIp(IP, 'bl.test');
+    dns.listIp(IP, 'bl.spamcop.net');
     await h.advance(HOUR);
     await h.advance(HOUR);
     expect(h.notifier.attempts).toBe(1);

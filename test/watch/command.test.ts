@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await h?.stop();
-  dns.unlistIp('203.0.113.5', 'bl.test');
+  dns.unlistIp('203.0.113.5', 'bl.spamcop.net');
 });
 
 function who(opts: { channelId?: string; workspaceId?: string; isAdmin?: boolean; platform?: Invocation['platform'] } = {}): Invocation {
@@ -42,14 +42,14 @@ const text = (r: Reply): string => JSON.stringify(r.blocks);
 
 describe('/watch command', () => {
   it('adds with an interval, answers the current status at once, lists and removes', async () => {
-    dns.listIp('203.0.113.5', 'bl.test');
+    dns.listIp('203.0.113.5', 'bl.spamcop.net');
     h = await startHarness({ dns });
     const added = await watch('add 203.0.113.5 every 30m');
     expect(added.level).toBe('bad');
     expect(added.visibility).toBe('channel');
     expect(text(added)).toContain('Now watching');
     expect(text(added)).toContain('every 30m');
-    expect(text(added)).toContain('Test Block List');
+    expect(text(added)).toContain('SpamCop Blocking List (SCBL)');
     expect(text(added)).toContain('baseline');
 
     const again = await watch('add 203.0.113.5');
@@ -57,7 +57,7 @@ describe('/watch command', () => {
 
     const list = await watch('list');
     expect(text(list)).toContain('203.0.113.5');
-    expect(text(list)).toContain('Listed on: Test Block List (bl.test)');
+    expect(text(list)).toContain('Listed on: SpamCop Blocking List (SCBL) (bl.spamcop.net)');
     expect(text(list)).toContain('Every 30m');
     expect(text(list)).toContain('next in 30m');
 
@@ -76,10 +76,10 @@ describe('/watch command', () => {
   it('rechecks this channel now with /watch check, showing a pending change', async () => {
     h = await startHarness({ dns });
     await watch('add 203.0.113.5');
-    dns.listIp('203.0.113.5', 'bl.test');
+    dns.listIp('203.0.113.5', 'bl.spamcop.net');
     const first = await watch('check');
     expect(text(first)).toContain('Rechecked 1 target');
-    expect(text(first)).toContain('Pending: listed on Test Block List (bl.test), seen 1 time');
+    expect(text(first)).toContain('Pending: listed on SpamCop Blocking List (SCBL) (bl.spamcop.net), seen 1 time');
     const second = await watch('check');
     expect(text(second)).toContain('1 change confirmed');
     await h.running.sender.settled();
@@ -89,11 +89,11 @@ describe('/watch command', () => {
   it('shows "could not check" lists in /watch list', async () => {
     h = await startHarness({ dns, timeoutMs: 150 });
     await watch('add 203.0.113.5');
-    dns.rule({ suffix: 'pbl.test', behaviour: 'silent' });
+    dns.rule({ suffix: 'psbl.surriel.com', behaviour: 'silent' });
     try {
       await h.advance(HOUR);
       const list = await watch('list');
-      expect(text(list)).toContain('Could not check: pbl.test (timeout)');
+      expect(text(list)).toContain('Could not check: psbl.surriel.com (timeout)');
     } finally {
       dns.clearRules();
     }
@@ -126,7 +126,7 @@ describe('/watch command', () => {
     expect(text(await watch('list', who({ channelId: 'C1', workspaceId: 'W1' })))).toContain('203.0.113.5');
 
     // An alert for W1/C1 never reaches the other channels.
-    dns.listIp('203.0.113.5', 'bl.test');
+    dns.listIp('203.0.113.5', 'bl.spamcop.net');
     await h.advance(HOUR);
     await h.advance(HOUR);
     expect(h.notifier.delivered.map((d) => d.channel)).toEqual([{ platform: 'console', workspaceId: 'W1', channelId: 'C1' }]);

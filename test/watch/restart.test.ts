@@ -29,12 +29,12 @@ function runChild(args: string[]): Promise<{ code: number | null; signal: NodeJS
 
 describe('watches across restarts', () => {
   it('keeps watches and a pending change in the same file across a restart', async () => {
-    dns.unlistIp(IP, 'bl.test');
+    dns.unlistIp(IP, 'bl.spamcop.net');
     const file = tempDbFile();
     const clock = new ManualClock();
     let h = await startHarness({ dns, file, clock });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin', intervalMs: 2 * HOUR });
-    dns.listIp(IP, 'bl.test');
+    dns.listIp(IP, 'bl.spamcop.net');
     await h.advance(2 * HOUR); // seen once: pending
     await h.stop();
 
@@ -42,20 +42,20 @@ describe('watches across restarts', () => {
     const [view] = await h.service.list(consoleChannel());
     expect(view!.label).toBe(IP);
     expect(view!.watches[0]!.intervalMs).toBe(2 * HOUR);
-    expect(view!.states[0]!.zones[`bl.test|${IP}`]).toMatchObject({ pending: 'listed', pendingCount: 1 });
+    expect(view!.states[0]!.zones[`bl.spamcop.net|${IP}`]).toMatchObject({ pending: 'listed', pendingCount: 1 });
     await h.advance(2 * HOUR); // seen twice: confirmed
     expect(h.notifier.delivered).toHaveLength(1);
     await h.stop();
-    dns.unlistIp(IP, 'bl.test');
+    dns.unlistIp(IP, 'bl.spamcop.net');
   });
 
   it('delivers exactly one alert after the process died between the status change and the delivery', async () => {
-    dns.unlistIp(IP, 'bl.test');
+    dns.unlistIp(IP, 'bl.spamcop.net');
     const file = tempDbFile();
     const clock = new ManualClock();
     let h = await startHarness({ dns, file, clock });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
-    dns.listIp(IP, 'bl.test');
+    dns.listIp(IP, 'bl.spamcop.net');
     await h.advance(HOUR); // pending
     await h.stop();
 
@@ -76,7 +76,7 @@ describe('watches across restarts', () => {
     h = await startHarness({ dns, file, clock, notifier });
     expect(notifier.delivered).toHaveLength(1);
     expect(notifier.delivered[0]!.key).toBe(rows[0]!.idempotencyKey);
-    expect(JSON.stringify(notifier.delivered[0]!.reply)).toContain('Test Block List');
+    expect(JSON.stringify(notifier.delivered[0]!.reply)).toContain('SpamCop Blocking List (SCBL)');
     await h.advance(HOUR);
     await h.stop();
 
@@ -85,6 +85,6 @@ describe('watches across restarts', () => {
     await h.advance(HOUR);
     expect(notifier.delivered).toHaveLength(1);
     await h.stop();
-    dns.unlistIp(IP, 'bl.test');
+    dns.unlistIp(IP, 'bl.spamcop.net');
   });
 });

@@ -14,7 +14,7 @@ import { startWatching, type WatchingHandle } from '../../../src/core/watch/inde
 import { WatchService } from '../../../src/core/watch/service.js';
 import { SqliteWatchStore } from '../../../src/core/watch/sqlite-store.js';
 import type { WatchLimits } from '../../../src/core/watch/types.js';
-import { createDnsChecker } from './dns-checker.js';
+import { createChecker } from '../../../src/core/checker.js';
 
 export interface Delivery {
   channel: ChannelRef;
@@ -74,7 +74,7 @@ export async function startHarness(options: {
   const store = new SqliteWatchStore(file);
   const service = new WatchService({
     store,
-    checker: createDnsChecker({ resolver: dns.address, timeoutMs: options.timeoutMs ?? 2000 }),
+    checker: createChecker({ resolvers: [dns.address], timeoutMs: options.timeoutMs ?? 2000 }),
     clock,
     limits: options.limits,
     minIntervalMs: options.minIntervalMs,
