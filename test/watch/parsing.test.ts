@@ -72,11 +72,11 @@ describe('SQLite store', () => {
     const store = new SqliteWatchStore(file);
     expect(fs.existsSync(file)).toBe(true);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.schemaVersion()).toBe(1);
+    expect(store.schemaVersion()).toBe(2);
     await store.close();
     const again = new SqliteWatchStore(file);
-    expect(again.schemaVersion()).toBe(1);
-    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(again.schemaVersion()).toBe(2);
+    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
     await again.close();
   });
 
@@ -96,8 +96,10 @@ describe('SQLite store', () => {
     expect(res.ok).toBe(true);
     expect((await store.dueWatches(500, 10)).map((w) => w.nextDue)).toEqual([100, 300, 500]);
     expect(await store.nextDueAt()).toBe(100);
-    const plan = store.db.prepare('EXPLAIN QUERY PLAN SELECT * FROM watches WHERE next_due <= ? ORDER BY next_due LIMIT ?').all(1, 1);
-    expect(JSON.stringify(plan)).toContain('watches_next_due');
+    const plan = store.db
+      .prepare('EXPLAIN QUERY PLAN SELECT id, target, interval_ms, next_due FROM watches WHERE next_due <= ? ORDER BY next_due LIMIT ?')
+      .all(1, 1);
+    expect(JSON.stringify(plan)).toContain('USING COVERING INDEX watches_due');
     await store.close();
   });
 });

@@ -18,7 +18,7 @@ import { DEFAULT_INTERVAL_MS, DEFAULT_MIN_INTERVAL_MS, MAX_INTERVAL_MS, formatDu
 import { applyFailure, applyReport } from './status.js';
 import type { WatchStore } from './store.js';
 import { parseWatchTarget } from './targets.js';
-import type { NewAlert, TargetState, Watch, WatchChange, WatchLimits } from './types.js';
+import type { DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits } from './types.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
 
@@ -187,7 +187,7 @@ export class WatchService {
     return this.store.nextDueAt();
   }
 
-  private async cycle(watches: readonly Watch[], signal?: AbortSignal): Promise<CycleResult> {
+  private async cycle(watches: readonly DueWatch[], signal?: AbortSignal): Promise<CycleResult> {
     if (watches.length === 0) return { targets: 0, changes: 0, alerts: 0, abandoned: false };
     const targets = [...new Set(watches.map((w) => w.target))];
     const before = await this.store.getTargetStates(targets);

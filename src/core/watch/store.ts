@@ -5,7 +5,7 @@
  * Every method is synchronous-looking async so a network database fits.
  */
 import type { ChannelRef } from '../notifier.js';
-import type { NewAlert, OutboxAlert, TargetState, Watch, WatchLimits } from './types.js';
+import type { DueWatch, NewAlert, OutboxAlert, TargetState, Watch, WatchLimits } from './types.js';
 
 export interface NewWatch {
   readonly target: string;
@@ -38,8 +38,8 @@ export interface WatchStore {
   /** Remove the channel's watches whose target or label is `targetOrLabel`; returns them. */
   removeWatches(channel: ChannelRef, targetOrLabel: string): Promise<Watch[]>;
   listWatches(channel: ChannelRef): Promise<Watch[]>;
-  /** Watches due at `now`, earliest first (indexed on next_due). */
-  dueWatches(now: number, limit: number): Promise<Watch[]>;
+  /** Watches due at `now`, earliest first (a covering index on next_due answers it). */
+  dueWatches(now: number, limit: number): Promise<DueWatch[]>;
   /** When the earliest watch is due, or null with no watches. */
   nextDueAt(): Promise<number | null>;
   /** Every watch of these targets, in any channel (alerts go to all of them). */

@@ -21,6 +21,9 @@ export interface Watch {
   readonly createdBy: string;
 }
 
+/** What the scheduler needs of a due watch; read straight from a covering index. */
+export type DueWatch = Pick<Watch, 'id' | 'target' | 'intervalMs' | 'nextDue'>;
+
 export type Confirmed = 'listed' | 'clean';
 
 /**
