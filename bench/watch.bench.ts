@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import pLimit from 'p-limit';
 import type { BenchSuite, BenchTable } from './types.js';
 import { createChecker } from '../src/core/checker.js';
 import type { Checker } from '../src/core/checker.js';
@@ -83,8 +84,8 @@ async function recheckCycle(): Promise<BenchTable> {
       limits: service.limits,
     });
 
-    for (const label of ['baseline cycle', 'steady-state cycle']) {
-      if (label !== 'baseline cycle') clock.advance(2 * 3_600_000);
+    const startRss = process.memoryUsage().rss;
+    const measure = async (label: string, run: () => Promise<number>): Promise<number> => {
       global.gc?.();
       let peak = process.memoryUsage().rss;
       const sampler = setInterval(() => {
@@ -92,13 +93,26 @@ async function recheckCycle(): Promise<BenchTable> {
       }, 20);
       const before = lookups();
       const started = performance.now();
-      const result = await service.runDue(WATCHED * 2);
+      const targets = await run();
       const ms = performance.now() - started;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
       const n = lookups() - before;
-      rows.push([label, result.targets, n, Math.round(ms), Math.round(n / (ms / 1000)), Math.round(peak / 1048576)]);
-    }
+      const rate = n / (ms / 1000);
+      rows.push([label, targets, n, Math.round(ms), Math.round(rate), reference ? (rate / reference).toFixed(2) : '1.00', Math.round(peak / 1048576)]);
+      return rate;
+    };
+    // Reference: the same 10,000 checks through the checker alone, at the cycle's concurrency.
+    let reference = 0;
+    reference = await measure('checker alone (reference)', async () => {
+      const limit = pLimit(64);
+      await Promise.all(Array.from({ length: WATCHED }, (_, i) => limit(() => checker.check(ipOf(i)))));
+      return WATCHED;
+    });
+    await measure('watch baseline cycle', async () => (await service.runDue(WATCHED * 2)).targets);
+    clock.advance(2 * 3_600_000);
+    await measure('watch recheck cycle', async () => (await service.runDue(WATCHED * 2)).targets);
+    rows.push(['process RSS before the runs', '', '', '', '', '', Math.round(startRss / 1048576)]);
     await store.close();
   } finally {
     child.stdin?.end();
@@ -106,12 +120,13 @@ async function recheckCycle(): Promise<BenchTable> {
   }
   return {
     title: `Watch recheck cycle: ${WATCHED.toLocaleString('en-US')} IPs × the catalogue (DNS in a child process, 4 ports, 0 ms latency)`,
-    columns: ['cycle', 'targets', 'lookups', 'wall ms', 'lookups/s', 'peak RSS MB'],
+    columns: ['run', 'targets', 'lookups', 'wall ms', 'lookups/s', 'rate vs checker alone', 'peak RSS MB'],
     rows,
     notes: [
       'Goals: at least 5,000 lookups/s and under 200 MB peak RSS.',
       'Checker caps as configured by default: 1,024 lookups in flight, 500 lookups/s per zone (the per-zone cap bounds the rate).',
-      'The baseline cycle records first states; the steady-state cycle is a normal recheck (state read, compare, one commit).',
+      'The baseline cycle records first states; the recheck cycle is a normal one (state read, compare, one commit with alerts).',
+      'The checker-alone row is the ceiling on this machine: a ratio near 1.00 means the watch machinery (SQLite, state, outbox) costs little; the absolute rate is bound by the checker and the DNS server sharing the CPU.',
     ],
   };
 }

@@ -191,25 +191,26 @@ export class WatchService {
     if (watches.length === 0) return { targets: 0, changes: 0, alerts: 0, abandoned: false };
     const targets = [...new Set(watches.map((w) => w.target))];
     const before = await this.store.getTargetStates(targets);
-    const limit = pLimit(this.targetConcurrency);
     const states: TargetState[] = [];
     const changesByTarget = new Map<string, ReturnType<typeof applyReport>['changes']>();
-    await Promise.all(
-      targets.map((target) =>
-        limit(async () => {
-          if (signal?.aborted) return;
-          try {
-            const report = await this.checker.check(target);
-            const { state, changes } = applyReport(before.get(target), report, this.clock.now());
-            states.push(state);
-            if (changes.length) changesByTarget.set(target, changes);
-          } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            states.push(applyFailure(before.get(target), target, message, this.clock.now()));
-          }
-        }),
-      ),
-    );
+    // A few workers pull targets in turn: memory stays flat however many targets are due,
+    // and each report is folded into a small state and dropped at once.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < targets.length && !signal?.aborted) {
+        const target = targets[next++]!;
+        try {
+          const report = await this.checker.check(target);
+          const { state, changes } = applyReport(before.get(target), report, this.clock.now());
+          states.push(state);
+          if (changes.length) changesByTarget.set(target, changes);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          states.push(applyFailure(before.get(target), target, message, this.clock.now()));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.targetConcurrency, targets.length) }, worker));
     // Abandoned work commits nothing: the watches stay due and are checked after a restart.
     if (signal?.aborted) return { targets: targets.length, changes: 0, alerts: 0, abandoned: true };
 
