@@ -8,6 +8,7 @@
  * keep a thousand in flight.
  */
 import { Resolver, getServers } from 'node:dns/promises';
+import { reverseName } from './targets.js';
 
 /** How a lookup failed. NXDOMAIN and NODATA are answers, not failures, for a DNSBL. */
 export type DnsFailure = 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'REFUSED' | 'TIMEOUT' | 'ERROR';
@@ -127,7 +128,9 @@ export function createDns(options: DnsOptions = {}): Dns {
     resolve6: (name) => withTimeout(`AAAA ${name}`, (r) => r.resolve6(name)),
     resolveTxt: (name) => withTimeout(`TXT ${name}`, (r) => r.resolveTxt(name)).then((records) => records.map((chunks) => chunks.join(''))),
     resolveMx: (name) => withTimeout(`MX ${name}`, (r) => r.resolveMx(name)),
-    reverse: (ip) => withTimeout(`PTR ${ip}`, (r) => r.reverse(ip)),
+    // resolvePtr on the arpa name, not reverse(): c-ares' reverse() reports an unreachable
+    // resolver as "not found", which would turn "unknown" into "no PTR".
+    reverse: (ip) => withTimeout(`PTR ${ip}`, (r) => r.resolvePtr(arpaName(ip))),
     async resolveAddresses(name) {
       const [v4, v6] = await Promise.allSettled([dns.resolve4(name), dns.resolve6(name)]);
       const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
@@ -142,6 +145,10 @@ export function createDns(options: DnsOptions = {}): Dns {
   return dns;
 }
 
+function arpaName(ip: string): string {
+  return `${reverseName(ip)}.${ip.includes(':') ? 'ip6' : 'in-addr'}.arpa`;
+}
+
 function toDnsError(what: string, err: NodeJS.ErrnoException): DnsError {
   switch (err.code) {
     case 'ENOTFOUND':
@@ -152,6 +159,8 @@ function toDnsError(what: string, err: NodeJS.ErrnoException): DnsError {
       return new DnsError('SERVFAIL', `${what}: the server failed (SERVFAIL)`);
     case 'EREFUSED':
       return new DnsError('REFUSED', `${what}: the server refused the query (REFUSED)`);
+    case 'ECONNREFUSED':
+      return new DnsError('ERROR', `${what}: no DNS server answering (connection refused)`);
     case 'ETIMEOUT':
     case 'ECANCELLED':
       return new DnsError('TIMEOUT', `${what}: no answer in time`);
