@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommandText } from '../../commands/parse.js';
+import { dispatchCommand } from '../../commands/dispatch.js';
 import type { Invocation } from '../../commands/types.js';
 import { watchCommand } from '../../commands/watch.js';
 import type { Reply } from '../../src/core/reply.js';
@@ -29,13 +29,17 @@ function who(opts: { channelId?: string; workspaceId?: string; isAdmin?: boolean
   };
 }
 
-/** Run `/watch <text>` the way a text adapter does: parse, validate with the schema, run. */
+/** Run `/watch <text>` the way every adapter does: through the shared dispatcher. */
 async function watch(text: string, invocation: Invocation = who()): Promise<Reply> {
-  const parsed = watchCommand.schema.safeParse(parseCommandText(watchCommand, text));
-  if (!parsed.success) {
-    return { visibility: 'ephemeral', title: 'usage', level: 'error', blocks: [{ kind: 'verdict', level: 'error', text: [parsed.error.issues[0]!.message] }] };
-  }
-  return watchCommand.run(parsed.data, { invocation, services: { checker: h.service.checker, watches: h.service }, progress: async () => {} });
+  return dispatchCommand(
+    { commands: [watchCommand], services: { checker: h.service.checker, watches: h.service } },
+    { name: 'watch', text, invocation },
+  );
+}
+
+/** The handler alone, skipping the dispatcher's own permission check: /watch refuses by itself too. */
+async function runDirect(subcommand: string, target: string, invocation: Invocation): Promise<Reply> {
+  return watchCommand.run({ subcommand, target }, { invocation, services: { checker: h.service.checker, watches: h.service }, progress: async () => {} });
 }
 
 const text = (r: Reply): string => JSON.stringify(r.blocks);
@@ -106,8 +110,11 @@ describe('/watch command', () => {
     for (const cmd of ['add 203.0.113.9', 'remove 203.0.113.5']) {
       const r = await watch(cmd, user);
       expect(r.visibility).toBe('ephemeral');
-      expect(r.title).toBe('Not allowed');
-      expect(text(r)).toMatch(/Only admins can (add|remove) watches/);
+      expect(r.level).toBe('error');
+      expect(text(r)).toMatch(/Only admins may run \/watch (add|remove)/);
+      const direct = await runDirect(cmd.split(' ')[0]!, cmd.split(' ')[1]!, user);
+      expect(direct.title).toBe('Not allowed');
+      expect(text(direct)).toMatch(/Only admins can (add|remove) watches/);
     }
     expect((await h.service.list({ platform: 'console', workspaceId: 'W1', channelId: 'C1' })).map((v) => v.label)).toEqual(['203.0.113.5']);
     expect(text(await watch('list', user))).toContain('203.0.113.5');
