@@ -6,13 +6,12 @@
  * Goals: at least 5,000 lookups/s with 0 ms DNS latency and under 200 MB peak RSS for
  * the cycle; under 50 ms to select the due watches among 100,000.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
+import { RemoteDnsServer } from './dns-server-client.js';
 import type { BenchSuite, BenchTable } from './types.js';
 import { createChecker } from '../src/core/checker.js';
 import type { Checker } from '../src/core/checker.js';
@@ -22,22 +21,6 @@ import { SqliteWatchStore } from '../src/core/watch/sqlite-store.js';
 
 const WATCHED = 10_000;
 const SELECT_AMONG = 100_000;
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-async function startDnsChild(ports: number, listed: string[]): Promise<{ child: ChildProcess; addresses: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'support/dns-child.ts'), String(ports), listed.join(',')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`DNS child exited (${code})`)));
-  });
-  return { child, addresses: (JSON.parse(line) as { addresses: string[] }).addresses };
-}
 
 function ipOf(i: number): string {
   // Public unicast addresses (11.0.0.0/8) the checker accepts; they are only ever asked of the local test server.
@@ -64,8 +47,8 @@ function counting(checker: Checker): { checker: Checker; lookups: () => number }
 }
 
 async function recheckCycle(): Promise<BenchTable> {
-  const listed = [ipOf(10), ipOf(500), ipOf(9000)];
-  const { child, addresses } = await startDnsChild(4, listed);
+  const dns = await RemoteDnsServer.start(4);
+  const addresses = dns.addresses;
   const rows: (string | number)[][] = [];
   try {
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
@@ -115,8 +98,7 @@ async function recheckCycle(): Promise<BenchTable> {
     rows.push(['process RSS before the runs', '', '', '', '', '', Math.round(startRss / 1048576)]);
     await store.close();
   } finally {
-    child.stdin?.end();
-    child.kill();
+    dns.stop();
   }
   return {
     title: `Watch recheck cycle: ${WATCHED.toLocaleString('en-US')} IPs × the catalogue (DNS in a child process, 4 ports, 0 ms latency)`,
