@@ -109,7 +109,14 @@ export const watchCommand: CommandDefinition = {
         case 'list':
           return listReply(await watches.list(channel), watches.clock.now());
         case 'check': {
-          if ((await watches.store.listWatches(channel)).length === 0) return listReply([], watches.clock.now());
+          const mine = await watches.store.listWatches(channel);
+          if (mine.length === 0) return listReply([], watches.clock.now());
+          await ctx.progress({
+            visibility: 'ephemeral',
+            title: 'Rechecking watches',
+            level: 'info',
+            blocks: [{ kind: 'context', text: [`Rechecking ${count(new Set(mine.map((w) => w.target)).size, 'target')}…`] }],
+          });
           const result = await watches.checkChannel(channel);
           const views = await watches.list(channel);
           const summary =

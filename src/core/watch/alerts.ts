@@ -6,6 +6,9 @@
 import type { Block, Inline, ListItem, Reply } from '../reply.js';
 import type { WatchChange } from './types.js';
 
+/** Items shown per heading; chat messages have block limits, and fullText carries the rest. */
+const MAX_ITEMS = 20;
+
 export function alertReply(changes: readonly WatchChange[]): Reply {
   const listed = changes.filter((c) => c.now === 'listed');
   const cleared = changes.filter((c) => c.now === 'clean');
@@ -15,11 +18,13 @@ export function alertReply(changes: readonly WatchChange[]): Reply {
   if (cleared.length > 0) verdict.push(`${verdict.length ? '; ' : ''}${count(cleared.length, 'listing')} cleared`);
   blocks.push({ kind: 'verdict', level: listed.length > 0 ? 'bad' : 'ok', text: [verdict.join('') + '.'] });
   if (listed.length > 0) {
-    blocks.push({ kind: 'list', heading: 'Newly listed', items: listed.map(listedItem) });
+    blocks.push({ kind: 'list', heading: 'Newly listed', items: listed.slice(0, MAX_ITEMS).map(listedItem) });
   }
   if (cleared.length > 0) {
-    blocks.push({ kind: 'list', heading: 'Cleared', items: cleared.map(clearedItem) });
+    blocks.push({ kind: 'list', heading: 'Cleared', items: cleared.slice(0, MAX_ITEMS).map(clearedItem) });
   }
+  const hidden = Math.max(0, listed.length - MAX_ITEMS) + Math.max(0, cleared.length - MAX_ITEMS);
+  if (hidden > 0) blocks.push({ kind: 'context', text: [`${count(hidden, 'more change')} in the full report (/watch list shows them too).`] });
   blocks.push({ kind: 'context', text: ['Each change was seen on two checks in a row. /watch list shows every watch of this channel.'] });
 
   const targets = [...new Set(changes.map((c) => c.target))];
@@ -43,7 +48,7 @@ function listedItem(c: WatchChange): ListItem {
   if (c.codes.length) lines.push(['Answer: ', { code: c.codes.join(', ') }, c.listType !== 'block' ? ` (${c.listType} list)` : '']);
   const links: Inline[] = [];
   if (c.removalUrl) links.push({ link: c.removalUrl, label: 'Request removal' });
-  if (c.lookupUrl) links.push(...(links.length ? [' · '] : []), { link: c.lookupUrl, label: 'Lookup' });
+  if (c.lookupUrl && c.lookupUrl !== c.removalUrl) links.push(...(links.length ? [' · '] : []), { link: c.lookupUrl, label: 'Lookup' });
   if (links.length) lines.push(links);
   return { level: c.listType === 'block' ? 'bad' : 'warn', title: [...subject(c), ' listed on ', c.name, ` (${c.zone})`], lines };
 }
