@@ -145,6 +145,18 @@ describe('watch rechecks and alerts', () => {
     expect(dns.queries.length).toBeGreaterThan(checksBefore);
   });
 
+  it('spreads rechecks with a jitter of at most a tenth of the interval', async () => {
+    const draws = [0, 0.5, 0.999999];
+    let n = 0;
+    h = await startHarness({ dns, random: () => draws[n++ % draws.length]! });
+    const start = h.clock.now();
+    await h.service.add(consoleChannel(), '203.0.113.0/30', { createdBy: 'admin', intervalMs: HOUR });
+    const offsets = (await h.store.listWatches(consoleChannel())).map((w) => w.nextDue - start - HOUR).sort((a, b) => a - b);
+    expect(offsets[0]).toBe(0);
+    expect(offsets).toContain(HOUR / 20);
+    expect(Math.max(...offsets)).toBeLessThan(HOUR / 10);
+  });
+
   it('delivers exactly one alert through a notifier that fails three times first, backing off', async () => {
     h = await startHarness({ dns });
     h.notifier.failNext = 3;

@@ -67,6 +67,7 @@ export async function startHarness(options: {
   limits?: WatchLimits;
   minIntervalMs?: number;
   notifier?: RecordingNotifier;
+  random?: () => number;
 } = {}): Promise<Harness> {
   const dns = options.dns ?? (await TestDnsServer.start());
   const file = options.file ?? tempDbFile();
@@ -78,8 +79,8 @@ export async function startHarness(options: {
     clock,
     limits: options.limits,
     minIntervalMs: options.minIntervalMs,
-    // No jitter: an interval later means exactly due.
-    random: () => 0,
+    // No jitter unless a test asks: an interval later means exactly due.
+    random: options.random ?? (() => 0),
   });
   const notifier = options.notifier ?? new RecordingNotifier();
   const running = startWatching({ services: { checker: service.checker, watches: service }, notifiers: [notifier], clock, onError: () => {} });
