@@ -61,6 +61,16 @@ export function applyReport(
     if (isDefault(next)) delete zones[key];
     else zones[key] = compact(next);
   }
+  // Forget lists dropped from the catalogue and addresses a name no longer resolves to, so
+  // /watch list does not show stale listings. A name that failed to resolve this time keeps
+  // its addresses' state: the next successful check takes over from it.
+  const seen = new Set(report.results.map(zoneKey));
+  for (const [key, z] of Object.entries(zones)) {
+    if (seen.has(key) || report.results.length === 0) continue;
+    const ofAnAddress = z.query !== report.target && z.query !== report.registrableDomain;
+    if (ofAnAddress && report.addresses.length === 0) continue;
+    delete zones[key];
+  }
   return {
     state: { target: report.target, baselined: true, lastChecked: now, lastError: null, zones },
     changes,
