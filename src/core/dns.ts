@@ -49,6 +49,9 @@ export interface DnsOptions {
   readonly channelsPerServer?: number;
 }
 
+/** Answers a socket can hold without drops (one UDP socket loses answers past ~250 in flight). */
+const PER_SOCKET_IN_FLIGHT = 128;
+
 /** Well-known public resolvers: Spamhaus, URIBL and others refuse queries that come through them. */
 const PUBLIC_RESOLVERS = new Set([
   '8.8.8.8', '8.8.4.4', '2001:4860:4860::8888', '2001:4860:4860::8844',
@@ -90,30 +93,42 @@ export function createDns(options: DnsOptions = {}): Dns {
   const servers = options.servers && options.servers.length > 0 ? options.servers.map(parseServer) : getServers();
   if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
   const perServer = Math.max(1, options.channelsPerServer ?? 8);
-  const channels: Resolver[] = [];
+  // Ordered so that the first channel of every server comes before any second channel.
+  const channels: { resolver: Resolver; inFlight: number }[] = [];
   for (let i = 0; i < perServer; i++) {
     for (const server of servers) {
       const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
       resolver.setServers([server]);
-      channels.push(resolver);
+      channels.push({ resolver, inFlight: 0 });
     }
   }
-  let next = 0;
-  const pick = (): Resolver => {
-    const r = channels[next]!;
-    next = (next + 1) % channels.length;
-    return r;
+  /**
+   * Fill the first channel up to a safe number of queries in flight before opening the
+   * next: a single check stays on one socket (one read wakes up for many answers), a bulk
+   * recheck spreads over all of them before any socket's buffer overflows.
+   */
+  const pick = (): { resolver: Resolver; inFlight: number } => {
+    let least = channels[0]!;
+    for (const channel of channels) {
+      if (channel.inFlight < PER_SOCKET_IN_FLIGHT) return channel;
+      if (channel.inFlight < least.inFlight) least = channel;
+    }
+    return least;
   };
 
   function withTimeout<T>(what: string, run: (r: Resolver) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new DnsError('TIMEOUT', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
-      run(pick()).then(
+      const channel = pick();
+      channel.inFlight++;
+      run(channel.resolver).then(
         (value) => {
+          channel.inFlight--;
           clearTimeout(timer);
           resolve(value);
         },
         (err: NodeJS.ErrnoException) => {
+          channel.inFlight--;
           clearTimeout(timer);
           reject(toDnsError(what, err));
         },
