@@ -50,3 +50,39 @@ describe('graceful stop', () => {
     expect(h.store.db.open).toBe(false);
   });
 });
+
+describe('no overlapping cycles', () => {
+  it('runs /watch check after a scheduler cycle in flight, never alongside it', async () => {
+    const h = await startHarness({ dns, timeoutMs: 3000 });
+    await h.service.add(consoleChannel(), '203.0.113.5', { createdBy: 'admin' });
+    // Count checks in flight by wrapping the real checker the service uses.
+    const checker = h.service.checker;
+    const original = checker.check.bind(checker);
+    let inFlight = 0;
+    let most = 0;
+    let calls = 0;
+    (checker as { check: typeof checker.check }).check = async (input, options) => {
+      inFlight++;
+      calls++;
+      most = Math.max(most, inFlight);
+      try {
+        return await original(input, options);
+      } finally {
+        inFlight--;
+      }
+    };
+    dns.latencyMs = 200;
+    try {
+      h.clock.advance(HOUR); // the scheduler starts a cycle
+      const manual = h.service.checkChannel(consoleChannel()); // while it is running
+      await manual;
+      await h.running.scheduler.settled();
+      expect(calls).toBe(2);
+      expect(most).toBe(1);
+    } finally {
+      dns.latencyMs = 0;
+      (checker as { check: typeof checker.check }).check = original;
+      await h.stop();
+    }
+  });
+});
