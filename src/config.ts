@@ -3,6 +3,7 @@
  * schema. A bad value stops start-up with a sentence naming the variable.
  */
 import { z } from 'zod';
+import { parseDuration } from './core/watch/duration.js';
 
 const optionalString = z
   .string()
@@ -78,8 +79,20 @@ export const configSchema = z.object({
   DISCORD_API_URL: url,
   PORT: positiveInt(3000, 65535),
   // --- watches ---
+  /** SQLite file for watches and the alert outbox (default ./data/rblbot.db). */
   RBLBOT_DB: optionalString,
-  RBLBOT_MIN_INTERVAL: optionalString,
+  /** Shortest /watch interval allowed, like 15m (the default) or 30s for demos. */
+  RBLBOT_MIN_INTERVAL: optionalString.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseDuration(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 15m, 1h or 1d, got "${v}"` });
+    }
+  }),
+  /** Caps on watches (each address of a range counts). */
+  RBLBOT_WATCH_MAX_PER_CHANNEL: positiveInt(300, 100_000),
+  RBLBOT_WATCH_MAX_PER_WORKSPACE: positiveInt(2000, 1_000_000),
   // --- relay test ---
   RBLBOT_ALLOW_PRIVATE: flag,
   // --- logging ---

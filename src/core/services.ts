@@ -3,7 +3,10 @@
  * and handed to every command; tests build them pointed at loopback servers.
  */
 import type { Checker } from './checker.js';
+import type { WatchService } from './watch/service.js';
 
 export interface Services {
   readonly checker: Checker;
+  /** Channel watches; absent where nothing persists (the one-shot CLI). */
+  readonly watches?: WatchService;
 }
