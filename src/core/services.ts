@@ -3,7 +3,10 @@
  * and handed to every command; tests build them pointed at loopback servers.
  */
 import type { Checker } from './checker.js';
+import type { RelayTester } from './relay/tester.js';
 
 export interface Services {
   readonly checker: Checker;
+  /** The open-relay test (/relay, `rblbot relay`). */
+  readonly relay: RelayTester;
 }

@@ -7,3 +7,4 @@ export { parseTarget, privateAddressReason } from './targets.js';
 export { relayAdvice, GENERAL_ADVICE, SOFTWARE_NAMES } from './advice.js';
 export { shortenTranscript } from './transcript.js';
 export * from './types.js';
+export { relayReply, formatRelayText, summaryLine } from './report-reply.js';

@@ -3,6 +3,7 @@
  * Commands and the CLI only see the RelayTester interface.
  */
 import pLimit from 'p-limit';
+import { SlidingWindowLimiter, type RateDecision } from '../rate-limit.js';
 import { createRelayDns, type RelayDns } from './dns.js';
 import { probeHost } from './probe.js';
 import { planTarget } from './targets.js';
@@ -19,6 +20,11 @@ export interface RelayTester {
   test(input: string, options?: RelayTestOptions): Promise<RelayReport>;
   /** Whether private/loopback targets are allowed (for help texts). */
   readonly allowPrivate: boolean;
+  /**
+   * Count one chat-started test for `userKey` against the per-user limit (tests per
+   * window). Chat commands call it; the CLI does not.
+   */
+  takeUserTest(userKey: string): RateDecision;
 }
 
 export interface RelayTesterOptions {
@@ -38,6 +44,11 @@ export interface RelayTesterOptions {
   readonly concurrency?: number;
   readonly heloName?: string;
   readonly externalDomain?: string;
+  /** Chat tests per user per window (default 3 per 10 minutes). */
+  readonly perUserLimit?: number;
+  readonly perUserWindowMs?: number;
+  /** Clock for the rate limit (tests). */
+  readonly now?: () => number;
 }
 
 export const RELAY_DEFAULTS = {
@@ -49,13 +60,21 @@ export const RELAY_DEFAULTS = {
   maxMx: 4,
   concurrency: 4,
   externalDomain: 'example.com',
+  perUserLimit: 3,
+  perUserWindowMs: 10 * 60_000,
 } as const;
 
 export function createRelayTester(options: RelayTesterOptions): RelayTester {
   const limit = pLimit(options.concurrency ?? RELAY_DEFAULTS.concurrency);
   const allowPrivate = options.allowPrivate ?? false;
+  const limiter = new SlidingWindowLimiter(
+    options.perUserLimit ?? RELAY_DEFAULTS.perUserLimit,
+    options.perUserWindowMs ?? RELAY_DEFAULTS.perUserWindowMs,
+    options.now,
+  );
   return {
     allowPrivate,
+    takeUserTest: (userKey) => limiter.take(userKey),
     async test(input, testOptions = {}) {
       const started = Date.now();
       const plan = await planTarget(input, {
@@ -129,6 +148,7 @@ export function relayTesterFromConfig(config: {
   readonly commandTimeoutMs?: number;
   readonly heloName?: string;
   readonly externalDomain?: string;
+  readonly perUserLimit?: number;
   readonly dns?: RelayDns;
 }): RelayTester {
   return createRelayTester({
@@ -138,5 +158,6 @@ export function relayTesterFromConfig(config: {
     commandTimeoutMs: config.commandTimeoutMs,
     heloName: config.heloName,
     externalDomain: config.externalDomain,
+    perUserLimit: config.perUserLimit,
   });
 }
