@@ -263,9 +263,12 @@ function judge(
 ): { verdict: HostReport['verdict']; reason: string } {
   const open = attempts.filter((a) => a.accepted && !a.ambiguous);
   if (open.length > 0) {
-    const first = open[0]!;
-    const more = open.length > 1 ? ` (and ${open.length - 1} more trick${open.length > 2 ? 's' : ''})` : '';
-    return { verdict: 'open', reason: `OPEN RELAY: accepted a recipient outside its domains with the ${first.label} attempt${more}: RCPT TO:${first.to} → ${first.reply}` };
+    const labels = open.slice(0, 3).map((a) => a.label).join('; ');
+    const more = open.length > 3 ? ` and ${open.length - 3} more` : '';
+    return {
+      verdict: 'open',
+      reason: `accepted a recipient outside its domains with ${open.length} of ${attempts.length} relay attempts: ${labels}${more}`,
+    };
   }
   const ambiguous = attempts.filter((a) => a.accepted);
   if (ambiguous.length > 0) {
@@ -291,7 +294,7 @@ function judge(
   return { verdict: 'inconclusive', reason: `${untested.length} of ${attempts.length} attempts could not be made: ${stop?.reason ?? 'unknown reason'}` };
 }
 
-function connectStop(err: ConnectError, port: number, reconnecting: boolean): { failure: NonNullable<HostReport['failure']>; reason: string } {
+export function connectStop(err: ConnectError, port: number, reconnecting: boolean): { failure: NonNullable<HostReport['failure']>; reason: string } {
   const prefix = reconnecting ? 'reconnecting failed: ' : '';
   switch (err.kind) {
     case 'timeout':
