@@ -1,5 +1,7 @@
-/** Every `rblbot <name>` subcommand; src/cli.ts dispatches to this list. */
+/** Every `rblbot <name>` subcommand, in the order `rblbot --help` lists them. */
+import { checkCli } from './check.js';
 import { relayCli } from './relay.js';
 import type { CliCommand } from './types.js';
+import { zonesCli } from './zones.js';
 
-export const cliCommands: CliCommand[] = [relayCli];
+export const cliCommands: readonly CliCommand[] = [checkCli, relayCli, zonesCli];

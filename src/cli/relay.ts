@@ -24,7 +24,8 @@ Options:
 Exit status: 0 all closed, 1 any open, 2 bad input or refused target,
 3 nothing open but something inconclusive or untestable.
 
-Private and loopback addresses are refused unless RBLBOT_ALLOW_PRIVATE=1.`;
+Private and loopback addresses are refused unless RBLBOT_ALLOW_PRIVATE=1.
+`;
 
 export function exitStatusFor(report: RelayReport): number {
   if (report.hosts.some((h) => h.verdict === 'open')) return 1;
@@ -56,7 +57,7 @@ export const relayCli: CliCommand = {
     }
     const { values, positionals } = parsed;
     if (values.help) {
-      io.stdout.write(`${HELP}\n`);
+      io.stdout.write(HELP);
       return 0;
     }
     if (positionals.length !== 1) {

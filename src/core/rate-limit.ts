@@ -1,43 +1,30 @@
 /**
- * A sliding-window limit per key ("3 relay tests per user per 10 minutes"). In memory:
- * a restart forgets it, which is fine for a courtesy limit that protects third-party
- * servers from a chat user hammering them.
+ * A per-zone token bucket: each list gets at most `perSecond` lookups a second across all
+ * checks, with a burst of one second's worth. Lists publish fair-use limits (landscape
+ * pitfall 8); a bulk recheck must not hammer one of them.
  */
-export interface RateDecision {
-  readonly allowed: boolean;
-  /** When refused: how long until the oldest use leaves the window. */
-  readonly retryAfterMs: number;
-  readonly limit: number;
-  readonly windowMs: number;
-}
-
-export class SlidingWindowLimiter {
-  private readonly uses = new Map<string, number[]>();
+export class ZoneRateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; updated: number }>();
 
   constructor(
-    readonly limit: number,
-    readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly perSecond: number,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Record a use of `key` if the limit allows it. */
-  take(key: string): RateDecision {
+  /** Resolves when a lookup to `zone` may be sent. */
+  take(zone: string): Promise<void> {
     const now = this.now();
-    const recent = (this.uses.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (recent.length >= this.limit) {
-      this.uses.set(key, recent);
-      return { allowed: false, retryAfterMs: this.windowMs - (now - recent[0]!), limit: this.limit, windowMs: this.windowMs };
+    let bucket = this.buckets.get(zone);
+    if (!bucket) {
+      bucket = { tokens: this.perSecond, updated: now };
+      this.buckets.set(zone, bucket);
     }
-    recent.push(now);
-    this.uses.set(key, recent);
-    // Keep the map from growing with one-off users.
-    if (this.uses.size > 10_000) this.prune(now);
-    return { allowed: true, retryAfterMs: 0, limit: this.limit, windowMs: this.windowMs };
-  }
-
-  private prune(now: number): void {
-    for (const [key, times] of this.uses) {
-      if (times.every((t) => now - t >= this.windowMs)) this.uses.delete(key);
-    }
+    bucket.tokens = Math.min(this.perSecond, bucket.tokens + ((now - bucket.updated) * this.perSecond) / 1000);
+    bucket.updated = now;
+    bucket.tokens -= 1;
+    if (bucket.tokens >= 0) return Promise.resolve();
+    // In debt: wait until the bucket has refilled past this lookup's token.
+    const waitMs = (-bucket.tokens * 1000) / this.perSecond;
+    return new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 }

@@ -1,18 +1,14 @@
 /** Building Services and CLI streams around a real relay tester for command/CLI tests. */
 import { PassThrough } from 'node:stream';
 import type { CliIO, ServiceOverrides } from '../../src/cli/types.js';
-import type { Checker } from '../../src/core/checker.js';
 import type { RelayTester } from '../../src/core/relay/index.js';
 import type { Services } from '../../src/core/services.js';
 
-/** The relay tests never touch the blocklist checker; any use is a bug in the test. */
-export const unusedChecker: Checker = {
-  check: () => Promise.reject(new Error('the relay tests do not use the checker')),
-  zoneCount: () => 0,
-};
+import { idleChecker } from '../support/test-checker.js';
 
+/** The relay tests never ask the blocklist checker anything. */
 export function servicesWith(relay: RelayTester): Services {
-  return { checker: unusedChecker, relay };
+  return { checker: idleChecker(), relay };
 }
 
 export interface CapturedIO extends CliIO {

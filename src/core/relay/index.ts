@@ -8,3 +8,4 @@ export { relayAdvice, GENERAL_ADVICE, SOFTWARE_NAMES } from './advice.js';
 export { shortenTranscript } from './transcript.js';
 export * from './types.js';
 export { relayReply, formatRelayText, summaryLine } from './report-reply.js';
+export { relayDnsFrom } from './dns-adapter.js';
