@@ -88,7 +88,7 @@ export const relayCli: CliCommand = {
       io.stderr.write(`The relay test failed unexpectedly: ${(err as Error).message}\n`);
       return 3;
     }
-    if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
     else io.stdout.write(`${formatRelayText(report, { transcript: values.transcript === true })}\n`);
     return exitStatusFor(report);
   },
