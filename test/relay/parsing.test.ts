@@ -69,16 +69,30 @@ describe('target parsing', () => {
 });
 
 describe('transcript shortening', () => {
-  it('collapses EHLO lists, cuts long lines and elides the middle', () => {
+  it('collapses EHLO lists, drops RSET, cuts long lines and elides the middle', () => {
     const lines = ['* connected', 'S: 220 hi', 'C: EHLO me', 'S: 250-mx', 'S: 250-PIPELINING', 'S: 250 STARTTLS', `S: 550 ${'x'.repeat(300)}`];
-    for (let i = 0; i < 100; i++) lines.push(`C: RCPT TO:<a${i}@example.com>`);
+    for (let i = 0; i < 100; i++) lines.push(`C: RCPT TO:<a${i}@example.com>`, 'S: 554 no', 'C: RSET', 'S: 250 ok');
     const short = shortenTranscript(lines, 20, 80);
-    expect(short).toHaveLength(20);
+    expect(short.length).toBeLessThanOrEqual(20);
     expect(short[3]).toBe('S: 250-mx');
     expect(short[4]).toBe('   (+2 more lines)');
     expect(short[5]!.length).toBe(80);
+    expect(short).not.toContain('C: RSET');
     expect(short.some((l) => /lines left out/.test(l))).toBe(true);
-    expect(short.at(-1)).toBe('C: RCPT TO:<a99@example.com>');
+    expect(short.at(-1)).toBe('S: 554 no');
+  });
+
+  it('keeps the exchange where a relay recipient was accepted, even from the middle', () => {
+    const lines = ['* connected', 'S: 220 hi'];
+    for (let i = 0; i < 60; i++) {
+      lines.push('C: MAIL FROM:<s@example.com>', 'S: 250 ok', `C: RCPT TO:<r${i}@example.com>`, i === 30 ? 'S: 250 Accepted' : 'S: 554 no');
+    }
+    const short = shortenTranscript(lines, 30);
+    expect(short.length).toBeLessThanOrEqual(30);
+    const at = short.indexOf('C: RCPT TO:<r30@example.com>');
+    expect(at).toBeGreaterThan(0);
+    expect(short[at + 1]).toBe('S: 250 Accepted');
+    expect(short[at - 2]).toBe('C: MAIL FROM:<s@example.com>');
   });
 });
 

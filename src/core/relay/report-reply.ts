@@ -82,11 +82,15 @@ export function relayReply(report: RelayReport, options: { transcript?: boolean 
   if (report.verdict === 'open') {
     const software = report.hosts.find((h) => h.verdict === 'open')?.software;
     const advice = relayAdvice(software);
-    blocks.push({
-      kind: 'list',
-      heading: advice.length === 1 ? `How to close it (${advice[0]!.software})` : 'How to close it',
-      items: advice.map((a) => ({ title: [{ bold: a.software }], lines: a.lines.map((l): Inline[] => [l]) })),
-    });
+    blocks.push(
+      advice.length === 1
+        ? { kind: 'list', heading: `How to close it (${advice[0]!.software})`, items: advice[0]!.lines.map((l) => ({ title: [l] })) }
+        : {
+            kind: 'list',
+            heading: 'How to close it',
+            items: advice.map((a) => ({ title: [{ bold: a.software }], lines: a.lines.map((l): Inline[] => [l]) })),
+          },
+    );
     blocks.push({ kind: 'text', text: [GENERAL_ADVICE] });
   }
   for (const note of report.notes) blocks.push({ kind: 'context', text: [note] });
