@@ -51,6 +51,14 @@ describe('relay probe against real SMTP servers', () => {
     expect(host.tls).toBeNull();
   });
 
+  it('never uses the server\'s own domain as the "external" one', async () => {
+    const server = await smtp(policies.open, { name: 'mx.example.com' });
+    const host = (await (await tester()).test(`127.0.0.1:${server.port}`)).hosts[0]!;
+    expect(host.ownDomain).toBe('example.com');
+    expect(host.attempts[0]!.to).toBe('<relaytest@example.net>');
+    expect(server.commands.filter((c) => /^RCPT TO:<relaytest@example\.com>/.test(c))).toEqual([]);
+  });
+
   it('calls a correctly configured server closed after trying every trick', async () => {
     const server = await smtp(policies.closed);
     const report = await (await tester()).test(`127.0.0.1:${server.port}`);

@@ -139,7 +139,7 @@ export async function probeHost(planned: PlannedHost, ownHint: string | undefine
       // --- whose domain is this? ---
       if (!own) own = await ownDomainOf(ownHint, greeting, hello, planned.ip, options.dns);
       if (!plans) {
-        const external = own.domain === options.externalDomain || own.domain.endsWith(`.${options.externalDomain}`) ? 'example.org' : options.externalDomain;
+        const external = externalFor(own.domain, options.externalDomain);
         plans = buildAttempts({ own: own.domain, ipLiteral: addressLiteral(planned.ip), external, externalIp: EXTERNAL_IP, localPart: LOCAL_PART });
       }
 
@@ -337,6 +337,13 @@ async function ownDomainOf(
     // No PTR answer: fall back to the address literal.
   }
   return { domain: addressLiteral(ip), source: 'ip' };
+}
+
+/** The outside domain for the test addresses; never the tested server's own. */
+export function externalFor(own: string, configured: string): string {
+  const related = (d: string): boolean => own === d || own.endsWith(`.${d}`) || d.endsWith(`.${own}`);
+  if (!related(configured)) return configured;
+  return ['example.com', 'example.net', 'example.org'].find((d) => !related(d))!;
 }
 
 function defaultHelo(localAddress: string | undefined): string {
