@@ -28,6 +28,11 @@ export const LIST_TYPE_EXPLANATION: Record<Exclude<ListType, 'block'>, string> =
   allow: 'Allow-list entry: receivers that use this list trust mail from here. Good news.',
 };
 
+const SHORT_EXPLANATION: Record<'policy' | 'reputation', string> = {
+  policy: 'Policy listing, not a spam report (see above).',
+  reputation: 'Reputation score, not a block (see above).',
+};
+
 const FCRDNS_WARNING =
   'No forward-confirmed reverse DNS: Gmail and other large receivers reject mail from addresses whose PTR name does not resolve back to the address. Ask whoever controls the address range (usually the hosting provider) to set a PTR record to a name that points back to it.';
 
@@ -36,10 +41,12 @@ const UNCHECKED_HEADING = 'Could not check (not the same as clean)';
 /** The whole answer to /rbl for one target. */
 export function checkReportReply(report: CheckReport): Reply {
   const verdict = verdictBlock(report);
+  // Not listed anywhere but without FCrDNS, mail is still rejected: the answer as a whole is a warning.
+  const level = verdict.level === 'ok' && report.kind !== 'domain' && report.fcrdns === false ? 'warn' : verdict.level;
   return {
     visibility: 'channel',
     title: `Blocklist check: ${report.target}`,
-    level: verdict.level,
+    level,
     blocks: reportBlocks(report),
     fullText: reportFullText(report),
   };
@@ -148,14 +155,21 @@ function listedBlock(results: readonly LookupResult[], target: string): Block | 
     .filter((r) => r.status === 'listed' && r.listType !== 'allow')
     .sort((a, b) => SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name));
   if (listings.length === 0) return undefined;
-  return { kind: 'list', heading: 'Listed', items: listings.map((r) => listingItem(r, target)) };
+  // Explain what a policy or reputation listing is once, on its first item; later ones just say which it is.
+  const explained = new Set<ListType>();
+  const items = listings.map((r) => {
+    const first = !explained.has(r.listType);
+    explained.add(r.listType);
+    return listingItem(r, target, first);
+  });
+  return { kind: 'list', heading: 'Listed', items };
 }
 
 /** One listing: what it means, the codes, the list's own words, and where to go next. */
-export function listingItem(r: LookupResult, target: string): ListItem {
+export function listingItem(r: LookupResult, target: string, explain = true): ListItem {
   const lines: Inline[][] = [];
-  if (r.meaning) lines.push([r.meaning]);
-  if (r.listType === 'policy' || r.listType === 'reputation') lines.push([LIST_TYPE_EXPLANATION[r.listType]]);
+  if (r.meaning) lines.push([capitalise(r.meaning)]);
+  if (r.listType === 'policy' || r.listType === 'reputation') lines.push([explain ? LIST_TYPE_EXPLANATION[r.listType] : SHORT_EXPLANATION[r.listType]]);
   if (r.codes.length > 0) lines.push(codesLine(r.codes));
   // The TXT record is the list operator's text, passed on as plain (untrusted) text.
   if (r.txt) lines.push(['List says: ', r.txt]);
@@ -175,7 +189,7 @@ function allowBlock(results: readonly LookupResult[], target: string): Block | u
     kind: 'list',
     heading: 'Allow-lists (good news)',
     items: hits.map((r) => {
-      const lines: Inline[][] = [[r.meaning ?? LIST_TYPE_EXPLANATION.allow]];
+      const lines: Inline[][] = [[r.meaning ? capitalise(r.meaning) : LIST_TYPE_EXPLANATION.allow]];
       if (r.codes.length > 0) lines.push(codesLine(r.codes));
       const links = linksLine(r);
       if (links) lines.push(links);
@@ -195,20 +209,19 @@ export function uncheckedItem(r: LookupResult, target: string): ListItem {
   const lines: Inline[][] = [];
   switch (r.status) {
     case 'refused':
-      lines.push([r.meaning ?? 'The list refused to answer this query.']);
+      lines.push([r.meaning ? capitalise(r.meaning) : 'The list refused to answer this query.']);
       if (r.codes.length > 0) lines.push(codesLine(r.codes));
       break;
     case 'timeout':
-      lines.push([r.meaning ?? `No answer within ${r.ms} ms.`]);
+      lines.push([r.meaning ? capitalise(r.meaning) : `No answer within ${r.ms} ms.`]);
       break;
     default:
-      lines.push([r.meaning ?? 'The lookup failed.']);
+      lines.push([r.meaning ? capitalise(r.meaning) : 'The lookup failed.']);
       if (r.codes.length > 0) lines.push(codesLine(r.codes));
   }
   if (r.fix) lines.push(['Fix: ', r.fix]);
   // An allow-list that could not be checked is not counted in the verdict (it cannot list anyone); say which it is.
-  const kind = r.listType === 'allow' ? ' (allow-list)' : '';
-  return { level: r.status === 'refused' ? 'warn' : 'error', title: [...itemTitle(r, target), `${kind} — ${STATUS_WORD[r.status]}`], lines };
+  return { level: r.status === 'refused' ? 'warn' : 'error', title: [...itemTitle(r, target), ` — ${STATUS_WORD[r.status]}`], lines };
 }
 
 const STATUS_WORD: Record<LookupResult['status'], string> = {
@@ -221,7 +234,7 @@ const STATUS_WORD: Record<LookupResult['status'], string> = {
 
 /** "Spamhaus ZEN (zen.spamhaus.org) for 192.0.2.1" — the query is shown when it is not the target itself. */
 function itemTitle(r: LookupResult, target: string): Inline[] {
-  const title: Inline[] = [{ bold: r.name }, ` (${r.zone})`];
+  const title: Inline[] = [{ bold: r.name }, r.listType === 'allow' && r.status !== 'listed' ? ` (${r.zone}, allow-list)` : ` (${r.zone})`];
   if (r.query !== target) title.push(` for ${r.query}`);
   return title;
 }
@@ -238,7 +251,8 @@ function codesLine(codes: readonly string[]): Inline[] {
 function linksLine(r: LookupResult): Inline[] | undefined {
   const out: Inline[] = [];
   if (r.removalUrl) out.push({ link: r.removalUrl, label: 'Removal' });
-  if (r.lookupUrl) {
+  // Many lists use one page for both; show it once.
+  if (r.lookupUrl && r.lookupUrl !== r.removalUrl) {
     if (out.length > 0) out.push('  ');
     out.push({ link: r.lookupUrl, label: 'Lookup' });
   }
@@ -293,6 +307,17 @@ export function reportFullText(report: CheckReport): string {
   }
   lines.push('', `Checked in ${report.ms} ms.`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Catalogue meanings are fragments ("listed (IP transmitted mail …)"); on a line of
+ * their own they read better as sentences. A first word with a dot or a capital
+ * inside ("s5h.net", "iDNS") is a name and stays as written.
+ */
+export function capitalise(text: string): string {
+  const first = /^\S+/.exec(text)?.[0] ?? '';
+  if (!/^[a-z]/.test(first) || /[.A-Z]/.test(first.slice(1))) return text;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function kindNoun(kind: CheckReport['kind']): string {

@@ -66,13 +66,26 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const limit = pLimit(options.concurrency ?? 8);
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive, crlfDelay: Infinity });
 
+  // readline may still deliver lines that were already buffered after close().
+  let closed = false;
+  rl.once('close', () => (closed = true));
+
   // Replies are chained in input order: each waits for the previous one to be written.
   let written: Promise<void> = Promise.resolve();
   let inFlight = 0;
 
+  // A reader that went away (`rblbot | head`, a closed terminal) is the end of the
+  // session, not a crash: stop reading, let the commands in flight finish quietly.
+  let outputGone = false;
+  const onOutputError = () => {
+    outputGone = true;
+    rl.close();
+  };
+  output.on('error', onOutputError);
+
   const write = (text: string) =>
     new Promise<void>((resolve) => {
-      // An output that is gone (closed pipe) must not stop the remaining work.
+      if (outputGone || output.destroyed) return resolve();
       try {
         output.write(text, () => resolve());
       } catch {
@@ -81,12 +94,8 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     });
 
   const prompt = () => {
-    if (interactive && inFlight === 0) rl.prompt();
+    if (interactive && inFlight === 0 && !closed) rl.prompt();
   };
-
-  // readline may still deliver lines that were already buffered after close().
-  let closed = false;
-  rl.once('close', () => (closed = true));
 
   const handle = (line: string) => {
     if (closed) return;
@@ -119,6 +128,18 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   await ended;
   // Every line was handled before 'close'; wait until each of their replies is written.
   await written;
+  output.off('error', onOutputError);
+}
+
+/**
+ * Whether to colour replies: only on a terminal, and never when the user opted out
+ * with NO_COLOR (https://no-color.org) or TERM=dumb. FORCE_COLOR=1 turns it on anyway.
+ */
+export function shouldUseColor(output: Writable, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY(output);
 }
 
 /** Run one parsed line through the shared dispatcher; never rejects. */

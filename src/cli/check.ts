@@ -8,7 +8,8 @@
 import { parseArgs } from 'node:util';
 import { TargetError, type CheckReport } from '../core/check-types.js';
 import { parseServer } from '../core/dns.js';
-import { formatReportText } from './report-text.js';
+import { checkReportReply } from '../../commands/rbl-reply.js';
+import { renderText } from '../render/text.js';
 import { EXIT, fail, usageMessage } from './errors.js';
 import type { CliCommand } from './types.js';
 
@@ -103,7 +104,9 @@ export const checkCli: CliCommand = {
       const report: CheckReport = outcome.report;
       if (report.summary.listed > 0) listed = true;
       if (report.summary.listed + report.summary.clean + report.summary.allowed > 0) checkedSomething = true;
-      io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatReportText(report));
+      // The same answer the chat platforms give, rendered for the terminal (colour only on a TTY).
+      const color = Boolean((io.stdout as NodeJS.WriteStream).isTTY) && !io.env.NO_COLOR;
+      io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${renderText(checkReportReply(report), { color })}\n`);
     }
     if (badInput) return EXIT.usage;
     if (listed) return EXIT.found;

@@ -104,6 +104,8 @@ describe('checkReportReply', () => {
 
   it('warns when FCrDNS is missing, because Gmail rejects such mail', () => {
     const reply = checkReportReply(report({ ptr: null, fcrdns: false, results: cleanLookups(3) }));
+    expect(verdict(reply).level).toBe('ok'); // the statement "not listed" is true…
+    expect(reply.level).toBe('warn'); // …but the answer as a whole is a warning
     expect(fields(reply)).toEqual({ PTR: 'none', FCrDNS: 'no (no PTR record)' });
     const warning = reply.blocks.find((b) => b.kind === 'text');
     expect(warning && warning.kind === 'text' ? flat(warning.text) : '').toContain('Gmail');
@@ -121,6 +123,22 @@ describe('checkReportReply', () => {
     );
     expect(verdict(none)).toEqual({ level: 'error', text: '203.0.113.5 could not be checked: none of the 2 lists gave an answer' });
     expect(list(none, 'Could not check')!.map((i) => i.lines!.map(flat)[0])).toEqual(['No answer within 12 ms.', 'SERVFAIL from the resolver.']);
+  });
+
+  it('explains policy listings once, not on every item', () => {
+    const reply = checkReportReply(
+      report({
+        results: [
+          lookup({ zone: 'pbl.test', name: 'A', status: 'listed', listType: 'policy' }),
+          lookup({ zone: 'l2.test', name: 'B', status: 'listed', listType: 'policy' }),
+          lookup({ zone: 'l3.test', name: 'C', status: 'listed', listType: 'policy' }),
+        ],
+      }),
+    );
+    const lines = list(reply, 'Listed')!.map((i) => i.lines!.map(flat).join(' '));
+    expect(lines[0]).toMatch(/^Policy listing, not a spam report: the list says/);
+    expect(lines[1]).toBe('Policy listing, not a spam report (see above).');
+    expect(lines[2]).toBe('Policy listing, not a spam report (see above).');
   });
 
   it('is a warning, not an alarm, when the only listings are policy or reputation', () => {
@@ -192,5 +210,15 @@ describe('reportFullText', () => {
     expect(lookups.at(-1)).toMatch(/^clean /);
     expect(text).toContain('fix: Use your own recursive resolver');
     expect(text).toContain('Note: Your resolver looks like a public one');
+  });
+});
+
+describe('capitalise', () => {
+  it('turns catalogue fragments into sentences but leaves names alone', async () => {
+    const { capitalise } = await import('../../commands/rbl-reply.js');
+    expect(capitalise('listed (reported spam)')).toBe('Listed (reported spam)');
+    expect(capitalise('s5h.net answered')).toBe('s5h.net answered');
+    expect(capitalise('PBL - policy')).toBe('PBL - policy');
+    expect(capitalise('')).toBe('');
   });
 });

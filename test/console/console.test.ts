@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { parseConsoleLine, runConsole } from '../../src/adapters/console.js';
+import { parseConsoleLine, runConsole, shouldUseColor } from '../../src/adapters/console.js';
 import type { Checker } from '../../src/core/checker.js';
 import { slowAddress, startTestChecker, type TestChecker } from '../support/test-checker.js';
 import { idleRelayTester } from '../support/test-relay.js';
@@ -103,20 +103,48 @@ describe('console adapter', () => {
     expect(out).toContain('192.0.2.1 is not listed');
   });
 
-  it('works as a real process reading a pipe and exits at end of input', async () => {
-    const script = fileURLToPath(new URL('./fixtures/console-main.ts', import.meta.url));
+  it('is what `rblbot` starts with no chat tokens: reads a pipe, answers on stdout, exits at end of input', async () => {
     t.dns.listIp('203.0.113.5', 'bl.spamcop.net');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, t.dns.address], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Empty tokens: dotenv never overrides a variable that is set, so a developer's .env cannot start Slack here.
+    const noChat = Object.fromEntries(
+      ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_PUBLIC_KEY'].map((k) => [k, '']),
+    );
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...noChat, RBLBOT_RESOLVERS: t.dns.address, RBLBOT_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn' };
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
-    child.stdin.end('/rbl 203.0.113.5\n/help\n');
+    child.stdin.end('/rbl 203.0.113.5\n\nhelp\n');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
     expect(out.indexOf('\n\nrblbot commands\n')).toBeGreaterThan(0);
+    expect(out).not.toContain('\u001b');
+  });
+});
+
+describe('console output edge cases', () => {
+  it('ends the session quietly when the reader goes away', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const done = runConsole({ services: { checker: t.checker, relay: idleRelayTester() }, commands, input: stdin, output: stdout });
+    stdin.write('/rbl 192.0.2.1\n');
+    stdout.destroy(new Error('write EPIPE'));
+    stdin.write('/rbl 192.0.2.2\n'); // no end of input: the broken output alone ends the session
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  it('colours only a TTY, and respects NO_COLOR, TERM=dumb and FORCE_COLOR', () => {
+    const tty = Object.assign(new PassThrough(), { isTTY: true });
+    const pipe = new PassThrough();
+    expect(shouldUseColor(tty, {})).toBe(true);
+    expect(shouldUseColor(pipe, {})).toBe(false);
+    expect(shouldUseColor(tty, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldUseColor(tty, { TERM: 'dumb' })).toBe(false);
+    expect(shouldUseColor(pipe, { FORCE_COLOR: '1' })).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/reply.js';
 import { renderText, sanitizeTerminalText } from '../../src/render/text.js';
@@ -112,5 +113,24 @@ describe('sanitizeTerminalText', () => {
     expect(sanitizeTerminalText('a\u009b2Jb')).toBe('ab');
     expect(sanitizeTerminalText('Müller — 東京 ✓')).toBe('Müller — 東京 ✓');
     expect(sanitizeTerminalText('tab\there')).toBe('tab    here');
+  });
+
+  it('never lets a control character or escape through, whatever the input', () => {
+    const controlHeavy = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('\u001b', '[', ']', '\u0007', '\u009b', '\r', '\n', '\t', '\u007f', '\u202e', ';', '2', 'J', 'm'),
+        fc.integer({ min: 0, max: 0x2100 }).map((c) => String.fromCharCode(c)),
+      ),
+    });
+    fc.assert(
+      fc.property(controlHeavy, (input) => {
+        const out = sanitizeTerminalText(input);
+        expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+        // Rendering adds only its own layout: still nothing a terminal would act on.
+        const rendered = renderText({ visibility: 'channel', title: input, level: 'info', blocks: [{ kind: 'verdict', level: 'ok', text: [input] }] });
+        expect(rendered).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
