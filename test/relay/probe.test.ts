@@ -191,6 +191,18 @@ describe('relay probe against real SMTP servers', () => {
     expect(server.connections).toBe(1);
   });
 
+  it('says so when the server hangs up before greeting', async () => {
+    const net = await import('node:net');
+    const rude = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((r) => rude.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => rude.close(() => r())));
+    const port = (rude.address() as import('node:net').AddressInfo).port;
+    const host = (await (await tester()).test(`127.0.0.1:${port}`)).hosts[0]!;
+    expect(host.verdict).toBe('inconclusive');
+    expect(host.failure).toBe('dropped');
+    expect(host.reason).toMatch(/without greeting us/);
+  });
+
   it('reports a refused connection', async () => {
     const port = await closedPort();
     const report = await (await tester()).test(`127.0.0.1:${port}`);

@@ -169,7 +169,14 @@ export async function probeHost(planned: PlannedHost, ownHint: string | undefine
       }
       // Dropped: worth another connection only if this one got somewhere.
       if (next === progressBefore) {
-        stop = { failure: 'dropped', reason: `the server closed the connection${plans ? ` at attempt ${next + 1} of ${plans.length}` : ' before the relay attempts'}` };
+        stop = {
+          failure: 'dropped',
+          reason: plans
+            ? `the server closed the connection at attempt ${next + 1} of ${plans.length}`
+            : banner === undefined
+              ? 'the server closed the connection without greeting us'
+              : 'the server closed the connection before the relay attempts',
+        };
         break;
       }
     }

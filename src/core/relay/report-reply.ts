@@ -53,9 +53,12 @@ function hostLines(h: HostReport): string[] {
   const lines = [h.reason.charAt(0).toUpperCase() + h.reason.slice(1)];
   if (h.banner) lines.push(`Greeting: ${h.banner}`);
   if (h.failure !== 'not-tested' && h.attempts.length + (h.banner ? 1 : 0) > 0) lines.push(tlsLine(h.tls));
-  for (const a of h.attempts.filter((x) => x.accepted)) {
+  // Clear acceptances first; three examples say enough, the rest are in the transcript and JSON.
+  const accepted = [...h.attempts.filter((x) => x.accepted && !x.ambiguous), ...h.attempts.filter((x) => x.accepted && x.ambiguous)];
+  for (const a of accepted.slice(0, 3)) {
     lines.push(`Accepted${a.ambiguous ? ' (maybe a catch-all)' : ''}: ${a.label}: MAIL FROM:<${a.from}> RCPT TO:${a.to} → ${a.reply}`);
   }
+  if (accepted.length > 3) lines.push(`…and ${accepted.length - 3} more accepted attempts.`);
   const counts = countOutcomes(h);
   if (h.attempts.length > 0) lines.push(`Attempts: ${counts}`);
   return lines;

@@ -31,8 +31,11 @@ export function shortenTranscript(lines: readonly string[], maxLines = 40, maxWi
 
   // Must-keep lines: MAIL/RCPT exchanges whose RCPT got a 2xx.
   const keep = new Set<number>();
+  let shown = 0;
   compact.forEach((line, n) => {
-    if (line.startsWith('C: RCPT') && /^S: 2\d\d/.test(compact[n + 1] ?? '')) {
+    // The first few acceptances make the point; more would crowd out everything else.
+    if (shown < 3 && line.startsWith('C: RCPT') && /^S: 2\d\d/.test(compact[n + 1] ?? '')) {
+      shown++;
       for (const k of [n - 2, n - 1, n, n + 1]) if (k >= 0 && compact[k]?.match(/^[CS]: /)) keep.add(k);
     }
   });
