@@ -6,24 +6,28 @@ import { ReplyParseError, ReplyParser } from '../../src/core/relay/smtp-reply.js
 describe('SMTP reply parser', () => {
   it('joins multi-line replies that arrive in odd chunks', () => {
     const p = new ReplyParser();
-    expect(p.push('220 mx.example.com ESMTP\r\n250-mx.exa')).toEqual([{ code: 220, lines: ['mx.example.com ESMTP'] }]);
-    expect(p.push('mple.com\r\n250-PIPELINING\r')).toEqual([]);
-    expect(p.push('\n250-STARTTLS\n250 8BITMIME\r\n354')).toEqual([{ code: 250, lines: ['mx.example.com', 'PIPELINING', 'STARTTLS', '8BITMIME'] }]);
-    expect(p.push(' go ahead\r\n')).toEqual([{ code: 354, lines: ['go ahead'] }]);
+    expect(p.push('220 mx.example.com ESMTP\r\n250-mx.exa')).toEqual({ replies: [{ code: 220, lines: ['mx.example.com ESMTP'] }] });
+    expect(p.push('mple.com\r\n250-PIPELINING\r')).toEqual({ replies: [] });
+    expect(p.push('\n250-STARTTLS\n250 8BITMIME\r\n354')).toEqual({
+      replies: [{ code: 250, lines: ['mx.example.com', 'PIPELINING', 'STARTTLS', '8BITMIME'] }],
+    });
+    expect(p.push(' go ahead\r\n')).toEqual({ replies: [{ code: 354, lines: ['go ahead'] }] });
   });
 
   it('accepts a bare code and several replies in one chunk', () => {
-    const p = new ReplyParser();
-    expect(p.push('250\r\n221 Bye\r\n')).toEqual([
+    expect(new ReplyParser().push('250\r\n221 Bye\r\n').replies).toEqual([
       { code: 250, lines: [''] },
       { code: 221, lines: ['Bye'] },
     ]);
   });
 
-  it('refuses what is not SMTP', () => {
-    expect(() => new ReplyParser().push('HTTP/1.1 400 Bad Request\r\n')).toThrow(ReplyParseError);
-    expect(() => new ReplyParser().push('250-a\r\n251 b\r\n')).toThrow(/changed the reply code/);
-    expect(() => new ReplyParser().push('2'.repeat(5000))).toThrow(/longer than/);
+  it('refuses what is not SMTP, keeping the replies before it', () => {
+    expect(new ReplyParser().push('HTTP/1.1 400 Bad Request\r\n').error).toBeInstanceOf(ReplyParseError);
+    expect(new ReplyParser().push('250-a\r\n251 b\r\n').error?.message).toMatch(/changed the reply code/);
+    expect(new ReplyParser().push('2'.repeat(5000)).error?.message).toMatch(/longer than/);
+    const mixed = new ReplyParser().push('220 go ahead\r\njunk\r\n');
+    expect(mixed.replies).toEqual([{ code: 220, lines: ['go ahead'] }]);
+    expect(mixed.error).toBeInstanceOf(ReplyParseError);
   });
 });
 

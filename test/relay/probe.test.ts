@@ -139,6 +139,27 @@ describe('relay probe against real SMTP servers', () => {
     expect(sent.at(-1)).toBe('QUIT');
   });
 
+  it('reports a failed TLS handshake and tests again without TLS', async () => {
+    let connection = 0;
+    const server = await startScripted('220 tls.relay.test ESMTP', (line) => {
+      if (/^EHLO/i.test(line)) {
+        connection++;
+        return '250-tls.relay.test\r\n250-PIPELINING\r\n250 STARTTLS';
+      }
+      // Agrees to TLS, then answers the ClientHello with plain text: the handshake fails.
+      if (/^STARTTLS/i.test(line)) return '220 go ahead\r\nthis is not TLS';
+      if (/^RCPT/i.test(line)) return '554 5.7.1 Relay access denied';
+      return '250 OK';
+    });
+    cleanups.push(() => server.close());
+    const host = (await (await tester()).test(`127.0.0.1:${server.port}`)).hosts[0]!;
+    expect(host.tls).toMatchObject({ offered: true, ok: false });
+    expect(host.tls!.error).toMatch(/TLS handshake failed/);
+    expect(connection).toBe(2);
+    expect(host.verdict).toBe('closed');
+    expect(verbs(server.commands).filter((v) => v === 'STARTTLS')).toHaveLength(1);
+  });
+
   it('says inconclusive when the server hangs up, without hammering it', async () => {
     const server = await startScripted('220 drop.relay.test ESMTP', (line) => {
       if (/^EHLO/i.test(line)) return '250 drop.relay.test';

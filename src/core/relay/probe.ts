@@ -113,7 +113,7 @@ export async function probeHost(planned: PlannedHost, ownHint: string | undefine
       const offersTls = extended && hello.lines.slice(1).some((l) => /^STARTTLS\b/i.test(l.trim()));
       if (offersTls && tryTls) {
         tryTls = false;
-        const answer = await session.command('STARTTLS');
+        const answer = await session.sendStartTls();
         if (answer.code === 220) {
           try {
             tls = await session.startTls(planned.host !== planned.ip ? planned.host : undefined);

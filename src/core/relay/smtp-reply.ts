@@ -25,21 +25,30 @@ export class ReplyParser {
   private pending: string[] = [];
   private pendingCode = 0;
 
-  /** Feed decoded text; returns the replies completed by it, in order. */
-  push(chunk: string): SmtpReply[] {
-    const done: SmtpReply[] = [];
+  /**
+   * Feed decoded text; returns the replies completed by it, in order. A line that is not
+   * SMTP ends parsing with `error`, but the replies completed before it are still returned
+   * (a 220 to STARTTLS followed by injected junk must still reach the caller).
+   */
+  push(chunk: string): { replies: SmtpReply[]; error?: ReplyParseError } {
+    const replies: SmtpReply[] = [];
     this.partial += chunk;
     let nl: number;
-    while ((nl = this.partial.indexOf('\n')) >= 0) {
-      const line = this.partial.slice(0, nl).replace(/\r$/, '');
-      this.partial = this.partial.slice(nl + 1);
-      const reply = this.line(line);
-      if (reply) done.push(reply);
+    try {
+      while ((nl = this.partial.indexOf('\n')) >= 0) {
+        const line = this.partial.slice(0, nl).replace(/\r$/, '');
+        this.partial = this.partial.slice(nl + 1);
+        const reply = this.line(line);
+        if (reply) replies.push(reply);
+      }
+      if (this.partial.length > MAX_LINE) {
+        throw new ReplyParseError(`the server sent a line longer than ${MAX_LINE} characters`);
+      }
+    } catch (err) {
+      if (!(err instanceof ReplyParseError)) throw err;
+      return { replies, error: err };
     }
-    if (this.partial.length > MAX_LINE) {
-      throw new ReplyParseError(`the server sent a line longer than ${MAX_LINE} characters`);
-    }
-    return done;
+    return { replies };
   }
 
   private line(raw: string): SmtpReply | undefined {

@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { ReplyParseError, ReplyParser, replyLines, type SmtpReply } from './smtp-reply.js';
+import { ReplyParser, replyLines, type SmtpReply } from './smtp-reply.js';
 import type { TlsReport } from './types.js';
 
 export type TranscriptEntry = { readonly dir: 'C' | 'S' | '*'; readonly text: string };
@@ -55,6 +55,8 @@ export class SmtpSession {
   private replies: SmtpReply[] = [];
   private waiter: { resolve: (r: SmtpReply) => void; reject: (e: Error) => void } | undefined;
   private failure: SessionError | undefined;
+  /** Set while waiting for the answer to STARTTLS. */
+  private upgrading = false;
   private readonly onData = (chunk: string): void => this.receive(chunk);
   private readonly onEnd = (): void => this.fail(new SessionError('closed', 'the server closed the connection'));
   private readonly onError = (err: NodeJS.ErrnoException): void =>
@@ -143,6 +145,18 @@ export class SmtpSession {
     return this.readReply(timeoutMs);
   }
 
+  /** Send STARTTLS; after its answer nothing more is read in plaintext. */
+  async sendStartTls(): Promise<SmtpReply> {
+    this.upgrading = true;
+    try {
+      const reply = await this.command('STARTTLS');
+      if (reply.code !== 220) this.attach(this.socket, false);
+      return reply;
+    } finally {
+      this.upgrading = false;
+    }
+  }
+
   /**
    * Upgrade to TLS after a 220 answer to STARTTLS. Certificates are not verified
    * (a relay test must go on with self-signed ones) but what was found is reported.
@@ -204,8 +218,8 @@ export class SmtpSession {
     if (!this.failure) this.failure = new SessionError('closed', 'connection closed');
   }
 
-  private attach(socket: net.Socket): void {
-    socket.setEncoding('utf8');
+  private attach(socket: net.Socket, setEncoding = true): void {
+    if (setEncoding) socket.setEncoding('utf8');
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onEnd);
@@ -220,14 +234,7 @@ export class SmtpSession {
   }
 
   private receive(chunk: string): void {
-    let replies: SmtpReply[];
-    try {
-      replies = this.parser.push(chunk);
-    } catch (err) {
-      this.fail(new SessionError('protocol', err instanceof ReplyParseError ? err.message : String(err)));
-      this.socket.destroy();
-      return;
-    }
+    const { replies, error } = this.parser.push(chunk);
     for (const reply of replies) {
       for (const line of replyLines(reply)) this.record('S', line);
       const waiter = this.waiter;
@@ -235,6 +242,17 @@ export class SmtpSession {
         this.waiter = undefined;
         waiter.resolve(reply);
       } else if (this.replies.length < 50) this.replies.push(reply);
+      if (this.upgrading) {
+        // Whatever follows the answer to STARTTLS in plaintext is injected junk: stop
+        // reading until the TLS layer takes over the socket.
+        this.upgrading = false;
+        this.detach(this.socket);
+        return;
+      }
+    }
+    if (error) {
+      this.fail(new SessionError('protocol', error.message));
+      this.socket.destroy();
     }
   }
 
