@@ -63,6 +63,9 @@ export async function probeHost(planned: PlannedHost, ownHint: string | undefine
   let next = 0;
   let connections = 0;
   let stop: { failure: NonNullable<HostReport['failure']>; reason: string } | undefined;
+  let external: string | undefined;
+  /** The catch-all control ran (or was attempted). */
+  let controlled = false;
 
   while (connections < options.maxConnections && (plans === undefined || next < plans.length)) {
     if (Date.now() > deadline) {
@@ -139,7 +142,7 @@ export async function probeHost(planned: PlannedHost, ownHint: string | undefine
       // --- whose domain is this? ---
       if (!own) own = await ownDomainOf(ownHint, greeting, hello, planned.ip, options.dns);
       if (!plans) {
-        const external = externalFor(own.domain, options.externalDomain);
+        external = externalFor(own.domain, options.externalDomain);
         plans = buildAttempts({ own: own.domain, ipLiteral: addressLiteral(planned.ip), external, externalIp: EXTERNAL_IP, localPart: LOCAL_PART });
       }
 
@@ -154,7 +157,10 @@ export async function probeHost(planned: PlannedHost, ownHint: string | undefine
         const reset = await session.command('RSET');
         if (reset.code === 421) break;
       }
-      if (next >= plans.length && Date.now() <= deadline) await controlCheck(session, plans, results, own.domain, options.externalDomain);
+      if (next >= plans.length && !controlled) {
+        controlled = true;
+        await controlCheck(session, plans, results, own.domain, external!);
+      }
       await session.quit(quitWait(options));
     } catch (err) {
       if (!(err instanceof SessionError)) throw err;
@@ -185,6 +191,14 @@ export async function probeHost(planned: PlannedHost, ownHint: string | undefine
     stop = Date.now() > deadline
       ? { failure: 'timeout', reason: `stopped after ${options.hostBudgetMs} ms, the time allowed per server` }
       : { failure: 'dropped', reason: `the server kept closing the connection; ${next} of ${plans.length} attempts done in ${connections} connections` };
+  }
+
+  // Own-domain tricks accepted but never checked against a catch-all: do not claim "open".
+  if (!controlled && plans) {
+    plans.forEach((p, i) => {
+      const r = results[i];
+      if (p.viaOwnDomain && r?.accepted) results[i] = { ...r, ambiguous: true };
+    });
   }
 
   const attempts: AttemptReport[] = (plans ?? []).map(
@@ -241,16 +255,19 @@ async function controlCheck(
 ): Promise<void> {
   const suspects = plans.map((p, i) => (p.viaOwnDomain && results[i]?.accepted ? i : -1)).filter((i) => i >= 0);
   if (suspects.length === 0) return;
+  // Until the server clearly refuses the made-up user, assume it might be a catch-all.
   let catchAll = true;
-  session.note('control: does the server accept any made-up user at its own domain?');
-  const mail = await session.command(`MAIL FROM:<sender@${external}>`);
-  if (isPositive(mail)) {
-    const rcpt = await session.command(`RCPT TO:<nosuchuser-${randomBytes(4).toString('hex')}@${own}>`);
-    catchAll = isPositive(rcpt) || isTemporary(rcpt);
-    await session.command('RSET');
+  try {
+    session.note('control: does the server accept any made-up user at its own domain?');
+    const mail = await session.command(`MAIL FROM:<sender@${external}>`);
+    if (isPositive(mail)) {
+      const rcpt = await session.command(`RCPT TO:<nosuchuser-${randomBytes(4).toString('hex')}@${own}>`);
+      catchAll = isPositive(rcpt) || isTemporary(rcpt);
+      await session.command('RSET');
+    }
+  } finally {
+    if (catchAll) for (const i of suspects) results[i] = { ...results[i]!, ambiguous: true };
   }
-  if (!catchAll) return;
-  for (const i of suspects) results[i] = { ...results[i]!, ambiguous: true };
 }
 
 function classify(reply: SmtpReply, isRcpt: boolean): Outcome {
