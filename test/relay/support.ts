@@ -78,6 +78,8 @@ export async function startSmtp(policy: RcptPolicy, options: { tls?: boolean; na
     disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(options.tls ? { key: readFileSync(`${here}key.pem`), cert: readFileSync(`${here}cert.pem`) } : {}),
     logger: logger as never,
+    // Its reverse lookup of the client would go to the system resolver; not wanted in tests.
+    disableReverseLookup: true,
     onConnect(_session, cb) {
       state.connections++;
       cb();

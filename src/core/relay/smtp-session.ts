@@ -167,6 +167,8 @@ export class SmtpSession {
     this.replies = [];
     this.parser = new ReplyParser();
     const plain = this.socket;
+    // The TLS layer reports errors from now on; a stray one on the raw socket must not crash us.
+    plain.on('error', () => undefined);
     const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
       const s = tls.connect({
         socket: plain,
