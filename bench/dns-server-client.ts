@@ -5,7 +5,7 @@ import { createInterface, type Interface } from 'node:readline';
 
 export class RemoteDnsServer {
   private constructor(
-    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
+    readonly child: ChildProcessByStdio<Writable, Readable, null>,
     private readonly lines: AsyncIterator<string>,
     readonly addresses: string[],
   ) {}
