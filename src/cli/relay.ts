@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatRelayText, RelayTargetError, type RelayReport } from '../core/relay/index.js';
+import { parseServer } from '../core/dns.js';
 import type { CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot relay <host|domain|IP>[:port] [--json] [--transcript] [--timeout MS] [--resolver HOST[:PORT]]
@@ -76,7 +77,14 @@ export const relayCli: CliCommand = {
         return 2;
       }
     }
-    const services = io.services(values.resolver ? { resolvers: values.resolver } : undefined);
+    let resolvers: string[] | undefined;
+    try {
+      resolvers = values.resolver?.flatMap((r) => r.split(',')).map(parseServer);
+    } catch (err) {
+      io.stderr.write(`--resolver: ${(err as Error).message}\n`);
+      return 2;
+    }
+    const services = io.services(resolvers ? { resolvers } : undefined);
     let report: RelayReport;
     try {
       report = await services.relay.test(positionals[0]!, timeoutMs !== undefined ? { connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs } : {});

@@ -69,7 +69,7 @@ describe('rblbot relay', () => {
   });
 
   it('exits 2 for bad input and bad options', async () => {
-    for (const argv of [[], ['a', 'b'], ['not a host'], ['127.0.0.1', '--timeout', 'soon'], ['127.0.0.1', '--bogus']]) {
+    for (const argv of [[], ['a', 'b'], ['not a host'], ['127.0.0.1', '--timeout', 'soon'], ['127.0.0.1', '--bogus'], ['127.0.0.1', '--resolver', 'dns.example']]) {
       const cli = io();
       expect(await relayCli.run(argv, cli), argv.join(' ')).toBe(2);
       expect(cli.err()).not.toBe('');
