@@ -66,7 +66,11 @@ export const relayCommand: CommandDefinition = {
       const report = await services.relay.test(target);
       return relayReply(report, { transcript: args.transcript === true });
     } catch (err) {
-      if (err instanceof RelayTargetError) return errorReply(`Relay test: ${target}`, err.message);
+      if (err instanceof RelayTargetError) {
+        // Nothing was contacted, so it does not count against the user's allowance.
+        services.relay.refundUserTest(userKey);
+        return errorReply(`Relay test: ${target}`, err.message);
+      }
       throw err;
     }
   },

@@ -106,6 +106,11 @@ describe('/relay', () => {
     const refused = await run('10.0.0.1', context(relay, 'U-typo'));
     expect(refused.visibility).toBe('ephemeral');
     expect(allText(refused)).toMatch(/private.*RBLBOT_ALLOW_PRIVATE=1/);
+    const again = await run('10.0.0.2', context(relay, 'U-typo'));
+    expect(allText(again)).not.toMatch(/slow down|relay tests per/);
+    // The one allowed test is still there: the refusals did not use it.
+    expect(relay.takeUserTest('slack:T1:U-typo').allowed).toBe(true);
+    expect(relay.takeUserTest('slack:T1:U-typo').allowed).toBe(false);
   });
 
   it('has a description within Discord limits and a friendly schema error', () => {

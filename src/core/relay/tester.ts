@@ -25,6 +25,8 @@ export interface RelayTester {
    * window). Chat commands call it; the CLI does not.
    */
   takeUserTest(userKey: string): RateDecision;
+  /** Return a use taken by takeUserTest when the target turned out untestable. */
+  refundUserTest(userKey: string): void;
 }
 
 export interface RelayTesterOptions {
@@ -75,6 +77,7 @@ export function createRelayTester(options: RelayTesterOptions): RelayTester {
   return {
     allowPrivate,
     takeUserTest: (userKey) => limiter.take(userKey),
+    refundUserTest: (userKey) => limiter.refund(userKey),
     async test(input, testOptions = {}) {
       const started = Date.now();
       const plan = await planTarget(input, {

@@ -35,6 +35,11 @@ export class SlidingWindowLimiter {
     return { allowed: true, retryAfterMs: 0, limit: this.limit, windowMs: this.windowMs };
   }
 
+  /** Give back the latest use of `key` (the action it was taken for never happened). */
+  refund(key: string): void {
+    this.uses.get(key)?.pop();
+  }
+
   private prune(now: number): void {
     for (const [key, times] of this.uses) {
       if (times.every((t) => now - t >= this.windowMs)) this.uses.delete(key);
