@@ -37,6 +37,8 @@ describe('target parsing', () => {
     ['203.0.113.5:2525', { kind: 'ip', value: '203.0.113.5', port: 2525 }],
     ['[2001:db8::25]:587', { kind: 'ip', value: '2001:db8::25', port: 587, display: '[2001:db8::25]:587' }],
     ['2001:DB8::25', { kind: 'ip', value: '2001:db8::25' }],
+    ['[203.0.113.5]', { kind: 'ip', value: '203.0.113.5', display: '203.0.113.5' }],
+    ['postmaster@[IPv6:2001:db8::25]', { kind: 'ip', value: '2001:db8::25' }],
     ['Mail.Example.COM.', { kind: 'name', value: 'mail.example.com', display: 'mail.example.com' }],
     ['example.com:25', { kind: 'name', value: 'example.com', port: 25 }],
     ['postmaster@example.com', { kind: 'name', value: 'example.com' }],

@@ -66,7 +66,9 @@ export function parseTarget(input: string): ParsedTarget {
   if (bracket) {
     hostPart = bracket[1]!;
     portText = bracket[2];
-    if (!net.isIPv6(hostPart)) throw new RelayTargetError('bad-input', `"${short(text)}" is not an IPv6 address in brackets.`);
+    // "[203.0.113.5]" is how an address literal appears in mail; accept it for IPv4 too.
+    hostPart = hostPart.replace(/^IPv6:/i, '');
+    if (net.isIP(hostPart) === 0) throw new RelayTargetError('bad-input', `"${short(text)}" is not an IP address in brackets.`);
   } else if (net.isIPv6(text)) {
     hostPart = text;
   } else {
