@@ -37,7 +37,9 @@ export const relayCommand: CommandDefinition = {
   schema,
   async run(args, ctx) {
     const target = String(args.target);
-    const { invocation, services } = ctx;
+    const { invocation } = ctx;
+    const relay = ctx.services.relay;
+    if (!relay) return errorReply('Relay test', 'The relay test is not set up on this bot.');
     // Typos should not use up the user's allowance: check the syntax before counting.
     try {
       parseTarget(target);
@@ -46,7 +48,7 @@ export const relayCommand: CommandDefinition = {
       throw err;
     }
     const userKey = `${invocation.platform}:${invocation.workspaceId}:${invocation.user.id}`;
-    const decision = services.relay.takeUserTest(userKey);
+    const decision = relay.takeUserTest(userKey);
     if (!decision.allowed) {
       const minutes = Math.round(decision.windowMs / 60_000);
       const wait = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
@@ -63,12 +65,12 @@ export const relayCommand: CommandDefinition = {
       blocks: [{ kind: 'context', text: [`Testing ${target} for open relaying… (up to a minute or two for slow servers)`] }],
     });
     try {
-      const report = await services.relay.test(target);
+      const report = await relay.test(target);
       return relayReply(report, { transcript: args.transcript === true });
     } catch (err) {
       if (err instanceof RelayTargetError) {
         // Nothing was contacted, so it does not count against the user's allowance.
-        services.relay.refundUserTest(userKey);
+        relay.refundUserTest(userKey);
         return errorReply(`Relay test: ${target}`, err.message);
       }
       throw err;

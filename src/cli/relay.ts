@@ -84,10 +84,14 @@ export const relayCli: CliCommand = {
       io.stderr.write(`--resolver: ${(err as Error).message}\n`);
       return 2;
     }
-    const services = io.services(resolvers ? { resolvers } : undefined);
+    const relay = io.services(resolvers ? { resolvers } : undefined).relay;
+    if (!relay) {
+      io.stderr.write('The relay test is not available in this build.\n');
+      return 3;
+    }
     let report: RelayReport;
     try {
-      report = await services.relay.test(positionals[0]!, timeoutMs !== undefined ? { connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs } : {});
+      report = await relay.test(positionals[0]!, timeoutMs !== undefined ? { connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs } : {});
     } catch (err) {
       if (err instanceof RelayTargetError) {
         io.stderr.write(`${err.message}\n`);

@@ -7,6 +7,9 @@ import type { RelayTester } from './relay/tester.js';
 
 export interface Services {
   readonly checker: Checker;
-  /** The open-relay test (/relay, `rblbot relay`). */
-  readonly relay: RelayTester;
+  /**
+   * The open-relay test (/relay, `rblbot relay`). buildServices always sets it; optional
+   * so that tests of other commands can build Services without one.
+   */
+  readonly relay?: RelayTester;
 }

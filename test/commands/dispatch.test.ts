@@ -7,7 +7,6 @@ import { TargetError } from '../../src/core/check-types.js';
 import type { Checker } from '../../src/core/checker.js';
 import type { Reply } from '../../src/core/reply.js';
 import { idleChecker } from '../support/test-checker.js';
-import { idleRelayTester } from '../support/test-relay.js';
 
 const user = (isAdmin: boolean): Invocation => ({
   platform: 'discord',
@@ -80,7 +79,7 @@ function recordingLogger() {
 }
 
 function run(name: string, text: string, invocation = user(false), logger?: CommandLogger, progress?: (r: Reply) => Promise<void>) {
-  return dispatchCommand({ commands, services: { checker: unusedChecker, relay: idleRelayTester() }, logger }, { name, text, invocation, progress });
+  return dispatchCommand({ commands, services: { checker: unusedChecker }, logger }, { name, text, invocation, progress });
 }
 
 const verdictText = (reply: Reply) => {
@@ -97,7 +96,7 @@ describe('dispatchCommand', () => {
 
   it('takes typed arguments (Discord) without parsing text', async () => {
     const reply = await dispatchCommand(
-      { commands, services: { checker: unusedChecker, relay: idleRelayTester() } },
+      { commands, services: { checker: unusedChecker } },
       { name: 'echo', args: { word: 'two words', count: 1 }, invocation: user(false) },
     );
     expect(reply.blocks).toEqual([{ kind: 'text', text: ['two words×1'] }]);

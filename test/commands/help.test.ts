@@ -4,10 +4,9 @@ import { commands } from '../../commands/index.js';
 import type { Invocation } from '../../commands/types.js';
 import { renderText } from '../../src/render/text.js';
 import { idleChecker } from '../support/test-checker.js';
-import { idleRelayTester } from '../support/test-relay.js';
 
 const invocation: Invocation = { platform: 'console', workspaceId: 'console', channelId: 'console', user: { id: 'u', isAdmin: false } };
-const help = (text: string) => dispatchCommand({ commands, services: { checker: idleChecker(), relay: idleRelayTester() } }, { name: 'help', text, invocation });
+const help = (text: string) => dispatchCommand({ commands, services: { checker: idleChecker() } }, { name: 'help', text, invocation });
 
 describe('/help', () => {
   it('lists every command with its usage and description, only to the caller', async () => {

@@ -7,7 +7,6 @@ import type { Checker } from '../../src/core/checker.js';
 import type { Block, Inline, Reply } from '../../src/core/reply.js';
 import { renderText } from '../../src/render/text.js';
 import { confirmedPtr, slowAddress, startTestChecker, type TestChecker } from '../support/test-checker.js';
-import { idleRelayTester } from '../support/test-relay.js';
 
 const invocation: Invocation = { platform: 'slack', workspaceId: 'T1', channelId: 'C1', user: { id: 'U1', isAdmin: false } };
 const flat = (inlines: readonly Inline[]) => inlines.map((i) => (typeof i === 'string' ? i : 'code' in i ? i.code : 'bold' in i ? i.bold : `${i.label}=${i.link}`)).join('');
@@ -33,7 +32,7 @@ beforeEach(() => {
 
 async function rbl(text: string, progress: Reply[] = [], checker: Checker = t.checker) {
   return dispatchCommand(
-    { commands, services: { checker, relay: idleRelayTester() }, logger: { error: () => {} } },
+    { commands, services: { checker }, logger: { error: () => {} } },
     { name: 'rbl', text, invocation, progress: async (r) => void progress.push(r) },
   );
 }

@@ -6,7 +6,6 @@ import { commands } from '../../commands/index.js';
 import { parseConsoleLine, runConsole, shouldUseColor } from '../../src/adapters/console.js';
 import type { Checker } from '../../src/core/checker.js';
 import { slowAddress, startTestChecker, type TestChecker } from '../support/test-checker.js';
-import { idleRelayTester } from '../support/test-relay.js';
 
 let t: TestChecker;
 let lists: number;
@@ -31,7 +30,7 @@ async function session(checker: Checker, input: string, options: { color?: boole
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const done = runConsole({ services: { checker, relay: idleRelayTester() }, commands, input: stdin, output: stdout, logger: { error: () => {} }, ...options });
+  const done = runConsole({ services: { checker }, commands, input: stdin, output: stdout, logger: { error: () => {} }, ...options });
   stdin.end(input);
   await done;
   return out;
@@ -130,7 +129,7 @@ describe('console output edge cases', () => {
   it('ends the session quietly when the reader goes away', async () => {
     const stdin = new PassThrough();
     const stdout = new PassThrough();
-    const done = runConsole({ services: { checker: t.checker, relay: idleRelayTester() }, commands, input: stdin, output: stdout });
+    const done = runConsole({ services: { checker: t.checker }, commands, input: stdin, output: stdout });
     stdin.write('/rbl 192.0.2.1\n');
     stdout.destroy(new Error('write EPIPE'));
     stdin.write('/rbl 192.0.2.2\n'); // no end of input: the broken output alone ends the session

@@ -113,6 +113,13 @@ describe('/relay', () => {
     expect(relay.takeUserTest('slack:T1:U-typo').allowed).toBe(false);
   });
 
+  it('says so when the bot was built without a relay tester', async () => {
+    const ctx = context(makeTester());
+    const reply = await run('203.0.113.5', { ...ctx, services: { checker: ctx.services.checker } });
+    expect(reply.visibility).toBe('ephemeral');
+    expect(allText(reply)).toMatch(/not set up/);
+  });
+
   it('has a description within Discord limits and a friendly schema error', () => {
     expect(relayCommand.description.length).toBeLessThanOrEqual(100);
     const result = relayCommand.schema.safeParse({});
