@@ -4,8 +4,9 @@
  */
 import { helpCommand } from './help.js';
 import { rblCommand } from './rbl.js';
+import { relayCommand } from './relay.js';
 import type { CommandDefinition } from './types.js';
 import { watchCommand } from './watch.js';
 
 // help reads the list lazily (when run), so it can be part of the list it describes.
-export const commands: readonly CommandDefinition[] = [rblCommand, watchCommand, helpCommand(() => commands)];
+export const commands: readonly CommandDefinition[] = [rblCommand, watchCommand, relayCommand, helpCommand(() => commands)];

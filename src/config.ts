@@ -95,6 +95,28 @@ export const configSchema = z.object({
   RBLBOT_WATCH_MAX_PER_WORKSPACE: positiveInt(2000, 1_000_000),
   // --- relay test ---
   RBLBOT_ALLOW_PRIVATE: flag,
+  /** How long to wait for a TCP connection to a mail server. */
+  RBLBOT_RELAY_CONNECT_TIMEOUT_MS: positiveInt(10_000, 120_000),
+  /** How long to wait for each SMTP reply. */
+  RBLBOT_RELAY_TIMEOUT_MS: positiveInt(20_000, 300_000),
+  /** Relay tests one chat user may start per 10 minutes. */
+  RBLBOT_RELAY_PER_USER: positiveInt(3, 1000),
+  /** Name announced in EHLO; default: this machine's FQDN, else its address literal. */
+  RBLBOT_RELAY_HELO: optionalString,
+  /** Outside domain used for the relay attempts' addresses (default example.com). */
+  RBLBOT_RELAY_EXTERNAL_DOMAIN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const d = v.toLowerCase().replace(/\.$/, '');
+      if (!/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(d)) {
+        ctx.addIssue({ code: 'custom', message: `must be a domain name like example.net, got "${v}"` });
+        return z.NEVER;
+      }
+      return d;
+    }),
   // --- logging ---
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
