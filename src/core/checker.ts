@@ -70,8 +70,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         removalUrl: fill(zone.removalUrl, query),
         lookupUrl: fill(zone.lookupUrl, query),
       };
-      try {
-        const codes = (await dns.resolve4(name)).sort(byNumericValue);
+      const outcome = await dns.lookupA(name);
+      if ('value' in outcome) {
+        const codes = outcome.value.sort(byNumericValue);
         const verdict = classifyAnswer(zone, codes);
         let txt: string | null = null;
         if (verdict.status === 'listed' || verdict.status === 'refused') {
@@ -82,25 +83,23 @@ export function createChecker(options: CheckerOptions = {}): Checker {
           );
         }
         return { ...base, ...verdict, codes, txt: redactKey(txt, zone, name), ms: elapsed(started) };
-      } catch (err) {
-        const failure = err instanceof DnsError ? err.failure : 'ERROR';
-        const ms = elapsed(started);
-        const common = { ...base, listType: zone.listType, codes: [] as string[], txt: null, ms };
-        switch (failure) {
-          case 'NXDOMAIN':
-          case 'NODATA':
-            return { ...common, status: 'clean', meaning: null, fix: null };
-          case 'TIMEOUT':
-            return { ...common, status: 'timeout', meaning: `no answer within ${dns.timeoutMs} ms`, fix: 'Not the same as clean: the list or your resolver is slow or down. Check again later.' };
-          case 'SERVFAIL':
-            if (zone.servfailMeansRefused) return { ...common, status: 'refused', meaning: zone.servfailMeansRefused, fix: `Check that ${zone.key ?? 'your key'} is enabled for this list.` };
-            return { ...common, status: 'error', meaning: 'the resolver answered SERVFAIL', fix: 'The list could not be reached through your resolver; not the same as clean. Check again later or use another resolver.' };
-          case 'REFUSED':
-            return { ...common, status: 'error', meaning: 'the resolver answered REFUSED', fix: 'Your resolver refused the query: allow recursion for this host or set RBLBOT_RESOLVERS.' };
-          default:
-            // The message names the query, and with it any access key: show the keyless zone.
-            return { ...common, status: 'error', meaning: (err instanceof Error ? err.message : String(err)).split(zone.queryZone).join(zone.zone), fix: null };
-        }
+      }
+      const ms = elapsed(started);
+      const common = { ...base, listType: zone.listType, codes: [] as string[], txt: null, ms };
+      switch (outcome.failure) {
+        case 'NXDOMAIN':
+        case 'NODATA':
+          return { ...common, status: 'clean', meaning: null, fix: null };
+        case 'TIMEOUT':
+          return { ...common, status: 'timeout', meaning: `no answer within ${dns.timeoutMs} ms`, fix: 'Not the same as clean: the list or your resolver is slow or down. Check again later.' };
+        case 'SERVFAIL':
+          if (zone.servfailMeansRefused) return { ...common, status: 'refused', meaning: zone.servfailMeansRefused, fix: `Check that ${zone.key ?? 'your key'} is enabled for this list.` };
+          return { ...common, status: 'error', meaning: 'the resolver answered SERVFAIL', fix: 'The list could not be reached through your resolver; not the same as clean. Check again later or use another resolver.' };
+        case 'REFUSED':
+          return { ...common, status: 'error', meaning: 'the resolver answered REFUSED', fix: 'Your resolver refused the query: allow recursion for this host or set RBLBOT_RESOLVERS.' };
+        default:
+          // The message names the query, and with it any access key: show the keyless zone.
+          return { ...common, status: 'error', meaning: outcome.message.split(zone.queryZone).join(zone.zone), fix: null };
       }
     });
   }

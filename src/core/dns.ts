@@ -23,6 +23,13 @@ export class DnsError extends Error {
   }
 }
 
+/**
+ * A lookup's result without exceptions: a bulk check meets tens of thousands of
+ * NXDOMAIN answers, and building and throwing an Error for each costs more than the
+ * lookup itself.
+ */
+export type Outcome<T> = { readonly value: T } | { readonly failure: DnsFailure; readonly message: string };
+
 export interface MxRecord {
   readonly exchange: string;
   readonly priority: number;
@@ -33,6 +40,8 @@ export interface Dns {
   readonly servers: readonly string[];
   readonly timeoutMs: number;
   resolve4(name: string): Promise<string[]>;
+  /** resolve4 for hot paths: failures are values, not exceptions. */
+  lookupA(name: string): Promise<Outcome<string[]>>;
   resolve6(name: string): Promise<string[]>;
   resolveTxt(name: string): Promise<string[]>;
   resolveMx(name: string): Promise<MxRecord[]>;
@@ -116,30 +125,38 @@ export function createDns(options: DnsOptions = {}): Dns {
     return least;
   };
 
-  function withTimeout<T>(what: string, run: (r: Resolver) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new DnsError('TIMEOUT', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+  /** One query on the least busy socket, settled by its answer or our timer, whichever is first. */
+  function settle<T>(what: string, run: (r: Resolver) => Promise<T>): Promise<Outcome<T>> {
+    return new Promise<Outcome<T>>((resolve) => {
+      const timer = setTimeout(() => resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` }), timeoutMs);
       const channel = pick();
       channel.inFlight++;
       run(channel.resolver).then(
         (value) => {
           channel.inFlight--;
           clearTimeout(timer);
-          resolve(value);
+          resolve({ value });
         },
         (err: NodeJS.ErrnoException) => {
           channel.inFlight--;
           clearTimeout(timer);
-          reject(toDnsError(what, err));
+          resolve(describeFailure(what, err));
         },
       );
     });
+  }
+
+  async function withTimeout<T>(what: string, run: (r: Resolver) => Promise<T>): Promise<T> {
+    const outcome = await settle(what, run);
+    if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.message);
+    return outcome.value;
   }
 
   const dns: Dns = {
     servers,
     timeoutMs,
     resolve4: (name) => withTimeout(`A ${name}`, (r) => r.resolve4(name)),
+    lookupA: (name) => settle(`A ${name}`, (r) => r.resolve4(name)),
     resolve6: (name) => withTimeout(`AAAA ${name}`, (r) => r.resolve6(name)),
     resolveTxt: (name) => withTimeout(`TXT ${name}`, (r) => r.resolveTxt(name)).then((records) => records.map((chunks) => chunks.join(''))),
     resolveMx: (name) => withTimeout(`MX ${name}`, (r) => r.resolveMx(name)),
@@ -164,22 +181,22 @@ function arpaName(ip: string): string {
   return `${reverseName(ip)}.${ip.includes(':') ? 'ip6' : 'in-addr'}.arpa`;
 }
 
-function toDnsError(what: string, err: NodeJS.ErrnoException): DnsError {
+function describeFailure(what: string, err: NodeJS.ErrnoException): { failure: DnsFailure; message: string } {
   switch (err.code) {
     case 'ENOTFOUND':
-      return new DnsError('NXDOMAIN', `${what}: no such name`);
+      return { failure: 'NXDOMAIN', message: `${what}: no such name` };
     case 'ENODATA':
-      return new DnsError('NODATA', `${what}: no record of that type`);
+      return { failure: 'NODATA', message: `${what}: no record of that type` };
     case 'ESERVFAIL':
-      return new DnsError('SERVFAIL', `${what}: the server failed (SERVFAIL)`);
+      return { failure: 'SERVFAIL', message: `${what}: the server failed (SERVFAIL)` };
     case 'EREFUSED':
-      return new DnsError('REFUSED', `${what}: the server refused the query (REFUSED)`);
+      return { failure: 'REFUSED', message: `${what}: the server refused the query (REFUSED)` };
     case 'ECONNREFUSED':
-      return new DnsError('ERROR', `${what}: no DNS server answering (connection refused)`);
+      return { failure: 'ERROR', message: `${what}: no DNS server answering (connection refused)` };
     case 'ETIMEOUT':
     case 'ECANCELLED':
-      return new DnsError('TIMEOUT', `${what}: no answer in time`);
+      return { failure: 'TIMEOUT', message: `${what}: no answer in time` };
     default:
-      return new DnsError('ERROR', `${what}: ${err.code ?? err.message}`);
+      return { failure: 'ERROR', message: `${what}: ${err.code ?? err.message}` };
   }
 }
