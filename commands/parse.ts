@@ -49,7 +49,7 @@ export function parseCommandText(def: CommandDefinition, text: string): CommandA
     }
     while (options[positional] && args[options[positional]!.name] !== undefined) positional++;
     const option = options[positional];
-    if (!option) throw new UsageError(`Unexpected "${truncate(word)}". Usage: ${usageOf(def, args.subcommand)}`);
+    if (!option) throw new UsageError(`Unexpected "${truncate(word)}". Usage: ${usageOf(def, args.subcommand as string | undefined)}`);
     if (option.rest) {
       args[option.name] = convert(option, rest);
       rest = '';

@@ -1,5 +1,7 @@
 /** Every `rblbot <name>` subcommand, in the order `rblbot --help` lists them. */
+import { checkCli } from './check.js';
 import { diagnoseCli } from './diagnose.js';
 import type { CliCommand } from './types.js';
+import { zonesCli } from './zones.js';
 
-export const cliCommands: CliCommand[] = [diagnoseCli];
+export const cliCommands: readonly CliCommand[] = [checkCli, diagnoseCli, zonesCli];

@@ -1,19 +1,269 @@
 /**
  * The blocklist checker: turns a target into one lookup per applicable zone, runs them
- * all at once under shared caps, and classifies every answer. (Implementation landing.)
+ * all at once under shared caps (a global concurrency limit and a per-zone rate), and
+ * classifies every answer into exactly one of listed / clean / refused / timeout / error.
  */
-import type { CheckReport } from './check-types.js';
+import ipaddr from 'ipaddr.js';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { CheckReport, CheckSummary, LookupResult, ZoneKind } from './check-types.js';
+import { classifyAnswer } from './classify.js';
+import { loadCatalogue, type ActiveZone, type Catalogue } from './catalogue.js';
+import { createDns, DnsError, isPublicResolver, type Dns } from './dns.js';
+import { probeZones, type ZoneHealth } from './health.js';
+import { ZoneRateLimiter } from './rate-limit.js';
+import { isCheckableAddress, parseTarget, registrableDomain, reverseName, type Target } from './targets.js';
 
 export interface CheckOptions {
-  /** Zones (catalogue zone names) to query in addition to the enabled ones, e.g. a list a bounce named. */
+  /** Zones (catalogue zone names) to query in addition to the active ones, e.g. a list a bounce named. */
   readonly alsoZones?: readonly string[];
   /** Query only these zones (catalogue zone names). */
   readonly onlyZones?: readonly string[];
 }
 
 export interface Checker {
+  readonly catalogue: Catalogue;
+  readonly dns: Dns;
   /** Check one target. Throws TargetError (a friendly sentence) for input that cannot be checked. */
   check(input: string, options?: CheckOptions): Promise<CheckReport>;
   /** How many zones a check of this kind of target queries ("checking 41 lists…"). */
-  zoneCount(kind: 'ipv4' | 'ipv6' | 'domain'): number;
+  zoneCount(kind: ZoneKind): number;
+  /** Query every active zone's RFC 5782 test points and remember the verdicts for later checks. */
+  probe(): Promise<ZoneHealth[]>;
+  /** The last probe's verdict per zone. */
+  health(): ReadonlyMap<string, ZoneHealth>;
+}
+
+export interface CheckerOptions {
+  readonly catalogue?: Catalogue;
+  readonly dns?: Dns;
+  /** host[:port] resolvers; default the system's. Ignored when `dns` is given. */
+  readonly resolvers?: readonly string[];
+  readonly timeoutMs?: number;
+  /** Lookups in flight at once across all checks. */
+  readonly concurrency?: number;
+  /** Lookups per second per zone across all checks. */
+  readonly zoneRate?: number;
+  readonly zonesFile?: string;
+  readonly keys?: { readonly SPAMHAUS_DQS_KEY?: string; readonly ABUSIX_KEY?: string };
+}
+
+/** Zone verdicts that make a zone's answers meaningless; such zones are left out of checks. */
+const UNUSABLE = new Set<ZoneHealth['state']>(['lists-everything']);
+
+export function createChecker(options: CheckerOptions = {}): Checker {
+  const catalogue = options.catalogue ?? loadCatalogue({ zonesFile: options.zonesFile, keys: options.keys });
+  const dns = options.dns ?? createDns({ servers: options.resolvers, timeoutMs: options.timeoutMs });
+  const limit: LimitFunction = pLimit(options.concurrency ?? 1024);
+  const rate = new ZoneRateLimiter(options.zoneRate ?? 500);
+  let healthByZone = new Map<string, ZoneHealth>();
+  const publicResolvers = dns.servers.filter(isPublicResolver);
+
+  async function lookup(zone: ActiveZone, query: string, label: string): Promise<LookupResult> {
+    const name = `${label}.${zone.queryZone}`;
+    await rate.take(zone.zone);
+    return limit(async () => {
+      const started = performance.now();
+      const base = {
+        zone: zone.zone,
+        name: zone.name,
+        query,
+        removalUrl: fill(zone.removalUrl, query),
+        lookupUrl: fill(zone.lookupUrl, query),
+      };
+      try {
+        const codes = (await dns.resolve4(name)).sort(byNumericValue);
+        const verdict = classifyAnswer(zone, codes);
+        let txt: string | null = null;
+        if (verdict.status === 'listed' || verdict.status === 'refused') {
+          // The reason is for humans only (SURBL: automate on the A record); never let it fail the lookup.
+          txt = await dns.resolveTxt(name).then(
+            (records) => (records.length > 0 ? records.join(' ') : null),
+            () => null,
+          );
+        }
+        return { ...base, ...verdict, codes, txt: redactKey(txt, zone, name), ms: elapsed(started) };
+      } catch (err) {
+        const failure = err instanceof DnsError ? err.failure : 'ERROR';
+        const ms = elapsed(started);
+        const common = { ...base, listType: zone.listType, codes: [] as string[], txt: null, ms };
+        switch (failure) {
+          case 'NXDOMAIN':
+          case 'NODATA':
+            return { ...common, status: 'clean', meaning: null, fix: null };
+          case 'TIMEOUT':
+            return { ...common, status: 'timeout', meaning: `no answer within ${dns.timeoutMs} ms`, fix: 'Not the same as clean: the list or your resolver is slow or down. Check again later.' };
+          case 'SERVFAIL':
+            if (zone.servfailMeansRefused) return { ...common, status: 'refused', meaning: zone.servfailMeansRefused, fix: `Check that ${zone.key ?? 'your key'} is enabled for this list.` };
+            return { ...common, status: 'error', meaning: 'the resolver answered SERVFAIL', fix: 'The list could not be reached through your resolver; not the same as clean. Check again later or use another resolver.' };
+          case 'REFUSED':
+            return { ...common, status: 'error', meaning: 'the resolver answered REFUSED', fix: 'Your resolver refused the query: allow recursion for this host or set RBLBOT_RESOLVERS.' };
+          default:
+            return { ...common, status: 'error', meaning: err instanceof Error ? err.message : String(err), fix: null };
+        }
+      }
+    });
+  }
+
+  function zonesFor(kind: ZoneKind, options: CheckOptions): ActiveZone[] {
+    let zones: ActiveZone[];
+    if (options.onlyZones) {
+      zones = options.onlyZones.map((z) => resolveZone(z)).filter((z): z is ActiveZone => z !== undefined);
+    } else {
+      zones = catalogue.activeFor(kind).filter((z) => !UNUSABLE.has(healthByZone.get(z.zone)?.state ?? 'healthy'));
+      for (const extra of options.alsoZones ?? []) {
+        const z = resolveZone(extra);
+        if (z && !zones.some((a) => a.zone === z.zone)) zones.push(z);
+      }
+    }
+    return zones.filter((z) => z.kinds.includes(kind));
+  }
+
+  /** A catalogue zone by name, active or not (a bounce may name a list that is off by default); never a dead one. */
+  function resolveZone(name: string): ActiveZone | undefined {
+    const key = name.toLowerCase();
+    const active = catalogue.active.find((z) => z.zone === key);
+    if (active) return active;
+    const known = catalogue.find(key);
+    if (!known || known.key || catalogue.defunctFor(key)) return undefined;
+    return { ...known, queryZone: known.zone };
+  }
+
+  async function checkAddress(ip: string, kind: ZoneKind, options: CheckOptions): Promise<LookupResult[]> {
+    const label = reverseName(ip);
+    return Promise.all(zonesFor(kind, options).map((z) => lookup(z, ip, label)));
+  }
+
+  async function checkName(name: string, options: CheckOptions): Promise<LookupResult[]> {
+    return Promise.all(zonesFor('domain', options).map((z) => lookup(z, name, name)));
+  }
+
+  async function reverseDns(ip: string): Promise<{ ptr: string | null; fcrdns: boolean | null }> {
+    let names: string[];
+    try {
+      names = await dns.reverse(ip);
+    } catch (err) {
+      const failure = err instanceof DnsError ? err.failure : 'ERROR';
+      return { ptr: null, fcrdns: failure === 'NXDOMAIN' || failure === 'NODATA' ? false : null };
+    }
+    const ptr = names[0]?.replace(/\.$/, '').toLowerCase() ?? null;
+    if (!ptr) return { ptr: null, fcrdns: false };
+    try {
+      const forward = await dns.resolveAddresses(ptr);
+      const target = ipaddr.parse(ip).toNormalizedString();
+      return { ptr, fcrdns: forward.some((a) => ipaddr.isValid(a) && ipaddr.parse(a).toNormalizedString() === target) };
+    } catch {
+      return { ptr, fcrdns: null };
+    }
+  }
+
+  async function check(input: string, options: CheckOptions = {}): Promise<CheckReport> {
+    const started = performance.now();
+    const target: Target = parseTarget(input);
+    const notes: string[] = [];
+    let results: LookupResult[];
+    let ptr: string | null = null;
+    let fcrdns: boolean | null = null;
+    let addresses: string[] = [];
+    let registrable: string | null = null;
+
+    if (target.kind === 'domain') {
+      registrable = registrableDomain(target.value);
+      const resolving = dns.resolveAddresses(target.value).catch((err: unknown) => {
+        notes.push(`Could not resolve ${target.value} to addresses (${err instanceof Error ? err.message : String(err)}); only the domain lists were checked.`);
+        return [] as string[];
+      });
+      const nameChecks = [checkName(target.value, options), ...(registrable ? [checkName(registrable, options)] : [])];
+      const resolved = await resolving;
+      addresses = resolved.map((a) => ipaddr.parse(a).toString());
+      const checkable = addresses.filter(isCheckableAddress);
+      const skipped = addresses.filter((a) => !isCheckableAddress(a));
+      if (skipped.length > 0) notes.push(`${target.value} resolves to ${skipped.join(', ')}, which public lists cannot list (private or reserved); skipped.`);
+      const ipChecks = checkable.map((a) => checkAddress(a, ipaddr.parse(a).kind() === 'ipv4' ? 'ipv4' : 'ipv6', options));
+      results = (await Promise.all([...nameChecks, ...ipChecks])).flat();
+    } else {
+      const [zoneResults, rdns] = await Promise.all([checkAddress(target.value, target.kind, options), reverseDns(target.value)]);
+      results = zoneResults;
+      ptr = rdns.ptr;
+      fcrdns = rdns.fcrdns;
+    }
+
+    const excluded = [...healthByZone.values()].filter((h) => UNUSABLE.has(h.state) && catalogue.activeFor(target.kind).some((z) => z.zone === h.zone));
+    for (const h of excluded) notes.push(`${h.name} (${h.zone}) was left out: its last health probe showed it ${h.detail}.`);
+    notes.push(...resolverNotes(results));
+
+    return {
+      target: target.value,
+      input: target.input,
+      kind: target.kind,
+      ptr,
+      fcrdns,
+      addresses,
+      registrableDomain: registrable,
+      results,
+      summary: summarise(results),
+      notes,
+      ms: elapsed(started),
+    };
+  }
+
+  function resolverNotes(results: readonly LookupResult[]): string[] {
+    const refusedByResolver = results.some((r) => r.status === 'refused' && /public|open resolver|shared resolver|resolver/i.test(`${r.meaning} ${r.fix}`));
+    if (publicResolvers.length > 0) {
+      return [
+        `Your DNS resolver (${publicResolvers.join(', ')}) is a public DNS service. Lists such as Spamhaus and URIBL refuse queries that come through one, so those lists cannot be checked: run your own recursive resolver without forwarding (set RBLBOT_RESOLVERS), or set SPAMHAUS_DQS_KEY.`,
+      ];
+    }
+    if (refusedByResolver) {
+      return [
+        'Some lists refused to answer your DNS resolver (it looks like a public, shared or cloud resolver to them). Run your own recursive resolver without forwarding (set RBLBOT_RESOLVERS), or set SPAMHAUS_DQS_KEY for Spamhaus.',
+      ];
+    }
+    return [];
+  }
+
+  return {
+    catalogue,
+    dns,
+    check,
+    zoneCount: (kind) => zonesFor(kind, {}).length,
+    async probe() {
+      const report = await probeZones(catalogue.active, dns, rate, limit);
+      healthByZone = new Map(report.map((h) => [h.zone, h]));
+      return report;
+    },
+    health: () => healthByZone,
+  };
+}
+
+export function summarise(results: readonly LookupResult[]): CheckSummary {
+  const summary = { listed: 0, clean: 0, refused: 0, timeout: 0, error: 0, allowed: 0 };
+  for (const r of results) {
+    if (r.status === 'listed') {
+      if (r.listType === 'allow') summary.allowed++;
+      else summary.listed++;
+    } else summary[r.status]++;
+  }
+  return summary;
+}
+
+function fill(template: string | null, query: string): string | null {
+  return template ? template.replace('{query}', encodeURIComponent(query)) : null;
+}
+
+/** A TXT record can echo the query name, and with it a DQS/Abusix key: never show it. */
+function redactKey(txt: string | null, zone: ActiveZone, name: string): string | null {
+  if (!txt || !zone.key || zone.queryZone === zone.zone) return txt;
+  const key = zone.queryZone.slice(0, zone.queryZone.length - zone.zone.length + '<key>'.length);
+  return txt.split(name).join(name.replace(zone.queryZone, zone.zone)).split(key).join('<key>');
+}
+
+function byNumericValue(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
 }

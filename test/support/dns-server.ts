@@ -105,6 +105,15 @@ export class TestDnsServer {
     return this;
   }
 
+  /** Forget every record, rule and logged query. */
+  reset(): this {
+    this.records.clear();
+    this.rules = [];
+    this.queries.length = 0;
+    this.latencyMs = 0;
+    return this;
+  }
+
   clearRules(): this {
     this.rules = [];
     return this;

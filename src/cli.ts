@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the `rblbot` command (bin/rblbot.js runs the compiled copy; `npm start`
+ * runs this file through tsx). Errors are one clear sentence, never a stack trace.
+ */
+import { config as loadDotenv } from 'dotenv';
+import { runCli } from './cli/run.js';
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  try {
+    const code = await runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+    process.exitCode = code;
+  } catch (err) {
+    // Last resort: a bug, not bad input. Still one sentence, no stack trace unless asked.
+    process.stderr.write(`rblbot: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.RBLBOT_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

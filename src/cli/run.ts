@@ -1,0 +1,56 @@
+/**
+ * The `rblbot` command line: with no command it starts the bot (what `npm start` runs);
+ * otherwise it dispatches to one of src/cli/commands.ts.
+ */
+import { cliCommands } from './commands.js';
+import { EXIT } from './errors.js';
+import type { CliIO } from './types.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { buildServices } from '../services.js';
+import { packageRoot } from '../core/package-root.js';
+
+const GENERAL_HELP = (): string => `rblbot — DNS blocklist checks, bounce diagnosis, watches and relay tests for mail admins.
+
+Usage:
+  rblbot                 Start the bot (Slack/Discord when configured, else a console chat).
+${cliCommands.map((c) => `  rblbot ${c.name.padEnd(15)} ${c.summary}`).join('\n')}
+  rblbot <command> --help
+
+Configuration comes from the environment and a .env file; see .env.example.
+`;
+
+export async function runCli(argv: readonly string[], io: Omit<CliIO, 'services'>): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.stdout.write(GENERAL_HELP());
+    return EXIT.ok;
+  }
+  if (first === '--version' || first === '-v') {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(`${packageRoot()}/package.json`, 'utf8')) as { version: string };
+    io.stdout.write(`rblbot ${pkg.version}\n`);
+    return EXIT.ok;
+  }
+  let config;
+  try {
+    config = loadConfig(io.env);
+  } catch (err) {
+    io.stderr.write(`rblbot: ${err instanceof ConfigError ? err.message : String(err)}\n`);
+    return EXIT.usage;
+  }
+  if (first === undefined || first === 'start') {
+    const { startBot } = await import('../main.js');
+    return startBot(config, io);
+  }
+  const command = cliCommands.find((c) => c.name === first);
+  if (!command) {
+    io.stderr.write(`rblbot: unknown command "${first}". Run "rblbot --help" for the list.\n`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.help);
+    return EXIT.ok;
+  }
+  return command.run(rest, { ...io, services: (overrides) => buildServices(config, overrides) });
+}
+

@@ -1,0 +1,87 @@
+/**
+ * `rblbot zones [--json] [--probe]`: the catalogue (active zones, zones that are off and
+ * why, dead lists never queried) and, with --probe, each active zone's health from its
+ * RFC 5782 test points through the configured resolver.
+ */
+import { parseArgs } from 'node:util';
+import { parseServer } from '../core/dns.js';
+import { EXIT, fail, usageMessage } from './errors.js';
+import type { CliCommand } from './types.js';
+
+const HELP = `Usage: rblbot zones [--json] [--probe] [--resolver HOST[:PORT]] [--timeout MS] [--zones FILE]
+
+Lists the zone catalogue: the lists a check queries, the ones that are off (and why),
+and dead lists that are never queried. With --probe, queries each active zone's RFC 5782
+test points (127.0.0.2 must be listed, 127.0.0.1 must not) and reports healthy, refusing,
+lists-everything, not-answering or no-test-point per zone.
+`;
+
+export const zonesCli: CliCommand = {
+  name: 'zones',
+  summary: 'Show the zone catalogue; --probe tests each zone\'s health.',
+  help: HELP,
+  async run(argv, io) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: [...argv],
+        options: {
+          json: { type: 'boolean' },
+          probe: { type: 'boolean' },
+          resolver: { type: 'string', multiple: true },
+          timeout: { type: 'string' },
+          zones: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }));
+    } catch (err) {
+      return fail(io.stderr, usageMessage(err), 'zones');
+    }
+    if (values.help) {
+      io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000)) {
+      return fail(io.stderr, `--timeout takes milliseconds from 1 to 60000, not "${values.timeout}".`, 'zones');
+    }
+    let services;
+    try {
+      const resolvers = values.resolver?.flatMap((r) => r.split(',')).map(parseServer);
+      services = io.services({ resolvers, timeoutMs, zonesFile: values.zones });
+    } catch (err) {
+      return fail(io.stderr, (err as Error).message);
+    }
+    const { catalogue } = services.checker;
+    const health = values.probe ? new Map((await services.checker.probe()).map((h) => [h.zone, h])) : undefined;
+    const active = catalogue.active.map((z) => ({
+      zone: z.zone,
+      name: z.name,
+      kinds: z.kinds,
+      listType: z.listType,
+      usage: z.usage,
+      ...(health ? { health: health.get(z.zone)?.state ?? null, healthDetail: health.get(z.zone)?.detail ?? null } : {}),
+    }));
+    const activeNames = new Set(catalogue.active.map((z) => z.zone));
+    const off = catalogue.zones
+      .filter((z) => !activeNames.has(z.zone))
+      .map((z) => ({ zone: z.zone, name: z.name, reason: z.offReason ?? (z.key ? `needs ${z.key}` : 'turned off') }));
+    const dead = catalogue.defunct.map((d) => ({ name: d.name, since: d.since, zones: d.zones }));
+
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ active, off, defunct: dead })}\n`);
+      return EXIT.ok;
+    }
+    const out: string[] = [`Active zones (${active.length}):`];
+    for (const z of active) {
+      const state = 'health' in z ? `  [${z.health}${z.health === 'healthy' ? '' : `: ${z.healthDetail}`}]` : '';
+      out.push(`  ${z.zone.padEnd(34)} ${z.listType.padEnd(10)} ${z.kinds.join('+').padEnd(16)} ${z.name}${state}`);
+    }
+    out.push('', `Off (${off.length}):`);
+    for (const z of off) out.push(`  ${z.zone.padEnd(34)} ${z.reason}`);
+    out.push('', `Dead lists, never queried (${dead.length}):`);
+    for (const d of dead) out.push(`  ${d.name} (since ${d.since}): ${d.zones.slice(0, 4).join(', ')}${d.zones.length > 4 ? ', …' : ''}`);
+    io.stdout.write(`${out.join('\n')}\n`);
+    return EXIT.ok;
+  },
+};

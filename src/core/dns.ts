@@ -1,0 +1,161 @@
+/**
+ * The DNS port: A/AAAA/TXT/MX/PTR lookups through the configured resolvers, each with a
+ * hard timeout of our own. Node's resolver (c-ares) retries and stretches short
+ * timeouts on its own, so we give it one try and race it against our timer.
+ *
+ * Load is spread over several c-ares channels per server (each channel has its own UDP
+ * socket): one socket drops answers once a few hundred are in flight, and bulk checks
+ * keep a thousand in flight.
+ */
+import { Resolver, getServers } from 'node:dns/promises';
+
+/** How a lookup failed. NXDOMAIN and NODATA are answers, not failures, for a DNSBL. */
+export type DnsFailure = 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'REFUSED' | 'TIMEOUT' | 'ERROR';
+
+export class DnsError extends Error {
+  constructor(
+    readonly failure: DnsFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DnsError';
+  }
+}
+
+export interface MxRecord {
+  readonly exchange: string;
+  readonly priority: number;
+}
+
+export interface Dns {
+  /** The servers in use, as host:port. */
+  readonly servers: readonly string[];
+  readonly timeoutMs: number;
+  resolve4(name: string): Promise<string[]>;
+  resolve6(name: string): Promise<string[]>;
+  resolveTxt(name: string): Promise<string[]>;
+  resolveMx(name: string): Promise<MxRecord[]>;
+  reverse(ip: string): Promise<string[]>;
+  /** Addresses of a name (A and AAAA at once); empty when it has none. Throws on SERVFAIL/timeout of both. */
+  resolveAddresses(name: string): Promise<string[]>;
+}
+
+export interface DnsOptions {
+  /** host[:port] entries; IPv6 as [addr]:port. Empty or absent: the system's resolvers. */
+  readonly servers?: readonly string[];
+  readonly timeoutMs?: number;
+  /** c-ares channels per server (sockets). */
+  readonly channelsPerServer?: number;
+}
+
+/** Well-known public resolvers: Spamhaus, URIBL and others refuse queries that come through them. */
+const PUBLIC_RESOLVERS = new Set([
+  '8.8.8.8', '8.8.4.4', '2001:4860:4860::8888', '2001:4860:4860::8844',
+  '1.1.1.1', '1.0.0.1', '2606:4700:4700::1111', '2606:4700:4700::1001',
+  '9.9.9.9', '149.112.112.112', '2620:fe::fe', '2620:fe::9',
+  '208.67.222.222', '208.67.220.220', '2620:119:35::35', '2620:119:53::53',
+  '94.140.14.14', '94.140.15.15', '76.76.2.0', '76.76.10.0', '185.228.168.9', '185.228.169.9',
+  '64.6.64.6', '64.6.65.6', '8.26.56.26', '8.20.247.20', '4.2.2.1', '4.2.2.2', '4.2.2.3', '4.2.2.4',
+]);
+
+/** Is this resolver (host or host:port) a well-known public DNS service? */
+export function isPublicResolver(server: string): boolean {
+  return PUBLIC_RESOLVERS.has(hostOf(server));
+}
+
+function hostOf(server: string): string {
+  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(server);
+  if (bracket) return bracket[1]!;
+  const parts = server.split(':');
+  return parts.length === 2 ? parts[0]! : server;
+}
+
+/** Validate and normalise "host[:port]" for c-ares; throws a sentence on bad input. */
+export function parseServer(text: string): string {
+  const s = text.trim();
+  const v6 = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/i.exec(s);
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$/.exec(s);
+  const bare6 = /^[0-9a-f:]+$/i.test(s) && s.includes(':') && s.split(':').length > 2 ? s : null;
+  const port = v6?.[2] ?? v4?.[2];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw new Error(`"${s}" has a port outside 1-65535.`);
+  if (v6) return port ? `[${v6[1]}]:${port}` : v6[1]!;
+  if (bare6) return bare6;
+  if (v4 && v4[1]!.split('.').every((o) => Number(o) <= 255)) return port ? `${v4[1]}:${port}` : v4[1]!;
+  throw new Error(`"${s}" is not a resolver address; use an IP address with an optional port, like 127.0.0.1:53 or [::1]:53.`);
+}
+
+export function createDns(options: DnsOptions = {}): Dns {
+  const timeoutMs = options.timeoutMs ?? 4000;
+  const servers = options.servers && options.servers.length > 0 ? options.servers.map(parseServer) : getServers();
+  if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
+  const perServer = Math.max(1, options.channelsPerServer ?? 8);
+  const channels: Resolver[] = [];
+  for (let i = 0; i < perServer; i++) {
+    for (const server of servers) {
+      const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+      resolver.setServers([server]);
+      channels.push(resolver);
+    }
+  }
+  let next = 0;
+  const pick = (): Resolver => {
+    const r = channels[next]!;
+    next = (next + 1) % channels.length;
+    return r;
+  };
+
+  function withTimeout<T>(what: string, run: (r: Resolver) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new DnsError('TIMEOUT', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+      run(pick()).then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: NodeJS.ErrnoException) => {
+          clearTimeout(timer);
+          reject(toDnsError(what, err));
+        },
+      );
+    });
+  }
+
+  const dns: Dns = {
+    servers,
+    timeoutMs,
+    resolve4: (name) => withTimeout(`A ${name}`, (r) => r.resolve4(name)),
+    resolve6: (name) => withTimeout(`AAAA ${name}`, (r) => r.resolve6(name)),
+    resolveTxt: (name) => withTimeout(`TXT ${name}`, (r) => r.resolveTxt(name)).then((records) => records.map((chunks) => chunks.join(''))),
+    resolveMx: (name) => withTimeout(`MX ${name}`, (r) => r.resolveMx(name)),
+    reverse: (ip) => withTimeout(`PTR ${ip}`, (r) => r.reverse(ip)),
+    async resolveAddresses(name) {
+      const [v4, v6] = await Promise.allSettled([dns.resolve4(name), dns.resolve6(name)]);
+      const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+      if (addresses.length > 0) return addresses;
+      const failures = [v4, v6].map((r) => (r.status === 'rejected' ? (r.reason as DnsError) : null));
+      // Only a real failure (not "no such name" / "no such record") is worth reporting.
+      const hard = failures.find((f) => f && f.failure !== 'NXDOMAIN' && f.failure !== 'NODATA');
+      if (hard) throw hard;
+      return [];
+    },
+  };
+  return dns;
+}
+
+function toDnsError(what: string, err: NodeJS.ErrnoException): DnsError {
+  switch (err.code) {
+    case 'ENOTFOUND':
+      return new DnsError('NXDOMAIN', `${what}: no such name`);
+    case 'ENODATA':
+      return new DnsError('NODATA', `${what}: no record of that type`);
+    case 'ESERVFAIL':
+      return new DnsError('SERVFAIL', `${what}: the server failed (SERVFAIL)`);
+    case 'EREFUSED':
+      return new DnsError('REFUSED', `${what}: the server refused the query (REFUSED)`);
+    case 'ETIMEOUT':
+    case 'ECANCELLED':
+      return new DnsError('TIMEOUT', `${what}: no answer in time`);
+    default:
+      return new DnsError('ERROR', `${what}: ${err.code ?? err.message}`);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Builds the core services once from configuration. The bot (src/main.ts) and the CLI
+ * (src/cli.ts) both come through here, so a command answers the same everywhere.
+ */
+import type { ServiceOverrides } from './cli/types.js';
+import type { AppConfig } from './config.js';
+import { createChecker } from './core/checker.js';
+import type { Services } from './core/services.js';
+
+export function buildServices(config: AppConfig, overrides: ServiceOverrides = {}): Services {
+  const checker = createChecker({
+    resolvers: overrides.resolvers ?? splitList(config.RBLBOT_RESOLVERS),
+    timeoutMs: overrides.timeoutMs ?? config.RBLBOT_TIMEOUT_MS,
+    zonesFile: overrides.zonesFile ?? config.RBLBOT_ZONES_FILE,
+    concurrency: config.RBLBOT_CONCURRENCY,
+    zoneRate: config.RBLBOT_ZONE_RATE,
+    keys: { SPAMHAUS_DQS_KEY: config.SPAMHAUS_DQS_KEY, ABUSIX_KEY: config.ABUSIX_KEY },
+  });
+  return { checker };
+}
+
+export function splitList(value: string | undefined): string[] | undefined {
+  const items = value?.split(',').map((s) => s.trim()).filter(Boolean);
+  return items && items.length > 0 ? items : undefined;
+}
