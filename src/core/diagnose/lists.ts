@@ -44,8 +44,6 @@ const ALIASES: readonly Alias[] = [
   { re: /dronebl/, zone: 'dnsbl.dronebl.org', family: 'dronebl' },
   { re: /abusix/, zone: '<key>.combined.mail.abusix.zone', family: 'abusix' },
   { re: /\b0spam\b|0spam\.org/, zone: 'bl.0spam.org', family: '0spam' },
-  { re: /invaluement|\bivmsip\b/, zone: '(subscriber-specific) ivmSIP', family: 'invaluement' },
-  { re: /\bivmuri\b/, zone: '(subscriber-specific) ivmURI', family: 'invaluement' },
   { re: /\bsurbl\b/, zone: 'multi.surbl.org', family: 'surbl' },
   { re: /\buribl\b|uribl\.com/, zone: 'multi.uribl.com', family: 'uribl' },
   { re: /sender ?score|\bbl000100\b|\bipbl0010\b/, zone: 'bl.score.senderscore.com', family: 'senderscore' },
