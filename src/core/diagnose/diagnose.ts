@@ -61,8 +61,10 @@ function notFailure(doc: BounceDocument): 'feedback' | 'vacation' | 'delivered' 
   const auto = (doc.headers.get('auto-submitted') ?? '').toLowerCase();
   const autoReplyHeader = doc.headers.has('x-autoreply') || doc.headers.has('x-autorespond') || /auto_reply|autoreply/i.test(doc.headers.get('precedence') ?? '');
   const subject = doc.subject.toLowerCase();
+  const failureSubject = /undeliver|failure|failed|returned|delivery status|not delivered|blocked|rejected|bounce|unzustellbar|non remis|error/.test(doc.subject.toLowerCase());
   const vacationSubject = /out of (?:the )?office|automatic reply|auto(?:matic)?[ -]?(?:reply|response|antwort)|autoreply|abwesenheit|vacation|away from (?:the )?office|on leave|r[ée]ponse automatique|absence/.test(subject);
-  if (doc.dsnRecipients.length === 0 && (autoReplyHeader || vacationSubject || (auto.startsWith('auto-replied') && !/undeliver|failure|returned|delivery status/.test(subject)))) {
+  const vacationBody = /out of (?:the )?office|i am (?:currently )?(?:away|on (?:vacation|holiday|leave)|out of)|abwesend|limited access to (?:my )?e-?mail|will be back|return(?:ing)? on/i.test(doc.body.slice(0, 4000));
+  if (doc.dsnRecipients.length === 0 && !failureSubject && (autoReplyHeader || vacationSubject || (auto.startsWith('auto-replied') && vacationBody))) {
     if (findReply(doc.body.slice(0, 20000)) === null || vacationSubject) return 'vacation';
   }
   if (doc.dsnRecipients.length === 0) {
@@ -113,7 +115,7 @@ function diagnoseSegment(seg: Segment, preamble: string, doc: BounceDocument): D
   const replyFromDsn = dsnDiag ? findReply(dsnDiag) : null;
   const replyFromText = findReply(seg.text) ?? (replyFromDsn ? null : findReply(preamble));
   const reply = replyFromDsn ?? replyFromText;
-  const diagnostic = squeeze(dsnDiag || reply?.text || '').slice(0, MAX_DIAGNOSTIC);
+  const diagnostic = cleanDiagnostic(squeeze(dsnDiag || reply?.text || ''), reply?.code ?? null).slice(0, MAX_DIAGNOSTIC);
   const context = `${seg.text}\n${preamble}`.slice(0, 300_000);
 
   // Status: the more specific of DSN Status and the reply's enhanced code.
@@ -128,7 +130,7 @@ function diagnoseSegment(seg: Segment, preamble: string, doc: BounceDocument): D
   const listText = `${diagnostic}\n${seg.text}`.slice(0, 200_000);
   const listedDomain = findListedDomain(listText);
   const lists = findLists(listText, { senderIp, listedDomain });
-  const providers = findProviderCodes(`${diagnostic} ${status ?? ''}\n${seg.text.slice(0, 50_000)}`);
+  const providers = findProviderCodes(`${diagnostic} ${status ?? ''}\n${seg.text.slice(0, 50_000)}\n${doc.subject.slice(0, 300)}`);
 
   const action = dsn?.action?.trim().toLowerCase() ?? null;
   const lowerDiag = diagnostic.toLowerCase();
@@ -153,10 +155,12 @@ function diagnoseSegment(seg: Segment, preamble: string, doc: BounceDocument): D
   else if (first === '4') permanent = false;
   if (action === 'failed') permanent = permanent ?? true;
   if (action === 'delayed') permanent = false;
+  // A DSN that gave up ("failed") on a temporary status: the message expired in the queue.
+  const finalReason: Reason = action === 'failed' && (status?.startsWith('4.') || (replyCode !== null && replyCode < 500)) && !['mailboxfull', 'blocked', 'badreputation', 'speeding', 'toomanyconn'].includes(reason) ? 'expired' : reason;
 
   const recipient = seg.recipient;
   return finish({
-    reason,
+    reason: finalReason,
     permanent,
     replyCode,
     status,
@@ -168,7 +172,14 @@ function diagnoseSegment(seg: Segment, preamble: string, doc: BounceDocument): D
     diagnostic: diagnostic || null,
     facts: { providers, text: `${lowerDiag}\n${lowerContext.slice(0, 20_000)}`, greylisted },
   });
-  void doc;
+}
+
+/** Remove the code prefixes a folded multi-line reply repeats ("… 550-5.7.25 PTR …"). */
+function cleanDiagnostic(text: string, code: number | null): string {
+  if (code === null || text.length < 8) return text;
+  const head = text.slice(0, 4);
+  const rest = text.slice(4).replace(new RegExp(`\\s${code}[- ](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s)?`, 'g'), ' ');
+  return squeeze(head + rest);
 }
 
 /** A provider code decides unless a public list is named and the code just says "a list". */

@@ -34,8 +34,11 @@ function recipientMarker(line: string): string | null {
   if (lead && !ROLE.test(lead[1]!)) return lead[1]!.toLowerCase();
   const rcpt = /rcpt to:?\s{0,3}<([^<>\s]{1,254})>/i.exec(head);
   if (rcpt && rcpt[1]!.includes('@')) return rcpt[1]!.toLowerCase();
-  const m = ADDRESS.exec(head);
-  if (m && !ROLE.test(m[1]!)) {
+  if (!head.includes('@')) return null;
+  const re = new RegExp(ADDRESS.source, 'g');
+  let m: RegExpExecArray | null;
+  for (let n = 0; n < 5 && (m = re.exec(head)); n++) {
+    if (ROLE.test(m[1]!)) continue;
     const before = head.slice(Math.max(0, m.index - 60), m.index).toLowerCase();
     if (/(?:\bto|recipients?|rcpt|permanently|failed|address(?:es)?|\bfor|mailbox|user|delivery to)\W{0,6}$/.test(before) && !/\bfrom\W{0,6}$/.test(before)) {
       return m[1]!.toLowerCase();
@@ -198,6 +201,9 @@ const REMOTE_PATTERNS: readonly RegExp[] = [
   new RegExp(`(?:^|[^a-z])host ${HOSTNAME} ?\\[${IPCHARS}\\]`, 'i'),
   new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'),
   new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'),
+  new RegExp(`-> ${IPCHARS}:25\\)`, 'i'),
+  new RegExp(`connect to ${HOSTNAME}\\[${IPCHARS}\\]:\\d{1,5}`, 'i'),
+  new RegExp(`(?:<--|<<<) ?220[ -]${HOSTNAME} `, 'i'),
 ];
 
 /** The rejecting server: DSN Remote-MTA, then the MTA-specific phrasings. */
@@ -207,7 +213,7 @@ export function findRemote(text: string, dsn: DsnFields | null): Remote {
   const mta = dsn?.['remote-mta'];
   if (mta) {
     const v = mta.replace(/^[a-z0-9-]{1,20};\s*/i, '').trim();
-    const m = /^\[?([^\s[\]()]{1,253})\]?(?:\s*[[(]([^\]\s)]{2,45})[\])])?/.exec(v);
+    const m = /^\[?([^\s[\]()]{1,253})\]?(?:\s{0,3}[[(](?:IPv6:)?([0-9A-Fa-f.:]{2,45})[\]),\s])?/.exec(v);
     if (m) {
       const a = cleanIp(m[1]);
       if (a) ip = a;
@@ -240,7 +246,7 @@ export function findRemote(text: string, dsn: DsnFields | null): Remote {
 const SENDER_CONTEXT =
   /(?:client host|client|messages? from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|\bnet|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_URL = /(?:[?&](?:ip|ipr|v|q|query|i|ipaddr|addr|ip_address)=|\/query\/ip\/|\/ip\/|bl\.shtml\?|\/lookup\/|rblcheck\.php\?ipr=)([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
-const SENDER_BRACKET_GMAIL = /\[([0-9A-Fa-f][0-9A-Fa-f.:]{1,44}) {1,3}\d{1,3}\]/g;
+const SENDER_BRACKET_GMAIL = /\[([0-9A-Fa-f][0-9A-Fa-f.:]{1,44}) {1,3}\d{1,3}\]|^[245][0-9]{2}[ -][245]\.[0-9]{1,3}\.[0-9]{1,3} \[(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]/g;
 const SENDER_LISTED = /\[?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]?(?::\d{1,5})? (?:is|was|has been|are) (?:currently )?(?:listed|black ?listed|blocked|in an? |on |ucerprotect|uceprotect)/gi;
 
 function firstIp(re: RegExp, text: string, exclude: string | null, isHostContext?: (index: number) => boolean): string | null {
@@ -248,7 +254,7 @@ function firstIp(re: RegExp, text: string, exclude: string | null, isHostContext
   let m: RegExpExecArray | null;
   let n = 0;
   while ((m = re.exec(text)) && n++ < 200) {
-    const ip = cleanIp(m[1]);
+    const ip = cleanIp(m[1] ?? m[2]);
     if (!ip || ip === exclude || unusable(ip)) continue;
     if (isHostContext && isHostContext(m.index)) continue;
     return ip;

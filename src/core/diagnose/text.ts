@@ -8,6 +8,9 @@ import { MAX_LINE } from './input.js';
 /** Most lines we look at; NDRs are short, a 1 MB paste is cut here. */
 const MAX_LINES = 20000;
 
+/** Most physical lines folded into one logical line. */
+const MAX_JOIN = 10;
+
 const CONTINUATION = /^\s{0,8}(?:<<<\s?)?([245][0-9]{2})-(.*)$/;
 const FINAL = /^\s{0,8}(?:<<<\s?)?([245][0-9]{2})(?: (.*))?$/;
 
@@ -77,6 +80,7 @@ export function logicalLines(text: string): string[] {
   const lines = joinSmtpContinuations(physical);
   const out: string[] = [];
   let currentIndent = -1;
+  let joined = 0;
   for (const line of lines) {
     if (line.trim() === '') {
       out.push('');
@@ -85,12 +89,15 @@ export function logicalLines(text: string): string[] {
     }
     const indent = indentOf(line);
     const last = out.length - 1;
-    if (currentIndent >= 0 && indent > currentIndent && last >= 0 && out[last] !== '' && out[last]!.length < MAX_LINE) {
+    // Wrapped replies span a few lines; a long indented run is a transcript, kept as lines.
+    if (currentIndent >= 0 && indent > currentIndent && joined < MAX_JOIN && last >= 0 && out[last] !== '' && out[last]!.length < MAX_LINE) {
       out[last] = `${out[last]} ${line.trim()}`;
+      joined++;
       continue;
     }
     out.push(line.trimEnd());
     currentIndent = indent;
+    joined = 0;
   }
   return out;
 }
