@@ -71,7 +71,9 @@ export const PHRASES: readonly [Reason, RegExp][] = [
   ['suspend', /account (?:has been |is )?(?:disabled|suspended|deactivated|inactive|closed|locked|blocked due)|mailbox (?:is )?(?:disabled|inactive|suspended)|user (?:is )?(?:suspended|inactive|disabled)|recipient (?:is )?(?:suspended|inactive)|not an active|deactivated/],
   ['hasmoved', /\bhas moved\b|address (?:has )?changed|no longer (?:valid|available|in use|with)/],
   ['norelaying', /relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited|not allowed)|unable to relay|not permitted to relay|not allowed to relay|we do not relay|relaying denied|no relaying|relay not permitted|cannot relay|open relay not allowed|must be (?:logged in|authenticated) to (?:send|relay)|relay access/],
-  ['authfailure', /\bspf\b|\bdkim\b|\bdmarc\b|sender policy framework|domainkeys|authentication (?:failed|required|check|results?)|must authenticate|unauthenticated (?:mail|email|sender)|not authenticated|arc validation/],
+  ['authfailure', /\bspf\b|\bdkim\b|\bdmarc\b|sender policy framework|domainkeys|unauthenticated (?:mail|email)|arc validation/],
+  ['securityerror', /client not authenticated|not authenticated to send|authentication required|must authenticate|auth(?:entication)? (?:is )?required|530 5\.7\.0/],
+  ['blocked', /helo command rejected|ehlo command rejected|invalid helo|bad helo|helo name|helo hostname|\bhelo\b.{0,40}(?:rejected|invalid|not allowed)/],
   ['userunknown', /user unknown|unknown user|no such user|does(?:n't| not) exist|unknown recipient|recipient (?:not found|unknown|does not exist)|no such (?:mailbox|recipient|address|account)|mailbox (?:not found|does not exist|unavailable|not exist)|invalid (?:recipient|mailbox|address|user)|user not found|address not found|account (?:that you tried to reach )?does not exist|unrouteable address|not a valid (?:mailbox|recipient|user)|user doesn'?t have|no mailbox|bad destination mailbox|addressee unknown|recipient address rejected: (?:user unknown|unknown)|undeliverable address|no longer exists/],
   ['requireptr', /reverse dns|reverse (?:hostname|lookup|address|name)|ptr (?:record|resource|lookup)|no ptr|\brdns\b|cannot find your hostname|fcrdns|forward[- ]confirmed|dns ptr|not have a ptr|client host rejected: cannot find your|pointer record|rdns_none|reverse mapping/],
   ['notcompliantrfc', /rfc ?5322|rfc ?2822|not (?:rfc|rfc-)compliant|multiple (?:from|sender|to) (?:header|address)|duplicate header|header (?:syntax|field) error/],
@@ -87,8 +89,8 @@ export const PHRASES: readonly [Reason, RegExp][] = [
   ['failedstarttls', /starttls|\btls\b|encryption required|must issue a starttls|mta-sts|\bdane\b|certificate|require ?tls|ssl/],
   ['systemfull', /insufficient system storage|system (?:full|storage)|disk full|out of disk|queue (?:is )?full/],
   ['systemerror', /system error|internal (?:server )?error|local error|server error|configuration error|misconfig|temporary (?:server )?(?:failure|error|problem)|try again later|service temporarily unavailable|mail loop|routing loop|loop detected|too many hops/],
-  ['networkerror', /timed? ?out|connection (?:refused|reset|closed|dropped|lost)|network (?:is )?unreachable|no route to host|unable to connect|could not connect|couldn'?t connect|host unreachable|dns (?:lookup|error|failure)|lost connection|connect to [^ ]{1,100} port/],
   ['expired', /retry (?:time(?:out)?|period) exceeded|delivery time expired|giving up|message expired|too long in (?:the )?queue|was not delivered after|has not been delivered (?:for|after)|delivery (?:has been )?delayed|could not be delivered for|expired|timeout exceeded|undeliverable for more than/],
+  ['networkerror', /timed? ?out|connection (?:refused|reset|closed|dropped|lost)|network (?:is )?unreachable|no route to host|unable to connect|could not connect|couldn'?t connect|host unreachable|dns (?:lookup|error|failure)|lost connection|connect to [^ ]{1,100} port/],
   ['syntaxerror', /syntax error|command (?:not recognized|unrecognized)|bad sequence|unrecognized command|line too long|invalid command/],
 ];
 
@@ -97,6 +99,8 @@ export const GREYLIST = /grey ?list|gray ?list|greylisted|graylisted|try again i
 
 export interface ClassifyInput {
   readonly providerReason: Reason | null;
+  /** The provider code only says "refused"; specific words in the reply win. */
+  readonly providerWeak?: boolean;
   readonly status: string | null;
   readonly replyCode: number | null;
   /** Lower-cased, squeezed server text (diagnostic). */
@@ -115,7 +119,13 @@ export function phraseReason(text: string): Reason | null {
   return null;
 }
 
+const SPECIFIC: ReadonlySet<Reason> = new Set<Reason>(['requireptr', 'badreputation', 'toomanyconn', 'speeding', 'authfailure', 'userunknown', 'mailboxfull', 'mesgtoobig', 'spamdetected', 'norelaying', 'suspend']);
+
 export function classify(input: ClassifyInput): Reason {
+  if (input.providerReason && input.providerWeak) {
+    const phrase = phraseReason(input.diagnostic);
+    if (phrase && SPECIFIC.has(phrase)) return phrase;
+  }
   if (input.providerReason) return input.providerReason;
   const status = input.status;
   if (status && STATUS_REASON[status]) {

@@ -19,7 +19,7 @@ import {
 } from './extract.js';
 import { checkInput, InputError, readDocument, type BounceDocument } from './input.js';
 import { findLists } from './lists.js';
-import { findProviderCodes, type ProviderMatch } from './providers.js';
+import { findProviderCodes, WEAK_PROVIDERS, type ProviderMatch } from './providers.js';
 import { squeeze } from './text.js';
 import type { Diagnosis, DiagnoseResult, LiveStatus, NamedList, Reason } from './types.js';
 
@@ -139,6 +139,7 @@ function diagnoseSegment(seg: Segment, preamble: string, doc: BounceDocument): D
   const providerReason = pickProviderReason(providers, lists);
   const reason: Reason = classify({
     providerReason,
+    providerWeak: providers.some((p) => p.rule.reason === providerReason && WEAK_PROVIDERS.has(p.rule.provider)),
     status,
     replyCode,
     diagnostic: lowerDiag,

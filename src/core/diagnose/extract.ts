@@ -16,7 +16,7 @@ export interface Segment {
 }
 
 const ADDRESS = /<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?/;
-const ROLE = /^(?:postmaster|mailer-daemon|abuse|delist|delist-request|tosa|noreply|no-reply|do-not-reply|icloudadmin|abuse_rbl|hostmaster|root|support)@/i;
+const ROLE = /^(?:postmaster|mailer-daemon|delist|delist-request|tosa|icloudadmin|abuse_rbl)@/i;
 
 /** Plain address from a DSN recipient field ("rfc822; <a@b>"). */
 export function dsnAddress(value: string | undefined): string | null {
@@ -31,7 +31,7 @@ function recipientMarker(line: string): string | null {
   const head = line.slice(0, 600);
   // "<a@b>: host …", "  a@b", "a@b (a@b)", "a@b on 1/2/2024"
   const lead = /^\s{0,12}(?:final-recipient:\s{0,3}rfc822;\s{0,3}|original-recipient:\s{0,3}rfc822;\s{0,3})?<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?:[\s:,(]|$)/i.exec(head);
-  if (lead && !ROLE.test(lead[1]!)) return lead[1]!.toLowerCase();
+  if (lead) return lead[1]!.toLowerCase();
   const rcpt = /rcpt to:?\s{0,3}<([^<>\s]{1,254})>/i.exec(head);
   if (rcpt && rcpt[1]!.includes('@')) return rcpt[1]!.toLowerCase();
   if (!head.includes('@')) return null;
@@ -202,6 +202,9 @@ const REMOTE_PATTERNS: readonly RegExp[] = [
   new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'),
   new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'),
   new RegExp(`-> ${IPCHARS}:25\\)`, 'i'),
+  new RegExp(`(?:^|\\s)${HOSTNAME} \\[${IPCHARS}\\]: [245][0-9]{2}[ -]`, 'i'),
+  new RegExp(`(?:^|\\s)${HOSTNAME} #[245][0-9]{2}[ -]`, 'i'),
+  new RegExp(`\\bby ${HOSTNAME}\\.? ?\\[${IPCHARS}\\]`, 'i'),
   new RegExp(`connect to ${HOSTNAME}\\[${IPCHARS}\\]:\\d{1,5}`, 'i'),
   new RegExp(`(?:<--|<<<) ?220[ -]${HOSTNAME} `, 'i'),
 ];
@@ -244,7 +247,7 @@ export function findRemote(text: string, dsn: DsnFields | null): Remote {
 }
 
 const SENDER_CONTEXT =
-  /(?:client host|client|messages? from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|\bnet|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
+  /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|\bnet|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_URL = /(?:[?&](?:ip|ipr|v|q|query|i|ipaddr|addr|ip_address)=|\/query\/ip\/|\/ip\/|bl\.shtml\?|\/lookup\/|rblcheck\.php\?ipr=)([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_BRACKET_GMAIL = /\[([0-9A-Fa-f][0-9A-Fa-f.:]{1,44}) {1,3}\d{1,3}\]|^[245][0-9]{2}[ -][245]\.[0-9]{1,3}\.[0-9]{1,3} \[(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]/g;
 const SENDER_LISTED = /\[?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]?(?::\d{1,5})? (?:is|was|has been|are) (?:currently )?(?:listed|black ?listed|blocked|in an? |on |ucerprotect|uceprotect)/gi;

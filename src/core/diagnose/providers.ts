@@ -32,6 +32,12 @@ export interface ProviderRule {
   readonly relay?: boolean;
 }
 
+/**
+ * Providers whose code only says "we refused you": the words of the reply (bad PTR,
+ * bad reputation, too many connections) decide the reason when they are specific.
+ */
+export const WEAK_PROVIDERS: ReadonlySet<string> = new Set(['GMX / web.de', 'T-Online', 'Orange', 'La Poste', 'Mimecast', 'Cox', 'Comcast', 'Cloudmark', 'AOL']);
+
 const MS_FORM = { label: 'Outlook.com sender support form', url: 'https://go.microsoft.com/fwlink/?LinkID=614866' };
 const MS_SNDS = { label: 'Microsoft SNDS and JMRP', url: 'https://sendersupport.olc.protection.outlook.com/snds/' };
 const MS_DELIST = { label: 'Microsoft delist portal', url: 'https://sender.office.com/' };
@@ -53,7 +59,7 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
   // --- Microsoft 365 / EOP (codes live in the enhanced status) ---
   { provider: 'Microsoft 365', re: /\b5\.7\.6(?:0[6-9]|[1-3][0-9]|4[0-9])\b/, code: '$0', meaning: 'Microsoft 365 banned the sending IP (EOP ban list); the delist portal removes it.', reason: 'blocked', block: 'private', links: [MS_DELIST] },
   { provider: 'Microsoft 365', re: /\b5\.7\.511\b/, code: '5.7.511', meaning: 'Microsoft 365 banned the sender; ask for removal by forwarding the NDR to delist@messaging.microsoft.com.', reason: 'blocked', block: 'private', links: [{ label: 'delist@messaging.microsoft.com', url: 'mailto:delist@messaging.microsoft.com' }] },
-  { provider: 'Microsoft 365', re: /\b5\.7\.513\b|Customer Block ?list|AS16012607\b/, code: '5.7.513', meaning: 'The recipient organisation blocks you with its own list (Customer Block list); only its admins can lift it.', reason: 'blocked', block: 'recipient' },
+  { provider: 'Microsoft 365', re: /\b5\.7\.513\b|Customer Block ?list|AS16012607\b/, code: 'AS16012607', meaning: 'The recipient organisation blocks you with its own list (Customer Block list); only its admins can lift it.', reason: 'blocked', block: 'recipient' },
   { provider: 'Microsoft 365', re: /\bAS16012611\b/, code: 'AS16012611', meaning: 'Microsoft 365 refused the IP because Spamhaus lists it.', reason: 'blocked', block: 'public' },
   { provider: 'Microsoft 365', re: /\bS8001\b/, code: 'S8001', meaning: 'Microsoft 365: the HELO name is listed by Spamhaus.', reason: 'blocked', block: 'public' },
   { provider: 'Microsoft 365', re: /\b4\.7\.650\b/, code: '4.7.650', meaning: 'Microsoft is temporarily rate-limiting the IP because of its reputation.', reason: 'badreputation', block: 'reputation', links: [MS_SNDS] },
@@ -63,7 +69,8 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
   { provider: 'Microsoft 365', re: /\b5\.7\.509\b/, code: '5.7.509', meaning: 'Microsoft 365: DMARC failed for the sending domain (p=reject).', reason: 'authfailure', block: 'none' },
   { provider: 'Microsoft 365', re: /\b5\.7\.515\b/, code: '5.7.515', meaning: 'Microsoft: the sending domain does not meet the required authentication level (SPF, DKIM and DMARC).', reason: 'authfailure', block: 'none' },
   { provider: 'Microsoft 365', re: /\b5\.7\.708\b/, code: '5.7.708', meaning: 'Microsoft 365: traffic from this IP is not accepted (poor reputation).', reason: 'blocked', block: 'private', links: [MS_DELIST] },
-  { provider: 'Microsoft 365', re: /\b5\.4\.31[0-9]\b/, code: '$0', meaning: 'Microsoft: DNS/TLS problem reaching the recipient domain.', reason: 'networkerror', block: 'none' },
+  { provider: 'Microsoft 365', re: /\b5\.7\.9[0-9]{2}\b/, code: '$0', meaning: 'Microsoft 365: a mail flow (transport) rule or policy of the recipient organisation refused the message.', reason: 'policyviolation', block: 'none' },
+  { provider: 'Microsoft Exchange', re: /RESOLVER\.RST\.(?:NotAuthorized|AuthRequired|RestrictedToRecipientsPermission|SenderNotAuthorized)/, code: '$0', meaning: 'Exchange: you are not allowed to send to this recipient or group (restricted delivery).', reason: 'policyviolation', block: 'none' },
   // --- Yahoo / AOL ---
   { provider: 'Yahoo', re: /\bTSS0[1-4]\b|\bTS0[1-3]\b/, code: '$0', meaning: 'Yahoo is deferring mail from the IP: unexpected volume or user complaints (Yahoo\u2019s own reputation).', reason: 'badreputation', block: 'reputation', links: [YAHOO_HUB, YAHOO_CODES] },
   { provider: 'Yahoo', re: /\bTSS(?:09|1[01])\b/, code: '$0', meaning: 'Yahoo permanently blocks mail from this IP (Yahoo\u2019s own block list); retrying will not help.', reason: 'blocked', block: 'private', links: [YAHOO_HUB, YAHOO_CODES] },
@@ -74,6 +81,7 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
   { provider: 'AOL', re: /\((?:RTR|RLY|DNS|CON|HVU|DYN):[A-Z0-9]{1,4}\)/, code: '$0', meaning: 'Legacy AOL refusal code (RTR:BL/DU Spamhaus/dynamic, RTR:RD no rDNS, RLY:* reputation).', reason: 'blocked', block: 'private' },
   // --- Gmail ---
   { provider: 'Gmail', re: /UnsolicitedRateLimitError/, code: 'UnsolicitedRateLimitError', meaning: 'Gmail sees an unusual rate of unsolicited mail from your IP and rate-limits or blocks it.', reason: 'blocked', block: 'reputation', links: [GOOGLE_GUIDE, GOOGLE_PMT] },
+  { provider: 'Gmail', re: /UnsolicitedMessageError|likely unsolicited mail/, code: 'UnsolicitedMessageError', meaning: 'Gmail judged this message as likely unsolicited (spam).', reason: 'spamdetected', block: 'none', links: [GOOGLE_GUIDE, GOOGLE_PMT] },
   { provider: 'Gmail', re: /very low reputation of the sending (?:IP|domain)/i, code: 'low-reputation', meaning: 'Gmail rates the sending IP or domain reputation as very low.', reason: 'badreputation', block: 'reputation', links: [GOOGLE_GUIDE, GOOGLE_PMT] },
   { provider: 'Gmail', re: /IP not in whitelist for RCPT domain/i, code: 'not-in-whitelist', meaning: 'The Google Workspace recipient only accepts mail from its own gateway list.', reason: 'blocked', block: 'recipient' },
   // --- T-Online ---
@@ -95,8 +103,8 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
   { provider: 'Apple iCloud', re: /\[(?:CS0[1-9]|HM0[1-9])\]/, code: '$0', meaning: 'iCloud refused the message by local policy.', reason: 'policyviolation', block: 'none', links: [{ label: 'Apple postmaster information', url: 'https://support.apple.com/en-us/102322' }] },
   // --- Filtering services and appliances ---
   { provider: 'Proofpoint', re: /ipcheck\.proofpoint\.com|dnsbl-lookup\.cgi|proofpoint\.com\/dnsbl/i, code: 'PDR', meaning: 'Proofpoint Dynamic Reputation blocks the IP (a private, dynamic reputation list).', reason: 'blocked', block: 'private', links: [{ label: 'Proofpoint IP check and delist', url: 'https://ipcheck.proofpoint.com/' }] },
-  { provider: 'Mimecast', re: /Poor Reputation Sender|Local CT IP Reputation|mimecast\.org|mimecast\.com/i, code: 'Mimecast', meaning: 'Mimecast refuses the IP on its reputation service.', reason: 'badreputation', block: 'reputation', links: [{ label: 'Mimecast SMTP error codes', url: 'https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes' }] },
   { provider: 'Mimecast', re: /IP Temporarily Blacklisted/i, code: 'Mimecast-temp', meaning: 'Mimecast temporarily blocks the IP after too many invalid connections; it expires on its own.', reason: 'blocked', block: 'private' },
+  { provider: 'Mimecast', re: /Poor Reputation Sender|Local CT IP Reputation|mimecast\.org|mimecast\.com/i, code: 'Mimecast', meaning: 'Mimecast refuses the IP on its reputation service.', reason: 'badreputation', block: 'reputation', links: [{ label: 'Mimecast SMTP error codes', url: 'https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes' }] },
   { provider: 'Cisco Secure Email', re: /sending MTA'?s poor reputation/i, code: 'SBRS', meaning: 'A Cisco (IronPort) gateway refused the IP for its SenderBase/Talos reputation score.', reason: 'badreputation', block: 'reputation', links: [{ label: 'Cisco Talos reputation lookup', url: 'https://talosintelligence.com/reputation_center' }] },
   { provider: 'Barracuda', re: /blocked by our bulk email filter/i, code: 'bulk-filter', meaning: 'A Barracuda appliance classified the message content as bulk/spam.', reason: 'spamdetected', block: 'none' },
   { provider: 'Cloudmark', re: /csi\.cloudmark\.com/i, code: 'Cloudmark CSI', meaning: 'Cloudmark CSI (used by Orange, Comcast, Cox) rates the IP as a spam source.', reason: 'blocked', block: 'private', links: [{ label: 'Cloudmark reset request', url: 'https://csi.cloudmark.com/reset-request/' }] },

@@ -52,8 +52,16 @@ export function joinSmtpContinuations(lines: readonly string[]): string[] {
       if (f && f[1] === code) {
         joined += ` ${stripStatus(f[2] ?? '').trim()}`;
         j++;
+        break;
       }
-      break;
+      // A mail client re-wrapped the reply: lines without the code prefix between two
+      // prefixed lines of the same reply belong to it.
+      let k = j;
+      while (k < lines.length && k < j + 4 && !CONTINUATION.exec(lines[k]!) && !FINAL.exec(lines[k]!) && lines[k]!.trim() !== '') k++;
+      const resumes = k < lines.length && k > j && ((CONTINUATION.exec(lines[k]!)?.[1] ?? FINAL.exec(lines[k]!)?.[1]) === code);
+      if (!resumes) break;
+      for (; j < k; j++) joined += ` ${lines[j]!.trim()}`;
+      j--;
     }
     out.push(joined.trimEnd());
     i = j - 1;
