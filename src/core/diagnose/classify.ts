@@ -66,6 +66,7 @@ const WEAK_STATUS: readonly [RegExp, Reason][] = [
 
 /** Phrase rules, tried in order on the lower-cased, squeezed server text. */
 export const PHRASES: readonly [Reason, RegExp][] = [
+  ['expired', /message expired|delivery (?:time|period) expired|retry timeout exceeded|message has been in the queue too long/],
   ['mailboxfull', /mailbox (?:is )?full|over ?quota|quota (?:exceeded|full)|exceeded (?:its |the )?(?:storage|quota)|mailbox size limit|insufficient (?:disk )?space|out of storage|disk quota|mailbox is over|storage (?:allocation|limit) exceeded|full mailbox/],
   ['mesgtoobig', /message (?:is )?too (?:large|big)|message size exceeds|size exceeds|exceeds (?:the )?(?:maximum|max)(?: allowed)? (?:message )?size|message length exceeds|too large for|message exceeds|maximum message size/],
   ['suspend', /account (?:has been |is )?(?:disabled|suspended|deactivated|inactive|closed|locked|blocked due)|mailbox (?:is )?(?:disabled|inactive|suspended)|user (?:is )?(?:suspended|inactive|disabled)|recipient (?:is )?(?:suspended|inactive)|not an active|deactivated/],
@@ -119,7 +120,7 @@ export function phraseReason(text: string): Reason | null {
   return null;
 }
 
-const SPECIFIC: ReadonlySet<Reason> = new Set<Reason>(['requireptr', 'badreputation', 'toomanyconn', 'speeding', 'authfailure', 'userunknown', 'mailboxfull', 'mesgtoobig', 'spamdetected', 'norelaying', 'suspend']);
+const SPECIFIC: ReadonlySet<Reason> = new Set<Reason>(['requireptr', 'badreputation', 'toomanyconn', 'speeding', 'authfailure', 'userunknown', 'mailboxfull', 'mesgtoobig', 'norelaying', 'suspend']);
 
 export function classify(input: ClassifyInput): Reason {
   if (input.providerReason && input.providerWeak) {

@@ -62,7 +62,7 @@ function notFailure(doc: BounceDocument): 'feedback' | 'vacation' | 'delivered' 
   const autoReplyHeader = doc.headers.has('x-autoreply') || doc.headers.has('x-autorespond') || /auto_reply|autoreply/i.test(doc.headers.get('precedence') ?? '');
   const subject = doc.subject.toLowerCase();
   const failureSubject = /undeliver|failure|failed|returned|delivery status|not delivered|blocked|rejected|bounce|unzustellbar|non remis|error/.test(doc.subject.toLowerCase());
-  const vacationSubject = /out of (?:the )?office|automatic reply|auto(?:matic)?[ -]?(?:reply|response|antwort)|autoreply|abwesenheit|vacation|away from (?:the )?office|on leave|r[ée]ponse automatique|absence/.test(subject);
+  const vacationSubject = /out of (?:the )?office|automatic reply|auto(?:matic)?[ -]?(?:reply|response|antwort)|automatische antwort|abwesenheit|risposta automatica|respuesta autom|automatisch antwoord|autosvar|autosvar|automaattinen vastaus|odpowied[źz] automatyczna|autoreply|vacation|away from (?:the )?office|on leave|r[ée]ponse automatique|absence/.test(subject);
   const vacationBody = /out of (?:the )?office|i am (?:currently )?(?:away|on (?:vacation|holiday|leave)|out of)|abwesend|limited access to (?:my )?e-?mail|will be back|return(?:ing)? on/i.test(doc.body.slice(0, 4000));
   if (doc.dsnRecipients.length === 0 && !failureSubject && (autoReplyHeader || vacationSubject || (auto.startsWith('auto-replied') && vacationBody))) {
     if (findReply(doc.body.slice(0, 20000)) === null || vacationSubject) return 'vacation';
@@ -79,27 +79,29 @@ function notFailure(doc: BounceDocument): 'feedback' | 'vacation' | 'delivered' 
 export function diagnoseDocument(doc: BounceDocument): Diagnosis[] {
   const nf = notFailure(doc);
   if (nf) {
-    const recipient = doc.dsnRecipients.length ? dsnAddress(doc.dsnRecipients[0]!['final-recipient']) : null;
     const fb = doc.feedbackReport;
+    const recipient = doc.dsnRecipients.length ? dsnAddress(doc.dsnRecipients[0]!['final-recipient']) : fb ? dsnAddress(fb['original-rcpt-to']) : null;
     const senderIp = fb?.['source-ip'] && /^[0-9a-f.:]{2,45}$/i.test(fb['source-ip'].trim()) ? fb['source-ip'].trim() : null;
-    const make = (rcpt: string | null, status: string | null) =>
-      finish({
+    const make = (rcpt: string | null, status: string | null, dsn?: Record<string, string>) => {
+      const reply = dsn?.['diagnostic-code'] ? findReply(dsn['diagnostic-code'].replace(/^[a-z0-9-]{1,20};\s*/i, '')) : null;
+      return finish({
         reason: nf,
         permanent: false,
-        replyCode: null,
-        status,
+        replyCode: reply?.code ?? null,
+        status: status ?? reply?.status ?? null,
         recipient: rcpt,
-        remote: { host: null, ip: null },
+        remote: dsn ? findRemote(doc.body.slice(0, 50_000), dsn) : { host: null, ip: null },
         senderIp,
         lists: [],
         providerCodes: [],
         diagnostic: null,
         facts: { providers: [], text: '', greylisted: false },
       });
+    };
     if (nf === 'delivered' && doc.dsnRecipients.length > 1) {
-      return doc.dsnRecipients.slice(0, MAX_RECIPIENTS).map((r) => make(dsnAddress(r['final-recipient']), r.status?.trim() ?? null));
+      return doc.dsnRecipients.slice(0, MAX_RECIPIENTS).map((r) => make(dsnAddress(r['final-recipient']), r.status?.trim() ?? null, r));
     }
-    return [make(recipient, doc.dsnRecipients[0]?.status?.trim() ?? null)];
+    return [make(recipient, doc.dsnRecipients[0]?.status?.trim() ?? null, doc.dsnRecipients[0])];
   }
 
   const { segments, preamble } = segment(doc);

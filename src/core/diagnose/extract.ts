@@ -202,6 +202,8 @@ const REMOTE_PATTERNS: readonly RegExp[] = [
   new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'),
   new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'),
   new RegExp(`-> ${IPCHARS}:25\\)`, 'i'),
+  new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'),
+  new RegExp(`(?:^|\\n)${HOSTNAME}[ \\t]{0,4}\\n[ \\t]{0,4}Remote Server returned`, 'i'),
   new RegExp(`(?:^|\\s)${HOSTNAME} \\[${IPCHARS}\\]: [245][0-9]{2}[ -]`, 'i'),
   new RegExp(`(?:^|\\s)${HOSTNAME} #[245][0-9]{2}[ -]`, 'i'),
   new RegExp(`\\bby ${HOSTNAME}\\.? ?\\[${IPCHARS}\\]`, 'i'),
@@ -247,7 +249,7 @@ export function findRemote(text: string, dsn: DsnFields | null): Remote {
 }
 
 const SENDER_CONTEXT =
-  /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|\bnet|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
+  /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_URL = /(?:[?&](?:ip|ipr|v|q|query|i|ipaddr|addr|ip_address)=|\/query\/ip\/|\/ip\/|bl\.shtml\?|\/lookup\/|rblcheck\.php\?ipr=)([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_BRACKET_GMAIL = /\[([0-9A-Fa-f][0-9A-Fa-f.:]{1,44}) {1,3}\d{1,3}\]|^[245][0-9]{2}[ -][245]\.[0-9]{1,3}\.[0-9]{1,3} \[(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]/g;
 const SENDER_LISTED = /\[?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]?(?::\d{1,5})? (?:is|was|has been|are) (?:currently )?(?:listed|black ?listed|blocked|in an? |on |ucerprotect|uceprotect)/gi;
@@ -259,6 +261,8 @@ function firstIp(re: RegExp, text: string, exclude: string | null, isHostContext
   while ((m = re.exec(text)) && n++ < 200) {
     const ip = cleanIp(m[1] ?? m[2]);
     if (!ip || ip === exclude || unusable(ip)) continue;
+    // "203.0.113.0/24" is a network, not the sender.
+    if (text.charAt(m.index + m[0].length) === '/') continue;
     if (isHostContext && isHostContext(m.index)) continue;
     return ip;
   }

@@ -80,6 +80,7 @@ const MESSAGE_HEADERS = /^(received|from|to|subject|date|message-id|return-path|
 export function looksLikeMessage(text: string): boolean {
   const head = text.slice(0, 16384).replace(/^\uFEFF/, '').split(/\r?\n/, 200);
   let known = 0;
+  let core = 0;
   let i = 0;
   for (; i < head.length; i++) {
     const line = head[i]!;
@@ -87,8 +88,9 @@ export function looksLikeMessage(text: string): boolean {
     if (/^[ \t]/.test(line)) continue;
     if (!HEADER_LINE.test(line)) return false;
     if (MESSAGE_HEADERS.test(line)) known++;
+    if (/^(?:received|from|subject|date|message-id|mime-version|content-type|return-path):/i.test(line)) core++;
   }
-  return known >= 2 && i < head.length;
+  return known >= 2 && core >= 1 && i < head.length;
 }
 
 /** Parse a whole message with postal-mime; falls back to plain text if that fails. */
@@ -145,6 +147,7 @@ async function readMime(raw: string | Uint8Array): Promise<BounceDocument> {
   let body = email.text ?? '';
   if (body.trim() === '' && email.html) body = htmlToText(email.html);
   if (extraText.length) body = `${body}\n${extraText.join('\n')}`;
+  if (dsnRecipients.length === 0) dsnRecipients.push(...pastedDsnGroups(body));
   const isReport = dsnRecipients.length > 0 || feedbackReport !== null;
   return {
     kind: 'mime',
@@ -167,7 +170,7 @@ function attachmentText(content: ArrayBuffer | Uint8Array | string): string {
 /** Pasted text: it may still carry DSN fields (people paste the whole report). */
 function readText(text: string): BounceDocument {
   const body = cutOriginalMessage(text);
-  const groups = parseFieldGroups(body).filter((g) => 'final-recipient' in g || 'original-recipient' in g || 'diagnostic-code' in g || ('status' in g && 'action' in g));
+  const groups = pastedDsnGroups(body);
   const feedback = /^feedback-type:\s*\S/im.test(body.slice(0, 65536)) ? (parseFieldGroups(body).find((g) => 'feedback-type' in g) ?? {}) : null;
   const subject = /^subject:[ \t]*([^\r\n]{0,300})/im.exec(body.slice(0, 8192))?.[1]?.trim() ?? '';
   const from = /^from:[ \t]*([^\r\n]{0,300})/im.exec(body.slice(0, 8192))?.[1]?.trim() ?? '';
@@ -175,6 +178,12 @@ function readText(text: string): BounceDocument {
   const auto = /^auto-submitted:[ \t]*([^\r\n]{0,100})/im.exec(body.slice(0, 8192))?.[1];
   if (auto) headers.set('auto-submitted', auto.trim());
   return { kind: 'text', headers, subject, from, body, dsnMessage: null, dsnRecipients: groups, feedbackReport: feedback };
+}
+
+/** DSN recipient groups found in plain text (people paste the whole report). */
+function pastedDsnGroups(body: string): DsnFields[] {
+  if (!/^(?:final-recipient|original-recipient|diagnostic-code|action):/im.test(body.slice(0, 200_000))) return [];
+  return parseFieldGroups(body).filter((g) => 'final-recipient' in g || 'original-recipient' in g || 'diagnostic-code' in g || ('status' in g && 'action' in g));
 }
 
 /**
