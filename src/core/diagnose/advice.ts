@@ -154,7 +154,8 @@ export function buildAdvice(input: AdviceInput): Advice[] {
   }
 
   // 3. Relay / compromise signs.
-  if (input.providers.some((p) => p.rule.relay) || RELAY_SIGNS.test(input.text) || input.lists.some((l) => /^(?:xbl|cbl)\./.test(l.zone))) {
+  const liveExploit = live?.listedOn.some((l) => RELAY_SIGNS.test((l.meaning ?? '').toLowerCase()) || /^(?:xbl|cbl)\.|exploit/.test(l.zone)) ?? false;
+  if (input.providers.some((p) => p.rule.relay) || RELAY_SIGNS.test(input.text) || liveExploit || input.lists.some((l) => /^(?:xbl|cbl)\./.test(l.zone))) {
     out.push({
       kind: 'relay-test',
       text: 'This points at an open relay, an open proxy or a compromised machine or account sending through your server. Test the server with /relay (rblbot relay <host>), check for infected hosts and leaked SMTP passwords, and only then ask for delisting.',
