@@ -114,10 +114,35 @@ function decodeLoose(bytes: Uint8Array): string {
   return bad > 8 ? Buffer.from(bytes).toString('latin1') : utf8;
 }
 
+/** Real bounces have a handful of MIME parts; postal-mime slows down badly with thousands. */
+const MAX_BOUNDARY_LINES = 200;
+
+/**
+ * postal-mime costs tens of microseconds per line. The parts a diagnosis reads (the
+ * human-readable text and the delivery-status) come first in a DSN; the returned
+ * message comes last. So the parser sees at most this many lines.
+ */
+const MAX_MIME_LINES = 1500;
+
+/** Cut the message after the 200th "--" line (a boundary or look-alike) or MAX_MIME_LINES lines. */
+export function capMimeParts(raw: string | Uint8Array): string | Uint8Array {
+  const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  let pos = 0;
+  let boundaries = 0;
+  for (let n = 0; n < MAX_MIME_LINES; n++) {
+    const i = buf.indexOf(10, pos);
+    if (i < 0) return raw;
+    pos = i + 1;
+    if (buf[pos] === 45 && buf[pos + 1] === 45 && ++boundaries >= MAX_BOUNDARY_LINES) break;
+  }
+  return new Uint8Array(buf.subarray(0, pos));
+}
+
 async function readMime(raw: string | Uint8Array): Promise<BounceDocument> {
-  const email = await PostalMime.parse(typeof raw === 'string' ? raw : raw, {
+  const email = await PostalMime.parse(capMimeParts(raw), {
     attachmentEncoding: 'arraybuffer',
-    maxNestingDepth: 50,
+    maxNestingDepth: 20,
+    maxRfc822NestingDepth: 2,
   });
   const headers = new Map<string, string>();
   for (const h of email.headers) if (!headers.has(h.key)) headers.set(h.key, h.value);
@@ -204,11 +229,19 @@ const ORIGINAL_MARKERS: RegExp[] = [
 ];
 
 export function cutOriginalMessage(text: string): string {
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.slice(0, 200).trim();
-    if (line.length < 10) continue;
-    for (const m of ORIGINAL_MARKERS) if (m.test(line)) return lines.slice(0, i).join('\n');
+  let start = 0;
+  for (let n = 0; n < 20000 && start < text.length; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    // Cheap filter first: every marker starts with "-", "o"/"O" or "c"/"C" after blanks.
+    let i = start;
+    while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    const c = text.charCodeAt(i) | 0x20;
+    if (end - i >= 10 && (text.charCodeAt(i) === 45 || c === 0x6f || c === 0x63)) {
+      const line = text.slice(i, Math.min(end, i + 200)).trim();
+      for (const m of ORIGINAL_MARKERS) if (m.test(line)) return text.slice(0, start);
+    }
+    start = end + 1;
   }
   return text;
 }
