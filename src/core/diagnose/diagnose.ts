@@ -129,7 +129,7 @@ function diagnoseSegment(seg: Segment, preamble: string, doc: BounceDocument): D
 
   const remote = findRemote(context, dsn);
   const senderIp = findSenderIp(diagnostic, context, remote.ip);
-  const listText = `${diagnostic}\n${seg.text}`.slice(0, 200_000);
+  const listText = `${diagnostic}\n${seg.text}`.slice(0, 50_000);
   const listedDomain = findListedDomain(listText);
   const lists = findLists(listText, { senderIp, listedDomain });
   const providers = findProviderCodes(`${diagnostic} ${status ?? ''}\n${seg.text.slice(0, 50_000)}\n${doc.subject.slice(0, 300)}`);

@@ -47,6 +47,9 @@ function recipientMarker(line: string): string | null {
   return null;
 }
 
+const MAX_SEGMENT_LINES = 400;
+const MAX_RECIPIENT_SEGMENTS = 200;
+
 /** One segment per recipient (DSN groups first, then markers in the text). */
 export function segment(doc: BounceDocument): { segments: Segment[]; preamble: string } {
   const lines = logicalLines(doc.body);
@@ -56,20 +59,25 @@ export function segment(doc: BounceDocument): { segments: Segment[]; preamble: s
   let current: string | null = null;
   for (const line of lines) {
     if (line === '') {
-      if (current) byRecipient.get(current)!.push('');
-      else preamble.push('');
+      if (current) {
+        const lines = byRecipient.get(current)!;
+        if (lines.length < MAX_SEGMENT_LINES) lines.push('');
+      } else if (preamble.length < MAX_SEGMENT_LINES * 2) preamble.push('');
       continue;
     }
     const r = recipientMarker(line);
-    if (r) {
+    if (r && (byRecipient.has(r) || order.length < MAX_RECIPIENT_SEGMENTS)) {
       current = r;
-      if (!byRecipient.has(r)) {
+      if (!byRecipient.has(r) && order.length < MAX_RECIPIENT_SEGMENTS) {
         byRecipient.set(r, []);
         order.push(r);
       }
     }
-    if (current) byRecipient.get(current)!.push(line);
-    else preamble.push(line);
+    // Bounded per recipient: the reply is near the recipient, not 1000 lines later.
+    if (current) {
+      const lines = byRecipient.get(current)!;
+      if (lines.length < MAX_SEGMENT_LINES) lines.push(line);
+    } else if (preamble.length < MAX_SEGMENT_LINES * 2) preamble.push(line);
   }
 
   const segments: Segment[] = [];
