@@ -136,7 +136,7 @@ function diagnoseSegment(seg: Segment, preamble: string, doc: BounceDocument): D
 
   const action = dsn?.action?.trim().toLowerCase() ?? null;
   const lowerDiag = diagnostic.toLowerCase();
-  const lowerContext = squeeze(context.slice(0, 50_000)).toLowerCase();
+  const lowerContext = squeeze(context.slice(0, 20_000)).toLowerCase();
   const greylisted = GREYLIST.test(lowerDiag);
   const providerReason = pickProviderReason(providers, lists);
   const reason: Reason = classify({

@@ -260,7 +260,7 @@ const SENDER_CONTEXT =
   /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_URL = /(?:[?&](?:ip|ipr|v|q|query|i|ipaddr|addr|ip_address)=|\/query\/ip\/|\/ip\/|bl\.shtml\?|\/lookup\/|rblcheck\.php\?ipr=)([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_BRACKET_GMAIL = /\[([0-9A-Fa-f][0-9A-Fa-f.:]{1,44}) {1,3}\d{1,3}\]|^[245][0-9]{2}[ -][245]\.[0-9]{1,3}\.[0-9]{1,3} \[(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]/g;
-const SENDER_LISTED = /\[?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]?(?::\d{1,5})? (?:is|was|has been|are) (?:currently )?(?:listed|black ?listed|blocked|in an? |on |ucerprotect|uceprotect)/gi;
+const SENDER_LISTED = /\[?([0-9][0-9.]{6,14}|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f.:]{2,40})\]?(?::\d{1,5})? (?:is|was|has been|are) (?:currently )?(?:listed|black ?listed|blocked|in an? |on |ucerprotect|uceprotect)/gi;
 
 function firstIp(re: RegExp, text: string, exclude: string | null, isHostContext?: (index: number) => boolean): string | null {
   re.lastIndex = 0;

@@ -66,6 +66,8 @@ const ALIASES: readonly Alias[] = [
   { re: /spamcannibal/, zone: 'bl.spamcannibal.org', family: 'spamcannibal' },
 ];
 
+const ANY_ALIAS = new RegExp(ALIASES.map((a) => `(?:${a.re.source})`).join('|'));
+
 /** Family of an exact zone name, so "zen.spamhaus.org" suppresses loose "Spamhaus". */
 function familyOf(zone: string): string {
   const z = zone.toLowerCase();
@@ -136,6 +138,8 @@ export function findLists(text: string, ctx: ListContext): NamedList[] {
   }
 
   // 2. Loose names, lookup URLs and provider codes that stand for a public list.
+  // One pass with the union first: most bounces name no list at all.
+  if (!ANY_ALIAS.test(lower) && !/\bCBL\b/.test(text)) return [...found.values()];
   for (const alias of ALIASES) {
     const m = alias.cased === false && alias.zone === 'cbl.abuseat.org' ? (/\bCBL\b/.exec(text) ?? /abuseat\.org|composite block(?:ing)? list/.exec(lower)) : alias.re.exec(lower);
     if (m) add(alias.zone, text.slice(m.index, m.index + Math.max(m[0].length, 1)), false);
