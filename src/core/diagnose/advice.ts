@@ -301,7 +301,7 @@ export function isBlocklistProblem(reason: Reason, lists: readonly NamedList[], 
 }
 
 const REASON_TEXT: Readonly<Partial<Record<Reason, string>>> = {
-  blocked: 'refused the sending server (blocked)',
+  blocked: 'refused mail from the sending server (blocked)',
   badreputation: 'refused the mail because of the sending IP\u2019s or domain\u2019s reputation',
   requireptr: 'refused the sending IP because its reverse DNS (PTR) is missing or does not match',
   authfailure: 'refused the mail because SPF, DKIM or DMARC did not pass',
