@@ -7,9 +7,10 @@
  */
 import { parseArgs } from 'node:util';
 import { TargetError, type CheckReport } from '../core/check-types.js';
-import { parseServer } from '../core/dns.js';
-import { formatReportText } from './report-text.js';
+import { checkReportReply } from '../../commands/rbl-reply.js';
+import { renderText } from '../render/text.js';
 import { EXIT, fail, usageMessage } from './errors.js';
+import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
 import type { CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot check <target>... [options]
@@ -45,10 +46,7 @@ export const checkCli: CliCommand = {
         allowPositionals: true,
         options: {
           json: { type: 'boolean' },
-          resolver: { type: 'string', multiple: true },
-          timeout: { type: 'string' },
-          zones: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
+          ...SERVICE_OPTIONS,
         },
       });
     } catch (err) {
@@ -60,25 +58,11 @@ export const checkCli: CliCommand = {
       return EXIT.ok;
     }
     if (positionals.length === 0) return fail(io.stderr, 'give at least one IP address, domain or host name to check.', 'check');
-    let timeoutMs: number | undefined;
-    if (values.timeout !== undefined) {
-      timeoutMs = Number(values.timeout);
-      if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) {
-        return fail(io.stderr, `--timeout takes milliseconds from 1 to 60000, not "${values.timeout}".`, 'check');
-      }
-    }
-    let resolvers: string[] | undefined;
-    try {
-      resolvers = values.resolver?.flatMap((r) => r.split(',')).map(parseServer);
-    } catch (err) {
-      return fail(io.stderr, `--resolver: ${(err as Error).message}`, 'check');
-    }
-
     let services;
     try {
-      services = io.services({ resolvers, timeoutMs, zonesFile: values.zones });
+      services = io.services(serviceOverrides(values));
     } catch (err) {
-      return fail(io.stderr, (err as Error).message);
+      return fail(io.stderr, (err as Error).message, err instanceof OptionError ? 'check' : undefined);
     }
 
     // Check every target at once; print in the order given.
@@ -103,7 +87,9 @@ export const checkCli: CliCommand = {
       const report: CheckReport = outcome.report;
       if (report.summary.listed > 0) listed = true;
       if (report.summary.listed + report.summary.clean + report.summary.allowed > 0) checkedSomething = true;
-      io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatReportText(report));
+      // The same answer the chat platforms give, rendered for the terminal (colour only on a TTY).
+      const color = Boolean((io.stdout as NodeJS.WriteStream).isTTY) && !io.env.NO_COLOR;
+      io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${renderText(checkReportReply(report), { color })}\n`);
     }
     if (badInput) return EXIT.usage;
     if (listed) return EXIT.found;

@@ -4,8 +4,8 @@
  * RFC 5782 test points through the configured resolver.
  */
 import { parseArgs } from 'node:util';
-import { parseServer } from '../core/dns.js';
 import { EXIT, fail, usageMessage } from './errors.js';
+import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
 import type { CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot zones [--json] [--probe] [--resolver HOST[:PORT]] [--timeout MS] [--zones FILE]
@@ -28,10 +28,7 @@ export const zonesCli: CliCommand = {
         options: {
           json: { type: 'boolean' },
           probe: { type: 'boolean' },
-          resolver: { type: 'string', multiple: true },
-          timeout: { type: 'string' },
-          zones: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
+          ...SERVICE_OPTIONS,
         },
       }));
     } catch (err) {
@@ -41,16 +38,11 @@ export const zonesCli: CliCommand = {
       io.stdout.write(HELP);
       return EXIT.ok;
     }
-    const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-    if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000)) {
-      return fail(io.stderr, `--timeout takes milliseconds from 1 to 60000, not "${values.timeout}".`, 'zones');
-    }
     let services;
     try {
-      const resolvers = values.resolver?.flatMap((r) => r.split(',')).map(parseServer);
-      services = io.services({ resolvers, timeoutMs, zonesFile: values.zones });
+      services = io.services(serviceOverrides(values));
     } catch (err) {
-      return fail(io.stderr, (err as Error).message);
+      return fail(io.stderr, (err as Error).message, err instanceof OptionError ? 'zones' : undefined);
     }
     const { catalogue } = services.checker;
     const health = values.probe ? new Map((await services.checker.probe()).map((h) => [h.zone, h])) : undefined;

@@ -98,7 +98,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
           case 'REFUSED':
             return { ...common, status: 'error', meaning: 'the resolver answered REFUSED', fix: 'Your resolver refused the query: allow recursion for this host or set RBLBOT_RESOLVERS.' };
           default:
-            return { ...common, status: 'error', meaning: err instanceof Error ? err.message : String(err), fix: null };
+            // The message names the query, and with it any access key: show the keyless zone.
+            return { ...common, status: 'error', meaning: (err instanceof Error ? err.message : String(err)).split(zone.queryZone).join(zone.zone), fix: null };
         }
       }
     });

@@ -8,6 +8,7 @@
  * keep a thousand in flight.
  */
 import { Resolver, getServers } from 'node:dns/promises';
+import { reverseName } from './targets.js';
 
 /** How a lookup failed. NXDOMAIN and NODATA are answers, not failures, for a DNSBL. */
 export type DnsFailure = 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'REFUSED' | 'TIMEOUT' | 'ERROR';
@@ -47,6 +48,9 @@ export interface DnsOptions {
   /** c-ares channels per server (sockets). */
   readonly channelsPerServer?: number;
 }
+
+/** Answers a socket can hold without drops (one UDP socket loses answers past ~250 in flight). */
+const PER_SOCKET_IN_FLIGHT = 128;
 
 /** Well-known public resolvers: Spamhaus, URIBL and others refuse queries that come through them. */
 const PUBLIC_RESOLVERS = new Set([
@@ -89,30 +93,42 @@ export function createDns(options: DnsOptions = {}): Dns {
   const servers = options.servers && options.servers.length > 0 ? options.servers.map(parseServer) : getServers();
   if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
   const perServer = Math.max(1, options.channelsPerServer ?? 8);
-  const channels: Resolver[] = [];
+  // Ordered so that the first channel of every server comes before any second channel.
+  const channels: { resolver: Resolver; inFlight: number }[] = [];
   for (let i = 0; i < perServer; i++) {
     for (const server of servers) {
       const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
       resolver.setServers([server]);
-      channels.push(resolver);
+      channels.push({ resolver, inFlight: 0 });
     }
   }
-  let next = 0;
-  const pick = (): Resolver => {
-    const r = channels[next]!;
-    next = (next + 1) % channels.length;
-    return r;
+  /**
+   * Fill the first channel up to a safe number of queries in flight before opening the
+   * next: a single check stays on one socket (one read wakes up for many answers), a bulk
+   * recheck spreads over all of them before any socket's buffer overflows.
+   */
+  const pick = (): { resolver: Resolver; inFlight: number } => {
+    let least = channels[0]!;
+    for (const channel of channels) {
+      if (channel.inFlight < PER_SOCKET_IN_FLIGHT) return channel;
+      if (channel.inFlight < least.inFlight) least = channel;
+    }
+    return least;
   };
 
   function withTimeout<T>(what: string, run: (r: Resolver) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new DnsError('TIMEOUT', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
-      run(pick()).then(
+      const channel = pick();
+      channel.inFlight++;
+      run(channel.resolver).then(
         (value) => {
+          channel.inFlight--;
           clearTimeout(timer);
           resolve(value);
         },
         (err: NodeJS.ErrnoException) => {
+          channel.inFlight--;
           clearTimeout(timer);
           reject(toDnsError(what, err));
         },
@@ -127,7 +143,9 @@ export function createDns(options: DnsOptions = {}): Dns {
     resolve6: (name) => withTimeout(`AAAA ${name}`, (r) => r.resolve6(name)),
     resolveTxt: (name) => withTimeout(`TXT ${name}`, (r) => r.resolveTxt(name)).then((records) => records.map((chunks) => chunks.join(''))),
     resolveMx: (name) => withTimeout(`MX ${name}`, (r) => r.resolveMx(name)),
-    reverse: (ip) => withTimeout(`PTR ${ip}`, (r) => r.reverse(ip)),
+    // resolvePtr on the arpa name, not reverse(): c-ares' reverse() reports an unreachable
+    // resolver as "not found", which would turn "unknown" into "no PTR".
+    reverse: (ip) => withTimeout(`PTR ${ip}`, (r) => r.resolvePtr(arpaName(ip))),
     async resolveAddresses(name) {
       const [v4, v6] = await Promise.allSettled([dns.resolve4(name), dns.resolve6(name)]);
       const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
@@ -142,6 +160,10 @@ export function createDns(options: DnsOptions = {}): Dns {
   return dns;
 }
 
+function arpaName(ip: string): string {
+  return `${reverseName(ip)}.${ip.includes(':') ? 'ip6' : 'in-addr'}.arpa`;
+}
+
 function toDnsError(what: string, err: NodeJS.ErrnoException): DnsError {
   switch (err.code) {
     case 'ENOTFOUND':
@@ -152,6 +174,8 @@ function toDnsError(what: string, err: NodeJS.ErrnoException): DnsError {
       return new DnsError('SERVFAIL', `${what}: the server failed (SERVFAIL)`);
     case 'EREFUSED':
       return new DnsError('REFUSED', `${what}: the server refused the query (REFUSED)`);
+    case 'ECONNREFUSED':
+      return new DnsError('ERROR', `${what}: no DNS server answering (connection refused)`);
     case 'ETIMEOUT':
     case 'ECANCELLED':
       return new DnsError('TIMEOUT', `${what}: no answer in time`);

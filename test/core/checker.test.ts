@@ -184,6 +184,12 @@ describe('catalogue and keys', () => {
     const dq = report.results.find((r) => r.zone === '<key>.zen.dq.spamhaus.net')!;
     expect(dq.status).toBe('listed');
     expect(JSON.stringify(report).toLowerCase()).not.toContain('secretkey123');
+
+    // nor in the reason of a failed lookup
+    const unreachable = createChecker({ resolvers: ['127.0.0.1:9'], timeoutMs: 300, keys: { SPAMHAUS_DQS_KEY: 'SeCrEtKeY123' } });
+    const failed = await unreachable.check('203.0.113.5');
+    expect(failed.results.find((r) => r.zone === '<key>.zen.dq.spamhaus.net')!.status).toBe('error');
+    expect(JSON.stringify(failed).toLowerCase()).not.toContain('secretkey123');
   });
 
   it('applies a user zone file and names a bad entry clearly', async () => {

@@ -1,0 +1,31 @@
+/** Starts bench/dns-server-process.ts and lets a benchmark steer it. */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { createInterface, type Interface } from 'node:readline';
+
+export class RemoteDnsServer {
+  private constructor(
+    readonly child: ChildProcessByStdio<Writable, Readable, null>,
+    private readonly lines: AsyncIterator<string>,
+    readonly addresses: string[],
+  ) {}
+
+  static async start(ports = 4): Promise<RemoteDnsServer> {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./dns-server-process.ts', import.meta.url).pathname, String(ports)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const rl: Interface = createInterface({ input: child.stdout });
+    const lines = rl[Symbol.asyncIterator]();
+    const first = await lines.next();
+    const { addresses } = JSON.parse(String(first.value)) as { addresses: string };
+    return new RemoteDnsServer(child, lines, addresses.split(','));
+  }
+
+  async set(command: { latencyMs?: number; silent?: string[] }): Promise<void> {
+    this.child.stdin.write(`${JSON.stringify(command)}\n`);
+    await this.lines.next();
+  }
+
+  stop(): void {
+    this.child.stdin.end();
+    this.child.kill();
+  }
+}

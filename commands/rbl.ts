@@ -1,0 +1,143 @@
+/**
+ * /rbl <target>… — which blocklists list an IP address or domain, what each listing
+ * means and where to ask for removal. Up to MAX_TARGETS targets at once, separated by
+ * spaces or commas; each is checked (at the same time) and answered in one reply.
+ */
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import { TargetError, type CheckReport } from '../src/core/check-types.js';
+import type { Checker } from '../src/core/checker.js';
+import { errorReply, type Block, type Level, type Reply } from '../src/core/reply.js';
+import { checkReportReply, reportBlocks, reportFullText } from './rbl-reply.js';
+import type { CommandDefinition } from './types.js';
+
+export const MAX_TARGETS = 5;
+
+/** Split the option text into targets; duplicates (ignoring case) are checked once. */
+export function splitTargets(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const word of text.split(/[\s,;]+/)) {
+    if (word === '' || seen.has(word.toLowerCase())) continue;
+    seen.add(word.toLowerCase());
+    out.push(word);
+  }
+  return out;
+}
+
+const schema = z.object({
+  target: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((text) => splitTargets(text).length <= MAX_TARGETS, {
+      message: `Give at most ${MAX_TARGETS} targets at once, separated by spaces.`,
+    }),
+});
+
+export const rblCommand: CommandDefinition = {
+  name: 'rbl',
+  description: 'Check an IP address or domain on DNS blocklists: what each listing means and how to get removed.',
+  help: [
+    'Checks every enabled blocklist at once and says which ones list the target, what each listing means, and where to request removal.',
+    'A target is an IPv4 or IPv6 address, a domain or host name, or an e-mail address (its domain is checked). Names are checked on domain lists, and each address they resolve to on the IP lists.',
+    `Give up to ${MAX_TARGETS} targets separated by spaces. Lists that could not be checked (timeouts, refusals) are reported as such: that is not the same as clean.`,
+  ],
+  examples: ['203.0.113.5', 'mail.example.com', '2001:db8::25', '203.0.113.5 198.51.100.7'],
+  options: [
+    {
+      name: 'target',
+      description: `IP addresses or domains to check, separated by spaces (up to ${MAX_TARGETS})`,
+      type: 'string',
+      required: true,
+      rest: true,
+      maxLength: 1000,
+    },
+  ],
+  permission: 'everyone',
+  schema,
+  run: async (args, ctx) => {
+    const targets = splitTargets(String(args.target ?? ''));
+    const checker = ctx.services.checker;
+    await ctx.progress(progressReply(checker, targets));
+    const outcomes = await Promise.all(targets.map((t) => checkOne(checker, t)));
+    return outcomes.length === 1 ? singleReply(outcomes[0]!) : combinedReply(outcomes);
+  },
+};
+
+type Outcome = { input: string; report: CheckReport } | { input: string; error: TargetError };
+
+async function checkOne(checker: Checker, input: string): Promise<Outcome> {
+  try {
+    return { input, report: await checker.check(input) };
+  } catch (err) {
+    // Bad input is answered per target; anything else is a bug for the dispatcher to log.
+    if (err instanceof TargetError) return { input, error: err };
+    throw err;
+  }
+}
+
+/** What kind of target this looks like, for the "Checking N lists…" line only (the checker decides for real). */
+export function guessKind(input: string): 'ipv4' | 'ipv6' | 'domain' {
+  const bare = input.trim().replace(/^\[(.*)\]$/, '$1');
+  if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return 'ipv4';
+  if (ipaddr.IPv6.isValid(bare)) return 'ipv6';
+  return 'domain';
+}
+
+export function progressReply(checker: Checker, targets: readonly string[]): Reply {
+  const counts = targets.map((t) => {
+    const kind = guessKind(t);
+    return kind === 'domain' ? checker.zoneCount('domain') + checker.zoneCount('ipv4') : checker.zoneCount(kind);
+  });
+  const most = Math.max(0, ...counts);
+  const lists = `${most} list${most === 1 ? '' : 's'}`;
+  const text =
+    targets.length === 1
+      ? `Checking ${lists}…`
+      : `Checking ${targets.length} targets on ${counts.every((c) => c === most) ? '' : 'up to '}${lists}…`;
+  return {
+    visibility: 'channel',
+    title: targets.length === 1 ? `Blocklist check: ${targets[0]}` : `Blocklist check: ${targets.length} targets`,
+    level: 'info',
+    blocks: [{ kind: 'context', text: [text] }],
+  };
+}
+
+function singleReply(outcome: Outcome): Reply {
+  if ('error' in outcome) return errorReply('/rbl', outcome.error.message, 'Example: /rbl 203.0.113.5');
+  return checkReportReply(outcome.report);
+}
+
+const LEVEL_RANK: Record<Level, number> = { info: 0, ok: 1, warn: 2, error: 3, bad: 4 };
+
+/** Several targets: each one's blocks in the order given, bad input said per target. */
+function combinedReply(outcomes: readonly Outcome[]): Reply {
+  const reports = outcomes.flatMap((o) => ('report' in o ? [o.report] : []));
+  if (reports.length === 0) {
+    const sentences = outcomes.map((o) => ('error' in o ? o.error.message : '')).join(' ');
+    return errorReply('/rbl', sentences, 'Example: /rbl 203.0.113.5');
+  }
+  const blocks: Block[] = [];
+  const texts: string[] = [];
+  let level: Level = 'info';
+  for (const outcome of outcomes) {
+    if ('error' in outcome) {
+      blocks.push({ kind: 'verdict', level: 'error', text: [`${outcome.input} was not checked: ${outcome.error.message}`] });
+      texts.push(`${outcome.input} was not checked: ${outcome.error.message}\n`);
+      if (LEVEL_RANK.error > LEVEL_RANK[level]) level = 'error';
+      continue;
+    }
+    const reply = checkReportReply(outcome.report);
+    if (LEVEL_RANK[reply.level] > LEVEL_RANK[level]) level = reply.level;
+    blocks.push(...reportBlocks(outcome.report));
+    texts.push(reportFullText(outcome.report));
+  }
+  return {
+    visibility: 'channel',
+    title: `Blocklist check: ${outcomes.map((o) => ('report' in o ? o.report.target : o.input)).join(', ')}`,
+    level,
+    blocks,
+    fullText: texts.join('\n'),
+  };
+}
