@@ -210,6 +210,7 @@ const REMOTE_PATTERNS: readonly RegExp[] = [
   new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'),
   new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'),
   new RegExp(`-> ${IPCHARS}:25\\)`, 'i'),
+  new RegExp(`\\bH=${HOSTNAME} \\[${IPCHARS}\\]`),
   new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'),
   new RegExp(`(?:^|\\n)${HOSTNAME}[ \\t]{0,4}\\n[ \\t]{0,4}Remote Server returned`, 'i'),
   new RegExp(`(?:^|\\s)${HOSTNAME} \\[${IPCHARS}\\]: [245][0-9]{2}[ -]`, 'i'),

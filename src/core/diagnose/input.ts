@@ -228,6 +228,8 @@ const ORIGINAL_MARKERS: RegExp[] = [
   /^\s*-{2,}\s*forwarded message\s*-{2,}/i,
 ];
 
+const HAS_REPLY = /[245][0-9]{2}[ -]|[245]\.[0-9]{1,3}\.[0-9]{1,3}/;
+
 export function cutOriginalMessage(text: string): string {
   let start = 0;
   for (let n = 0; n < 20000 && start < text.length; n++) {
@@ -239,7 +241,8 @@ export function cutOriginalMessage(text: string): string {
     const c = text.charCodeAt(i) | 0x20;
     if (end - i >= 10 && (text.charCodeAt(i) === 45 || c === 0x6f || c === 0x63)) {
       const line = text.slice(i, Math.min(end, i + 200)).trim();
-      for (const m of ORIGINAL_MARKERS) if (m.test(line)) return text.slice(0, start);
+      // A forwarded bounce starts with "-----Original Message-----": cut only after the error.
+      for (const m of ORIGINAL_MARKERS) if (m.test(line) && HAS_REPLY.test(text.slice(Math.max(0, start - 100_000), start))) return text.slice(0, start);
     }
     start = end + 1;
   }

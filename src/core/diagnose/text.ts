@@ -85,7 +85,7 @@ export function logicalLines(text: string): string[] {
     physical.push(line.replace(/\u00a0/g, ' '));
     start = end + 1;
   }
-  const lines = joinSmtpContinuations(physical);
+  const lines = joinSmtpContinuations(unquote(physical));
   const out: string[] = [];
   let currentIndent = -1;
   let joined = 0;
@@ -108,6 +108,23 @@ export function logicalLines(text: string): string[] {
     joined = 0;
   }
   return out;
+}
+
+/**
+ * A bounce forwarded or replied to arrives quoted ("> " before each line). When most
+ * lines are quoted, drop the quote marks so wrapping and replies read as in the original.
+ * Sendmail's ">>> RCPT" transcript lines are not quotes.
+ */
+function unquote(lines: string[]): string[] {
+  let quoted = 0;
+  let nonEmpty = 0;
+  for (const l of lines) {
+    if (l.trim() === '') continue;
+    nonEmpty++;
+    if (/^ {0,3}>(?!>>)/.test(l)) quoted++;
+  }
+  if (nonEmpty === 0 || quoted < nonEmpty * 0.3) return lines;
+  return lines.map((l) => (/^ {0,3}>(?!>>)/.test(l) ? l.replace(/^ {0,3}(?:> ?){1,10}/, '') : l));
 }
 
 /** Squeeze white space; used before phrase matching. */
