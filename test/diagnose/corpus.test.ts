@@ -23,6 +23,7 @@ interface Expected {
   senderIp?: string | null;
   lists?: string[];
   providerCode?: string | null;
+  feedbackType?: string;
   recipients?: number | Expected[];
 }
 
@@ -56,6 +57,7 @@ function assertFields(d: Diagnosis | undefined, e: Expected, where: string): voi
   if (e.senderIp !== undefined) expect(lower(got.senderIp), `${where}: senderIp`).toBe(lower(e.senderIp));
   if (e.lists !== undefined) expect(got.lists.map((l) => l.zone).sort(), `${where}: lists`).toEqual([...e.lists].sort());
   if (e.providerCode !== undefined) expect(got.providerCode, `${where}: providerCode`).toBe(e.providerCode);
+  if (e.feedbackType !== undefined) expect(got.feedbackType, `${where}: feedbackType`).toBe(e.feedbackType);
 }
 
 describe('bounce corpus', () => {

@@ -96,6 +96,7 @@ export function diagnoseDocument(doc: BounceDocument): Diagnosis[] {
         providerCodes: [],
         diagnostic: null,
         facts: { providers: [], text: '', greylisted: false },
+        ...(nf === 'feedback' ? { feedbackType: (fb?.['feedback-type'] ?? 'abuse').trim().toLowerCase().slice(0, 40) } : {}),
       });
     };
     if (nf === 'delivered' && doc.dsnRecipients.length > 1) {
@@ -207,6 +208,7 @@ interface Draft {
   readonly providerCodes: readonly ProviderMatch[];
   readonly diagnostic: string | null;
   readonly facts: Facts;
+  readonly feedbackType?: string;
 }
 
 function finish(d: Draft, live: LiveStatus | null = null): Diagnosis {
@@ -253,6 +255,7 @@ function finish(d: Draft, live: LiveStatus | null = null): Diagnosis {
     summary,
     advice,
     live,
+    ...(d.feedbackType ? { feedbackType: d.feedbackType } : {}),
   };
   factsOf.set(diagnosis, d.facts);
   draftOf.set(diagnosis, d);

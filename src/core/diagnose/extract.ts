@@ -214,7 +214,7 @@ const REMOTE_PATTERNS: readonly RegExp[] = [
   new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'),
   new RegExp(`(?:^|\\n)${HOSTNAME}[ \\t]{0,4}\\n[ \\t]{0,4}Remote Server returned`, 'i'),
   new RegExp(`(?:^|\\s)${HOSTNAME} \\[${IPCHARS}\\]: [245][0-9]{2}[ -]`, 'i'),
-  new RegExp(`(?:^|\\s)${HOSTNAME} #[245][0-9]{2}[ -]`, 'i'),
+  new RegExp(`(?:^|[\\s<])${HOSTNAME} #[245](?:[0-9]{2}[ -]|\\.[0-9])`, 'i'),
   new RegExp(`\\bby ${HOSTNAME}\\.? ?\\[${IPCHARS}\\]`, 'i'),
   new RegExp(`connect to ${HOSTNAME}\\[${IPCHARS}\\]:\\d{1,5}`, 'i'),
   new RegExp(`(?:<--|<<<) ?220[ -]${HOSTNAME} `, 'i'),

@@ -19,6 +19,7 @@ export function toJson(result: DiagnoseResult): Record<string, unknown> {
     diagnostic: d.diagnostic,
     advice: d.advice.map((a) => ({ kind: a.kind, text: a.text, links: a.links })),
     live: d.live,
+    ...(d.feedbackType ? { feedbackType: d.feedbackType } : {}),
   }));
   return result.error ? { diagnoses, error: result.error } : { diagnoses };
 }

@@ -119,6 +119,8 @@ export interface Diagnosis {
   readonly summary: string;
   readonly advice: readonly Advice[];
   readonly live: LiveStatus | null;
+  /** ARF reports: abuse, fraud, virus, opt-out, auth-failure, not-spam… */
+  readonly feedbackType?: string;
 }
 
 export interface DiagnoseResult {
