@@ -4,7 +4,7 @@
  * action that feed the same option (or an attachment's text).
  */
 import { z } from 'zod';
-import { diagnoseBounce, diagnosisReply, withLiveCheck } from '../src/core/diagnose/index.js';
+import { diagnoseBounce, diagnosisReply, useCatalogue, withLiveCheck } from '../src/core/diagnose/index.js';
 import { MAX_INPUT_BYTES } from '../src/core/diagnose/types.js';
 import { errorReply } from '../src/core/reply.js';
 import type { CommandArgs, CommandDefinition } from './types.js';
@@ -47,6 +47,8 @@ export const diagnoseCommand: CommandDefinition = {
     if (text.trim() === '') {
       return errorReply('Bounce diagnosis', 'Paste the bounce after /diagnose: the whole message, or just the error line (e.g. "550 5.7.1 …").');
     }
+    // Name lists from the same catalogue the checker uses (it includes the user's zone file).
+    useCatalogue(ctx.services.checker.catalogue);
     const result = await diagnoseBounce(text);
     if (result.error) return diagnosisReply(result);
     const first = result.diagnoses.find((d) => d.senderIp);

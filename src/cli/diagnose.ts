@@ -9,7 +9,7 @@
 import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
-import { diagnoseBounce, diagnosisText, toJson, withLiveCheck } from '../core/diagnose/index.js';
+import { diagnoseBounce, diagnosisText, toJson, useCatalogue, withLiveCheck } from '../core/diagnose/index.js';
 import type { DiagnoseResult } from '../core/diagnose/types.js';
 import { MAX_INPUT_BYTES } from '../core/diagnose/types.js';
 import type { Checker } from '../core/checker.js';
@@ -100,10 +100,20 @@ async function runDiagnose(argv: readonly string[], io: CliIO): Promise<number> 
   let checker: Checker | null = null;
   const getChecker = (): Checker | null => {
     if (!live) return null;
-    if (!checker) checker = io.services(values.resolver?.length ? { resolvers: values.resolver } : undefined).checker;
+    if (!checker) {
+      checker = io.services(values.resolver?.length ? { resolvers: values.resolver } : undefined).checker;
+      useCatalogue(checker.catalogue);
+    }
     return checker;
   };
 
+  // Build the checker first, so lists are named from its catalogue (with the user's zone file).
+  try {
+    getChecker();
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
   let status = 0;
   const several = files.length > 1;
   for (const [i, file] of files.entries()) {

@@ -21,6 +21,7 @@ let views: Map<string, ZoneView> | null = null;
 
 /** Use this catalogue (e.g. with the user's zone file) instead of the built-in one. */
 export function useCatalogue(c: Catalogue): void {
+  if (c === catalogue) return;
   catalogue = c;
   views = null;
 }
