@@ -82,6 +82,9 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
   // --- Gmail ---
   { provider: 'Gmail', re: /UnsolicitedRateLimitError/, code: 'UnsolicitedRateLimitError', meaning: 'Gmail sees an unusual rate of unsolicited mail from your IP and rate-limits or blocks it.', reason: 'blocked', block: 'reputation', links: [GOOGLE_GUIDE, GOOGLE_PMT] },
   { provider: 'Gmail', re: /UnsolicitedMessageError|likely unsolicited mail/, code: 'UnsolicitedMessageError', meaning: 'Gmail judged this message as likely unsolicited (spam).', reason: 'spamdetected', block: 'none', links: [GOOGLE_GUIDE, GOOGLE_PMT] },
+  { provider: 'Gmail', re: /\b[45]\.7\.(?:25|23)\b(?=[\s\S]{0,800}(?:gsmtp|google\.com))/, code: '$0', meaning: 'Gmail: the sending IP has no PTR record, or its name does not resolve back to the IP.', reason: 'requireptr', block: 'none', links: [GOOGLE_GUIDE] },
+  { provider: 'Gmail', re: /\b[45]\.7\.26\b(?=[\s\S]{0,800}(?:gsmtp|google\.com))/, code: '$0', meaning: 'Gmail: the message is unauthenticated (SPF and DKIM failed) or fails the sender domain\u2019s DMARC policy.', reason: 'authfailure', block: 'none', links: [GOOGLE_GUIDE] },
+  { provider: 'Gmail', re: /\b[45]\.7\.(?:27|30|32)\b(?=[\s\S]{0,800}(?:gsmtp|google\.com))/, code: '$0', meaning: 'Gmail: SPF (x.7.27), DKIM (x.7.30) or From-domain alignment (4.7.32) requirements for bulk senders are not met.', reason: 'authfailure', block: 'none', links: [GOOGLE_GUIDE] },
   { provider: 'Gmail', re: /very low reputation of the sending (?:IP|domain)/i, code: 'low-reputation', meaning: 'Gmail rates the sending IP or domain reputation as very low.', reason: 'badreputation', block: 'reputation', links: [GOOGLE_GUIDE, GOOGLE_PMT] },
   { provider: 'Gmail', re: /IP not in whitelist for RCPT domain/i, code: 'not-in-whitelist', meaning: 'The Google Workspace recipient only accepts mail from its own gateway list.', reason: 'blocked', block: 'recipient' },
   // --- T-Online ---

@@ -31,7 +31,8 @@ function fieldsOf(d: Diagnosis): { label: string; value: Inline[] }[] {
   if (d.senderIp) f.push({ label: 'Sending IP blamed', value: [{ code: d.senderIp }] });
   if (d.providerCodes.length) {
     const p = d.providerCodes[0]!;
-    f.push({ label: 'Provider code', value: [{ code: p.code }, ` ${p.provider}: ${p.meaning}`] });
+    const meaning = p.meaning.startsWith(p.provider.split(' ')[0]!) ? p.meaning : `${p.provider}: ${p.meaning}`;
+    f.push({ label: 'Provider code', value: [{ code: p.code }, ` ${meaning}`] });
   }
   return f;
 }
