@@ -32,6 +32,17 @@ export interface SubcommandDefinition {
   readonly permission?: Permission;
 }
 
+export interface TextInputDefinition {
+  /** The string option (usually the `rest` one) that receives the text. */
+  readonly option: string;
+  /** Form title, e.g. "Diagnose a bounce" (Slack allows 24 characters, Discord 45). */
+  readonly modalTitle: string;
+  /** Label of the paragraph field, e.g. "Paste the bounce message" (Discord: 45). */
+  readonly label: string;
+  /** Name of the message action that feeds a message's text in, e.g. "Diagnose bounce" (≤32). */
+  readonly messageAction?: string;
+}
+
 /** `admin`: workspace/server admins (Discord: Manage Server; Slack: configured admins). */
 export type Permission = 'everyone' | 'admin';
 
@@ -70,6 +81,14 @@ export interface CommandDefinition {
   readonly options: readonly OptionDefinition[];
   readonly subcommands?: readonly SubcommandDefinition[];
   readonly permission: Permission;
+  /**
+   * Set on commands whose main input is one long pasted text (a bounce). Platforms with
+   * forms offer it there: Discord opens a modal with a paragraph field when the option
+   * is empty, accepts a `file` attachment (.eml/.txt), and adds a message context-menu
+   * command; Slack can open a modal and add a message shortcut. The text always reaches
+   * the handler as the string option named `option`.
+   */
+  readonly textInput?: TextInputDefinition;
   /**
    * Validates and normalises the parsed arguments; its error messages are shown to the
    * user, so they must be friendly sentences.

@@ -5,6 +5,7 @@
  */
 import { commands } from '../commands/index.js';
 import { runConsole } from './adapters/console.js';
+import { SharedHttpServer } from './adapters/http-server.js';
 import type { CliIO } from './cli/types.js';
 import type { AppConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -52,8 +53,24 @@ export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): 
 }
 
 /** Start Slack and Discord when configured; false when neither is. */
-async function startChatAdapters(_config: AppConfig, _services: Services, _logger: Logger, _running: Running[]): Promise<boolean> {
-  return false;
+async function startChatAdapters(config: AppConfig, services: Services, logger: Logger, running: Running[]): Promise<boolean> {
+  // One HTTP server for every adapter that takes inbound HTTP (Discord interactions, Slack HTTP mode).
+  const http = new SharedHttpServer();
+  let started = false;
+  if (config.DISCORD_TOKEN || config.DISCORD_PUBLIC_KEY) {
+    // discord.js takes seconds to load: only when Discord is configured.
+    const { startDiscord } = await import('./adapters/discord.js');
+    const discord = await startDiscord({ config, services, commands, http, logger: logger.child({ adapter: 'discord' }) });
+    running.push({ name: 'discord', stop: () => discord.stop() });
+    logger.info({ mode: discord.mode }, 'discord adapter started');
+    started = true;
+  }
+  if (http.hasRoutes) {
+    const port = await http.listen(config.PORT);
+    running.push({ name: 'http server', stop: () => http.close() });
+    logger.info({ port }, 'listening for HTTP (Discord interactions at /interactions)');
+  }
+  return started;
 }
 
 /** Keep a zone that starts answering "listed" for everything out of verdicts. */

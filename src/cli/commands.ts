@@ -1,7 +1,8 @@
 /** Every `rblbot <name>` subcommand, in the order `rblbot --help` lists them. */
 import { checkCli } from './check.js';
 import { diagnoseCli } from './diagnose.js';
+import { discordRegisterCommand } from './discord-register.js';
 import type { CliCommand } from './types.js';
 import { zonesCli } from './zones.js';
 
-export const cliCommands: readonly CliCommand[] = [checkCli, diagnoseCli, zonesCli];
+export const cliCommands: readonly CliCommand[] = [checkCli, diagnoseCli, zonesCli, discordRegisterCommand];

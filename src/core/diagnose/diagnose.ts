@@ -32,7 +32,6 @@ interface Facts {
   readonly text: string;
   readonly greylisted: boolean;
 }
-const factsOf = new WeakMap<Diagnosis, Facts>();
 
 export async function diagnoseBounce(raw: string | Uint8Array): Promise<DiagnoseResult> {
   let input: string | Uint8Array;
@@ -257,7 +256,6 @@ function finish(d: Draft, live: LiveStatus | null = null): Diagnosis {
     live,
     ...(d.feedbackType ? { feedbackType: d.feedbackType } : {}),
   };
-  factsOf.set(diagnosis, d.facts);
   draftOf.set(diagnosis, d);
   return diagnosis;
 }

@@ -1,0 +1,91 @@
+/**
+ * `rblbot discord-register [--guild ID]`: registers the application commands derived
+ * from commands/ with Discord — to one guild (instant, for development) or globally.
+ * A bulk overwrite (PUT) replaces the whole set, so running it again is harmless and
+ * commands removed from rblbot disappear from Discord too.
+ */
+import { parseArgs } from 'node:util';
+import type { CommandDefinition } from '../../commands/types.js';
+import { loadConfig, ConfigError } from '../config.js';
+import type { CliCommand, CliIO } from './types.js';
+
+const help = `Usage: rblbot discord-register [--guild ID]
+
+Registers rblbot's slash and context-menu commands with Discord, derived from the
+command definitions. With --guild, only in that server (changes show at once: use it
+while developing); without, globally for every server the bot is in.
+Running it again replaces the whole set (idempotent).
+
+Needs DISCORD_TOKEN and DISCORD_APP_ID; DISCORD_API_URL overrides the API base.
+`;
+
+/** discord.js takes seconds to load; only this subcommand needs it, so it is loaded on use. */
+async function loadDiscord() {
+  const [{ REST, Routes }, { discordCommandPayloads }, { DEFAULT_DISCORD_API }] = await Promise.all([
+    import('discord.js'),
+    import('../adapters/discord/command-payloads.js'),
+    import('../adapters/discord.js'),
+  ]);
+  return { REST, Routes, discordCommandPayloads, DEFAULT_DISCORD_API };
+}
+
+/** `commands` defaults to the full list in commands/index.ts (tests pass their own). */
+export function createDiscordRegister(given?: readonly CommandDefinition[]): CliCommand {
+  return {
+    name: 'discord-register',
+    summary: 'Register the slash commands with Discord (one guild or globally)',
+    help,
+    run: async (argv: readonly string[], io: CliIO): Promise<number> => {
+      let guild: string | undefined;
+      try {
+        const parsed = parseArgs({ args: [...argv], options: { guild: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+        if (parsed.values.help) {
+          io.stdout.write(help);
+          return 0;
+        }
+        guild = parsed.values.guild;
+      } catch (err) {
+        io.stderr.write(`${err instanceof Error ? err.message : String(err)}. See rblbot discord-register --help.\n`);
+        return 2;
+      }
+      if (guild !== undefined && !/^\d{17,20}$/.test(guild)) {
+        io.stderr.write(`--guild must be a server id (17–20 digits), not "${guild}".\n`);
+        return 2;
+      }
+      let config;
+      try {
+        config = loadConfig(io.env);
+      } catch (err) {
+        io.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+        return 2;
+      }
+      if (!config.DISCORD_TOKEN || !config.DISCORD_APP_ID) {
+        io.stderr.write('discord-register needs DISCORD_TOKEN and DISCORD_APP_ID (from the Discord Developer Portal).\n');
+        return 2;
+      }
+      const { REST, Routes, discordCommandPayloads, DEFAULT_DISCORD_API } = await loadDiscord();
+      const commands = given ?? (await import('../../commands/index.js')).commands;
+      let body;
+      try {
+        body = discordCommandPayloads(commands);
+      } catch (err) {
+        io.stderr.write(`A command definition is not valid for Discord: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 1;
+      }
+      const rest = new REST({ api: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API, version: '10', retries: 1 }).setToken(config.DISCORD_TOKEN);
+      const route = guild ? Routes.applicationGuildCommands(config.DISCORD_APP_ID, guild) : Routes.applicationCommands(config.DISCORD_APP_ID);
+      try {
+        const result = (await rest.put(route, { body })) as unknown[];
+        const where = guild ? `in guild ${guild} (visible now)` : 'globally (may take a while to show everywhere)';
+        io.stdout.write(`Registered ${Array.isArray(result) ? result.length : body.length} Discord commands ${where}: ${body.map((c) => c.name).join(', ')}.\n`);
+        return 0;
+      } catch (err) {
+        const status = typeof err === 'object' && err && 'status' in err ? ` (HTTP ${String((err as { status: unknown }).status)})` : '';
+        io.stderr.write(`Discord refused the registration${status}: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 1;
+      }
+    },
+  };
+}
+
+export const discordRegisterCommand = createDiscordRegister();
