@@ -41,6 +41,13 @@ export const diagnoseCommand: CommandDefinition = {
     },
   ],
   permission: 'everyone',
+  // Discord: a modal when nothing is pasted, a .eml/.txt attachment, and a message action.
+  textInput: {
+    option: 'bounce',
+    modalTitle: 'Diagnose a bounce',
+    label: 'Paste the bounce message',
+    messageAction: 'Diagnose bounce',
+  },
   schema,
   run: async (args, ctx) => {
     const text = typeof args.bounce === 'string' ? args.bounce : '';
