@@ -196,6 +196,13 @@ describe('unusable input', () => {
     expect(r.inputKind).toBe('empty');
     expect(r.error).toMatch(/paste a bounce/);
   });
+  it('reads text saved as UTF-16 instead of calling it binary', async () => {
+    const text = '\ufeff554 5.7.1 Client host [203.0.113.5] blocked using bl.spamcop.net\r\n';
+    const le = Buffer.from(text, 'utf16le');
+    const r = await diagnoseBounce(new Uint8Array(le));
+    expect(r.error).toBeUndefined();
+    expect(r.diagnoses[0]!.lists.map((l) => l.zone)).toEqual(['bl.spamcop.net']);
+  });
   it('refuses binary input', async () => {
     const bytes = new Uint8Array(4096).map((_, i) => (i * 7) % 256);
     const r = await diagnoseBounce(bytes);

@@ -45,8 +45,29 @@ export class InputError extends Error {
 /** Longest logical line we keep; longer lines are cut so no scan is ever quadratic. */
 export const MAX_LINE = 4000;
 
+/** Text saved as UTF-16 (Windows Notepad "Unicode") is text, not binary: decode it. */
+function fromUtf16(bytes: Uint8Array): string | null {
+  if (bytes.length < 4) return null;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const n = Math.min(bytes.length, 2048) & ~1;
+  let oddZero = 0;
+  let evenZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  if (oddZero > n * 0.4 && evenZero < n * 0.05) return new TextDecoder('utf-16le').decode(bytes);
+  if (evenZero > n * 0.4 && oddZero < n * 0.05) return new TextDecoder('utf-16be').decode(bytes);
+  return null;
+}
+
 /** Decode bytes or take a string; refuse empty, binary and oversized input. */
 export function checkInput(raw: string | Uint8Array): string | Uint8Array {
+  if (typeof raw !== 'string' && raw.byteLength <= MAX_INPUT_BYTES * 2) {
+    const text = fromUtf16(raw);
+    if (text !== null) raw = text;
+  }
   const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength;
   if (size > MAX_INPUT_BYTES) {
     throw new InputError(
