@@ -5,7 +5,9 @@
 import { diagnoseCommand } from './diagnose.js';
 import { helpCommand } from './help.js';
 import { rblCommand } from './rbl.js';
+import { relayCommand } from './relay.js';
 import type { CommandDefinition } from './types.js';
+import { watchCommand } from './watch.js';
 
 // help reads the list lazily (when run), so it can be part of the list it describes.
-export const commands: readonly CommandDefinition[] = [rblCommand, diagnoseCommand, helpCommand(() => commands)];
+export const commands: readonly CommandDefinition[] = [rblCommand, diagnoseCommand, watchCommand, relayCommand, helpCommand(() => commands)];

@@ -3,6 +3,7 @@
  * schema. A bad value stops start-up with a sentence naming the variable.
  */
 import { z } from 'zod';
+import { parseDuration } from './core/watch/duration.js';
 
 const optionalString = z
   .string()
@@ -78,10 +79,44 @@ export const configSchema = z.object({
   DISCORD_API_URL: url,
   PORT: positiveInt(3000, 65535),
   // --- watches ---
+  /** SQLite file for watches and the alert outbox (default ./data/rblbot.db). */
   RBLBOT_DB: optionalString,
-  RBLBOT_MIN_INTERVAL: optionalString,
+  /** Shortest /watch interval allowed, like 15m (the default) or 30s for demos. */
+  RBLBOT_MIN_INTERVAL: optionalString.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseDuration(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 15m, 1h or 1d, got "${v}"` });
+    }
+  }),
+  /** Caps on watches (each address of a range counts). */
+  RBLBOT_WATCH_MAX_PER_CHANNEL: positiveInt(300, 100_000),
+  RBLBOT_WATCH_MAX_PER_WORKSPACE: positiveInt(2000, 1_000_000),
   // --- relay test ---
   RBLBOT_ALLOW_PRIVATE: flag,
+  /** How long to wait for a TCP connection to a mail server. */
+  RBLBOT_RELAY_CONNECT_TIMEOUT_MS: positiveInt(10_000, 120_000),
+  /** How long to wait for each SMTP reply. */
+  RBLBOT_RELAY_TIMEOUT_MS: positiveInt(20_000, 300_000),
+  /** Relay tests one chat user may start per 10 minutes. */
+  RBLBOT_RELAY_PER_USER: positiveInt(3, 1000),
+  /** Name announced in EHLO; default: this machine's FQDN, else its address literal. */
+  RBLBOT_RELAY_HELO: optionalString,
+  /** Outside domain used for the relay attempts' addresses (default example.com). */
+  RBLBOT_RELAY_EXTERNAL_DOMAIN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const d = v.toLowerCase().replace(/\.$/, '');
+      if (!/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(d)) {
+        ctx.addIssue({ code: 'custom', message: `must be a domain name like example.net, got "${v}"` });
+        return z.NEVER;
+      }
+      return d;
+    }),
   // --- logging ---
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -4,7 +4,10 @@
  * gracefully on SIGINT/SIGTERM or, for the console, at the end of input.
  */
 import { commands } from '../commands/index.js';
-import { runConsole } from './adapters/console.js';
+import { runConsole, shouldUseColor } from './adapters/console.js';
+import { createConsoleNotifier } from './adapters/console-notifier.js';
+import type { Notifier } from './core/notifier.js';
+import { createWatchService, startWatching } from './core/watch/index.js';
 import { SharedHttpServer } from './adapters/http-server.js';
 import type { CliIO } from './cli/types.js';
 import type { AppConfig } from './config.js';
@@ -29,18 +32,35 @@ export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): 
     io.stderr.write(`rblbot: ${(err as Error).message}\n`);
     return 2;
   }
+  try {
+    // Watches persist in SQLite; a database that cannot be opened stops start-up with its reason.
+    services = { ...services, watches: createWatchService({ checker: services.checker, config }) };
+  } catch (err) {
+    io.stderr.write(`rblbot: cannot open the watch database: ${(err as Error).message}\n`);
+    return 2;
+  }
   const running: Running[] = [];
-  const chat = await startChatAdapters(config, services, logger, running);
+  let notifiers: Notifier[];
+  try {
+    notifiers = await startChatAdapters(config, services, logger, running);
+  } catch (err) {
+    // A refused token or an incomplete setup: one sentence, no stack trace.
+    await stopAll(running, logger);
+    await services.watches?.store.close();
+    io.stderr.write(`rblbot: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
 
-  if (!chat) {
+  if (notifiers.length === 0) {
     logger.info('no chat tokens configured: starting the console adapter');
-    const output = io.stdout as NodeJS.WriteStream;
-    const color = Boolean(output.isTTY) && !io.env.NO_COLOR;
+    const color = shouldUseColor(io.stdout, io.env);
+    startWatches(services, [createConsoleNotifier(io.stdout, { color })], logger, running);
     await runConsole({ services, commands, input: io.stdin, output: io.stdout, color, logger });
     await stopAll(running, logger);
     return 0;
   }
 
+  startWatches(services, notifiers, logger, running);
   startHealthProbes(services, logger, running);
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string): void => {
@@ -52,25 +72,38 @@ export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): 
   });
 }
 
-/** Start Slack and Discord when configured; false when neither is. */
-async function startChatAdapters(config: AppConfig, services: Services, logger: Logger, running: Running[]): Promise<boolean> {
+/** Start Slack and Discord when configured; their notifiers (none: no chat platform is configured). */
+async function startChatAdapters(config: AppConfig, services: Services, logger: Logger, running: Running[]): Promise<Notifier[]> {
   // One HTTP server for every adapter that takes inbound HTTP (Discord interactions, Slack HTTP mode).
   const http = new SharedHttpServer();
-  let started = false;
+  const notifiers: Notifier[] = [];
+  if (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET) {
+    // Bolt is loaded only when Slack is configured (Socket Mode, or HTTP mode at /slack/events).
+    const { startSlack } = await import('./adapters/slack.js');
+    const slack = await startSlack({ config, services, commands, http, logger: logger.child({ adapter: 'slack' }) });
+    running.push({ name: 'slack', stop: () => slack.stop() });
+    notifiers.push(slack.notifier);
+  }
   if (config.DISCORD_TOKEN || config.DISCORD_PUBLIC_KEY) {
     // discord.js takes seconds to load: only when Discord is configured.
     const { startDiscord } = await import('./adapters/discord.js');
     const discord = await startDiscord({ config, services, commands, http, logger: logger.child({ adapter: 'discord' }) });
     running.push({ name: 'discord', stop: () => discord.stop() });
     logger.info({ mode: discord.mode }, 'discord adapter started');
-    started = true;
+    notifiers.push(discord.notifier);
   }
   if (http.hasRoutes) {
     const port = await http.listen(config.PORT);
     running.push({ name: 'http server', stop: () => http.close() });
-    logger.info({ port }, 'listening for HTTP (Discord interactions at /interactions)');
+    logger.info({ port }, 'listening for HTTP (Slack at /slack/events, Discord interactions at /interactions)');
   }
-  return started;
+  return notifiers;
+}
+
+/** The watch scheduler and alert outbox; stopped within stopAll's bound, then the database closes. */
+function startWatches(services: Services, notifiers: Notifier[], logger: Logger, running: Running[]): void {
+  const watching = startWatching({ services, notifiers, onError: (err) => logger.warn({ err }, 'watch') });
+  running.push({ name: 'watches', stop: () => watching.stop(4000) });
 }
 
 /** Keep a zone that starts answering "listed" for everything out of verdicts. */

@@ -5,6 +5,7 @@
 import type { ServiceOverrides } from './cli/types.js';
 import type { AppConfig } from './config.js';
 import { createChecker } from './core/checker.js';
+import { createRelayTester, relayDnsFrom } from './core/relay/index.js';
 import type { Services } from './core/services.js';
 
 export function buildServices(config: AppConfig, overrides: ServiceOverrides = {}): Services {
@@ -16,7 +17,17 @@ export function buildServices(config: AppConfig, overrides: ServiceOverrides = {
     zoneRate: config.RBLBOT_ZONE_RATE,
     keys: { SPAMHAUS_DQS_KEY: config.SPAMHAUS_DQS_KEY, ABUSIX_KEY: config.ABUSIX_KEY },
   });
-  return { checker };
+  // The relay test shares the checker's resolvers (MX, A/AAAA, PTR lookups).
+  const relay = createRelayTester({
+    dns: relayDnsFrom(checker.dns),
+    allowPrivate: config.RBLBOT_ALLOW_PRIVATE,
+    connectTimeoutMs: config.RBLBOT_RELAY_CONNECT_TIMEOUT_MS,
+    commandTimeoutMs: config.RBLBOT_RELAY_TIMEOUT_MS,
+    perUserLimit: config.RBLBOT_RELAY_PER_USER,
+    heloName: config.RBLBOT_RELAY_HELO,
+    externalDomain: config.RBLBOT_RELAY_EXTERNAL_DOMAIN,
+  });
+  return { checker, relay };
 }
 
 export function splitList(value: string | undefined): string[] | undefined {

@@ -3,9 +3,10 @@
  * is one command (`/rbl 203.0.113.5`, `rbl 203.0.113.5`, `/help`); the answer is the
  * same Reply the chat platforms get, rendered as text.
  *
- * It works the same with piped input (scripts, tests): commands run concurrently, but
- * replies are written in input order, and at the end of input the commands still in
- * flight finish before `runConsole` resolves. The prompt and progress lines appear only
+ * It works the same with piped input (scripts, tests): commands run one at a time in
+ * input order (unless `concurrency` says otherwise; replies always come in input order),
+ * and at the end of input the commands still in flight finish before `runConsole`
+ * resolves. The prompt and progress lines appear only
  * on an interactive terminal, so piped output holds nothing but the replies.
  */
 import { createInterface } from 'node:readline';
@@ -26,7 +27,7 @@ export interface ConsoleOptions {
   readonly color?: boolean;
   /** Show a prompt and progress lines. Default: when both input and output are TTYs. */
   readonly interactive?: boolean;
-  /** Commands running at once; later lines wait their turn (reading never stops). */
+  /** Commands running at once (default 1); later lines wait their turn (reading never stops). */
   readonly concurrency?: number;
   readonly logger?: CommandLogger;
 }
@@ -63,7 +64,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { input, output } = options;
   const interactive = options.interactive ?? (isTTY(input) && isTTY(output));
   const color = options.color ?? false;
-  const limit = pLimit(options.concurrency ?? 8);
+  // One at a time by default: piped scripts such as "/watch add …" then "/watch list"
+  // must see each other's effects, exactly as a person typing would.
+  const limit = pLimit(options.concurrency ?? 1);
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive, crlfDelay: Infinity });
 
   // readline may still deliver lines that were already buffered after close().

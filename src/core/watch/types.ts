@@ -1,0 +1,100 @@
+/**
+ * The data of watching: watches (a channel subscribed to one target), per-target state
+ * (what each list last said, confirmed or not), and outbox alerts. Store-neutral: the
+ * SQLite store and a future PostgreSQL one both speak these types.
+ */
+import type { ChannelRef } from '../notifier.js';
+import type { ListType, LookupStatus } from '../check-types.js';
+import type { Reply } from '../reply.js';
+
+export interface Watch {
+  readonly id: number;
+  readonly channel: ChannelRef;
+  /** The normalised target checked (one address of a range, a domain, an IP). */
+  readonly target: string;
+  /** What the channel added and removes by: the range, or the target itself. */
+  readonly label: string;
+  readonly intervalMs: number;
+  /** Epoch ms when the scheduler should recheck it next. */
+  readonly nextDue: number;
+  readonly createdAt: number;
+  readonly createdBy: string;
+}
+
+/** What the scheduler needs of a due watch; read straight from a covering index. */
+export type DueWatch = Pick<Watch, 'id' | 'target' | 'intervalMs' | 'nextDue'>;
+
+export type Confirmed = 'listed' | 'clean';
+
+/**
+ * One list's view of one query (a zone × an address or name). Only zones that differ
+ * from "confirmed clean, nothing pending, no problem" are stored, so a clean target
+ * costs a few bytes however many lists the catalogue has.
+ */
+export interface ZoneState {
+  readonly zone: string;
+  readonly name: string;
+  readonly listType: ListType;
+  readonly query: string;
+  /** The last state seen twice in a row (or at the baseline); null = never seen yet. */
+  readonly confirmed: Confirmed | null;
+  /** A different state seen on the last check(s), not yet confirmed. */
+  readonly pending: Confirmed | null;
+  readonly pendingCount: number;
+  /** Details of the current listing (confirmed or pending), for alerts and /watch list. */
+  readonly codes?: readonly string[];
+  readonly meaning?: string | null;
+  readonly removalUrl?: string | null;
+  readonly lookupUrl?: string | null;
+  /** The last check could not tell (timeout, error, refusal): remembered, never a change. */
+  readonly problem?: { readonly status: Exclude<LookupStatus, 'listed' | 'clean'>; readonly detail: string | null; readonly at: number } | null;
+}
+
+export interface TargetState {
+  readonly target: string;
+  /** False until the first check (the baseline) has been recorded. */
+  readonly baselined: boolean;
+  readonly lastChecked: number | null;
+  /** Set when the whole check failed (TargetError, resolver down). */
+  readonly lastError: string | null;
+  /** Keyed by `${zone}|${query}`. */
+  readonly zones: Readonly<Record<string, ZoneState>>;
+}
+
+/** One confirmed change, as it appears in an alert. */
+export interface WatchChange {
+  readonly target: string;
+  readonly label: string;
+  readonly zone: string;
+  readonly name: string;
+  readonly listType: ListType;
+  readonly query: string;
+  readonly now: Confirmed;
+  readonly codes: readonly string[];
+  readonly meaning: string | null;
+  readonly removalUrl: string | null;
+  readonly lookupUrl: string | null;
+}
+
+export interface OutboxAlert {
+  readonly id: number;
+  readonly channel: ChannelRef;
+  /** Stable for the life of the row: retries and restarts reuse it, so a platform can de-duplicate. */
+  readonly idempotencyKey: string;
+  readonly reply: Reply;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly createdAt: number;
+  readonly sentAt: number | null;
+  readonly lastError: string | null;
+}
+
+export interface NewAlert {
+  readonly channel: ChannelRef;
+  readonly reply: Reply;
+}
+
+export interface WatchLimits {
+  readonly perChannel: number;
+  readonly perWorkspace: number;
+}
