@@ -34,7 +34,7 @@ describe('/help', () => {
     const reply = await help('frobnicate');
     expect(reply.level).toBe('error');
     expect(renderText(reply)).toContain('There is no /frobnicate command.');
-    expect(renderText(reply)).toContain('Commands: /rbl, /watch, /relay, /help.');
+    expect(renderText(reply)).toContain('Commands: /rbl, /diagnose, /watch, /relay, /help.');
   });
 
   it('names admin-only subcommands, derived from the definitions', async () => {

@@ -64,7 +64,7 @@ describe('console adapter', () => {
     const out = await session(t.checker, '\n   \n# a comment\n203.0.113.9\nfrobnicate now\n');
     expect(titles(out)).toEqual(['Unknown command', 'Unknown command']);
     expect(out).toContain('"203.0.113.9" is not a command.\nTo check it, type: /rbl 203.0.113.9');
-    expect(out).toContain('"frobnicate" is not a command.\nCommands: /rbl, /watch, /relay, /help. Type /help for usage.');
+    expect(out).toContain('"frobnicate" is not a command.\nCommands: /rbl, /diagnose, /watch, /relay, /help. Type /help for usage.');
   });
 
   it('keeps going after bad input and failing commands', async () => {

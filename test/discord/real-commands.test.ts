@@ -32,9 +32,12 @@ afterAll(async () => {
 
 describe('the real commands on Discord', () => {
   it('registers every command in commands/index.ts', () => {
-    const payloads = discordCommandPayloads(commands);
+    const all = discordCommandPayloads(commands) as { name: string; type?: number }[];
+    // Message commands (context menu, type 3) come on top of the slash commands.
+    const payloads = all.filter((p) => p.type !== 3);
     expect(payloads.map((p) => p.name)).toEqual(commands.map((c) => c.name));
-    const rbl = payloads.find((p) => p.name === 'rbl') as { options: { name: string; type: number; required: boolean }[] };
+    expect(all.filter((p) => p.type === 3).map((p) => p.name)).toEqual(commands.flatMap((c) => (c.textInput?.messageAction ? [c.textInput.messageAction] : [])));
+    const rbl = payloads.find((p) => p.name === 'rbl') as unknown as { options: { name: string; type: number; required: boolean }[] };
     expect(rbl.options[0]).toMatchObject({ name: 'target', type: ApplicationCommandOptionType.String, required: true });
   });
 

@@ -1,0 +1,309 @@
+/**
+ * Extraction: splits a bounce into one segment per failed recipient and pulls the
+ * facts out of each (reply code, enhanced status, rejecting host and IP, the sending IP
+ * the receiver blamed, the failed SMTP command). Patterns are literal words with bounded
+ * character classes, so every scan is linear in the input.
+ */
+import net from 'node:net';
+import type { BounceDocument, DsnFields } from './input.js';
+import { logicalLines, squeeze } from './text.js';
+
+export interface Segment {
+  readonly recipient: string | null;
+  /** Logical lines that belong to this recipient. */
+  readonly text: string;
+  readonly dsn: DsnFields | null;
+}
+
+const ADDRESS = /<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?/;
+const ROLE = /^(?:postmaster|mailer-daemon|delist|delist-request|tosa|icloudadmin|abuse_rbl)@/i;
+
+/** Plain address from a DSN recipient field ("rfc822; <a@b>"). */
+export function dsnAddress(value: string | undefined): string | null {
+  if (!value) return null;
+  const v = value.replace(/^[a-z0-9-]{1,20};\s*/i, '');
+  const m = ADDRESS.exec(v.slice(0, 400));
+  return m ? m[1]!.toLowerCase() : v.trim().slice(0, 200) || null;
+}
+
+/** The recipient a logical line introduces, if it is a recipient marker. */
+function recipientMarker(line: string): string | null {
+  const head = line.slice(0, 600);
+  // "<a@b>: host …", "  a@b", "a@b (a@b)", "a@b on 1/2/2024"
+  const lead = /^\s{0,12}(?:final-recipient:\s{0,3}rfc822;\s{0,3}|original-recipient:\s{0,3}rfc822;\s{0,3})?<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?:[\s:,(]|$)/i.exec(head);
+  if (lead) return lead[1]!.toLowerCase();
+  const rcpt = /rcpt to:?\s{0,3}<([^<>\s]{1,254})>/i.exec(head);
+  if (rcpt && rcpt[1]!.includes('@')) return rcpt[1]!.toLowerCase();
+  if (!head.includes('@')) return null;
+  const re = new RegExp(ADDRESS.source, 'g');
+  let m: RegExpExecArray | null;
+  for (let n = 0; n < 5 && (m = re.exec(head)); n++) {
+    if (ROLE.test(m[1]!)) continue;
+    const before = head.slice(Math.max(0, m.index - 60), m.index).toLowerCase();
+    if (/(?:\bto|recipients?|rcpt|permanently|failed|address(?:es)?|\bfor|mailbox|user|delivery to)\W{0,6}$/.test(before) && !/\bfrom\W{0,6}$/.test(before)) {
+      return m[1]!.toLowerCase();
+    }
+  }
+  return null;
+}
+
+const MAX_SEGMENT_LINES = 400;
+const MAX_RECIPIENT_SEGMENTS = 200;
+
+/** One segment per recipient (DSN groups first, then markers in the text). */
+export function segment(doc: BounceDocument): { segments: Segment[]; preamble: string } {
+  const lines = logicalLines(doc.body);
+  const byRecipient = new Map<string, string[]>();
+  const order: string[] = [];
+  const preamble: string[] = [];
+  let current: string | null = null;
+  for (const line of lines) {
+    if (line === '') {
+      if (current) {
+        const lines = byRecipient.get(current)!;
+        if (lines.length < MAX_SEGMENT_LINES) lines.push('');
+      } else if (preamble.length < MAX_SEGMENT_LINES * 2) preamble.push('');
+      continue;
+    }
+    const r = recipientMarker(line);
+    if (r && (byRecipient.has(r) || order.length < MAX_RECIPIENT_SEGMENTS)) {
+      current = r;
+      if (!byRecipient.has(r) && order.length < MAX_RECIPIENT_SEGMENTS) {
+        byRecipient.set(r, []);
+        order.push(r);
+      }
+    }
+    // Bounded per recipient: the reply is near the recipient, not 1000 lines later.
+    if (current) {
+      const lines = byRecipient.get(current)!;
+      if (lines.length < MAX_SEGMENT_LINES) lines.push(line);
+    } else if (preamble.length < MAX_SEGMENT_LINES * 2) preamble.push(line);
+  }
+
+  const segments: Segment[] = [];
+  const used = new Set<string>();
+  for (const dsn of doc.dsnRecipients) {
+    const rcpt = dsnAddress(dsn['final-recipient']) ?? dsnAddress(dsn['original-recipient']);
+    const text = rcpt ? (byRecipient.get(rcpt) ?? []) : [];
+    if (rcpt) used.add(rcpt);
+    segments.push({ recipient: rcpt, text: text.join('\n'), dsn });
+  }
+  if (segments.length === 0) {
+    for (const r of order) segments.push({ recipient: r, text: byRecipient.get(r)!.join('\n'), dsn: null });
+    // A recipient named only in passing, with no error of its own, is not a separate failure.
+    if (segments.length > 1) {
+      const withReply = segments.filter((s) => findReply(s.text) !== null);
+      if (withReply.length > 0 && withReply.length < segments.length) {
+        const leftovers = segments.filter((s) => !withReply.includes(s));
+        // Keep recipients without their own reply when the shared text has one (one reply for several recipients).
+        if (findReply(preamble.join('\n')) === null) segments.splice(0, segments.length, ...withReply);
+        else void leftovers;
+      }
+    }
+  }
+  if (segments.length === 0) {
+    const failed = doc.headers.get('x-failed-recipients');
+    const recipients = failed ? failed.split(',').map((s) => dsnAddress(s)).filter((s): s is string => !!s) : [];
+    if (recipients.length === 0) recipients.push('');
+    for (const r of recipients.slice(0, 100)) segments.push({ recipient: r || null, text: '', dsn: null });
+  }
+  return { segments, preamble: preamble.join('\n') };
+}
+
+export interface Reply {
+  readonly code: number | null;
+  readonly status: string | null;
+  /** From the code to the end of the logical line, squeezed. */
+  readonly text: string;
+}
+
+const STATUS_RE = /(?:^|[^0-9.])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9])/;
+const REPLY_RE = /(?:^|[\s'"(:;>#[=])([245][0-9]{2})(?:[ -]|$)(?:#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9]))?/g;
+const GOOD_BEFORE = /(?:said|returned|was|replied|error|smtp|reason|response|<<<|message|status|code|answer)\W{0,4}$/i;
+
+/** The best SMTP reply in a text: prefer one with an enhanced status and a telling prefix. */
+export function findReply(text: string): Reply | null {
+  if (!text) return null;
+  let best: { score: number; index: number; code: number; status: string | null } | null = null;
+  const bounded = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  REPLY_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let count = 0;
+  while ((m = REPLY_RE.exec(bounded)) && count++ < 500) {
+    const code = Number(m[1]);
+    const index = m.index + m[0].indexOf(m[1]!);
+    // A number followed by a unit or a colon is a size or a time, not a reply.
+    const after = bounded.slice(index + 3, index + 12);
+    if (/^ ?(?:bytes|kb|mb|seconds|secs|minutes|days|hours|ms)\b/i.test(after)) continue;
+    if (/^:\d/.test(after)) continue;
+    if (code % 100 > 59) continue;
+    let score = 0;
+    if (m[2]) score += 3;
+    if (m[2] && m[2][0] !== m[1]![0]) score -= 2;
+    if (GOOD_BEFORE.test(bounded.slice(Math.max(0, m.index - 14), m.index + 1))) score += 2;
+    if (code >= 400) score += 1;
+    if (!best || score > best.score) best = { score, index, code, status: m[2] ?? null };
+    if (score >= 6) break;
+  }
+  if (best && (best.score >= 2 || best.code >= 400)) {
+    return { code: best.code, status: best.status, text: lineFrom(bounded, best.index) };
+  }
+  const s = STATUS_RE.exec(bounded);
+  if (s) return { code: null, status: s[1]!, text: lineFrom(bounded, s.index + s[0].indexOf(s[1]!)) };
+  return null;
+}
+
+function lineFrom(text: string, index: number): string {
+  let end = text.indexOf('\n', index);
+  if (end < 0) end = text.length;
+  return squeeze(text.slice(index, Math.min(end, index + 1500)));
+}
+
+export type SmtpCommand = 'CONN' | 'EHLO' | 'MAIL' | 'RCPT' | 'DATA' | null;
+
+export function failedCommand(text: string): SmtpCommand {
+  const m = /(?:in reply to|after|reply to)\s{1,3}(?:the\s)?(rcpt to|rcpt|mail from|mail|data|end of data|ehlo|helo|initial connection|connect|banner|greeting|\.)\b/i.exec(text.slice(0, 100_000));
+  if (m) {
+    const w = m[1]!.toLowerCase();
+    if (w.startsWith('rcpt')) return 'RCPT';
+    if (w.startsWith('mail')) return 'MAIL';
+    if (w.includes('data') || w === '.') return 'DATA';
+    if (w === 'ehlo' || w === 'helo') return 'EHLO';
+    return 'CONN';
+  }
+  if (/>>> (?:RCPT|rcpt)/.test(text.slice(0, 100_000))) return 'RCPT';
+  return null;
+}
+
+export function isIp(s: string | undefined | null): s is string {
+  return !!s && net.isIP(s) !== 0;
+}
+
+function cleanIp(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let ip = raw.replace(/^ipv6:/i, '').replace(/[.:]+$/, '');
+  if (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip)) ip = ip.slice(7);
+  return isIp(ip) ? ip.toLowerCase() : null;
+}
+
+/** Not a public sending address: loopback, DNSBL answer codes, private space. */
+function unusable(ip: string): boolean {
+  return /^(?:127\.|10\.|0\.|192\.168\.|169\.254\.|172\.(?:1[6-9]|2[0-9]|3[01])\.|::1$|fe80:)/i.test(ip);
+}
+
+export interface Remote {
+  readonly host: string | null;
+  readonly ip: string | null;
+}
+
+const HOSTNAME = '([A-Za-z0-9][A-Za-z0-9.-]{0,252})';
+const IPCHARS = '(?:IPv6:)?([0-9A-Fa-f.:]{2,45})';
+
+const REMOTE_PATTERNS: readonly RegExp[] = [
+  new RegExp(`\\bhost ${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'),
+  new RegExp(`remote server at ${HOSTNAME}(?: \\(${IPCHARS}\\))? returned`, 'i'),
+  new RegExp(`remote (?:server|host|mta) \\(?${HOSTNAME}\\)? ?(?:\\[${IPCHARS}\\] )?(?:replied|said|returned|responded|issued|rejected)`, 'i'),
+  new RegExp(`while talking to ${HOSTNAME}\\.?:`, 'i'),
+  new RegExp(`connected to ${IPCHARS} but`, 'i'),
+  new RegExp(`(?:^|\\s)${IPCHARS} does not like recipient`, 'i'),
+  new RegExp(`(?:^|[^a-z])host ${HOSTNAME} ?\\[${IPCHARS}\\]`, 'i'),
+  new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'),
+  new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'),
+  new RegExp(`-> ${IPCHARS}:25\\)`, 'i'),
+  new RegExp(`\\bH=${HOSTNAME} \\[${IPCHARS}\\]`),
+  new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'),
+  new RegExp(`(?:^|\\n)${HOSTNAME}[ \\t]{0,4}\\n[ \\t]{0,4}Remote Server returned`, 'i'),
+  new RegExp(`(?:^|\\s)${HOSTNAME} \\[${IPCHARS}\\]: [245][0-9]{2}[ -]`, 'i'),
+  new RegExp(`(?:^|[\\s<])${HOSTNAME} #[245](?:[0-9]{2}[ -]|\\.[0-9])`, 'i'),
+  new RegExp(`\\bby ${HOSTNAME}\\.? ?\\[${IPCHARS}\\]`, 'i'),
+  new RegExp(`connect to ${HOSTNAME}\\[${IPCHARS}\\]:\\d{1,5}`, 'i'),
+  new RegExp(`(?:<--|<<<) ?220[ -]${HOSTNAME} `, 'i'),
+];
+
+/** The rejecting server: DSN Remote-MTA, then the MTA-specific phrasings. */
+export function findRemote(text: string, dsn: DsnFields | null): Remote {
+  let host: string | null = null;
+  let ip: string | null = null;
+  const mta = dsn?.['remote-mta'];
+  if (mta) {
+    const v = mta.replace(/^[a-z0-9-]{1,20};\s*/i, '').trim();
+    const m = /^\[?([^\s[\]()]{1,253})\]?(?:\s{0,3}[[(](?:IPv6:)?([0-9A-Fa-f.:]{2,45})[\]),\s])?/.exec(v);
+    if (m) {
+      const a = cleanIp(m[1]);
+      if (a) ip = a;
+      else host = m[1]!.replace(/\.$/, '').toLowerCase();
+      ip = ip ?? cleanIp(m[2]);
+    }
+  }
+  const bounded = text.slice(0, 200_000);
+  for (const re of REMOTE_PATTERNS) {
+    if (host && ip) break;
+    const m = re.exec(bounded);
+    if (!m) continue;
+    const before = bounded.slice(Math.max(0, m.index - 8), m.index + 1).toLowerCase();
+    if (/client\s?$/.test(before.trimEnd()) || /client/.test(before)) continue;
+    const groups = m.slice(1).filter((g): g is string => g !== undefined);
+    for (const g of groups) {
+      const a = cleanIp(g);
+      if (a) ip = ip ?? a;
+      else if (/[a-z]/i.test(g) && g.includes('.') && !host) host = g.replace(/\.$/, '').toLowerCase();
+    }
+  }
+  if (!host) {
+    // Microsoft appends the EOP frontend that answered: "[XXXX.eop-nam02.prod.protection.outlook.com]".
+    const ms = /\[([A-Za-z0-9.-]{1,200}\.(?:protection\.outlook\.com|outlook\.com|hotmail\.com))\b/.exec(bounded);
+    if (ms) host = ms[1]!.toLowerCase();
+  }
+  return { host, ip };
+}
+
+const SENDER_CONTEXT =
+  /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
+const SENDER_URL = /(?:[?&](?:ip|ipr|v|q|query|i|ipaddr|addr|ip_address)=|\/query\/ip\/|\/ip\/|bl\.shtml\?|\/lookup\/|rblcheck\.php\?ipr=)([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
+const SENDER_BRACKET_GMAIL = /\[([0-9A-Fa-f][0-9A-Fa-f.:]{1,44}) {1,3}\d{1,3}\]|^[245][0-9]{2}[ -][245]\.[0-9]{1,3}\.[0-9]{1,3} \[(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]/g;
+const SENDER_LISTED = /\[?([0-9][0-9.]{6,14}|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f.:]{2,40})\]?(?::\d{1,5})? (?:is|was|has been|are) (?:currently )?(?:listed|black ?listed|blocked|in an? |on |ucerprotect|uceprotect)/gi;
+
+function firstIp(re: RegExp, text: string, exclude: string | null, isHostContext?: (index: number) => boolean): string | null {
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = re.exec(text)) && n++ < 200) {
+    const ip = cleanIp(m[1] ?? m[2]);
+    if (!ip || ip === exclude || unusable(ip)) continue;
+    // "203.0.113.0/24" is a network, not the sender.
+    if (text.charAt(m.index + m[0].length) === '/') continue;
+    if (isHostContext && isHostContext(m.index)) continue;
+    return ip;
+  }
+  return null;
+}
+
+/** The sending IP the receiver blamed: sender contexts in the reply first, then the segment. */
+export function findSenderIp(diagnostic: string, segmentText: string, remoteIp: string | null): string | null {
+  const hostContext = (text: string) => (index: number) => {
+    const around = text.slice(index, index + 300);
+    // Postfix/Exim "host mx.example[ip] said" names the remote server, not the sender.
+    return /^host [A-Za-z0-9.-]{1,253} ?\[[0-9A-Fa-f.:]{2,45}\](?: said:|:)/i.test(around) || /^host [A-Za-z0-9.-]{1,253} ?\[/i.test(around);
+  };
+  for (const text of [diagnostic, segmentText.slice(0, 200_000)]) {
+    if (!text) continue;
+    const found =
+      firstIp(SENDER_BRACKET_GMAIL, text, remoteIp) ??
+      firstIp(SENDER_CONTEXT, text, remoteIp, hostContext(text)) ??
+      firstIp(SENDER_URL, text, remoteIp) ??
+      firstIp(SENDER_LISTED, text, remoteIp);
+    if (found) return found;
+  }
+  // Last resort: the only other public IP in the server's own words.
+  const any = /(?:^|[^0-9A-Za-z.:])([0-9]{1,3}(?:\.[0-9]{1,3}){3})(?![0-9.])/g;
+  return firstIp(any, diagnostic, remoteIp);
+}
+
+/** A domain the reply says is listed (Postfix "Sender address [a@b] blocked using dbl…"). */
+export function findListedDomain(text: string): string | null {
+  const t = text.slice(0, 100_000);
+  const m =
+    /(?:sender address|helo command|helo name|domain|url|uri|reverse dns|rhsbl)\s{0,3}(?:rejected:?\s{0,3})?[[<(]?(?:[^\s@<>[\]]{1,64}@)?([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})[\]>)]?\s{1,3}(?:is\s{1,3})?(?:listed|blocked|black ?listed)/i.exec(t) ??
+    /spamhaus\.org\/query\/domain\/([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})/i.exec(t);
+  return m ? m[1]!.toLowerCase() : null;
+}

@@ -1,0 +1,341 @@
+/**
+ * Turns what the user gave us (a saved .eml, pasted NDR text, one SMTP line) into a
+ * BounceDocument: the human-readable text, RFC 3464 per-recipient fields, and the few
+ * headers that tell failures from auto-replies and feedback reports.
+ *
+ * MIME decoding (multipart, quoted-printable, base64, charsets) is postal-mime's job;
+ * everything here works on already-decoded text.
+ */
+import PostalMime from 'postal-mime';
+import { MAX_INPUT_BYTES } from './types.js';
+
+export interface DsnFields {
+  /** Lower-case field name → unfolded value (first occurrence). */
+  readonly [name: string]: string;
+}
+
+export interface BounceDocument {
+  readonly kind: 'mime' | 'text';
+  /** Top-level headers of the message (lower-case names), empty for pasted text. */
+  readonly headers: ReadonlyMap<string, string>;
+  readonly subject: string;
+  readonly from: string;
+  /** The human-readable text with the returned original message cut off. */
+  readonly body: string;
+  /** Per-message DSN fields (Reporting-MTA, Arrival-Date…), if any. */
+  readonly dsnMessage: DsnFields | null;
+  /** One entry per recipient group of a delivery-status part (or pasted DSN fields). */
+  readonly dsnRecipients: readonly DsnFields[];
+  /** A message/feedback-report part or report-type=feedback-report was present. */
+  readonly feedbackReport: DsnFields | null;
+}
+
+export type InputProblem = 'empty' | 'binary' | 'toolarge';
+
+export class InputError extends Error {
+  constructor(
+    readonly problem: InputProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** Longest logical line we keep; longer lines are cut so no scan is ever quadratic. */
+export const MAX_LINE = 4000;
+
+/** Text saved as UTF-16 (Windows Notepad "Unicode") is text, not binary: decode it. */
+function fromUtf16(bytes: Uint8Array): string | null {
+  if (bytes.length < 4) return null;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const n = Math.min(bytes.length, 2048) & ~1;
+  let oddZero = 0;
+  let evenZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  if (oddZero > n * 0.4 && evenZero < n * 0.05) return new TextDecoder('utf-16le').decode(bytes);
+  if (evenZero > n * 0.4 && oddZero < n * 0.05) return new TextDecoder('utf-16be').decode(bytes);
+  return null;
+}
+
+/** Decode bytes or take a string; refuse empty, binary and oversized input. */
+export function checkInput(raw: string | Uint8Array): string | Uint8Array {
+  if (typeof raw !== 'string' && raw.byteLength <= MAX_INPUT_BYTES * 2) {
+    const text = fromUtf16(raw);
+    if (text !== null) raw = text;
+  }
+  const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength;
+  if (size > MAX_INPUT_BYTES) {
+    throw new InputError(
+      'toolarge',
+      `That is ${Math.ceil(size / 1024)} KB; bounces are refused above 1 MB. Paste only the error part (the lines with the 5xx/4xx reply), or save the bounce without attachments.`,
+    );
+  }
+  const sample = typeof raw === 'string' ? raw.slice(0, 8192) : Buffer.from(raw.subarray(0, 8192)).toString('latin1');
+  if (sample.trim() === '') {
+    throw new InputError('empty', 'There is nothing to diagnose: paste a bounce message (the whole text or the error line, e.g. "550 5.7.1 …"), or attach the .eml file.');
+  }
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0) control += 10;
+    else if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) control++;
+  }
+  if (control > sample.length / 50) {
+    throw new InputError('binary', 'That looks like a binary file, not a bounce. Send the bounce as text or as a saved .eml message.');
+  }
+  return raw;
+}
+
+const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]{0,60}:/;
+const MESSAGE_HEADERS = /^(received|from|to|subject|date|message-id|return-path|mime-version|content-type|delivered-to|x-[a-z0-9-]+|auto-submitted|reply-to|sender|dkim-signature|arc-[a-z-]+|authentication-results):/i;
+
+/**
+ * Does the text start with an RFC 5322 header block? Pasted DSN fields ("Final-Recipient:
+ * …") also look like headers, so we want at least two real message headers.
+ */
+export function looksLikeMessage(text: string): boolean {
+  const head = text.slice(0, 16384).replace(/^\uFEFF/, '').split(/\r?\n/, 200);
+  let known = 0;
+  let core = 0;
+  let i = 0;
+  for (; i < head.length; i++) {
+    const line = head[i]!;
+    if (line === '') break;
+    if (/^[ \t]/.test(line)) continue;
+    if (!HEADER_LINE.test(line)) return false;
+    if (MESSAGE_HEADERS.test(line)) known++;
+    if (/^(?:received|from|subject|date|message-id|mime-version|content-type|return-path):/i.test(line)) core++;
+  }
+  return known >= 2 && core >= 1 && i < head.length;
+}
+
+/** Parse a whole message with postal-mime; falls back to plain text if that fails. */
+export async function readDocument(raw: string | Uint8Array): Promise<BounceDocument> {
+  const text = typeof raw === 'string' ? raw : decodeLoose(raw);
+  if (looksLikeMessage(text)) {
+    try {
+      return await readMime(raw);
+    } catch {
+      // A broken MIME structure still has readable text; use it as pasted text.
+    }
+  }
+  return readText(text);
+}
+
+function decodeLoose(bytes: Uint8Array): string {
+  const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  // Mostly-invalid UTF-8 is more likely Latin-1 (old NDRs, pasted from Windows tools).
+  let bad = 0;
+  for (let i = 0; i < utf8.length && i < 65536; i++) if (utf8.charCodeAt(i) === 0xfffd) bad++;
+  return bad > 8 ? Buffer.from(bytes).toString('latin1') : utf8;
+}
+
+/** Real bounces have a handful of MIME parts; postal-mime slows down badly with thousands. */
+const MAX_BOUNDARY_LINES = 200;
+
+/**
+ * postal-mime costs tens of microseconds per line. The parts a diagnosis reads (the
+ * human-readable text and the delivery-status) come first in a DSN; the returned
+ * message comes last. So the parser sees at most this many lines.
+ */
+const MAX_MIME_LINES = 1500;
+
+/** Cut the message after the 200th "--" line (a boundary or look-alike) or MAX_MIME_LINES lines. */
+export function capMimeParts(raw: string | Uint8Array): string | Uint8Array {
+  const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  let pos = 0;
+  let boundaries = 0;
+  for (let n = 0; n < MAX_MIME_LINES; n++) {
+    const i = buf.indexOf(10, pos);
+    if (i < 0) return raw;
+    pos = i + 1;
+    if (buf[pos] === 45 && buf[pos + 1] === 45 && ++boundaries >= MAX_BOUNDARY_LINES) break;
+  }
+  return new Uint8Array(buf.subarray(0, pos));
+}
+
+async function readMime(raw: string | Uint8Array): Promise<BounceDocument> {
+  const email = await PostalMime.parse(capMimeParts(raw), {
+    attachmentEncoding: 'arraybuffer',
+    maxNestingDepth: 20,
+    maxRfc822NestingDepth: 2,
+  });
+  const headers = new Map<string, string>();
+  for (const h of email.headers) if (!headers.has(h.key)) headers.set(h.key, h.value);
+
+  let dsnMessage: DsnFields | null = null;
+  const dsnRecipients: DsnFields[] = [];
+  let feedbackReport: DsnFields | null = null;
+  const extraText: string[] = [];
+  for (const a of email.attachments) {
+    const type = a.mimeType.toLowerCase();
+    if (type === 'message/delivery-status' || type === 'message/global-delivery-status') {
+      const groups = parseFieldGroups(attachmentText(a.content));
+      const [first, ...rest] = groups;
+      if (first && !('final-recipient' in first) && !('original-recipient' in first)) {
+        dsnMessage = first;
+        dsnRecipients.push(...rest);
+      } else dsnRecipients.push(...groups);
+    } else if (type === 'message/feedback-report') {
+      feedbackReport = parseFieldGroups(attachmentText(a.content))[0] ?? {};
+    } else if (type === 'text/plain' && a.disposition !== 'attachment' && extraText.length < 4) {
+      extraText.push(attachmentText(a.content));
+    }
+  }
+  const contentType = (headers.get('content-type') ?? '').toLowerCase();
+  if (!feedbackReport && /report-type\s*=\s*"?feedback-report/.test(contentType)) feedbackReport = {};
+
+  let body = email.text ?? '';
+  if (body.trim() === '' && email.html) body = htmlToText(email.html);
+  if (extraText.length) body = `${body}\n${extraText.join('\n')}`;
+  if (dsnRecipients.length === 0) dsnRecipients.push(...pastedDsnGroups(body));
+  const isReport = dsnRecipients.length > 0 || feedbackReport !== null;
+  return {
+    kind: 'mime',
+    headers,
+    subject: email.subject ?? '',
+    from: email.from && 'address' in email.from && email.from.address ? `${email.from.name} <${email.from.address}>` : (headers.get('from') ?? ''),
+    body: isReport ? body : cutOriginalMessage(body),
+    dsnMessage,
+    dsnRecipients,
+    feedbackReport,
+  };
+}
+
+function attachmentText(content: ArrayBuffer | Uint8Array | string): string {
+  if (typeof content === 'string') return content;
+  const bytes = content instanceof Uint8Array ? content : new Uint8Array(content);
+  return new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 262144));
+}
+
+/** Pasted text: it may still carry DSN fields (people paste the whole report). */
+function readText(text: string): BounceDocument {
+  const body = cutOriginalMessage(text);
+  const groups = pastedDsnGroups(body);
+  const feedback = /^feedback-type:\s*\S/im.test(body.slice(0, 65536)) ? (parseFieldGroups(body).find((g) => 'feedback-type' in g) ?? {}) : null;
+  const subject = /^subject:[ \t]*([^\r\n]{0,300})/im.exec(body.slice(0, 8192))?.[1]?.trim() ?? '';
+  const from = /^from:[ \t]*([^\r\n]{0,300})/im.exec(body.slice(0, 8192))?.[1]?.trim() ?? '';
+  const headers = new Map<string, string>();
+  const auto = /^auto-submitted:[ \t]*([^\r\n]{0,100})/im.exec(body.slice(0, 8192))?.[1];
+  if (auto) headers.set('auto-submitted', auto.trim());
+  return { kind: 'text', headers, subject, from, body, dsnMessage: null, dsnRecipients: groups, feedbackReport: feedback };
+}
+
+/** DSN recipient groups found in plain text (people paste the whole report). */
+function pastedDsnGroups(body: string): DsnFields[] {
+  if (!/^(?:final-recipient|original-recipient|diagnostic-code|action):/im.test(body.slice(0, 200_000))) return [];
+  return parseFieldGroups(body).filter((g) => 'final-recipient' in g || 'original-recipient' in g || 'diagnostic-code' in g || ('status' in g && 'action' in g));
+}
+
+/**
+ * Where an NDR starts quoting the message that bounced. Everything after it is the
+ * sender's own message (its Received headers hold IPs that are not the answer).
+ */
+const ORIGINAL_MARKERS: RegExp[] = [
+  /^-{2,}\s*this is a copy of the message/i,
+  /^-{2,}\s*original message (?:follows|headers?)/i,
+  /^original message headers:?\s*$/i,
+  /^-{2,}\s*below this line is a copy of the message/i,
+  /^-{2,}\s*message header follows/i,
+  /^-{2,}\s*returned message/i,
+  /^-{2,}\s*(?:the )?(?:original|undelivered) message/i,
+  /^content-description:\s*undelivered message/i,
+  /^content-type:\s*(?:message\/rfc822|text\/rfc822-headers)/i,
+  /^\s*-{2,}\s*forwarded message\s*-{2,}/i,
+];
+
+const HAS_REPLY = /[245][0-9]{2}[ -]|[245]\.[0-9]{1,3}\.[0-9]{1,3}/;
+
+export function cutOriginalMessage(text: string): string {
+  let start = 0;
+  for (let n = 0; n < 20000 && start < text.length; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    // Cheap filter first: every marker starts with "-", "o"/"O" or "c"/"C" after blanks.
+    let i = start;
+    while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    const c = text.charCodeAt(i) | 0x20;
+    if (end - i >= 10 && (text.charCodeAt(i) === 45 || c === 0x6f || c === 0x63)) {
+      const line = text.slice(i, Math.min(end, i + 200)).trim();
+      // A forwarded bounce starts with "-----Original Message-----": cut only after the error.
+      for (const m of ORIGINAL_MARKERS) if (m.test(line) && HAS_REPLY.test(text.slice(Math.max(0, start - 100_000), start))) return text.slice(0, start);
+    }
+    start = end + 1;
+  }
+  return text;
+}
+
+/**
+ * Parse RFC 822-style field groups (as in message/delivery-status): groups are separated
+ * by blank lines, a line starting with white space continues the previous field.
+ * Lines that are not fields are ignored, so this also works on pasted prose.
+ */
+export function parseFieldGroups(text: string): DsnFields[] {
+  const groups: Record<string, string>[] = [];
+  let current: Record<string, string> = {};
+  let lastKey: string | null = null;
+  let count = 0;
+  const flush = () => {
+    if (Object.keys(current).length) groups.push(current);
+    current = {};
+    lastKey = null;
+  };
+  for (const rawLine of text.split(/\r?\n/)) {
+    if (++count > 20000) break;
+    const line = rawLine.length > MAX_LINE ? rawLine.slice(0, MAX_LINE) : rawLine;
+    if (line.trim() === '') {
+      flush();
+      continue;
+    }
+    if (/^[ \t]/.test(line) && lastKey) {
+      if (current[lastKey]!.length < MAX_LINE) current[lastKey] += ` ${line.trim()}`;
+      continue;
+    }
+    const m = /^([A-Za-z][A-Za-z0-9-]{0,40}):[ \t]*(.*)$/.exec(line);
+    if (m) {
+      const key = m[1]!.toLowerCase();
+      if (key === 'final-recipient' && ('final-recipient' in current || 'original-recipient' in current) && 'final-recipient' in current) flush();
+      if (!(key in current)) current[key] = m[2]!.trim();
+      lastKey = key in current ? key : null;
+    } else lastKey = null;
+  }
+  flush();
+  return groups;
+}
+
+/** Crude but linear HTML → text for HTML-only NDRs (Exchange sends some). */
+export function htmlToText(html: string): string {
+  let text = html.slice(0, 1024 * 1024);
+  // Drop <style>/<script> bodies with indexOf, not a lazy regex (which can go quadratic).
+  for (const tag of ['style', 'script']) {
+    let out = '';
+    let pos = 0;
+    const lower = text.toLowerCase();
+    for (;;) {
+      const open = lower.indexOf(`<${tag}`, pos);
+      if (open < 0) break;
+      const close = lower.indexOf(`</${tag}`, open);
+      out += text.slice(pos, open);
+      if (close < 0) {
+        pos = text.length;
+        break;
+      }
+      pos = close + tag.length + 2;
+    }
+    text = out + text.slice(pos);
+  }
+  return text
+    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d)>/gi, '\n')
+    .replace(/<[^<>]{0,2000}>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}

@@ -1,0 +1,138 @@
+/**
+ * Turns diagnoses into the platform-neutral Reply. Everything taken from the bounce
+ * (recipient, host names, the server's words) goes in as a plain string or a code
+ * block; renderers escape it. Links are only ever our own catalogue/provider URLs.
+ */
+import type { Block, Inline, Level, ListItem, Reply } from '../reply.js';
+import type { Diagnosis, DiagnoseResult } from './types.js';
+
+const MAX_IN_CHAT = 10;
+
+function levelOf(d: Diagnosis): Level {
+  if (['vacation', 'delivered'].includes(d.reason)) return 'ok';
+  if (d.reason === 'feedback' || d.reason === 'undefined') return 'info';
+  if (d.live?.state === 'checked' && d.live.named.some((n) => n.status === 'listed')) return 'bad';
+  if (d.blocklistProblem) return d.permanent === false ? 'warn' : 'bad';
+  return 'warn';
+}
+
+const ORDER: Level[] = ['ok', 'info', 'warn', 'bad', 'error'];
+function worst(levels: Level[]): Level {
+  return levels.reduce<Level>((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'ok');
+}
+
+function fieldsOf(d: Diagnosis): { label: string; value: Inline[] }[] {
+  const f: { label: string; value: Inline[] }[] = [];
+  const kind = d.permanent === true ? 'permanent' : d.permanent === false ? 'temporary' : 'unknown';
+  f.push({ label: 'Reason', value: [{ code: d.reason }, ` (${['vacation', 'delivered', 'feedback'].includes(d.reason) ? 'not a failure' : kind})`] });
+  if (d.replyCode !== null || d.status) f.push({ label: 'Code', value: [{ code: [d.replyCode, d.status].filter((x) => x !== null).join(' ') }] });
+  if (d.recipient) f.push({ label: 'Recipient', value: [d.recipient] });
+  if (d.remote.host || d.remote.ip) f.push({ label: 'Rejected by', value: [[d.remote.host, d.remote.ip && `[${d.remote.ip}]`].filter(Boolean).join(' ')] });
+  if (d.senderIp) f.push({ label: 'Sending IP blamed', value: [{ code: d.senderIp }] });
+  if (d.providerCodes.length) {
+    const p = d.providerCodes[0]!;
+    const meaning = p.meaning.startsWith(p.provider.split(' ')[0]!) ? p.meaning : `${p.provider}: ${p.meaning}`;
+    f.push({ label: 'Provider code', value: [{ code: p.code }, ` ${meaning}`] });
+  }
+  return f;
+}
+
+function listItems(d: Diagnosis): ListItem[] {
+  return d.lists.map((l) => {
+    const named = d.live?.named.find((n) => n.zone === l.zone);
+    let line: string;
+    let level: Level = 'warn';
+    if (l.defunct) {
+      line = 'shut down: never queried; the receiver\u2019s configuration is stale';
+      level = 'info';
+    } else if (!named || d.live?.state !== 'checked') line = d.live?.state === 'error' ? `live check failed: ${d.live.error ?? 'error'}` : 'not re-checked';
+    else if (named.status === 'listed') {
+      line = 'still listed right now';
+      level = 'bad';
+    } else if (named.status === 'clean') {
+      line = 'not listed any more';
+      level = 'ok';
+    } else line = `live check: ${named.status}`;
+    const title: Inline[] = [{ bold: l.name }, ' ', { code: l.zone }];
+    const lines: Inline[][] = [[l.target ? `${l.target}: ${line}` : line]];
+    return { level, title, lines };
+  });
+}
+
+function adviceItems(d: Diagnosis): ListItem[] {
+  return d.advice.map((a, i) => ({
+    title: [`${i + 1}. ${a.text}`],
+    lines: a.links.length ? [a.links.flatMap((l, j): Inline[] => (j ? [' · ', { link: l.url, label: l.label }] : [{ link: l.url, label: l.label }]))] : undefined,
+  }));
+}
+
+function blocksOf(d: Diagnosis, heading: boolean): Block[] {
+  const blocks: Block[] = [];
+  if (heading) blocks.push({ kind: 'text', text: [{ bold: d.recipient ? `Recipient ${d.recipient}` : 'Failure' }] });
+  blocks.push({ kind: 'verdict', level: levelOf(d), text: [d.summary] });
+  blocks.push({ kind: 'fields', fields: fieldsOf(d) });
+  if (d.lists.length) blocks.push({ kind: 'list', heading: 'Blocklists named', items: listItems(d) });
+  if (d.advice.length) blocks.push({ kind: 'list', heading: 'What to do', items: adviceItems(d) });
+  if (d.diagnostic) blocks.push({ kind: 'code', text: d.diagnostic });
+  if (d.live) {
+    const text =
+      d.live.state === 'checked'
+        ? `Live check of ${d.live.target} on ${d.live.zonesChecked} lists: listed on ${d.live.listedOn.length}.`
+        : d.live.state === 'skipped'
+          ? 'Live check skipped.'
+          : `Live check of ${d.live.target} failed: ${d.live.error ?? 'error'}`;
+    blocks.push({ kind: 'context', text: [text] });
+  }
+  return blocks;
+}
+
+export function diagnosisReply(result: DiagnoseResult): Reply {
+  const ds = result.diagnoses;
+  if (result.error || ds.length === 0) {
+    return {
+      visibility: 'ephemeral',
+      title: 'Bounce diagnosis',
+      level: 'error',
+      blocks: [
+        { kind: 'verdict', level: 'error', text: [result.error ?? 'Nothing to diagnose.'] },
+        { kind: 'context', text: ['Expected: a bounce message as text (the lines with the 5xx/4xx reply), one SMTP reply line, or a saved .eml file.'] },
+      ],
+    };
+  }
+  const several = ds.length > 1;
+  const blocks: Block[] = [];
+  if (several) {
+    blocks.push({ kind: 'verdict', level: worst(ds.map(levelOf)), text: [`${ds.length} failed recipients in this bounce.`] });
+  }
+  for (const d of ds.slice(0, MAX_IN_CHAT)) blocks.push(...blocksOf(d, several));
+  if (ds.length > MAX_IN_CHAT) blocks.push({ kind: 'context', text: [`${ds.length - MAX_IN_CHAT} more recipients are in the full report.`] });
+  const title = several ? `Bounce diagnosis: ${ds.length} recipients` : `Bounce diagnosis${ds[0]!.recipient ? `: ${ds[0]!.recipient}` : ''}`;
+  return { visibility: 'channel', title, level: worst(ds.map(levelOf)), blocks, fullText: diagnosisText(result) };
+}
+
+/** The whole report as plain text (CLI without --json, and fullText for long chat replies). */
+export function diagnosisText(result: DiagnoseResult): string {
+  if (result.error) return result.error;
+  const out: string[] = [];
+  for (const d of result.diagnoses) {
+    if (out.length) out.push('');
+    out.push(d.summary);
+    for (const f of fieldsOf(d)) out.push(`  ${f.label}: ${f.value.map(inlineText).join('')}`);
+    for (const item of listItems(d)) out.push(`  List: ${item.title.map(inlineText).join('')} - ${(item.lines ?? []).map((l) => l.map(inlineText).join('')).join('; ')}`);
+    d.advice.forEach((a, i) => {
+      out.push(`  ${i + 1}. ${a.text}`);
+      for (const l of a.links) out.push(`     ${l.label}: ${l.url}`);
+    });
+    if (d.diagnostic) out.push(`  Server said: ${d.diagnostic}`);
+    if (d.live?.state === 'checked') out.push(`  Live check of ${d.live.target} on ${d.live.zonesChecked} lists: listed on ${d.live.listedOn.length}${d.live.listedOn.length ? ` (${d.live.listedOn.map((l) => l.zone).join(', ')})` : ''}.`);
+    else if (d.live?.state === 'error') out.push(`  Live check failed: ${d.live.error ?? ''}`);
+  }
+  return out.join('\n');
+}
+
+function inlineText(i: Inline): string {
+  if (typeof i === 'string') return i;
+  if ('link' in i) return `${i.label} <${i.link}>`;
+  if ('code' in i) return i.code;
+  return i.bold;
+}
