@@ -53,7 +53,12 @@ const UNUSABLE = new Set<ZoneHealth['state']>(['lists-everything']);
 export function createChecker(options: CheckerOptions = {}): Checker {
   const catalogue = options.catalogue ?? loadCatalogue({ zonesFile: options.zonesFile, keys: options.keys });
   const dns = options.dns ?? createDns({ servers: options.resolvers, timeoutMs: options.timeoutMs });
-  const limit: LimitFunction = pLimit(options.concurrency ?? 1024);
+  const concurrency = options.concurrency ?? 1024;
+  const limit: LimitFunction = pLimit(concurrency);
+  // Checks waiting for lookup slots would each hold a few dozen suspended lookups; letting
+  // only enough checks start to fill the lookup cap keeps a 10,000-target recheck's memory
+  // flat without slowing it down.
+  const checkSlots: LimitFunction = pLimit(Math.max(8, Math.ceil(concurrency / 8)));
   const rate = new ZoneRateLimiter(options.zoneRate ?? 500);
   let healthByZone = new Map<string, ZoneHealth>();
   const publicResolvers = dns.servers.filter(isPublicResolver);
@@ -156,7 +161,11 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     }
   }
 
-  async function check(input: string, options: CheckOptions = {}): Promise<CheckReport> {
+  function check(input: string, options: CheckOptions = {}): Promise<CheckReport> {
+    return checkSlots(() => runCheck(input, options));
+  }
+
+  async function runCheck(input: string, options: CheckOptions): Promise<CheckReport> {
     const started = performance.now();
     const target: Target = parseTarget(input);
     const notes: string[] = [];
