@@ -100,8 +100,20 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (interactive && inFlight === 0 && !closed) rl.prompt();
   };
 
+  // A command that takes pasted text (/diagnose), typed alone, collects the following
+  // lines until one holding a single "." (as in SMTP's DATA) or the end of input.
+  let pasting: { name: string; lines: string[] } | null = null;
+
   const handle = (line: string) => {
     if (closed) return;
+    if (pasting) {
+      if (line.trim() === '.') {
+        const { name, lines } = pasting;
+        pasting = null;
+        run({ name, text: lines.join('\n') });
+      } else pasting.lines.push(line);
+      return;
+    }
     const parsed = parseConsoleLine(line);
     if (!parsed) return prompt();
     if (parsed.name === 'quit' || parsed.name === 'exit') {
@@ -109,6 +121,15 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       rl.close();
       return;
     }
+    if (parsed.text === '' && findCommand(options.commands, parsed.name)?.textInput) {
+      pasting = { name: parsed.name, lines: [] };
+      if (interactive) void write('Paste the text, then a line with a single "." to finish.\n');
+      return;
+    }
+    run(parsed);
+  };
+
+  const run = (parsed: ConsoleLine) => {
     inFlight++;
     const reply = limit(() => answer(options, parsed, interactive ? progressWriter(write, color) : undefined));
     written = written.then(async () => {
@@ -129,6 +150,12 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     rl.prompt();
   }
   await ended;
+  // Input ended in the middle of a paste: the paste is complete.
+  const unfinished = pasting as { name: string; lines: string[] } | null;
+  if (unfinished && unfinished.lines.length > 0) {
+    pasting = null;
+    run({ name: unfinished.name, text: unfinished.lines.join('\n') });
+  }
   // Every line was handled before 'close'; wait until each of their replies is written.
   await written;
   output.off('error', onOutputError);
