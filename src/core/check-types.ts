@@ -32,6 +32,7 @@ export interface LookupResult {
   readonly meaning: string | null;
   /** The list's TXT reason, when it publishes one. Untrusted text. */
   readonly txt: string | null;
+  /** Where to ask for removal and to look the listing up; null for clean results. */
   readonly removalUrl: string | null;
   readonly lookupUrl: string | null;
   /** For refused/error: one sentence on how to fix it. */

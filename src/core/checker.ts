@@ -47,6 +47,9 @@ export interface CheckerOptions {
   readonly keys?: { readonly SPAMHAUS_DQS_KEY?: string; readonly ABUSIX_KEY?: string };
 }
 
+/** Shared by every result without codes (most of them); never mutated. */
+const NO_CODES: readonly string[] = Object.freeze([]);
+
 /** Zone verdicts that make a zone's answers meaningless; such zones are left out of checks. */
 const UNUSABLE = new Set<ZoneHealth['state']>(['lists-everything']);
 
@@ -68,14 +71,17 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     await rate.take(zone.zone);
     return limit(async () => {
       const started = performance.now();
+      const outcome = await dns.lookupA(name);
+      // Links only where someone will follow them: a 10,000-target recheck holds a quarter
+      // of a million results, and two fresh URL strings each would double its memory.
+      const clean = 'failure' in outcome && (outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA');
       const base = {
         zone: zone.zone,
         name: zone.name,
         query,
-        removalUrl: fill(zone.removalUrl, query),
-        lookupUrl: fill(zone.lookupUrl, query),
+        removalUrl: clean ? null : fill(zone.removalUrl, query),
+        lookupUrl: clean ? null : fill(zone.lookupUrl, query),
       };
-      const outcome = await dns.lookupA(name);
       if ('value' in outcome) {
         const codes = outcome.value.sort(byNumericValue);
         const verdict = classifyAnswer(zone, codes);
@@ -90,7 +96,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         return { ...base, ...verdict, codes, txt: redactKey(txt, zone, name), ms: elapsed(started) };
       }
       const ms = elapsed(started);
-      const common = { ...base, listType: zone.listType, codes: [] as string[], txt: null, ms };
+      const common = { ...base, listType: zone.listType, codes: NO_CODES, txt: null, ms };
       switch (outcome.failure) {
         case 'NXDOMAIN':
         case 'NODATA':
