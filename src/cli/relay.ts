@@ -36,7 +36,7 @@ export function exitStatusFor(report: RelayReport): number {
 
 export const relayCli: CliCommand = {
   name: 'relay',
-  summary: 'test whether a mail server is an open relay (never sends a message)',
+  summary: 'Test whether a mail server is an open relay (never sends a message).',
   help: HELP,
   async run(argv, io) {
     let parsed;

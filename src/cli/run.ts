@@ -12,9 +12,9 @@ import { packageRoot } from '../core/package-root.js';
 const GENERAL_HELP = (): string => `rblbot — DNS blocklist checks, bounce diagnosis, watches and relay tests for mail admins.
 
 Usage:
-  rblbot                 Start the bot (Slack/Discord when configured, else a console chat).
-${cliCommands.map((c) => `  rblbot ${c.name.padEnd(15)} ${c.summary}`).join('\n')}
-  rblbot <command> --help
+  rblbot                  Start the bot (Slack/Discord when configured, else a console chat).
+${cliCommands.map((c) => `  rblbot ${c.name.padEnd(16)} ${c.summary}`).join('\n')}
+  rblbot <command> --help Help for one command.
 
 Configuration comes from the environment and a .env file; see .env.example.
 `;
