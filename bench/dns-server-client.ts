@@ -11,7 +11,10 @@ export class RemoteDnsServer {
   ) {}
 
   static async start(ports = 4): Promise<RemoteDnsServer> {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./dns-server-process.ts', import.meta.url).pathname, String(ports)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // From the sources (tsx) start the .ts server through tsx; from the compiled bench, the .js one.
+    const compiled = import.meta.url.endsWith('.js');
+    const script = new URL(compiled ? './dns-server-process.js' : './dns-server-process.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), script, String(ports)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const rl: Interface = createInterface({ input: child.stdout });
     const lines = rl[Symbol.asyncIterator]();
     const first = await lines.next();
