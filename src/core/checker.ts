@@ -10,6 +10,7 @@ import { classifyAnswer } from './classify.js';
 import { loadCatalogue, type ActiveZone, type Catalogue } from './catalogue.js';
 import { createDns, DnsError, isPublicResolver, type Dns } from './dns.js';
 import { probeZones, type ZoneHealth } from './health.js';
+import { LookupSlots } from './lookup-slots.js';
 import { ZoneRateLimiter } from './rate-limit.js';
 import { isCheckableAddress, parseTarget, registrableDomain, reverseName, type Target } from './targets.js';
 
@@ -57,7 +58,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   const catalogue = options.catalogue ?? loadCatalogue({ zonesFile: options.zonesFile, keys: options.keys });
   const dns = options.dns ?? createDns({ servers: options.resolvers, timeoutMs: options.timeoutMs });
   const concurrency = options.concurrency ?? 1024;
-  const limit: LimitFunction = pLimit(concurrency);
+  const slots = new LookupSlots(concurrency);
   // Checks waiting for lookup slots would each hold a few dozen suspended lookups; letting
   // only enough checks start to fill the lookup cap keeps a 10,000-target recheck's memory
   // flat without slowing it down.
@@ -66,53 +67,67 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   let healthByZone = new Map<string, ZoneHealth>();
   const publicResolvers = dns.servers.filter(isPublicResolver);
 
-  async function lookup(zone: ActiveZone, query: string, label: string): Promise<LookupResult> {
+  function lookup(zone: ActiveZone, query: string, label: string): Promise<LookupResult> {
     const name = `${label}.${zone.queryZone}`;
-    await rate.take(zone.zone);
-    return limit(async () => {
-      const started = performance.now();
-      const outcome = await dns.lookupA(name);
-      // Links only where someone will follow them: a 10,000-target recheck holds a quarter
+    const wait = rate.take(zone.zone);
+    const run = (): Promise<LookupResult> => slots.run(() => resolveZoneAnswer(zone, query, name));
+    return wait ? wait.then(run) : run();
+  }
+
+  async function resolveZoneAnswer(zone: ActiveZone, query: string, name: string): Promise<LookupResult> {
+    const started = performance.now();
+    const outcome = await dns.lookupA(name);
+    if ('failure' in outcome && (outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA')) {
+      // The common case, built directly. No links: a 10,000-target recheck holds a quarter
       // of a million results, and two fresh URL strings each would double its memory.
-      const clean = 'failure' in outcome && (outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA');
-      const base = {
+      return {
         zone: zone.zone,
         name: zone.name,
+        listType: zone.listType,
         query,
-        removalUrl: clean ? null : fill(zone.removalUrl, query),
-        lookupUrl: clean ? null : fill(zone.lookupUrl, query),
+        status: 'clean',
+        codes: NO_CODES,
+        meaning: null,
+        txt: null,
+        removalUrl: null,
+        lookupUrl: null,
+        fix: null,
+        ms: elapsed(started),
       };
-      if ('value' in outcome) {
-        const codes = outcome.value.sort(byNumericValue);
-        const verdict = classifyAnswer(zone, codes);
-        let txt: string | null = null;
-        if (verdict.status === 'listed' || verdict.status === 'refused') {
-          // The reason is for humans only (SURBL: automate on the A record); never let it fail the lookup.
-          txt = await dns.resolveTxt(name).then(
-            (records) => (records.length > 0 ? records.join(' ') : null),
-            () => null,
-          );
-        }
-        return { ...base, ...verdict, codes, txt: redactKey(txt, zone, name), ms: elapsed(started) };
+    }
+    const base = {
+      zone: zone.zone,
+      name: zone.name,
+      query,
+      removalUrl: fill(zone.removalUrl, query),
+      lookupUrl: fill(zone.lookupUrl, query),
+    };
+    if ('value' in outcome) {
+      const codes = outcome.value.sort(byNumericValue);
+      const verdict = classifyAnswer(zone, codes);
+      let txt: string | null = null;
+      if (verdict.status === 'listed' || verdict.status === 'refused') {
+        // The reason is for humans only (SURBL: automate on the A record); never let it fail the lookup.
+        txt = await dns.resolveTxt(name).then(
+          (records) => (records.length > 0 ? records.join(' ') : null),
+          () => null,
+        );
       }
-      const ms = elapsed(started);
-      const common = { ...base, listType: zone.listType, codes: NO_CODES, txt: null, ms };
-      switch (outcome.failure) {
-        case 'NXDOMAIN':
-        case 'NODATA':
-          return { ...common, status: 'clean', meaning: null, fix: null };
-        case 'TIMEOUT':
-          return { ...common, status: 'timeout', meaning: `no answer within ${dns.timeoutMs} ms`, fix: 'Not the same as clean: the list or your resolver is slow or down. Check again later.' };
-        case 'SERVFAIL':
-          if (zone.servfailMeansRefused) return { ...common, status: 'refused', meaning: zone.servfailMeansRefused, fix: `Check that ${zone.key ?? 'your key'} is enabled for this list.` };
-          return { ...common, status: 'error', meaning: 'the resolver answered SERVFAIL', fix: 'The list could not be reached through your resolver; not the same as clean. Check again later or use another resolver.' };
-        case 'REFUSED':
-          return { ...common, status: 'error', meaning: 'the resolver answered REFUSED', fix: 'Your resolver refused the query: allow recursion for this host or set RBLBOT_RESOLVERS.' };
-        default:
-          // The message names the query, and with it any access key: show the keyless zone.
-          return { ...common, status: 'error', meaning: outcome.message.split(zone.queryZone).join(zone.zone), fix: null };
-      }
-    });
+      return { ...base, ...verdict, codes, txt: redactKey(txt, zone, name), ms: elapsed(started) };
+    }
+    const common = { ...base, listType: zone.listType, codes: NO_CODES, txt: null, ms: elapsed(started) };
+    switch (outcome.failure) {
+      case 'TIMEOUT':
+        return { ...common, status: 'timeout', meaning: `no answer within ${dns.timeoutMs} ms`, fix: 'Not the same as clean: the list or your resolver is slow or down. Check again later.' };
+      case 'SERVFAIL':
+        if (zone.servfailMeansRefused) return { ...common, status: 'refused', meaning: zone.servfailMeansRefused, fix: `Check that ${zone.key ?? 'your key'} is enabled for this list.` };
+        return { ...common, status: 'error', meaning: 'the resolver answered SERVFAIL', fix: 'The list could not be reached through your resolver; not the same as clean. Check again later or use another resolver.' };
+      case 'REFUSED':
+        return { ...common, status: 'error', meaning: 'the resolver answered REFUSED', fix: 'Your resolver refused the query: allow recursion for this host or set RBLBOT_RESOLVERS.' };
+      default:
+        // The message names the query, and with it any access key: show the keyless zone.
+        return { ...common, status: 'error', meaning: outcome.message.split(zone.queryZone).join(zone.zone), fix: null };
+    }
   }
 
   function zonesFor(kind: ZoneKind, options: CheckOptions): ActiveZone[] {
@@ -242,7 +257,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     check,
     zoneCount: (kind) => zonesFor(kind, {}).length,
     async probe() {
-      const report = await probeZones(catalogue.active, dns, rate, limit);
+      const report = await probeZones(catalogue.active, dns, rate, (task) => slots.run(task));
       healthByZone = new Map(report.map((h) => [h.zone, h]));
       return report;
     },

@@ -4,7 +4,6 @@
  * a positive answer through *this* resolver proves a zone is usable (pitfall 2), and a
  * listed negative answer shows a zone that lists the whole world (pitfall 3).
  */
-import type { LimitFunction } from 'p-limit';
 import type { ActiveZone } from './catalogue.js';
 import { classifyAnswer, PARKED_FIX } from './classify.js';
 import { DnsError, type Dns } from './dns.js';
@@ -24,11 +23,14 @@ export interface ZoneHealth {
 
 type Outcome = { kind: 'listed' | 'refused' | 'clean' | 'failed' | 'bogus'; text: string };
 
-export async function probeZones(zones: readonly ActiveZone[], dns: Dns, rate: ZoneRateLimiter, limit: LimitFunction): Promise<ZoneHealth[]> {
+/** Runs a lookup under the checker's cap on lookups in flight. */
+export type LookupRunner = <T>(task: () => Promise<T>) => Promise<T>;
+
+export async function probeZones(zones: readonly ActiveZone[], dns: Dns, rate: ZoneRateLimiter, limit: LookupRunner): Promise<ZoneHealth[]> {
   return Promise.all(zones.map((zone) => probeZone(zone, dns, rate, limit)));
 }
 
-async function probeZone(zone: ActiveZone, dns: Dns, rate: ZoneRateLimiter, limit: LimitFunction): Promise<ZoneHealth> {
+async function probeZone(zone: ActiveZone, dns: Dns, rate: ZoneRateLimiter, limit: LookupRunner): Promise<ZoneHealth> {
   const started = performance.now();
   const isIp = zone.kinds.includes('ipv4');
   const positive = zone.testPoint.positive ?? (isIp ? '127.0.0.2' : 'test');

@@ -11,8 +11,12 @@ export class ZoneRateLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Resolves when a lookup to `zone` may be sent. */
-  take(zone: string): Promise<void> {
+  /**
+   * Take a token for a lookup to `zone`: undefined when it may be sent now, else a
+   * promise that resolves when it may (no promise on the common path: bulk checks call
+   * this a quarter of a million times).
+   */
+  take(zone: string): Promise<void> | undefined {
     const now = this.now();
     let bucket = this.buckets.get(zone);
     if (!bucket) {
@@ -22,7 +26,7 @@ export class ZoneRateLimiter {
     bucket.tokens = Math.min(this.perSecond, bucket.tokens + ((now - bucket.updated) * this.perSecond) / 1000);
     bucket.updated = now;
     bucket.tokens -= 1;
-    if (bucket.tokens >= 0) return Promise.resolve();
+    if (bucket.tokens >= 0) return undefined;
     // In debt: wait until the bucket has refilled past this lookup's token.
     const waitMs = (-bucket.tokens * 1000) / this.perSecond;
     return new Promise((resolve) => setTimeout(resolve, waitMs));

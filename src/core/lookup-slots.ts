@@ -1,0 +1,39 @@
+/**
+ * The global cap on lookups in flight. p-limit (used for the coarser caps) wraps every
+ * call in several promises and a queue entry; a bulk recheck makes a quarter of a
+ * million lookups, so this hot path takes a slot with a counter and queues only when
+ * the cap is reached.
+ */
+export class LookupSlots {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private head = 0;
+
+  constructor(private readonly max: number) {}
+
+  /** Run `task` when a slot is free; the slot is released when its promise settles. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active < this.max) return this.start(task);
+    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => this.start(task));
+  }
+
+  private start<T>(task: () => Promise<T>): Promise<T> {
+    this.active++;
+    const release = (): void => {
+      this.active--;
+      if (this.head < this.waiting.length) {
+        const next = this.waiting[this.head]!;
+        this.waiting[this.head++] = undefined as unknown as () => void;
+        // Compact the queue now and then instead of shifting on every release.
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+          this.waiting.splice(0, this.head);
+          this.head = 0;
+        }
+        next();
+      }
+    };
+    const promise = task();
+    promise.then(release, release);
+    return promise;
+  }
+}

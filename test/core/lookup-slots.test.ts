@@ -1,0 +1,23 @@
+import { expect, it } from 'vitest';
+import { LookupSlots } from '../../src/core/lookup-slots.js';
+
+it('never runs more tasks at once than the cap, starts waiting tasks in order, and frees slots on failure', async () => {
+  const slots = new LookupSlots(3);
+  let running = 0;
+  let most = 0;
+  const started: number[] = [];
+  const task = (i: number) => async () => {
+    started.push(i);
+    running++;
+    most = Math.max(most, running);
+    await new Promise((r) => setTimeout(r, 2 + (i % 3)));
+    running--;
+    if (i % 4 === 0) throw new Error(`task ${i} failed`);
+    return i;
+  };
+  const results = await Promise.allSettled(Array.from({ length: 2000 }, (_, i) => slots.run(task(i))));
+  expect(most).toBe(3);
+  expect(started).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+  expect(results.filter((r) => r.status === 'rejected')).toHaveLength(500);
+  expect(results[1]).toEqual({ status: 'fulfilled', value: 1 });
+});
