@@ -1,15 +1,20 @@
 /**
- * A per-zone token bucket: each list gets at most `perSecond` lookups a second across all
- * checks, with a burst of one second's worth. Lists publish fair-use limits (landscape
- * pitfall 8); a bulk recheck must not hammer one of them.
+ * A per-zone token bucket. Lists publish fair-use limits (landscape pitfall 8), so each
+ * list gets at most `perSecond` lookups a second across all checks, sustained, with a
+ * burst of two seconds' worth: a one-off check of a thousand addresses goes out at once,
+ * a 10,000-address recheck settles at the sustained rate.
  */
 export class ZoneRateLimiter {
   private readonly buckets = new Map<string, { tokens: number; updated: number }>();
 
+  private readonly burst: number;
+
   constructor(
     private readonly perSecond: number,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.burst = 2 * perSecond;
+  }
 
   /**
    * Take a token for a lookup to `zone`: undefined when it may be sent now, else a
@@ -20,10 +25,10 @@ export class ZoneRateLimiter {
     const now = this.now();
     let bucket = this.buckets.get(zone);
     if (!bucket) {
-      bucket = { tokens: this.perSecond, updated: now };
+      bucket = { tokens: this.burst, updated: now };
       this.buckets.set(zone, bucket);
     }
-    bucket.tokens = Math.min(this.perSecond, bucket.tokens + ((now - bucket.updated) * this.perSecond) / 1000);
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updated) * this.perSecond) / 1000);
     bucket.updated = now;
     bucket.tokens -= 1;
     if (bucket.tokens >= 0) return undefined;
