@@ -25,6 +25,9 @@ interface Running {
 
 export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL);
+  // A stray rejected promise in an adapter or library must not take every channel's bot
+  // down with it (Node's default is to exit): log it and keep serving.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   let services: Services;
   try {
     services = buildServices(config);
