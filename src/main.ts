@@ -55,7 +55,7 @@ export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): 
   }
 
   if (notifiers.length === 0) {
-    logger.info('no chat tokens configured: starting the console adapter');
+    logger.debug('no chat tokens configured: starting the console adapter');
     const color = shouldUseColor(io.stdout, io.env);
     startWatches(services, [createConsoleNotifier(io.stdout, { color })], logger, running);
     await runConsole({ services, commands, input: io.stdin, output: io.stdout, color, logger });
