@@ -177,7 +177,8 @@ export function createDns(options: DnsOptions = {}): Dns {
   return dns;
 }
 
-function arpaName(ip: string): string {
+/** 203.0.113.5 → 5.113.0.203.in-addr.arpa; IPv6 → its nibble form under ip6.arpa. */
+export function arpaName(ip: string): string {
   return `${reverseName(ip)}.${ip.includes(':') ? 'ip6' : 'in-addr'}.arpa`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTarget, privateAddressReason, RelayTargetError, shortenTranscript } from '../../src/core/relay/index.js';
-import { arpaName } from '../../src/core/relay/dns.js';
+import { arpaName } from '../../src/core/dns.js';
 import { ReplyParseError, ReplyParser } from '../../src/core/relay/smtp-reply.js';
 
 describe('SMTP reply parser', () => {

@@ -3,7 +3,7 @@
  * because a DNSBL needs to tell them apart) to the relay test's contract, where "no
  * such name" and "no such record" are simply empty answers.
  */
-import { DnsError, type Dns } from '../dns.js';
+import { createDns, DnsError, type Dns } from '../dns.js';
 import { RelayDnsError, type RelayDns } from './dns.js';
 
 export function relayDnsFrom(dns: Dns): RelayDns {
@@ -23,4 +23,15 @@ export function relayDnsFrom(dns: Dns): RelayDns {
     resolve6: wrap((n) => dns.resolve6(n)),
     reverse: wrap((ip) => dns.reverse(ip)),
   };
+}
+
+export interface RelayDnsOptions {
+  /** host[:port] resolvers; empty = the system's. */
+  readonly resolvers?: readonly string[];
+  readonly timeoutMs: number;
+}
+
+/** A relay DNS of its own (tests, a tester built without the checker's resolver). */
+export function createRelayDns(options: RelayDnsOptions): RelayDns {
+  return relayDnsFrom(createDns({ servers: options.resolvers, timeoutMs: options.timeoutMs }));
 }

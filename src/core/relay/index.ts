@@ -1,11 +1,11 @@
 /** The open-relay test: public surface for commands, the CLI and main.ts. */
 export { createRelayTester, relayTesterFromConfig, overallVerdict, RELAY_DEFAULTS } from './tester.js';
 export type { RelayTester, RelayTesterOptions, RelayTestOptions } from './tester.js';
-export { createRelayDns, RelayDnsError } from './dns.js';
+export { RelayDnsError } from './dns.js';
 export type { RelayDns, MxRecord } from './dns.js';
 export { parseTarget, privateAddressReason } from './targets.js';
 export { relayAdvice, GENERAL_ADVICE, SOFTWARE_NAMES } from './advice.js';
 export { shortenTranscript } from './transcript.js';
 export * from './types.js';
 export { relayReply, formatRelayText, summaryLine } from './report-reply.js';
-export { relayDnsFrom } from './dns-adapter.js';
+export { createRelayDns, relayDnsFrom } from './dns-adapter.js';

@@ -4,7 +4,8 @@
  */
 import pLimit from 'p-limit';
 import { SlidingWindowLimiter, type RateDecision } from './user-limit.js';
-import { createRelayDns, type RelayDns } from './dns.js';
+import { createRelayDns } from './dns-adapter.js';
+import type { RelayDns } from './dns.js';
 import { probeHost } from './probe.js';
 import { planTarget } from './targets.js';
 import type { HostReport, RelayReport, Verdict } from './types.js';
