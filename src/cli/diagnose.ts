@@ -13,6 +13,7 @@ import { diagnoseBounce, diagnosisText, toJson, useCatalogue, withLiveCheck } fr
 import type { DiagnoseResult } from '../core/diagnose/types.js';
 import { MAX_INPUT_BYTES } from '../core/diagnose/types.js';
 import type { Checker } from '../core/checker.js';
+import { serviceOverrides } from './service-options.js';
 import type { CliCommand, CliIO } from './types.js';
 
 const HELP = `Usage: rblbot diagnose [FILE|-]... [--json] [--no-live] [--resolver HOST[:PORT]]
@@ -101,7 +102,8 @@ async function runDiagnose(argv: readonly string[], io: CliIO): Promise<number> 
   const getChecker = (): Checker | null => {
     if (!live) return null;
     if (!checker) {
-      checker = io.services(values.resolver?.length ? { resolvers: values.resolver } : undefined).checker;
+      // The same --resolver handling as `rblbot check` (comma lists, validated addresses).
+      checker = io.services(serviceOverrides({ resolver: values.resolver })).checker;
       useCatalogue(checker.catalogue);
     }
     return checker;

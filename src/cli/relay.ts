@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatRelayText, RelayTargetError, type RelayReport } from '../core/relay/index.js';
-import { parseServer } from '../core/dns.js';
+import { serviceOverrides } from './service-options.js';
 import type { CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot relay <host|domain|IP>[:port] [--json] [--transcript] [--timeout MS] [--resolver HOST[:PORT]]
@@ -77,11 +77,11 @@ export const relayCli: CliCommand = {
         return 2;
       }
     }
-    let resolvers: string[] | undefined;
+    let resolvers: readonly string[] | undefined;
     try {
-      resolvers = values.resolver?.flatMap((r) => r.split(',')).map(parseServer);
+      resolvers = serviceOverrides({ resolver: values.resolver }).resolvers;
     } catch (err) {
-      io.stderr.write(`--resolver: ${(err as Error).message}\n`);
+      io.stderr.write(`${(err as Error).message}\n`); // already names --resolver
       return 2;
     }
     const relay = io.services(resolvers ? { resolvers } : undefined).relay;
