@@ -8,6 +8,8 @@
  * keep a thousand in flight.
  */
 import { Resolver, getServers } from 'node:dns/promises';
+import { TcpPipeline } from './dns-tcp.js';
+import { TYPE_A, TYPE_PTR, type HotType } from './dns-wire.js';
 import { reverseName } from './targets.js';
 
 /** How a lookup failed. NXDOMAIN and NODATA are answers, not failures, for a DNSBL. */
@@ -56,7 +58,15 @@ export interface DnsOptions {
   readonly timeoutMs?: number;
   /** c-ares channels per server (sockets). */
   readonly channelsPerServer?: number;
+  /**
+   * Send blocklist A lookups over a pipelined TCP connection per server (default true),
+   * falling back to UDP for a server that does not take TCP.
+   */
+  readonly tcp?: boolean;
 }
+
+/** Lookups one TCP connection carries before the next server's connection is used. */
+const PER_CONNECTION_IN_FLIGHT = 512;
 
 /** Answers a socket can hold without drops (one UDP socket loses answers past ~250 in flight). */
 const PER_SOCKET_IN_FLIGHT = 128;
@@ -74,6 +84,13 @@ const PUBLIC_RESOLVERS = new Set([
 /** Is this resolver (host or host:port) a well-known public DNS service? */
 export function isPublicResolver(server: string): boolean {
   return PUBLIC_RESOLVERS.has(hostOf(server));
+}
+
+function portOf(server: string): number {
+  const bracket = /^\[[^\]]+\]:(\d+)$/.exec(server);
+  if (bracket) return Number(bracket[1]);
+  const parts = server.split(':');
+  return parts.length === 2 ? Number(parts[1]) : 53;
 }
 
 function hostOf(server: string): string {
@@ -126,9 +143,9 @@ export function createDns(options: DnsOptions = {}): Dns {
   };
 
   /** One query on the least busy socket, settled by its answer or our timer, whichever is first. */
-  function settle<T>(what: string, run: (r: Resolver) => Promise<T>): Promise<Outcome<T>> {
+  function settle<T>(what: string, run: (r: Resolver) => Promise<T>, waitMs = timeoutMs): Promise<Outcome<T>> {
     return new Promise<Outcome<T>>((resolve) => {
-      const timer = setTimeout(() => resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` }), timeoutMs);
+      const timer = setTimeout(() => resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` }), waitMs);
       const channel = pick();
       channel.inFlight++;
       run(channel.resolver).then(
@@ -146,6 +163,26 @@ export function createDns(options: DnsOptions = {}): Dns {
     });
   }
 
+  /** The hot-path lookups over UDP (c-ares), with the time a lookup has left. */
+  const udpLookup = (type: HotType, name: string, waitMs = timeoutMs): Promise<Outcome<string[]>> => {
+    const what = `${type === TYPE_A ? 'A' : 'PTR'} ${name}`;
+    if (waitMs <= 0) return Promise.resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
+    return settle(what, (r) => (type === TYPE_A ? r.resolve4(name) : r.resolvePtr(name)), waitMs);
+  };
+  /** A or PTR over a pipelined TCP connection when one can take it, else UDP. */
+  const hotLookup = (type: HotType, name: string): Promise<Outcome<string[]>> => pickPipeline()?.lookup(type, name) ?? udpLookup(type, name);
+  const pipelines = options.tcp === false ? [] : servers.map((server) => new TcpPipeline(hostOf(server), portOf(server), timeoutMs, udpLookup));
+  /** Fill one connection before using the next (one read then wakes up for many answers). */
+  const pickPipeline = (): TcpPipeline | undefined => {
+    let least: TcpPipeline | undefined;
+    for (const pipeline of pipelines) {
+      if (!pipeline.usable()) continue;
+      if (pipeline.inFlight < PER_CONNECTION_IN_FLIGHT) return pipeline;
+      if (!least || pipeline.inFlight < least.inFlight) least = pipeline;
+    }
+    return least;
+  };
+
   async function withTimeout<T>(what: string, run: (r: Resolver) => Promise<T>): Promise<T> {
     const outcome = await settle(what, run);
     if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.message);
@@ -156,13 +193,17 @@ export function createDns(options: DnsOptions = {}): Dns {
     servers,
     timeoutMs,
     resolve4: (name) => withTimeout(`A ${name}`, (r) => r.resolve4(name)),
-    lookupA: (name) => settle(`A ${name}`, (r) => r.resolve4(name)),
+    lookupA: (name) => hotLookup(TYPE_A, name),
     resolve6: (name) => withTimeout(`AAAA ${name}`, (r) => r.resolve6(name)),
     resolveTxt: (name) => withTimeout(`TXT ${name}`, (r) => r.resolveTxt(name)).then((records) => records.map((chunks) => chunks.join(''))),
     resolveMx: (name) => withTimeout(`MX ${name}`, (r) => r.resolveMx(name)),
-    // resolvePtr on the arpa name, not reverse(): c-ares' reverse() reports an unreachable
-    // resolver as "not found", which would turn "unknown" into "no PTR".
-    reverse: (ip) => withTimeout(`PTR ${ip}`, (r) => r.resolvePtr(arpaName(ip))),
+    // PTR of the arpa name; over UDP that is c-ares' resolvePtr, not its reverse(), which
+    // reports an unreachable resolver as "not found" and so turns "unknown" into "no PTR".
+    async reverse(ip) {
+      const outcome = await hotLookup(TYPE_PTR, arpaName(ip));
+      if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.failure === 'NXDOMAIN' ? `PTR ${ip}: no such name` : outcome.message);
+      return outcome.value;
+    },
     async resolveAddresses(name) {
       const [v4, v6] = await Promise.allSettled([dns.resolve4(name), dns.resolve6(name)]);
       const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];

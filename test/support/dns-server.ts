@@ -1,12 +1,13 @@
 /**
- * A real DNS server on 127.0.0.1 (UDP, real DNS packets via dns-packet) for tests and
- * benchmarks. It serves fixture records and has switches to misbehave like real lists
+ * A real DNS server on 127.0.0.1 (UDP, and TCP on the same port numbers with pipelining
+ * as RFC 7766 describes; real DNS packets via dns-packet) for tests and benchmarks. It serves fixture records and has switches to misbehave like real lists
  * and resolvers do: latency, silence (timeouts), SERVFAIL, REFUSED.
  *
  * Records are keyed by lower-case owner name. Anything not defined answers NXDOMAIN,
  * which is how a DNSBL says "not listed".
  */
 import dgram from 'node:dgram';
+import net from 'node:net';
 import dnsPacket from 'dns-packet';
 
 export type RecordType = 'A' | 'AAAA' | 'TXT' | 'PTR' | 'MX' | 'CNAME';
@@ -29,6 +30,10 @@ export interface Rule {
 
 export class TestDnsServer {
   private readonly sockets: dgram.Socket[] = [];
+  private readonly tcpServers: net.Server[] = [];
+  private readonly tcpConnections = new Set<net.Socket>();
+  /** Accept DNS over TCP as well (a resolver that only speaks UDP: set false before start). */
+  tcp = true;
   private readonly records = new Map<string, FixtureRecord[]>();
   private rules: Rule[] = [];
   /** Latency applied to every answer unless a rule says otherwise. */
@@ -39,9 +44,10 @@ export class TestDnsServer {
   recordQueries = true;
   readonly ports: number[] = [];
 
-  /** Start listening on `count` UDP ports (several "resolvers" for load spreading). */
-  static async start(count = 1): Promise<TestDnsServer> {
+  /** Start listening on `count` ports (several "resolvers" for load spreading). */
+  static async start(count = 1, options: { tcp?: boolean } = {}): Promise<TestDnsServer> {
     const server = new TestDnsServer();
+    server.tcp = options.tcp ?? true;
     for (let i = 0; i < count; i++) await server.listen();
     return server;
   }
@@ -56,16 +62,91 @@ export class TestDnsServer {
     return this.ports.map((p) => `127.0.0.1:${p}`).join(',');
   }
 
-  private listen(): Promise<void> {
+  /** A UDP port, and unless turned off a TCP listener on the same port number. */
+  private async listen(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const socket = await this.bindUdp();
+      const port = socket.address().port;
+      if (!this.tcp) {
+        this.keep(socket, port);
+        return;
+      }
+      try {
+        this.tcpServers.push(await this.listenTcp(port));
+        this.keep(socket, port);
+        return;
+      } catch (err) {
+        // The TCP port number was taken by someone else: try another pair.
+        socket.close();
+        if (attempt >= 20) throw err;
+      }
+    }
+  }
+
+  private keep(socket: dgram.Socket, port: number): void {
+    this.sockets.push(socket);
+    this.ports.push(port);
+  }
+
+  private bindUdp(): Promise<dgram.Socket> {
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 });
-      socket.on('message', (msg, rinfo) => this.onMessage(socket, msg, rinfo));
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        this.ports.push(socket.address().port);
-        this.sockets.push(socket);
-        resolve();
+      socket.on('message', (msg, rinfo) => {
+        const answer = this.answer(msg);
+        if (!answer) return;
+        const send = (): void => {
+          socket.send(answer.response, rinfo.port, rinfo.address);
+        };
+        if (answer.latencyMs > 0) setTimeout(send, answer.latencyMs);
+        else send();
       });
+      socket.once('error', reject);
+      socket.bind(0, '127.0.0.1', () => resolve(socket));
+    });
+  }
+
+  /**
+   * DNS over TCP: two-byte length before each message, many queries pipelined on one
+   * connection, answered as soon as each is ready (out of order, as RFC 7766 allows).
+   * Answers that are ready together go out in one write.
+   */
+  private listenTcp(port: number): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer((conn) => {
+        this.tcpConnections.add(conn);
+        conn.setNoDelay(true);
+        conn.on('close', () => this.tcpConnections.delete(conn));
+        conn.on('error', () => conn.destroy());
+        let buffered: Buffer = Buffer.alloc(0);
+        let batch: Buffer[] = [];
+        const flush = (): void => {
+          const out = batch;
+          batch = [];
+          if (!conn.destroyed) conn.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+        };
+        const queue = (response: Buffer): void => {
+          const frame = Buffer.allocUnsafe(2 + response.length);
+          frame.writeUInt16BE(response.length, 0);
+          response.copy(frame, 2);
+          if (batch.push(frame) === 1) setImmediate(flush);
+        };
+        conn.on('data', (chunk: Buffer) => {
+          buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+          let offset = 0;
+          while (buffered.length - offset >= 2) {
+            const length = buffered.readUInt16BE(offset);
+            if (buffered.length - offset - 2 < length) break;
+            const answer = this.answer(buffered.subarray(offset + 2, offset + 2 + length));
+            offset += 2 + length;
+            if (!answer) continue;
+            if (answer.latencyMs > 0) setTimeout(() => queue(answer.response), answer.latencyMs);
+            else queue(answer.response);
+          }
+          buffered = buffered.subarray(offset);
+        });
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve(server));
     });
   }
 
@@ -120,31 +201,13 @@ export class TestDnsServer {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    for (const conn of this.tcpConnections) conn.destroy();
+    await Promise.all([
+      ...this.sockets.map((s) => new Promise<void>((r) => s.close(() => r()))),
+      ...this.tcpServers.map((s) => new Promise<void>((r) => s.close(() => r()))),
+    ]);
     this.sockets.length = 0;
-  }
-
-  /**
-   * The common case of a benchmark, a name with no records and no rule, answered
-   * NXDOMAIN straight from the query's bytes: decoding and re-encoding every packet made
-   * this server, not the client under test, the bottleneck of bulk benchmarks.
-   */
-  private answerNxdomainFast(socket: dgram.Socket, msg: Buffer, rinfo: dgram.RemoteInfo): boolean {
-    const question = readQuestion(msg);
-    if (!question || this.records.has(question.name) || this.ruleFor(question.name)) return false;
-    if (this.recordQueries) this.queries.push(question.name);
-    const response = Buffer.from(msg.subarray(0, question.end));
-    // QR + AA + the query's RD + RA, rcode 3 (NXDOMAIN); one question, no other sections.
-    response[2] = 0x84 | (msg[2]! & 0x01);
-    response[3] = 0x80 | 3;
-    response.writeUInt16BE(0, 6);
-    response.writeUInt32BE(0, 8);
-    const send = (): void => {
-      socket.send(response, rinfo.port, rinfo.address);
-    };
-    if (this.latencyMs > 0) setTimeout(send, this.latencyMs);
-    else send();
-    return true;
+    this.tcpServers.length = 0;
   }
 
   private ruleFor(name: string): Rule | undefined {
@@ -157,21 +220,35 @@ export class TestDnsServer {
     return best;
   }
 
-  private onMessage(socket: dgram.Socket, msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    if (this.answerNxdomainFast(socket, msg, rinfo)) return;
+  /** The response to one query and how long to hold it, or null to stay silent. */
+  private answer(msg: Buffer): { response: Buffer; latencyMs: number } | null {
+    // The common case of a benchmark, a name with no records and no rule, answered
+    // NXDOMAIN straight from the query's bytes: decoding and re-encoding every packet made
+    // this server, not the client under test, the bottleneck of bulk benchmarks.
+    const plain = readQuestion(msg);
+    if (plain && !this.records.has(plain.name) && !this.ruleFor(plain.name)) {
+      if (this.recordQueries) this.queries.push(plain.name);
+      const response = Buffer.from(msg.subarray(0, plain.end));
+      // QR + AA + the query's RD + RA, rcode 3 (NXDOMAIN); one question, no other sections.
+      response[2] = 0x84 | (msg[2]! & 0x01);
+      response[3] = 0x80 | 3;
+      response.writeUInt16BE(0, 6);
+      response.writeUInt32BE(0, 8);
+      return { response, latencyMs: this.latencyMs };
+    }
     let query: dnsPacket.Packet;
     try {
       query = dnsPacket.decode(msg);
     } catch {
-      return; // garbage: real servers drop it too
+      return null; // garbage: real servers drop it too
     }
     const question = query.questions?.[0];
-    if (!question) return;
+    if (!question) return null;
     const name = question.name.toLowerCase().replace(/\.$/, '');
     if (this.recordQueries) this.queries.push(name);
     const rule = this.ruleFor(name);
     const behaviour = rule?.behaviour ?? 'answer';
-    if (behaviour === 'silent') return;
+    if (behaviour === 'silent') return null;
 
     let rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' = 'NOERROR';
     const answers: dnsPacket.Answer[] = [];
@@ -195,12 +272,7 @@ export class TestDnsServer {
       questions: [question],
       answers,
     });
-    const send = (): void => {
-      socket.send(response, rinfo.port, rinfo.address);
-    };
-    const latency = rule?.latencyMs ?? this.latencyMs;
-    if (latency > 0) setTimeout(send, latency);
-    else send();
+    return { response, latencyMs: rule?.latencyMs ?? this.latencyMs };
   }
 }
 

@@ -1,0 +1,234 @@
+/**
+ * Blocklist A lookups over one pipelined TCP connection to a resolver (RFC 7766 §6.2.1):
+ * many queries written at once, answers matched by ID and question as they come back,
+ * in any order.
+ *
+ * Why TCP for the hot path: a bulk recheck puts a thousand lookups in flight. Over UDP
+ * every query and every answer is its own system call and an answer is dropped whenever a
+ * socket's buffer is full; over one TCP stream, hundreds of queries leave in one write,
+ * hundreds of answers arrive in one read, and nothing is lost. Any resolver must accept
+ * DNS over TCP (RFC 7766 §5), but when this one does not (refused, unreachable, closed
+ * mid-way) the lookup is handed back to the caller, who asks over UDP instead.
+ */
+import net from 'node:net';
+import { randomInt } from 'node:crypto';
+import { encodeQueryFrame, messageId, readResponse, TYPE_A, type HotType } from './dns-wire.js';
+import type { DnsFailure, Outcome } from './dns.js';
+
+/** Asks the same question over UDP, within the time the lookup has left. */
+export type UdpFallback = (type: HotType, name: string, remainingMs: number) => Promise<Outcome<string[]>>;
+
+interface Pending {
+  readonly id: number;
+  readonly type: HotType;
+  readonly name: string;
+  /** The query as sent, to match the answer's question against. */
+  readonly frame: Buffer;
+  readonly deadline: number;
+  readonly resolve: (outcome: Outcome<string[]> | Promise<Outcome<string[]>>) => void;
+  done: boolean;
+}
+
+/** The answer nine lookups in ten get; shared, as nothing reads its text. */
+const NXDOMAIN: Outcome<string[]> = Object.freeze({ failure: 'NXDOMAIN', message: 'no such name' });
+
+/** Close a connection nobody used for this long; resolvers close idle ones themselves after 10–30 s. */
+const IDLE_CLOSE_MS = 5000;
+/** After a connection could not be opened, use UDP for this long before trying TCP again. */
+const RETRY_TCP_AFTER_MS = 60_000;
+
+const RCODE_FAILURES: Record<number, DnsFailure> = { 2: 'SERVFAIL', 3: 'NXDOMAIN', 5: 'REFUSED' };
+
+export class TcpPipeline {
+  private socket: net.Socket | null = null;
+  private connected = false;
+  private unusableUntil = 0;
+  private readonly pending = new Map<number, Pending>();
+  /** In send order, which is deadline order (one timeout for all): one timer serves them all. */
+  private readonly byDeadline: Pending[] = [];
+  private head = 0;
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private outgoing: Buffer[] = [];
+  private flushScheduled = false;
+  private received: Buffer = Buffer.alloc(0);
+  private nextId = randomInt(65536);
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly timeoutMs: number,
+    private readonly overUdp: UdpFallback,
+  ) {}
+
+  /** Lookups waiting for an answer on this connection. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** False for a while after TCP to this resolver failed to open. */
+  usable(now = Date.now()): boolean {
+    return now >= this.unusableUntil;
+  }
+
+  /** Look up the A (or PTR) records of `name`; null when this connection cannot take it now. */
+  lookup(type: HotType, name: string): Promise<Outcome<string[]>> | null {
+    if (!this.usable() || this.pending.size >= 0xffff) return null;
+    const id = this.freeId();
+    const frame = encodeQueryFrame(id, name, type);
+    if (!frame) return null;
+    return new Promise<Outcome<string[]>>((resolve) => {
+      const entry: Pending = { id, type, name, frame, deadline: performance.now() + this.timeoutMs, resolve, done: false };
+      this.pending.set(id, entry);
+      this.byDeadline.push(entry);
+      if (!this.deadlineTimer) this.armDeadlineTimer();
+      if (this.idleTimer) {
+        clearTimeout(this.idleTimer);
+        this.idleTimer = null;
+      }
+      this.outgoing.push(frame);
+      if (!this.socket) this.connect();
+      else if (this.connected) this.scheduleFlush();
+    });
+  }
+
+  /** Close the connection; lookups still waiting are handed back for UDP. */
+  close(): void {
+    this.socket?.destroy();
+  }
+
+  private freeId(): number {
+    do this.nextId = (this.nextId + 1) & 0xffff;
+    while (this.pending.has(this.nextId));
+    return this.nextId;
+  }
+
+  private connect(): void {
+    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+    this.socket = socket;
+    this.connected = false;
+    // Never keep the process alive for the connection itself; waiting lookups keep it
+    // alive through their deadline timer.
+    socket.unref();
+    this.connectTimer = setTimeout(() => socket.destroy(new Error('connect timeout')), Math.min(1000, this.timeoutMs));
+    this.connectTimer.unref();
+    socket.once('connect', () => {
+      clearTimeout(this.connectTimer!);
+      this.connected = true;
+      this.scheduleFlush();
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => {
+      // 'close' follows and does the work.
+    });
+    socket.once('close', () => this.onClose(socket));
+  }
+
+  /** Queries made in the same turn of the event loop leave in one write. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (!this.socket || !this.connected || this.outgoing.length === 0) return;
+      const frames = this.outgoing;
+      this.outgoing = [];
+      this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    const data = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
+    let offset = 0;
+    while (data.length - offset >= 2) {
+      const length = data.readUInt16BE(offset);
+      if (data.length - offset - 2 < length) break;
+      this.onMessage(data.subarray(offset + 2, offset + 2 + length));
+      offset += 2 + length;
+    }
+    this.received = offset === data.length ? Buffer.alloc(0) : Buffer.from(data.subarray(offset));
+  }
+
+  private onMessage(message: Buffer): void {
+    const entry = this.pending.get(messageId(message));
+    if (!entry) return;
+    const answer = readResponse(message, entry.frame);
+    if (!answer) return; // not the answer to this question: keep waiting for it
+    if (answer.rcode === 3) this.settle(entry, NXDOMAIN);
+    else if (answer.rcode === 0) this.settle(entry, answer.records.length > 0 ? { value: [...answer.records] } : { failure: 'NODATA', message: `${what(entry)}: no record of that type` });
+    else {
+      const failure = RCODE_FAILURES[answer.rcode] ?? 'ERROR';
+      this.settle(entry, { failure, message: `${what(entry)}: the server answered ${failure === 'ERROR' ? `rcode ${answer.rcode}` : failure}` });
+    }
+  }
+
+  private settle(entry: Pending, outcome: Outcome<string[]> | Promise<Outcome<string[]>>): void {
+    if (entry.done) return;
+    entry.done = true;
+    this.pending.delete(entry.id);
+    entry.resolve(outcome);
+    if (this.pending.size === 0) this.becameIdle();
+  }
+
+  private armDeadlineTimer(): void {
+    while (this.head < this.byDeadline.length && this.byDeadline[this.head]!.done) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.byDeadline.length) {
+      this.byDeadline.splice(0, this.head);
+      this.head = 0;
+    }
+    const next = this.byDeadline[this.head];
+    if (!next) {
+      this.byDeadline.length = 0;
+      this.head = 0;
+      this.deadlineTimer = null;
+      return;
+    }
+    this.deadlineTimer = setTimeout(() => this.expire(), Math.max(0, next.deadline - performance.now()));
+  }
+
+  private expire(): void {
+    const now = performance.now();
+    while (this.head < this.byDeadline.length) {
+      const entry = this.byDeadline[this.head]!;
+      if (!entry.done && entry.deadline > now) break;
+      this.head++;
+      this.settle(entry, { failure: 'TIMEOUT', message: `${what(entry)}: no answer within ${this.timeoutMs} ms` });
+    }
+    this.armDeadlineTimer();
+  }
+
+  private becameIdle(): void {
+    // Nothing waits: drop the deadline timer, or it would hold a finished CLI run open.
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+    this.byDeadline.length = 0;
+    this.head = 0;
+    if (this.idleTimer || !this.socket) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.pending.size === 0) this.socket?.end();
+    }, IDLE_CLOSE_MS);
+    this.idleTimer.unref();
+  }
+
+  private onClose(socket: net.Socket): void {
+    if (this.socket !== socket) return;
+    clearTimeout(this.connectTimer!);
+    if (!this.connected) this.unusableUntil = Date.now() + RETRY_TCP_AFTER_MS;
+    this.socket = null;
+    this.connected = false;
+    this.received = Buffer.alloc(0);
+    this.outgoing = [];
+    // Whatever was still waiting goes back to the caller to ask over UDP in the time left.
+    const now = performance.now();
+    for (const entry of [...this.pending.values()]) {
+      this.settle(entry, this.overUdp(entry.type, entry.name, entry.deadline - now));
+    }
+  }
+}
+
+/** "A name" / "PTR name", the way failure messages start. */
+function what(entry: Pending): string {
+  return `${entry.type === TYPE_A ? 'A' : 'PTR'} ${entry.name}`;
+}
