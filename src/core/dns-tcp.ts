@@ -12,7 +12,7 @@
  */
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
-import { encodeQueryFrame, messageId, readResponse, TYPE_A, type HotType } from './dns-wire.js';
+import { messageId, queryFrameLength, readResponse, TYPE_A, writeQueryFrame, type HotType } from './dns-wire.js';
 import type { DnsFailure, Outcome } from './dns.js';
 
 /** Asks the same question over UDP, within the time the lookup has left. */
@@ -22,8 +22,10 @@ interface Pending {
   readonly id: number;
   readonly type: HotType;
   readonly name: string;
-  /** The query as sent, to match the answer's question against. */
-  readonly frame: Buffer;
+  /** The query as sent (`chunk[start…end)`), to match the answer's question against. */
+  readonly chunk: Buffer;
+  readonly start: number;
+  readonly end: number;
   readonly deadline: number;
   readonly resolve: (outcome: Outcome<string[]> | Promise<Outcome<string[]>>) => void;
   done: boolean;
@@ -31,6 +33,9 @@ interface Pending {
 
 /** The answer nine lookups in ten get; shared, as nothing reads its text. */
 const NXDOMAIN: Outcome<string[]> = Object.freeze({ failure: 'NXDOMAIN', message: 'no such name' });
+
+/** Queries are written into buffers of this size, each sent whole in one write. */
+const CHUNK_BYTES = 16 * 1024;
 
 /** Close a connection nobody used for this long; resolvers close idle ones themselves after 10–30 s. */
 const IDLE_CLOSE_MS = 5000;
@@ -50,10 +55,15 @@ export class TcpPipeline {
   private deadlineTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
-  private outgoing: Buffer[] = [];
+  /** Filled chunks waiting for the connection, and the chunk being filled. */
+  private sealed: Buffer[] = [];
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private chunkUsed = 0;
   private flushScheduled = false;
   private received: Buffer = Buffer.alloc(0);
   private nextId = randomInt(65536);
+  /** performance.now() of this turn of the event loop, or -1 (see turnNow). */
+  private turnStartedAt = -1;
 
   constructor(
     private readonly host: string,
@@ -68,18 +78,22 @@ export class TcpPipeline {
   }
 
   /** False for a while after TCP to this resolver failed to open. */
-  usable(now = Date.now()): boolean {
-    return now >= this.unusableUntil;
+  usable(): boolean {
+    return this.unusableUntil === 0 || Date.now() >= this.unusableUntil;
   }
 
   /** Look up the A (or PTR) records of `name`; null when this connection cannot take it now. */
   lookup(type: HotType, name: string): Promise<Outcome<string[]>> | null {
     if (!this.usable() || this.pending.size >= 0xffff) return null;
     const id = this.freeId();
-    const frame = encodeQueryFrame(id, name, type);
-    if (!frame) return null;
+    if (this.chunkUsed + queryFrameLength(name) > this.chunk.length) this.sealChunk(queryFrameLength(name));
+    const start = this.chunkUsed;
+    const written = writeQueryFrame(this.chunk, start, id, name, type);
+    if (written < 0) return null;
+    this.chunkUsed += written;
+    const chunk = this.chunk;
     return new Promise<Outcome<string[]>>((resolve) => {
-      const entry: Pending = { id, type, name, frame, deadline: performance.now() + this.timeoutMs, resolve, done: false };
+      const entry: Pending = { id, type, name, chunk, start, end: start + written, deadline: this.turnNow() + this.timeoutMs, resolve, done: false };
       this.pending.set(id, entry);
       this.byDeadline.push(entry);
       if (!this.deadlineTimer) this.armDeadlineTimer();
@@ -87,10 +101,33 @@ export class TcpPipeline {
         clearTimeout(this.idleTimer);
         this.idleTimer = null;
       }
-      this.outgoing.push(frame);
       if (!this.socket) this.connect();
       else if (this.connected) this.scheduleFlush();
     });
+  }
+
+  /**
+   * The time, read once per turn of the event loop: the lookups of one turn leave in one
+   * write and share a deadline, and performance.now costs microseconds per call until the
+   * JIT has warmed up.
+   */
+  private turnNow(): number {
+    if (this.turnStartedAt < 0) {
+      this.turnStartedAt = performance.now();
+      setImmediate(() => {
+        this.turnStartedAt = -1;
+      });
+    }
+    return this.turnStartedAt;
+  }
+
+  /** Set the filled part of the chunk aside for the next write and start a fresh chunk. */
+  private sealChunk(atLeast = 0): void {
+    if (this.chunkUsed === 0 && atLeast <= this.chunk.length) return;
+    if (this.chunkUsed > 0) this.sealed.push(this.chunk.subarray(0, this.chunkUsed));
+    // Queries waiting for their answers keep a reference to the old chunk: never reuse it.
+    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, atLeast));
+    this.chunkUsed = 0;
   }
 
   /** Close the connection; lookups still waiting are handed back for UDP. */
@@ -131,10 +168,10 @@ export class TcpPipeline {
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      if (!this.socket || !this.connected || this.outgoing.length === 0) return;
-      const frames = this.outgoing;
-      this.outgoing = [];
-      this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+      if (!this.socket || !this.connected) return;
+      this.sealChunk();
+      for (const chunk of this.sealed) this.socket.write(chunk);
+      this.sealed = [];
     });
   }
 
@@ -153,7 +190,7 @@ export class TcpPipeline {
   private onMessage(message: Buffer): void {
     const entry = this.pending.get(messageId(message));
     if (!entry) return;
-    const answer = readResponse(message, entry.frame);
+    const answer = readResponse(message, entry.chunk, entry.start, entry.end);
     if (!answer) return; // not the answer to this question: keep waiting for it
     if (answer.rcode === 3) this.settle(entry, NXDOMAIN);
     else if (answer.rcode === 0) this.settle(entry, answer.records.length > 0 ? { value: [...answer.records] } : { failure: 'NODATA', message: `${what(entry)}: no record of that type` });
@@ -219,7 +256,9 @@ export class TcpPipeline {
     this.socket = null;
     this.connected = false;
     this.received = Buffer.alloc(0);
-    this.outgoing = [];
+    this.sealed = [];
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.chunkUsed = 0;
     // Whatever was still waiting goes back to the caller to ask over UDP in the time left.
     const now = performance.now();
     for (const entry of [...this.pending.values()]) {

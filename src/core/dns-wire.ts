@@ -10,49 +10,64 @@
  */
 
 export const TYPE_A = 1;
+const NON_ASCII = /[^\x00-\x7f]/;
 export const TYPE_PTR = 12;
 export type HotType = typeof TYPE_A | typeof TYPE_PTR;
 const CLASS_IN = 1;
 
 /**
- * A standard query (RD set) for `name`, type A or PTR, class IN, preceded by the two-byte length
- * that DNS over TCP puts before every message (RFC 1035 §4.2.2). Null when the name cannot
- * be put on the wire as given (non-ASCII, an empty or over-long label, over 253 characters):
- * the caller then asks c-ares, which reports the problem properly.
+ * A standard query (RD set) for `name`, type A or PTR, class IN, preceded by the two-byte
+ * length that DNS over TCP puts before every message (RFC 1035 §4.2.2). Null when the name
+ * cannot be put on the wire as given (non-ASCII, an empty or over-long label, over 253
+ * characters): the caller then asks c-ares, which reports the problem properly.
  */
 export function encodeQueryFrame(id: number, name: string, type: HotType): Buffer | null {
-  const trimmed = name.endsWith('.') ? name.slice(0, -1) : name;
-  if (trimmed.length === 0 || trimmed.length > 253) return null;
+  const frame = Buffer.allocUnsafe(queryFrameLength(name));
+  return writeQueryFrame(frame, 0, id, name, type) < 0 ? null : frame;
+}
+
+/** The most bytes the frame of a query for `name` takes. */
+export function queryFrameLength(name: string): number {
   // length prefix (2) + header (12) + labels (name + 1 length byte + the root) + type and class (4)
+  return 2 + 12 + name.length + 2 + 4;
+}
+
+/**
+ * encodeQueryFrame into `target` at `offset`, so that many queries share one buffer (and
+ * one write). Returns the bytes written, or -1 when the name cannot be encoded; the
+ * caller makes sure queryFrameLength(name) bytes fit.
+ */
+export function writeQueryFrame(target: Buffer, offset: number, id: number, name: string, type: HotType): number {
+  const trimmed = name.endsWith('.') ? name.slice(0, -1) : name;
+  if (trimmed.length === 0 || trimmed.length > 253 || NON_ASCII.test(trimmed)) return -1;
   const messageLength = 12 + trimmed.length + 2 + 4;
-  const frame = Buffer.allocUnsafe(2 + messageLength);
-  frame.writeUInt16BE(messageLength, 0);
-  frame.writeUInt16BE(id, 2);
-  frame.writeUInt16BE(0x0100, 4); // QR=0, opcode QUERY, RD=1
-  frame.writeUInt16BE(1, 6); // one question
-  frame.fill(0, 8, 14); // no answer, authority or additional records
-  let lengthAt = 14;
-  let labelLength = 0;
-  for (let i = 0; i < trimmed.length; i++) {
-    const code = trimmed.charCodeAt(i);
-    if (code >= 0x80) return null;
-    if (code === 0x2e) {
-      if (labelLength === 0 || labelLength > 63) return null;
-      frame[lengthAt] = labelLength;
-      lengthAt = 15 + i;
-      labelLength = 0;
-    } else {
-      frame[15 + i] = code;
-      labelLength++;
-    }
+  target.writeUInt16BE(messageLength, offset);
+  target.writeUInt16BE(id, offset + 2);
+  target.writeUInt16BE(0x0100, offset + 4); // QR=0, opcode QUERY, RD=1
+  target.writeUInt16BE(1, offset + 6); // one question
+  target.writeUInt32BE(0, offset + 8); // no answer or authority records
+  target.writeUInt16BE(0, offset + 12); // no additional records
+  // The name's characters go one place to the right of where they would be as text;
+  // each dot's place then takes the length of the label that follows it.
+  const nameStart = offset + 15;
+  target.write(trimmed, nameStart, 'latin1');
+  let lengthAt = offset + 14;
+  let labelStart = 0;
+  for (;;) {
+    const dot = trimmed.indexOf('.', labelStart);
+    const labelEnd = dot < 0 ? trimmed.length : dot;
+    const labelLength = labelEnd - labelStart;
+    if (labelLength === 0 || labelLength > 63) return -1;
+    target[lengthAt] = labelLength;
+    if (dot < 0) break;
+    lengthAt = nameStart + dot;
+    labelStart = dot + 1;
   }
-  if (labelLength === 0 || labelLength > 63) return null;
-  frame[lengthAt] = labelLength;
-  let offset = 15 + trimmed.length;
-  frame[offset++] = 0; // the root label
-  frame.writeUInt16BE(type, offset);
-  frame.writeUInt16BE(CLASS_IN, offset + 2);
-  return frame;
+  let end = nameStart + trimmed.length;
+  target[end++] = 0; // the root label
+  target.writeUInt16BE(type, end);
+  target.writeUInt16BE(CLASS_IN, end + 2);
+  return end + 4 - offset;
 }
 
 export interface HotResponse {
@@ -74,31 +89,29 @@ export function messageId(message: Buffer): number {
 }
 
 /**
- * Read the response to `queryFrame` (from encodeQueryFrame). Null when it is malformed,
- * not a response, or asks another question than the query did: RFC 7766 §7 has clients
- * match answers on the question, not only the ID. Compared as bytes, ignoring ASCII case,
- * so the hot path builds no strings.
+ * Read the response to the query frame at `queryFrame[frameStart…frameEnd)` (as written
+ * by writeQueryFrame). Null when it is malformed, not a response, or asks another question
+ * than the query did: RFC 7766 §7 has clients match answers on the question, not only the
+ * ID. Compared as bytes, ignoring ASCII case, so the hot path builds no strings.
  */
-export function readResponse(message: Buffer, queryFrame: Buffer): HotResponse | null {
+export function readResponse(message: Buffer, queryFrame: Buffer, frameStart = 0, frameEnd = queryFrame.length): HotResponse | null {
   if (message.length < 12) return null;
   const flags = message.readUInt16BE(2);
   if ((flags & 0x8000) === 0 || (flags & 0x7800) !== 0) return null; // not a response, or not QUERY
   if (message.readUInt16BE(4) !== 1) return null;
   // The question: the query's own bytes from the name to the class.
-  const questionLength = queryFrame.length - 14;
+  const questionStart = frameStart + 14;
+  const questionLength = frameEnd - questionStart;
   const end = 12 + questionLength;
   if (end > message.length) return null;
-  for (let i = 0; i < questionLength; i++) {
-    const a = message[12 + i]!;
-    const b = queryFrame[14 + i]!;
-    if (a !== b && (a | 0x20) !== (b | 0x20)) return null;
-    if (a !== b && !((a | 0x20) >= 0x61 && (a | 0x20) <= 0x7a)) return null;
-  }
+  // Resolvers echo the question as asked, so one native comparison nearly always settles
+  // it; letter by letter only when that fails.
+  if (message.compare(queryFrame, questionStart, frameEnd, 12, end) !== 0 && !sameIgnoringCase(message, queryFrame, questionStart, questionLength)) return null;
   const rcode = flags & 0x000f;
   const truncated = (flags & 0x0200) !== 0;
   const answerCount = message.readUInt16BE(6);
   if (rcode !== 0 || answerCount === 0) return { rcode, truncated, records: NO_RECORDS };
-  const type = queryFrame.readUInt16BE(queryFrame.length - 4);
+  const type = queryFrame.readUInt16BE(frameEnd - 4);
   let offset = end;
   const records: string[] = [];
   for (let i = 0; i < answerCount; i++) {
@@ -146,6 +159,18 @@ function readName(message: Buffer, offset: number): { name: string; end: number 
     offset += 1 + length;
   }
   return null;
+}
+
+/** The question bytes match, letters compared without case (RFC 4343), nothing else may differ. */
+function sameIgnoringCase(message: Buffer, queryFrame: Buffer, questionStart: number, questionLength: number): boolean {
+  for (let i = 0; i < questionLength; i++) {
+    const a = message[12 + i]!;
+    const b = queryFrame[questionStart + i]!;
+    if (a === b) continue;
+    const folded = a | 0x20;
+    if (folded !== (b | 0x20) || folded < 0x61 || folded > 0x7a) return false;
+  }
+  return true;
 }
 
 /** Where the name at `offset` ends, without reading it; -1 when malformed. */

@@ -133,16 +133,29 @@ export class TestDnsServer {
         conn.on('data', (chunk: Buffer) => {
           buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
           let offset = 0;
+          // Bare NXDOMAIN answers (see answer()) are written straight into one buffer.
+          const bare = this.answersAreBare();
+          const direct = bare ? Buffer.allocUnsafe(buffered.length) : null;
+          let directLength = 0;
           while (buffered.length - offset >= 2) {
             const length = buffered.readUInt16BE(offset);
             if (buffered.length - offset - 2 < length) break;
-            const answer = this.answer(buffered.subarray(offset + 2, offset + 2 + length));
+            const query = buffered.subarray(offset + 2, offset + 2 + length);
             offset += 2 + length;
+            const end = direct ? questionEnd(query) : -1;
+            if (direct && end > 0) {
+              direct.writeUInt16BE(end, directLength);
+              writeNxdomain(query, end, direct, directLength + 2);
+              directLength += 2 + end;
+              continue;
+            }
+            const answer = this.answer(query);
             if (!answer) continue;
             if (answer.latencyMs > 0) setTimeout(() => queue(answer.response), answer.latencyMs);
             else queue(answer.response);
           }
           buffered = buffered.subarray(offset);
+          if (direct && directLength > 0) conn.write(direct.subarray(0, directLength));
         });
       });
       server.once('error', reject);
@@ -220,20 +233,26 @@ export class TestDnsServer {
     return best;
   }
 
+  /**
+   * Nothing to look up, log or delay: every query gets NXDOMAIN at once (a benchmark's
+   * server). Such answers are built from the query's bytes without reading the name.
+   */
+  private answersAreBare(): boolean {
+    return this.records.size === 0 && this.rules.length === 0 && !this.recordQueries && this.latencyMs === 0;
+  }
+
   /** The response to one query and how long to hold it, or null to stay silent. */
   private answer(msg: Buffer): { response: Buffer; latencyMs: number } | null {
     // The common case of a benchmark, a name with no records and no rule, answered
     // NXDOMAIN straight from the query's bytes: decoding and re-encoding every packet made
     // this server, not the client under test, the bottleneck of bulk benchmarks.
-    const plain = readQuestion(msg);
-    if (plain && !this.records.has(plain.name) && !this.ruleFor(plain.name)) {
-      if (this.recordQueries) this.queries.push(plain.name);
-      const response = Buffer.from(msg.subarray(0, plain.end));
-      // QR + AA + the query's RD + RA, rcode 3 (NXDOMAIN); one question, no other sections.
-      response[2] = 0x84 | (msg[2]! & 0x01);
-      response[3] = 0x80 | 3;
-      response.writeUInt16BE(0, 6);
-      response.writeUInt32BE(0, 8);
+    const bareEnd = this.records.size === 0 && this.rules.length === 0 && !this.recordQueries ? questionEnd(msg) : -1;
+    const plain = bareEnd > 0 ? null : readQuestion(msg);
+    const end = bareEnd > 0 ? bareEnd : plain && !this.records.has(plain.name) && !this.ruleFor(plain.name) ? plain.end : -1;
+    if (end > 0) {
+      if (this.recordQueries && plain) this.queries.push(plain.name);
+      const response = Buffer.allocUnsafe(end);
+      writeNxdomain(msg, end, response, 0);
       return { response, latencyMs: this.latencyMs };
     }
     let query: dnsPacket.Packet;
@@ -295,6 +314,29 @@ function readQuestion(msg: Buffer): { name: string; end: number } | null {
   }
   const end = offset + 4;
   return end <= msg.length ? { name: name.toLowerCase(), end } : null;
+}
+
+/** Where the question of a plain query (one question, no compression) ends; -1 otherwise. */
+function questionEnd(msg: Buffer): number {
+  if (msg.length < 17 || msg.readUInt16BE(4) !== 1 || (msg[2]! & 0x80) !== 0) return -1;
+  let offset = 12;
+  for (;;) {
+    const length = msg[offset];
+    if (length === undefined || length > 63) return -1;
+    offset += 1 + length;
+    if (length === 0) break;
+  }
+  return offset + 4 <= msg.length ? offset + 4 : -1;
+}
+
+/** The NXDOMAIN answer to `query` (its header and question, `end` bytes) into `target`. */
+function writeNxdomain(query: Buffer, end: number, target: Buffer, at: number): void {
+  query.copy(target, at, 0, end);
+  // QR + AA + the query's RD + RA, rcode 3 (NXDOMAIN); one question, no other sections.
+  target[at + 2] = 0x84 | (query[2]! & 0x01);
+  target[at + 3] = 0x80 | 3;
+  target.writeUInt16BE(0, at + 6);
+  target.writeUInt32BE(0, at + 8);
 }
 
 function rcodeNumber(rcode: string): number {
