@@ -26,16 +26,21 @@ const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
       return n;
     });
 
-const flag = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v, ctx) => {
-    if (v === undefined || v === '' || /^(0|false|no|off)$/i.test(v)) return false;
-    if (/^(1|true|yes|on)$/i.test(v)) return true;
-    ctx.addIssue({ code: 'custom', message: `must be 1 or 0 (true/false), got "${v}"` });
-    return z.NEVER;
-  });
+/** A yes/no switch; unset or empty means `fallback`. */
+const switchedOn = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (/^(0|false|no|off)$/i.test(v)) return false;
+      if (/^(1|true|yes|on)$/i.test(v)) return true;
+      ctx.addIssue({ code: 'custom', message: `must be 1 or 0 (true/false), got "${v}"` });
+      return z.NEVER;
+    });
+
+const flag = switchedOn(false);
 
 const url = z
   .string()
@@ -58,6 +63,8 @@ export const configSchema = z.object({
   /** Comma-separated host[:port] list; empty = the system resolver (/etc/resolv.conf). */
   RBLBOT_RESOLVERS: optionalString,
   RBLBOT_TIMEOUT_MS: positiveInt(4000, 60_000),
+  /** Blocklist lookups over pipelined TCP to the resolver (UDP when it does not take TCP). */
+  RBLBOT_DNS_TCP: switchedOn(true),
   /** JSON file adding zones or turning zones off. */
   RBLBOT_ZONES_FILE: optionalString,
   /** Lookups in flight at once across all checks. */

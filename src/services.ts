@@ -12,6 +12,7 @@ export function buildServices(config: AppConfig, overrides: ServiceOverrides = {
   const checker = createChecker({
     resolvers: overrides.resolvers ?? splitList(config.RBLBOT_RESOLVERS),
     timeoutMs: overrides.timeoutMs ?? config.RBLBOT_TIMEOUT_MS,
+    tcp: config.RBLBOT_DNS_TCP,
     zonesFile: overrides.zonesFile ?? config.RBLBOT_ZONES_FILE,
     concurrency: config.RBLBOT_CONCURRENCY,
     zoneRate: config.RBLBOT_ZONE_RATE,

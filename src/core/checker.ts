@@ -40,6 +40,8 @@ export interface CheckerOptions {
   /** host[:port] resolvers; default the system's. Ignored when `dns` is given. */
   readonly resolvers?: readonly string[];
   readonly timeoutMs?: number;
+  /** Blocklist lookups over pipelined TCP (default true); ignored when `dns` is given. */
+  readonly tcp?: boolean;
   /** Lookups in flight at once across all checks. */
   readonly concurrency?: number;
   /** Lookups per second per zone across all checks. */
@@ -56,7 +58,7 @@ const UNUSABLE = new Set<ZoneHealth['state']>(['lists-everything']);
 
 export function createChecker(options: CheckerOptions = {}): Checker {
   const catalogue = options.catalogue ?? loadCatalogue({ zonesFile: options.zonesFile, keys: options.keys });
-  const dns = options.dns ?? createDns({ servers: options.resolvers, timeoutMs: options.timeoutMs });
+  const dns = options.dns ?? createDns({ servers: options.resolvers, timeoutMs: options.timeoutMs, tcp: options.tcp });
   const concurrency = options.concurrency ?? 1024;
   const slots = new LookupSlots(concurrency);
   // Checks waiting for lookup slots would each hold a few dozen suspended lookups; letting

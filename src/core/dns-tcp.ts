@@ -6,9 +6,14 @@
  * Why TCP for the hot path: a bulk recheck puts a thousand lookups in flight. Over UDP
  * every query and every answer is its own system call and an answer is dropped whenever a
  * socket's buffer is full; over one TCP stream, hundreds of queries leave in one write,
- * hundreds of answers arrive in one read, and nothing is lost. Any resolver must accept
- * DNS over TCP (RFC 7766 §5), but when this one does not (refused, unreachable, closed
- * mid-way) the lookup is handed back to the caller, who asks over UDP instead.
+ * hundreds of answers arrive in one read, and nothing is lost.
+ *
+ * Every resolver must accept DNS over TCP (RFC 7766 §5), but not all do it well, so UDP
+ * stays the safety net: when the connection cannot be opened or closes mid-way, waiting
+ * lookups are asked over UDP in the time they have left; a lookup TCP has not answered
+ * within a second is asked over UDP as well (first answer wins); and a resolver whose
+ * UDP answers keep winning (one that works through pipelined queries one at a time) is
+ * left to UDP for ten minutes.
  */
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
@@ -26,9 +31,12 @@ interface Pending {
   readonly chunk: Buffer;
   readonly start: number;
   readonly end: number;
-  readonly deadline: number;
+  /** performance.now() when it was queued; it times out at sentAt + timeoutMs. */
+  readonly sentAt: number;
   readonly resolve: (outcome: Outcome<string[]> | Promise<Outcome<string[]>>) => void;
   done: boolean;
+  /** Also asked over UDP, as TCP was slow to answer. */
+  hedged: boolean;
 }
 
 /** The answer nine lookups in ten get; shared, as nothing reads its text. */
@@ -41,6 +49,14 @@ const CHUNK_BYTES = 16 * 1024;
 const IDLE_CLOSE_MS = 5000;
 /** After a connection could not be opened, use UDP for this long before trying TCP again. */
 const RETRY_TCP_AFTER_MS = 60_000;
+/** Ask over UDP as well when TCP has not answered within this long (or half the timeout). */
+const HEDGE_AFTER_MS = 1000;
+/**
+ * A resolver that answers pipelined queries one at a time (dnsmasq does) makes the later
+ * ones wait for all before them: when UDP keeps winning the hedged lookups, use UDP alone
+ * for this long.
+ */
+const SERIAL_TCP_PAUSE_MS = 10 * 60_000;
 
 const RCODE_FAILURES: Record<number, DnsFailure> = { 2: 'SERVFAIL', 3: 'NXDOMAIN', 5: 'REFUSED' };
 
@@ -49,10 +65,19 @@ export class TcpPipeline {
   private connected = false;
   private unusableUntil = 0;
   private readonly pending = new Map<number, Pending>();
-  /** In send order, which is deadline order (one timeout for all): one timer serves them all. */
-  private readonly byDeadline: Pending[] = [];
+  /**
+   * In send order, which is also the order of their hedge times and deadlines (the same
+   * delays for all): one timer and two read positions serve them all.
+   */
+  private readonly bySendTime: Pending[] = [];
+  /** The first entry that may still time out, and the first that may still be hedged. */
   private head = 0;
-  private deadlineTimer: NodeJS.Timeout | null = null;
+  private hedgeHead = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly hedgeAfterMs: number;
+  /** Hedged lookups answered first over UDP, and first over TCP. */
+  private udpWins = 0;
+  private tcpWins = 0;
   private idleTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   /** Filled chunks waiting for the connection, and the chunk being filled. */
@@ -70,7 +95,9 @@ export class TcpPipeline {
     private readonly port: number,
     private readonly timeoutMs: number,
     private readonly overUdp: UdpFallback,
-  ) {}
+  ) {
+    this.hedgeAfterMs = Math.min(HEDGE_AFTER_MS, timeoutMs / 2);
+  }
 
   /** Lookups waiting for an answer on this connection. */
   get inFlight(): number {
@@ -93,10 +120,10 @@ export class TcpPipeline {
     this.chunkUsed += written;
     const chunk = this.chunk;
     return new Promise<Outcome<string[]>>((resolve) => {
-      const entry: Pending = { id, type, name, chunk, start, end: start + written, deadline: this.turnNow() + this.timeoutMs, resolve, done: false };
+      const entry: Pending = { id, type, name, chunk, start, end: start + written, sentAt: this.turnNow(), resolve, done: false, hedged: false };
       this.pending.set(id, entry);
-      this.byDeadline.push(entry);
-      if (!this.deadlineTimer) this.armDeadlineTimer();
+      this.bySendTime.push(entry);
+      if (!this.timer) this.armTimer();
       if (this.idleTimer) {
         clearTimeout(this.idleTimer);
         this.idleTimer = null;
@@ -192,6 +219,7 @@ export class TcpPipeline {
     if (!entry) return;
     const answer = readResponse(message, entry.chunk, entry.start, entry.end);
     if (!answer) return; // not the answer to this question: keep waiting for it
+    if (entry.hedged) this.tcpWins++;
     if (answer.rcode === 3) this.settle(entry, NXDOMAIN);
     else if (answer.rcode === 0) this.settle(entry, answer.records.length > 0 ? { value: [...answer.records] } : { failure: 'NODATA', message: `${what(entry)}: no record of that type` });
     else {
@@ -208,43 +236,83 @@ export class TcpPipeline {
     if (this.pending.size === 0) this.becameIdle();
   }
 
-  private armDeadlineTimer(): void {
-    while (this.head < this.byDeadline.length && this.byDeadline[this.head]!.done) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.byDeadline.length) {
-      this.byDeadline.splice(0, this.head);
+  /** Set the one timer for the next hedge or deadline, whichever comes first. */
+  private armTimer(): void {
+    const queue = this.bySendTime;
+    while (this.head < queue.length && queue[this.head]!.done) this.head++;
+    if (this.head > 1024 && this.head * 2 > queue.length) {
+      queue.splice(0, this.head);
+      this.hedgeHead = Math.max(0, this.hedgeHead - this.head);
       this.head = 0;
     }
-    const next = this.byDeadline[this.head];
+    this.hedgeHead = Math.max(this.hedgeHead, this.head);
+    while (this.hedgeHead < queue.length && (queue[this.hedgeHead]!.done || queue[this.hedgeHead]!.hedged)) this.hedgeHead++;
+    const next = queue[this.head];
     if (!next) {
-      this.byDeadline.length = 0;
-      this.head = 0;
-      this.deadlineTimer = null;
+      this.forgetQueue();
       return;
     }
-    this.deadlineTimer = setTimeout(() => this.expire(), Math.max(0, next.deadline - performance.now()));
+    const toHedge = queue[this.hedgeHead];
+    const at = Math.min(next.sentAt + this.timeoutMs, toHedge ? toHedge.sentAt + this.hedgeAfterMs : Infinity);
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - performance.now()));
   }
 
-  private expire(): void {
+  private onTimer(): void {
     const now = performance.now();
-    while (this.head < this.byDeadline.length) {
-      const entry = this.byDeadline[this.head]!;
-      if (!entry.done && entry.deadline > now) break;
+    const queue = this.bySendTime;
+    while (this.hedgeHead < queue.length) {
+      const entry = queue[this.hedgeHead]!;
+      if (!entry.done && !entry.hedged && entry.sentAt + this.hedgeAfterMs > now) break;
+      this.hedgeHead++;
+      if (!entry.done && !entry.hedged) this.hedge(entry, now);
+    }
+    while (this.head < queue.length) {
+      const entry = queue[this.head]!;
+      if (!entry.done && entry.sentAt + this.timeoutMs > now) break;
       this.head++;
       this.settle(entry, { failure: 'TIMEOUT', message: `${what(entry)}: no answer within ${this.timeoutMs} ms` });
     }
-    this.armDeadlineTimer();
+    this.armTimer();
+  }
+
+  /**
+   * TCP is slow with this one: ask over UDP too and take whichever answers first. Only a
+   * real answer from UDP counts; its timeouts and errors leave the lookup to TCP.
+   */
+  private hedge(entry: Pending, now: number): void {
+    entry.hedged = true;
+    void this.overUdp(entry.type, entry.name, entry.sentAt + this.timeoutMs - now).then((outcome) => {
+      if (entry.done || ('failure' in outcome && (outcome.failure === 'TIMEOUT' || outcome.failure === 'ERROR'))) return;
+      this.udpWins++;
+      if (this.udpWins >= 16 && this.udpWins > 3 * this.tcpWins) {
+        this.unusableUntil = Date.now() + SERIAL_TCP_PAUSE_MS;
+        this.udpWins = 0;
+        this.tcpWins = 0;
+      }
+      this.settle(entry, outcome);
+    });
+  }
+
+  private forgetQueue(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.bySendTime.length = 0;
+    this.head = 0;
+    this.hedgeHead = 0;
   }
 
   private becameIdle(): void {
-    // Nothing waits: drop the deadline timer, or it would hold a finished CLI run open.
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = null;
-    this.byDeadline.length = 0;
-    this.head = 0;
+    // Nothing waits: drop the timer, or it would hold a finished CLI run open.
+    this.forgetQueue();
     if (this.idleTimer || !this.socket) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
-      if (this.pending.size === 0) this.socket?.end();
+      if (this.pending.size > 0 || !this.socket) return;
+      // Forget it first: a lookup made while it closes opens a new connection.
+      const socket = this.socket;
+      this.socket = null;
+      this.connected = false;
+      socket.end();
     }, IDLE_CLOSE_MS);
     this.idleTimer.unref();
   }
@@ -262,7 +330,7 @@ export class TcpPipeline {
     // Whatever was still waiting goes back to the caller to ask over UDP in the time left.
     const now = performance.now();
     for (const entry of [...this.pending.values()]) {
-      this.settle(entry, this.overUdp(entry.type, entry.name, entry.deadline - now));
+      this.settle(entry, this.overUdp(entry.type, entry.name, entry.sentAt + this.timeoutMs - now));
     }
   }
 }

@@ -23,7 +23,8 @@ const CLASS_IN = 1;
  */
 export function encodeQueryFrame(id: number, name: string, type: HotType): Buffer | null {
   const frame = Buffer.allocUnsafe(queryFrameLength(name));
-  return writeQueryFrame(frame, 0, id, name, type) < 0 ? null : frame;
+  const written = writeQueryFrame(frame, 0, id, name, type);
+  return written < 0 ? null : frame.subarray(0, written);
 }
 
 /** The most bytes the frame of a query for `name` takes. */

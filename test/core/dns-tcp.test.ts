@@ -444,6 +444,45 @@ describe('connection lifetime', () => {
   });
 });
 
+describe('when TCP is slow: asking over UDP as well', () => {
+  it('takes the UDP answer when TCP holds a lookup past the hedge time, and keeps the TCP answer when it comes first', async () => {
+    // TCP answers "slow" names only after 1.5 s, others at once; UDP answers everything.
+    const { udp, tcp } = await udpServerWithRawTcp((query, send) => {
+      const reply = (): void => void send(answer(query, { a: ['127.0.0.77'] }));
+      if (query.name.startsWith('slow.')) setTimeout(reply, 1500);
+      else reply();
+    });
+    udp.add('slow.zen.example', 'A', '127.0.0.2');
+    udp.add('fast.zen.example', 'A', '127.0.0.2');
+    const dns = createDns({ servers: [udp.address], timeoutMs: 3000 });
+    const [slow, fast] = await Promise.all([dns.lookupA('slow.zen.example'), dns.lookupA('fast.zen.example')]);
+    expect(fast).toEqual({ value: ['127.0.0.77'] }); // TCP's answer: it came first
+    expect(slow).toEqual({ value: ['127.0.0.2'] }); // UDP's answer: TCP was still holding it
+    expect(tcp.queries.map((q) => q.name).sort()).toEqual(['fast.zen.example', 'slow.zen.example']);
+    expect(udp.queries).toEqual(['slow.zen.example']);
+  });
+
+  it('leaves a resolver that answers pipelined queries one at a time to UDP', async () => {
+    // Like dnsmasq: each TCP query is answered only after the one before, 150 ms apart.
+    let busyUntil = 0;
+    const { udp, tcp } = await udpServerWithRawTcp((query, send) => {
+      busyUntil = Math.max(busyUntil, Date.now()) + 150;
+      setTimeout(() => void send(answer(query, { rcode: 3 })), busyUntil - Date.now());
+    });
+    const dns = createDns({ servers: [udp.address], timeoutMs: 4000 });
+    const names = Array.from({ length: 40 }, (_, i) => `${i}.1.0.203.zen.example`);
+    const outcomes = await Promise.all(names.map((n) => dns.lookupA(n)));
+    // Every lookup answered (not timed out), most of them by UDP after the hedge time.
+    expect(outcomes.map(failureOf)).toEqual(names.map(() => 'NXDOMAIN'));
+    expect(udp.queries.length).toBeGreaterThanOrEqual(16);
+    // From now on this resolver gets UDP only: no new TCP query.
+    const before = tcp.queries.length;
+    expect(failureOf(await dns.lookupA('later.zen.example'))).toBe('NXDOMAIN');
+    expect(tcp.queries.length).toBe(before);
+    expect(udp.queries).toContain('later.zen.example');
+  });
+});
+
 describe('the CLI with TCP lookups', () => {
   it('exits as soon as the check is done: the connection does not hold the process open', async () => {
     const server = await TestDnsServer.start();
