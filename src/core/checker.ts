@@ -8,7 +8,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { CheckReport, CheckSummary, LookupResult, ZoneKind } from './check-types.js';
 import { classifyAnswer } from './classify.js';
 import { loadCatalogue, type ActiveZone, type Catalogue } from './catalogue.js';
-import { createDns, DnsError, isPublicResolver, type Dns } from './dns.js';
+import { createDns, DnsError, isPublicResolver, type Dns, type Outcome } from './dns.js';
 import { probeZones, type ZoneHealth } from './health.js';
 import { LookupSlots } from './lookup-slots.js';
 import { ZoneRateLimiter } from './rate-limit.js';
@@ -72,13 +72,20 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   function lookup(zone: ActiveZone, query: string, label: string): Promise<LookupResult> {
     const name = `${label}.${zone.queryZone}`;
     const wait = rate.take(zone.zone);
-    const run = (): Promise<LookupResult> => slots.run(() => resolveZoneAnswer(zone, query, name));
-    return wait ? wait.then(run) : run();
+    // The common case takes a free slot without a promise; resolveZoneAnswer gives it back.
+    if (!wait && slots.tryAcquire()) return resolveZoneAnswer(zone, query, name);
+    return (wait ?? Promise.resolve()).then(() => slots.acquire()).then(() => resolveZoneAnswer(zone, query, name));
   }
 
+  /** Look up one zone's answer with a lookup slot already taken, and give the slot back. */
   async function resolveZoneAnswer(zone: ActiveZone, query: string, name: string): Promise<LookupResult> {
     const started = Date.now();
-    const outcome = await dns.lookupA(name);
+    let outcome: Outcome<string[]>;
+    try {
+      outcome = await dns.lookupA(name);
+    } finally {
+      slots.release();
+    }
     if ('failure' in outcome && (outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA')) {
       // The common case, built directly. No links: a 10,000-target recheck holds a quarter
       // of a million results, and two fresh URL strings each would double its memory.

@@ -11,6 +11,36 @@ export class LookupSlots {
 
   constructor(private readonly max: number) {}
 
+  /** Take a slot if one is free (the hot path: no promise); the caller must release() it. */
+  tryAcquire(): boolean {
+    if (this.active >= this.max) return false;
+    this.active++;
+    return true;
+  }
+
+  /** Wait for a slot and take it; the caller must release() it. */
+  acquire(): Promise<void> {
+    if (this.tryAcquire()) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => {
+      this.active++;
+    });
+  }
+
+  /** Give a slot back, and with it the turn to the longest waiting. */
+  release(): void {
+    this.active--;
+    if (this.head < this.waiting.length) {
+      const next = this.waiting[this.head]!;
+      this.waiting[this.head++] = undefined as unknown as () => void;
+      // Compact the queue now and then instead of shifting on every release.
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      next();
+    }
+  }
+
   /** Run `task` when a slot is free; the slot is released when its promise settles. */
   run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active < this.max) return this.start(task);
@@ -19,19 +49,7 @@ export class LookupSlots {
 
   private start<T>(task: () => Promise<T>): Promise<T> {
     this.active++;
-    const release = (): void => {
-      this.active--;
-      if (this.head < this.waiting.length) {
-        const next = this.waiting[this.head]!;
-        this.waiting[this.head++] = undefined as unknown as () => void;
-        // Compact the queue now and then instead of shifting on every release.
-        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-          this.waiting.splice(0, this.head);
-          this.head = 0;
-        }
-        next();
-      }
-    };
+    const release = (): void => this.release();
     const promise = task();
     promise.then(release, release);
     return promise;
