@@ -162,6 +162,10 @@ export class TcpPipeline {
     this.socket?.destroy();
   }
 
+  /**
+   * The next ID not in use. Counting up from a random start is enough here: unlike a UDP
+   * answer, a forged TCP answer would have to guess the connection's sequence numbers.
+   */
   private freeId(): number {
     do this.nextId = (this.nextId + 1) & 0xffff;
     while (this.pending.has(this.nextId));
@@ -182,7 +186,10 @@ export class TcpPipeline {
       this.connected = true;
       this.scheduleFlush();
     });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      // A connection closed for idleness has nothing more to say to the current one's framing.
+      if (this.socket === socket) this.onData(chunk);
+    });
     socket.on('error', () => {
       // 'close' follows and does the work.
     });
