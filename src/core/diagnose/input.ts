@@ -3,10 +3,10 @@
  * BounceDocument: the human-readable text, RFC 3464 per-recipient fields, and the few
  * headers that tell failures from auto-replies and feedback reports.
  *
- * MIME decoding (multipart, quoted-printable, base64, charsets) is postal-mime's job;
- * everything here works on already-decoded text.
+ * MIME structure and decoding (multipart, quoted-printable, base64, charsets) happen in
+ * mime.ts, with postal-mime; everything here works on already-decoded text.
  */
-import PostalMime from 'postal-mime';
+import { readMimeMessage } from './mime.js';
 import { MAX_INPUT_BYTES } from './types.js';
 
 export interface DsnFields {
@@ -114,7 +114,7 @@ export function looksLikeMessage(text: string): boolean {
   return known >= 2 && core >= 1 && i < head.length;
 }
 
-/** Parse a whole message with postal-mime; falls back to plain text if that fails. */
+/** Parse a whole message as MIME; falls back to plain text if that fails. */
 export async function readDocument(raw: string | Uint8Array): Promise<BounceDocument> {
   const text = typeof raw === 'string' ? raw : decodeLoose(raw);
   if (looksLikeMessage(text)) {
@@ -135,82 +135,37 @@ function decodeLoose(bytes: Uint8Array): string {
   return bad > 8 ? Buffer.from(bytes).toString('latin1') : utf8;
 }
 
-/** Real bounces have a handful of MIME parts; postal-mime slows down badly with thousands. */
-const MAX_BOUNDARY_LINES = 200;
-
-/**
- * postal-mime costs tens of microseconds per line. The parts a diagnosis reads (the
- * human-readable text and the delivery-status) come first in a DSN; the returned
- * message comes last. So the parser sees at most this many lines.
- */
-const MAX_MIME_LINES = 1500;
-
-/** Cut the message after the 200th "--" line (a boundary or look-alike) or MAX_MIME_LINES lines. */
-export function capMimeParts(raw: string | Uint8Array): string | Uint8Array {
-  const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  let pos = 0;
-  let boundaries = 0;
-  for (let n = 0; n < MAX_MIME_LINES; n++) {
-    const i = buf.indexOf(10, pos);
-    if (i < 0) return raw;
-    pos = i + 1;
-    if (buf[pos] === 45 && buf[pos + 1] === 45 && ++boundaries >= MAX_BOUNDARY_LINES) break;
-  }
-  return new Uint8Array(buf.subarray(0, pos));
-}
-
 async function readMime(raw: string | Uint8Array): Promise<BounceDocument> {
-  const email = await PostalMime.parse(capMimeParts(raw), {
-    attachmentEncoding: 'arraybuffer',
-    maxNestingDepth: 20,
-    maxRfc822NestingDepth: 2,
-  });
-  const headers = new Map<string, string>();
-  for (const h of email.headers) if (!headers.has(h.key)) headers.set(h.key, h.value);
-
+  const email = await readMimeMessage(raw);
+  const { headers } = email;
   let dsnMessage: DsnFields | null = null;
   const dsnRecipients: DsnFields[] = [];
-  let feedbackReport: DsnFields | null = null;
-  const extraText: string[] = [];
-  for (const a of email.attachments) {
-    const type = a.mimeType.toLowerCase();
-    if (type === 'message/delivery-status' || type === 'message/global-delivery-status') {
-      const groups = parseFieldGroups(attachmentText(a.content));
-      const [first, ...rest] = groups;
-      if (first && !('final-recipient' in first) && !('original-recipient' in first)) {
-        dsnMessage = first;
-        dsnRecipients.push(...rest);
-      } else dsnRecipients.push(...groups);
-    } else if (type === 'message/feedback-report') {
-      feedbackReport = parseFieldGroups(attachmentText(a.content))[0] ?? {};
-    } else if (type === 'text/plain' && a.disposition !== 'attachment' && extraText.length < 4) {
-      extraText.push(attachmentText(a.content));
-    }
+  for (const status of email.deliveryStatus) {
+    const groups = parseFieldGroups(status);
+    const [first, ...rest] = groups;
+    if (first && !('final-recipient' in first) && !('original-recipient' in first)) {
+      dsnMessage = first;
+      dsnRecipients.push(...rest);
+    } else dsnRecipients.push(...groups);
   }
+  let feedbackReport: DsnFields | null = email.feedbackReport === null ? null : (parseFieldGroups(email.feedbackReport)[0] ?? {});
   const contentType = (headers.get('content-type') ?? '').toLowerCase();
   if (!feedbackReport && /report-type\s*=\s*"?feedback-report/.test(contentType)) feedbackReport = {};
 
-  let body = email.text ?? '';
-  if (body.trim() === '' && email.html) body = htmlToText(email.html);
-  if (extraText.length) body = `${body}\n${extraText.join('\n')}`;
+  const plain = email.texts.map((t) => (t.kind === 'html' ? htmlToText(t.text) : t.text));
+  const body = plain.join('\n');
   if (dsnRecipients.length === 0) dsnRecipients.push(...pastedDsnGroups(body));
   const isReport = dsnRecipients.length > 0 || feedbackReport !== null;
   return {
     kind: 'mime',
     headers,
-    subject: email.subject ?? '',
-    from: email.from && 'address' in email.from && email.from.address ? `${email.from.name} <${email.from.address}>` : (headers.get('from') ?? ''),
+    subject: email.subject,
+    from: email.from,
     body: isReport ? body : cutOriginalMessage(body),
     dsnMessage,
     dsnRecipients,
     feedbackReport,
   };
-}
-
-function attachmentText(content: ArrayBuffer | Uint8Array | string): string {
-  if (typeof content === 'string') return content;
-  const bytes = content instanceof Uint8Array ? content : new Uint8Array(content);
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 262144));
 }
 
 /** Pasted text: it may still carry DSN fields (people paste the whole report). */

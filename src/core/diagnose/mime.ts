@@ -1,0 +1,336 @@
+/**
+ * Reads the parts of a MIME message that a diagnosis needs: the top-level headers, the
+ * human-readable text parts, message/delivery-status and message/feedback-report. Every
+ * other part (the returned original message, text/rfc822-headers, attachments) is
+ * stepped over without being decoded, so a large attachment costs one boundary scan.
+ *
+ * Why not hand the whole message to postal-mime: it decodes every part through a Blob
+ * (about 10 µs per body line on Node 20) and awaits every line, which made .eml
+ * diagnosis the slowest input by far and forced a cap on how much of a message it saw.
+ * Here postal-mime still does the decoding that needs a MIME library (quoted-printable,
+ * base64, format=flowed, charsets it alone knows, RFC 2047 words, address lists), but
+ * only for the parts we read; parts sent as 7bit/8bit/binary need no transfer decoding
+ * and go straight through TextDecoder.
+ */
+import { MIMEType } from 'node:util';
+import PostalMime, { addressParser, decodeWords } from 'postal-mime';
+
+/** Nested multiparts deeper than this are skipped (each level rescans its own range). */
+const MAX_DEPTH = 20;
+/** A message/rfc822 part inside a message/rfc822 part inside the bounce is still read. */
+const MAX_MESSAGE_DEPTH = 2;
+/** Real bounces have a handful of parts; beyond this many the rest are not looked at. */
+const MAX_PARTS = 1000;
+/** Text parts decoded into the body; the rest are skipped. */
+const MAX_TEXT_PARTS = 50;
+/** Longest header value parsed for parameters (a longer Content-Type is junk). */
+const MAX_PARAM_HEADER = 4000;
+/** Delivery-status and feedback-report parts are read up to this many bytes. */
+const MAX_REPORT_BYTES = 262_144;
+
+export interface MimeText {
+  /** Decoded text/plain content, or text/html still to be turned into text. */
+  readonly kind: 'plain' | 'html';
+  readonly text: string;
+}
+
+export interface MimeMessage {
+  /** Top-level headers: lower-case name → unfolded raw value of the first occurrence. */
+  readonly headers: ReadonlyMap<string, string>;
+  /** Subject with RFC 2047 encoded words decoded. */
+  readonly subject: string;
+  /** `Name <address>` of the first From mailbox, else the raw From header. */
+  readonly from: string;
+  /** Inline text parts in document order (one representation per multipart/alternative). */
+  readonly texts: readonly MimeText[];
+  /** Decoded message/delivery-status (and global-delivery-status) parts. */
+  readonly deliveryStatus: readonly string[];
+  /** Decoded message/feedback-report part, if any. */
+  readonly feedbackReport: string | null;
+}
+
+interface Part {
+  /** Byte offsets into the message: headers start, body start, end (exclusive). */
+  readonly start: number;
+  readonly bodyStart: number;
+  readonly end: number;
+  readonly headers: Map<string, string>;
+  /** Lower-case media type ("text/plain"). */
+  readonly type: string;
+  readonly params: ReadonlyMap<string, string>;
+  readonly disposition: string;
+  /** Lower-case transfer encoding token ("base64", "quoted-printable", "7bit", ""). */
+  readonly encoding: string;
+  readonly children: Part[];
+  /** Nesting level in the whole message, inner messages included. */
+  readonly depth: number;
+}
+
+const headerDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Parse a message given as bytes (or a string, which is sent as UTF-8). */
+export async function readMimeMessage(raw: string | Uint8Array): Promise<MimeMessage> {
+  let buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  // A UTF-8 byte order mark would otherwise glue itself to the first header name.
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+  const budget = { parts: 0 };
+  const root = readPart(buf, 0, buf.length, 0, budget, 'text/plain');
+  const collector = new Collector(buf, budget);
+  await collector.collect(root, 0);
+  const headers = root.headers;
+  const subjectRaw = headers.get('subject');
+  const fromRaw = headers.get('from') ?? '';
+  const mailbox = fromRaw ? addressParser(fromRaw)[0] : undefined;
+  return {
+    headers,
+    subject: subjectRaw ? decodeWords(subjectRaw) : '',
+    from: mailbox && 'address' in mailbox && mailbox.address ? `${mailbox.name} <${mailbox.address}>` : fromRaw,
+    texts: collector.texts,
+    deliveryStatus: collector.deliveryStatus,
+    feedbackReport: collector.feedbackReport,
+  };
+}
+
+/** End of the line that starts at `pos` (index of its LF, or `end`). */
+function lineEnd(buf: Buffer, pos: number, end: number): number {
+  const i = buf.indexOf(10, pos);
+  return i < 0 || i >= end ? end : i;
+}
+
+/** Read one entity's header block and, for a multipart, split its body into child parts. */
+function readPart(buf: Buffer, start: number, end: number, depth: number, budget: { parts: number }, defaultType: string): Part {
+  budget.parts++;
+  // The header block ends at the first empty line; a part without one is all headers.
+  let pos = start;
+  let bodyStart = end;
+  while (pos < end) {
+    const eol = lineEnd(buf, pos, end);
+    if (eol === pos || (eol === pos + 1 && buf[pos] === 13)) {
+      bodyStart = Math.min(eol + 1, end);
+      break;
+    }
+    pos = eol + 1;
+  }
+  const headers = parseHeaders(headerDecoder.decode(buf.subarray(start, bodyStart)));
+  const { type, params } = contentType(headers.get('content-type'), defaultType);
+  const disposition = /^\s{0,20}([a-z-]{1,40})/i.exec(headers.get('content-disposition') ?? '')?.[1]?.toLowerCase() ?? '';
+  const cte = (headers.get('content-transfer-encoding') ?? '').slice(0, MAX_PARAM_HEADER).replace(/\([^()]{0,200}\)/g, '');
+  const encoding = /[a-z0-9-]{1,40}/i.exec(cte)?.[0]?.toLowerCase() ?? '';
+  const part: Part = { start, bodyStart, end, headers, type, params, disposition, encoding, children: [], depth };
+  const boundary = params.get('boundary');
+  if (type.startsWith('multipart/') && boundary && depth < MAX_DEPTH) {
+    const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
+    for (const [s, e] of splitMultipart(buf, bodyStart, end, boundary)) {
+      if (budget.parts >= MAX_PARTS) break;
+      part.children.push(readPart(buf, s, e, depth + 1, budget, childDefault));
+    }
+  }
+  return part;
+}
+
+/**
+ * Header lines → map of the first occurrence of each name. Folded lines are joined
+ * keeping their white space, as postal-mime does.
+ */
+function parseHeaders(block: string): Map<string, string> {
+  const headers = new Map<string, string>();
+  let key: string | null = null;
+  let value = '';
+  const flush = () => {
+    if (key !== null && !headers.has(key)) headers.set(key, trimBlanks(value));
+    key = null;
+  };
+  for (const line of block.split(/\r?\n/)) {
+    if (line === '') continue;
+    if ((line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && key !== null) {
+      value += line;
+      continue;
+    }
+    flush();
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    key = line.slice(0, colon).trim().toLowerCase();
+    value = line.slice(colon + 1);
+  }
+  flush();
+  return headers;
+}
+
+/** Trim spaces and tabs by index (a regex for the trailing run can go quadratic). */
+function trimBlanks(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return s.slice(a, b);
+}
+
+/** Media type and parameters of a Content-Type value (Node's MIME type parser). */
+function contentType(value: string | undefined, fallback: string): { type: string; params: ReadonlyMap<string, string> } {
+  if (value === undefined || value.trim() === '') return { type: fallback, params: new Map() };
+  try {
+    const m = new MIMEType(value.length > MAX_PARAM_HEADER ? value.slice(0, MAX_PARAM_HEADER) : value);
+    return { type: m.essence, params: new Map(m.params) };
+  } catch {
+    // Not a valid type/subtype: keep what looks like one, like mail clients do.
+    const type = /^\s*([a-z0-9!#$&^_.+-]{1,80}\/[a-z0-9!#$&^_.+-]{1,80})/i.exec(value)?.[1]?.toLowerCase();
+    return { type: type ?? fallback, params: new Map() };
+  }
+}
+
+/**
+ * Byte ranges of the body parts of a multipart entity (RFC 2046 5.1.1): a delimiter is a
+ * line "--boundary" with optional "--" (the close delimiter) and trailing white space.
+ * The line break before a delimiter belongs to it, the preamble and epilogue are dropped.
+ * One indexOf scan over the range, so this is linear in its size.
+ */
+function splitMultipart(buf: Buffer, start: number, end: number, boundary: string): [number, number][] {
+  const needle = Buffer.from(`--${boundary}`, 'utf8');
+  const parts: [number, number][] = [];
+  let partStart = -1;
+  let pos = start;
+  while (pos < end) {
+    const at = buf.indexOf(needle, pos);
+    if (at < 0 || at + needle.length > end) break;
+    pos = at + needle.length;
+    if (at !== start && buf[at - 1] !== 10) continue;
+    let i = pos;
+    let close = false;
+    if (buf[i] === 45 && buf[i + 1] === 45 && i + 1 < end) {
+      close = true;
+      i += 2;
+    }
+    while (i < end && (buf[i] === 32 || buf[i] === 9 || buf[i] === 13)) i++;
+    if (i < end && buf[i] !== 10) continue;
+    if (partStart >= 0) {
+      let partEnd = at > start ? at - 1 : at;
+      if (partEnd > partStart && buf[partEnd - 1] === 13) partEnd--;
+      parts.push([partStart, Math.max(partStart, partEnd)]);
+    }
+    if (close) return parts;
+    partStart = Math.min(i + 1, end);
+    pos = partStart;
+  }
+  if (partStart >= 0) parts.push([partStart, end]);
+  return parts;
+}
+
+const textDecoders = new Map<string, TextDecoder | null>();
+
+/** A TextDecoder for a charset label, or null when the runtime does not know the label. */
+function decoderFor(charset: string | undefined): TextDecoder | null {
+  const label = (charset ?? 'utf-8').trim().toLowerCase() || 'utf-8';
+  let decoder = textDecoders.get(label);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(label);
+    } catch {
+      decoder = null;
+    }
+    if (textDecoders.size < 200) textDecoders.set(label, decoder);
+  }
+  return decoder;
+}
+
+/** Walks the part tree and decodes only what the diagnosis reads. */
+class Collector {
+  readonly texts: MimeText[] = [];
+  readonly deliveryStatus: string[] = [];
+  feedbackReport: string | null = null;
+  /** A report's returned message is evidence, not text to read (postal-mime does the same). */
+  private report = false;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly budget: { parts: number },
+  ) {}
+
+  async collect(root: Part, messageDepth: number): Promise<void> {
+    if (messageDepth === 0) this.report = hasReportPart(root);
+    await this.visit(root, messageDepth, false);
+  }
+
+  /** `skipHtml`: inside a multipart/alternative that has a plain-text representation. */
+  private async visit(part: Part, messageDepth: number, skipHtml: boolean): Promise<void> {
+    if (part.children.length) {
+      // One representation of an alternative: the plain text if there is one, else the HTML.
+      if (part.type === 'multipart/alternative') skipHtml ||= leaves(part).some(isInlinePlain);
+      for (const child of part.children) await this.visit(child, messageDepth, skipHtml);
+      return;
+    }
+    if (part.type.startsWith('multipart/')) return;
+    switch (part.type) {
+      case 'text/plain':
+      case 'text/html':
+        if (part.disposition === 'attachment' || this.texts.length >= MAX_TEXT_PARTS) return;
+        if (part.type === 'text/html' && skipHtml) return;
+        this.texts.push({ kind: part.type === 'text/html' ? 'html' : 'plain', text: await this.text(part) });
+        return;
+      case 'message/delivery-status':
+      case 'message/global-delivery-status':
+        if (this.deliveryStatus.length < 10) this.deliveryStatus.push(await this.text(part, MAX_REPORT_BYTES));
+        return;
+      case 'message/feedback-report':
+        this.feedbackReport ??= await this.text(part, MAX_REPORT_BYTES);
+        return;
+      case 'message/rfc822': {
+        // A message forwarded inline (not a report's returned copy) is read like the bounce
+        // itself, after a marker that lets cutOriginalMessage drop it when the error came first.
+        if (this.report || part.disposition === 'attachment' || messageDepth >= MAX_MESSAGE_DEPTH || part.depth >= MAX_DEPTH) return;
+        if (part.encoding === 'base64' || part.encoding === 'quoted-printable') return;
+        const inner = readPart(this.buf, part.bodyStart, part.end, part.depth + 1, this.budget, 'text/plain');
+        this.texts.push({ kind: 'plain', text: '----- Original message -----' });
+        await this.visit(inner, messageDepth + 1, false);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Decoded content of a leaf part as text. */
+  private async text(part: Part, maxBytes = Infinity): Promise<string> {
+    const { buf } = this;
+    const identity = part.encoding !== 'base64' && part.encoding !== 'quoted-printable';
+    const flowed = /^flowed$/i.test(part.params.get('format') ?? '');
+    const isText = part.type === 'text/plain' || part.type === 'text/html';
+    const decoder = isText ? decoderFor(part.params.get('charset')) : decoderFor('utf-8');
+    if (identity && !flowed && decoder) {
+      const body = buf.subarray(part.bodyStart, Math.min(part.end, part.bodyStart + maxBytes));
+      // postal-mime hands out lines ending in LF; do the same for the parts read here.
+      return decoder.decode(body).replace(/\r+\n/g, '\n');
+    }
+    // Transfer-encoded, format=flowed or an unusual charset: postal-mime decodes the part
+    // (its own headers and body form a complete single-part entity).
+    const email = await PostalMime.parse(buf.subarray(part.start, part.end), {
+      attachmentEncoding: 'arraybuffer',
+      maxNestingDepth: 1,
+      maxRfc822NestingDepth: 0,
+    });
+    if (part.type === 'text/plain') return email.text ?? '';
+    if (part.type === 'text/html') return email.html ?? '';
+    const content = email.attachments[0]?.content;
+    if (content === undefined) return email.text ?? '';
+    if (typeof content === 'string') return content;
+    const bytes = content instanceof Uint8Array ? content : new Uint8Array(content);
+    return headerDecoder.decode(bytes.subarray(0, Math.min(bytes.length, maxBytes)));
+  }
+}
+
+function leaves(part: Part): Part[] {
+  const out: Part[] = [];
+  const walk = (p: Part) => {
+    if (p.children.length === 0) out.push(p);
+    for (const c of p.children) walk(c);
+  };
+  walk(part);
+  return out;
+}
+
+function isInlinePlain(p: Part): boolean {
+  return p.type === 'text/plain' && p.disposition !== 'attachment';
+}
+
+function hasReportPart(root: Part): boolean {
+  return leaves(root).some((p) => p.type === 'message/delivery-status' || p.type === 'message/feedback-report');
+}
