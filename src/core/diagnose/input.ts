@@ -116,15 +116,16 @@ export function looksLikeMessage(text: string): boolean {
 
 /** Parse a whole message as MIME; falls back to plain text if that fails. */
 export async function readDocument(raw: string | Uint8Array): Promise<BounceDocument> {
-  const text = typeof raw === 'string' ? raw : decodeLoose(raw);
-  if (looksLikeMessage(text)) {
+  // looksLikeMessage reads the first 16 KB only; an .eml is not decoded as a whole here.
+  const head = typeof raw === 'string' ? raw.slice(0, 16384) : decodeLoose(raw.subarray(0, 16384));
+  if (looksLikeMessage(head)) {
     try {
       return await readMime(raw);
     } catch {
       // A broken MIME structure still has readable text; use it as pasted text.
     }
   }
-  return readText(text);
+  return readText(typeof raw === 'string' ? raw : decodeLoose(raw));
 }
 
 function decodeLoose(bytes: Uint8Array): string {

@@ -291,14 +291,16 @@ class Collector {
   /** Decoded content of a leaf part as text. */
   private async text(part: Part, maxBytes = Infinity): Promise<string> {
     const { buf } = this;
-    const identity = part.encoding !== 'base64' && part.encoding !== 'quoted-printable';
     const flowed = /^flowed$/i.test(part.params.get('format') ?? '');
     const isText = part.type === 'text/plain' || part.type === 'text/html';
     const decoder = isText ? decoderFor(part.params.get('charset')) : decoderFor('utf-8');
-    if (identity && !flowed && decoder) {
-      const body = buf.subarray(part.bodyStart, Math.min(part.end, part.bodyStart + maxBytes));
-      // postal-mime hands out lines ending in LF; do the same for the parts read here.
-      return decoder.decode(body).replace(/\r+\n/g, '\n');
+    if (decoder && !flowed && part.encoding !== 'quoted-printable') {
+      let bytes: Uint8Array | null = buf.subarray(part.bodyStart, part.end);
+      if (part.encoding === 'base64') bytes = base64(bytes);
+      if (bytes) {
+        // postal-mime hands out lines ending in LF; do the same for the parts read here.
+        return decoder.decode(bytes.subarray(0, Math.min(bytes.length, maxBytes))).replace(/\r+\n/g, '\n');
+      }
     }
     // Transfer-encoded, format=flowed or an unusual charset: postal-mime decodes the part
     // (its own headers and body form a complete single-part entity).
@@ -315,6 +317,18 @@ class Collector {
     const bytes = content instanceof Uint8Array ? content : new Uint8Array(content);
     return headerDecoder.decode(bytes.subarray(0, Math.min(bytes.length, maxBytes)));
   }
+}
+
+/**
+ * Base64 through Node's own decoder, which skips line breaks and stray characters but
+ * stops at the first "=". Bodies padded in the middle (some mailers pad every line)
+ * return null and go to postal-mime, which decodes them unit by unit.
+ */
+function base64(body: Uint8Array): Uint8Array | null {
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  const pad = text.indexOf('=');
+  if (pad >= 0 && /[A-Za-z0-9+/]/.test(text.slice(pad))) return null;
+  return Buffer.from(text, 'base64');
 }
 
 function leaves(part: Part): Part[] {
