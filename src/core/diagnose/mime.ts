@@ -15,8 +15,8 @@
 import { MIMEType } from 'node:util';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 
-/** Nested multiparts deeper than this are skipped (each level rescans its own range). */
-const MAX_DEPTH = 20;
+/** Nested multiparts deeper than this are skipped (each level looks at its range's "--" lines). */
+const MAX_DEPTH = 12;
 /** A message/rfc822 part inside a message/rfc822 part inside the bounce is still read. */
 const MAX_MESSAGE_DEPTH = 2;
 /** Real bounces have a handful of parts; beyond this many the rest are not looked at. */
@@ -25,6 +25,8 @@ const MAX_PARTS = 1000;
 const MAX_TEXT_PARTS = 50;
 /** Longest header value parsed for parameters (a longer Content-Type is junk). */
 const MAX_PARAM_HEADER = 4000;
+/** Most body lines of a non-quoted-printable part that postal-mime is given (see text()). */
+const MAX_POSTAL_LINES = 2000;
 /** Delivery-status and feedback-report parts are read up to this many bytes. */
 const MAX_REPORT_BYTES = 262_144;
 
@@ -73,9 +75,9 @@ export async function readMimeMessage(raw: string | Uint8Array): Promise<MimeMes
   let buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   // A UTF-8 byte order mark would otherwise glue itself to the first header name.
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
-  const budget = { parts: 0 };
-  const root = readPart(buf, 0, buf.length, 0, budget, 'text/plain');
-  const collector = new Collector(buf, budget);
+  const src: Source = { buf, dashLines: dashLines(buf), parts: 0 };
+  const root = readPart(src, 0, buf.length, 0, 'text/plain');
+  const collector = new Collector(src);
   await collector.collect(root, 0);
   const headers = root.headers;
   const subjectRaw = headers.get('subject');
@@ -91,26 +93,52 @@ export async function readMimeMessage(raw: string | Uint8Array): Promise<MimeMes
   };
 }
 
-/** End of the line that starts at `pos` (index of its LF, or `end`). */
-function lineEnd(buf: Buffer, pos: number, end: number): number {
-  const i = buf.indexOf(10, pos);
-  return i < 0 || i >= end ? end : i;
+/** Read one entity's header block and, for a multipart, split its body into child parts. */
+/** The message bytes, where its "--" lines start, and how many parts were read so far. */
+interface Source {
+  readonly buf: Buffer;
+  readonly dashLines: Int32Array;
+  parts: number;
 }
 
-/** Read one entity's header block and, for a multipart, split its body into child parts. */
-function readPart(buf: Buffer, start: number, end: number, depth: number, budget: { parts: number }, defaultType: string): Part {
-  budget.parts++;
-  // The header block ends at the first empty line; a part without one is all headers.
-  let pos = start;
-  let bodyStart = end;
-  while (pos < end) {
-    const eol = lineEnd(buf, pos, end);
-    if (eol === pos || (eol === pos + 1 && buf[pos] === 13)) {
-      bodyStart = Math.min(eol + 1, end);
-      break;
-    }
-    pos = eol + 1;
+/**
+ * Offsets of every line that starts with "--" (the only lines that can be MIME
+ * delimiters), found in one pass so that each multipart level looks at those lines only
+ * instead of searching the whole range again for its boundary.
+ */
+function dashLines(buf: Buffer): Int32Array {
+  // A byte loop: indexOf costs a native call per match, and an adversarial message is
+  // nothing but "--" lines.
+  const out: number[] = [];
+  if (buf[0] === 45 && buf[1] === 45) out.push(0);
+  const last = buf.length - 2;
+  for (let i = 0; i < last; i++) {
+    if (buf[i] === 10 && buf[i + 1] === 45 && buf[i + 2] === 45) out.push(i + 1);
   }
+  return Int32Array.from(out);
+}
+
+function readPart(src: Source, start: number, end: number, depth: number, defaultType: string): Part {
+  const { buf } = src;
+  src.parts++;
+  // The header block ends at the first empty line; a part without one is all headers.
+  let bodyStart = end;
+  if (buf[start] === 10) bodyStart = start + 1;
+  else if (buf[start] === 13 && buf[start + 1] === 10) bodyStart = start + 2;
+  else {
+    for (let i = start; i < end; i++) {
+      if (buf[i] !== 10) continue;
+      if (buf[i + 1] === 10) {
+        bodyStart = i + 2;
+        break;
+      }
+      if (buf[i + 1] === 13 && buf[i + 2] === 10) {
+        bodyStart = i + 3;
+        break;
+      }
+    }
+  }
+  bodyStart = Math.min(bodyStart, end);
   const headers = parseHeaders(headerDecoder.decode(buf.subarray(start, bodyStart)));
   const { type, params } = contentType(headers.get('content-type'), defaultType);
   const disposition = /^\s{0,20}([a-z-]{1,40})/i.exec(headers.get('content-disposition') ?? '')?.[1]?.toLowerCase() ?? '';
@@ -120,9 +148,9 @@ function readPart(buf: Buffer, start: number, end: number, depth: number, budget
   const boundary = params.get('boundary');
   if (type.startsWith('multipart/') && boundary && depth < MAX_DEPTH) {
     const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
-    for (const [s, e] of splitMultipart(buf, bodyStart, end, boundary)) {
-      if (budget.parts >= MAX_PARTS) break;
-      part.children.push(readPart(buf, s, e, depth + 1, budget, childDefault));
+    for (const [s, e] of splitMultipart(src, bodyStart, end, boundary)) {
+      if (src.parts >= MAX_PARTS) break;
+      part.children.push(readPart(src, s, e, depth + 1, childDefault));
     }
   }
   return part;
@@ -182,21 +210,31 @@ function contentType(value: string | undefined, fallback: string): { type: strin
  * Byte ranges of the body parts of a multipart entity (RFC 2046 5.1.1): a delimiter is a
  * line "--boundary" with optional "--" (the close delimiter) and trailing white space.
  * The line break before a delimiter belongs to it, the preamble and epilogue are dropped.
- * One indexOf scan over the range, so this is linear in its size.
+ * Only the "--" lines inside the range are compared, so this is linear in their number.
  */
-function splitMultipart(buf: Buffer, start: number, end: number, boundary: string): [number, number][] {
-  const needle = Buffer.from(`--${boundary}`, 'utf8');
+function splitMultipart(src: Source, start: number, end: number, boundary: string): [number, number][] {
+  const { buf, dashLines: dashes } = src;
+  const value = Buffer.from(boundary, 'utf8');
   const parts: [number, number][] = [];
   let partStart = -1;
-  let pos = start;
-  while (pos < end) {
-    const at = buf.indexOf(needle, pos);
-    if (at < 0 || at + needle.length > end) break;
-    pos = at + needle.length;
-    if (at !== start && buf[at - 1] !== 10) continue;
-    let i = pos;
+  // First "--" line at or after start (binary search).
+  let lo = 0;
+  let hi = dashes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (dashes[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < dashes.length; k++) {
+    const at = dashes[k]!;
+    const after = at + 2 + value.length;
+    if (after > end) break;
+    let j = 0;
+    while (j < value.length && buf[at + 2 + j] === value[j]) j++;
+    if (j < value.length) continue;
+    let i = after;
     let close = false;
-    if (buf[i] === 45 && buf[i + 1] === 45 && i + 1 < end) {
+    if (i + 1 < end && buf[i] === 45 && buf[i + 1] === 45) {
       close = true;
       i += 2;
     }
@@ -209,7 +247,6 @@ function splitMultipart(buf: Buffer, start: number, end: number, boundary: strin
     }
     if (close) return parts;
     partStart = Math.min(i + 1, end);
-    pos = partStart;
   }
   if (partStart >= 0) parts.push([partStart, end]);
   return parts;
@@ -240,10 +277,7 @@ class Collector {
   /** A report's returned message is evidence, not text to read (postal-mime does the same). */
   private report = false;
 
-  constructor(
-    private readonly buf: Buffer,
-    private readonly budget: { parts: number },
-  ) {}
+  constructor(private readonly src: Source) {}
 
   async collect(root: Part, messageDepth: number): Promise<void> {
     if (messageDepth === 0) this.report = hasReportPart(root);
@@ -276,9 +310,9 @@ class Collector {
       case 'message/rfc822': {
         // A message forwarded inline (not a report's returned copy) is read like the bounce
         // itself, after a marker that lets cutOriginalMessage drop it when the error came first.
-        if (this.report || part.disposition === 'attachment' || messageDepth >= MAX_MESSAGE_DEPTH || part.depth >= MAX_DEPTH) return;
+        if (this.report || part.disposition === 'attachment' || messageDepth >= MAX_MESSAGE_DEPTH || part.depth >= MAX_DEPTH || this.src.parts >= MAX_PARTS) return;
         if (part.encoding === 'base64' || part.encoding === 'quoted-printable') return;
-        const inner = readPart(this.buf, part.bodyStart, part.end, part.depth + 1, this.budget, 'text/plain');
+        const inner = readPart(this.src, part.bodyStart, part.end, part.depth + 1, 'text/plain');
         this.texts.push({ kind: 'plain', text: '----- Original message -----' });
         await this.visit(inner, messageDepth + 1, false);
         return;
@@ -290,11 +324,14 @@ class Collector {
 
   /** Decoded content of a leaf part as text. */
   private async text(part: Part, maxBytes = Infinity): Promise<string> {
-    const { buf } = this;
+    const { buf } = this.src;
     const flowed = /^flowed$/i.test(part.params.get('format') ?? '');
     const isText = part.type === 'text/plain' || part.type === 'text/html';
     const decoder = isText ? decoderFor(part.params.get('charset')) : decoderFor('utf-8');
-    if (decoder && !flowed && part.encoding !== 'quoted-printable') {
+    const qp = part.encoding === 'quoted-printable';
+    const long = !qp && lineCountOver(buf, part.bodyStart, part.end, MAX_POSTAL_LINES);
+    // A long format=flowed part keeps its soft line breaks rather than go through postal-mime.
+    if (decoder && !qp && (!flowed || long)) {
       let bytes: Uint8Array | null = buf.subarray(part.bodyStart, part.end);
       if (part.encoding === 'base64') bytes = base64(bytes);
       if (bytes) {
@@ -302,9 +339,13 @@ class Collector {
         return decoder.decode(bytes.subarray(0, Math.min(bytes.length, maxBytes))).replace(/\r+\n/g, '\n');
       }
     }
-    // Transfer-encoded, format=flowed or an unusual charset: postal-mime decodes the part
-    // (its own headers and body form a complete single-part entity).
-    const email = await PostalMime.parse(buf.subarray(part.start, part.end), {
+    // Quoted-printable, flowed, base64 padded inside, or a charset only postal-mime knows:
+    // postal-mime decodes the part (its own headers and body form a single-part entity).
+    // It copies every line (or base64 unit) of such parts through a Blob, about 10 µs
+    // each, so only quoted-printable (which it buffers) goes in whole; the rare others are
+    // cut at MAX_POSTAL_LINES lines.
+    const end = long ? lineStartAfter(buf, part.bodyStart, part.end, MAX_POSTAL_LINES) : part.end;
+    const email = await PostalMime.parse(buf.subarray(part.start, end), {
       attachmentEncoding: 'arraybuffer',
       maxNestingDepth: 1,
       maxRfc822NestingDepth: 0,
@@ -317,6 +358,22 @@ class Collector {
     const bytes = content instanceof Uint8Array ? content : new Uint8Array(content);
     return headerDecoder.decode(bytes.subarray(0, Math.min(bytes.length, maxBytes)));
   }
+}
+
+/** Does the range hold more than `max` lines? Stops counting at max. */
+function lineCountOver(buf: Buffer, start: number, end: number, max: number): boolean {
+  return lineStartAfter(buf, start, end, max) < end;
+}
+
+/** Offset just after the `n`th line break in the range (or its end). */
+function lineStartAfter(buf: Buffer, start: number, end: number, n: number): number {
+  let pos = start;
+  for (let i = 0; i < n; i++) {
+    const lf = buf.indexOf(10, pos);
+    if (lf < 0 || lf >= end) return end;
+    pos = lf + 1;
+  }
+  return pos;
 }
 
 /**
