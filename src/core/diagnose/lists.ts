@@ -84,10 +84,17 @@ function familyOf(zone: string): string {
 }
 
 let zoneSet: Set<string> | null = null;
+/** Last characters of the zone names: a token ending otherwise cannot end in a zone. */
+let zoneEnds = new Set<string>();
 function zones(): Set<string> {
   if (!zoneSet) {
     zoneSet = new Set();
-    for (const z of allZoneNames()) if (/^[a-z0-9.-]+$/.test(z)) zoneSet.add(z);
+    zoneEnds = new Set();
+    for (const z of allZoneNames()) {
+      if (!/^[a-z0-9.-]+$/.test(z)) continue;
+      zoneSet.add(z);
+      zoneEnds.add(z.charAt(z.length - 1));
+    }
   }
   return zoneSet;
 }
@@ -124,6 +131,10 @@ export function findLists(text: string, ctx: ListContext): NamedList[] {
   const known = zones();
   for (const token of lower.split(/[^a-z0-9.-]+/)) {
     if (token.length < 6 || token.length > 253 || !token.includes('.')) continue;
+    // Cheap test first: most dotted tokens are times, versions and IPs.
+    let last = token.length - 1;
+    while (last > 0 && (token.charCodeAt(last) === 46 || token.charCodeAt(last) === 45)) last--;
+    if (!zoneEnds.has(token.charAt(last))) continue;
     const t = token.replace(/^[.-]+|[.-]+$/g, '');
     let name = t;
     for (let i = 0; i < 8 && name; i++) {
