@@ -62,6 +62,12 @@ function fromUtf16(bytes: Uint8Array): string | null {
   return null;
 }
 
+/** How much a character counts towards "this is binary": NUL a lot, other controls 1. */
+function controlWeight(c: number): number {
+  if (c === 0) return 10;
+  return c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27 ? 1 : 0;
+}
+
 /** Decode bytes or take a string; refuse empty, binary and oversized input. */
 export function checkInput(raw: string | Uint8Array): string | Uint8Array {
   if (typeof raw !== 'string' && raw.byteLength <= MAX_INPUT_BYTES * 2) {
@@ -75,17 +81,24 @@ export function checkInput(raw: string | Uint8Array): string | Uint8Array {
       `That is ${Math.ceil(size / 1024)} KB; bounces are refused above 1 MB. Paste only the error part (the lines with the 5xx/4xx reply), or save the bounce without attachments.`,
     );
   }
-  const sample = typeof raw === 'string' ? raw.slice(0, 8192) : Buffer.from(raw.subarray(0, 8192)).toString('latin1');
-  if (sample.trim() === '') {
+  // The first 8 KB, as character codes (bytes read as Latin-1): no copy of the input.
+  const n = Math.min(8192, raw.length);
+  let blank = true;
+  let control = 0;
+  if (typeof raw === 'string') {
+    for (let i = 0; i < n; i++) control += controlWeight(raw.charCodeAt(i));
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = raw[i]!;
+      // What String.prototype.trim removes in the Latin-1 range.
+      if (blank && !(c === 32 || (c >= 9 && c <= 13) || c === 0xa0)) blank = false;
+      control += controlWeight(c);
+    }
+  }
+  if (typeof raw === 'string' ? raw.slice(0, 8192).trim() === '' : blank) {
     throw new InputError('empty', 'There is nothing to diagnose: paste a bounce message (the whole text or the error line, e.g. "550 5.7.1 …"), or attach the .eml file.');
   }
-  let control = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c === 0) control += 10;
-    else if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) control++;
-  }
-  if (control > sample.length / 50) {
+  if (control > n / 50) {
     throw new InputError('binary', 'That looks like a binary file, not a bounce. Send the bounce as text or as a saved .eml message.');
   }
   return raw;

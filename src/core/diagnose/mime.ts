@@ -81,12 +81,15 @@ export async function readMimeMessage(raw: string | Uint8Array): Promise<MimeMes
   await collector.collect(root, 0);
   const headers = root.headers;
   const subjectRaw = headers.get('subject');
-  const fromRaw = headers.get('from') ?? '';
-  const mailbox = fromRaw ? addressParser(fromRaw)[0] : undefined;
   return {
     headers,
     subject: subjectRaw ? decodeWords(subjectRaw) : '',
-    from: mailbox && 'address' in mailbox && mailbox.address ? `${mailbox.name} <${mailbox.address}>` : fromRaw,
+    // Parsed on first use: the diagnosis itself never reads it.
+    get from() {
+      const fromRaw = headers.get('from') ?? '';
+      const mailbox = fromRaw ? addressParser(fromRaw)[0] : undefined;
+      return mailbox && 'address' in mailbox && mailbox.address ? `${mailbox.name} <${mailbox.address}>` : fromRaw;
+    },
     texts: collector.texts,
     deliveryStatus: collector.deliveryStatus,
     feedbackReport: collector.feedbackReport,
@@ -107,13 +110,15 @@ interface Source {
  * instead of searching the whole range again for its boundary.
  */
 function dashLines(buf: Buffer): Int32Array {
-  // A byte loop: indexOf costs a native call per match, and an adversarial message is
-  // nothing but "--" lines.
+  // indexOf costs a native call per match: past a few hundred "--" lines (an adversarial
+  // message is nothing else) a byte loop is faster.
   const out: number[] = [];
   if (buf[0] === 45 && buf[1] === 45) out.push(0);
-  const last = buf.length - 2;
-  for (let i = 0; i < last; i++) {
-    if (buf[i] === 10 && buf[i + 1] === 45 && buf[i + 2] === 45) out.push(i + 1);
+  let i = buf.indexOf('\n--', 0, 'latin1');
+  for (; i >= 0 && out.length < 256; i = buf.indexOf('\n--', i + 3, 'latin1')) out.push(i + 1);
+  if (i >= 0) {
+    const last = buf.length - 2;
+    for (; i < last; i++) if (buf[i] === 10 && buf[i + 1] === 45 && buf[i + 2] === 45) out.push(i + 1);
   }
   return Int32Array.from(out);
 }
@@ -126,6 +131,8 @@ function readPart(src: Source, start: number, end: number, depth: number, defaul
   if (buf[start] === 10) bodyStart = start + 1;
   else if (buf[start] === 13 && buf[start + 1] === 10) bodyStart = start + 2;
   else {
+    // A byte loop that stops at the blank line (two native searches would each run to
+    // the end of a large part when its line ends are the other kind).
     for (let i = start; i < end; i++) {
       if (buf[i] !== 10) continue;
       if (buf[i + 1] === 10) {
