@@ -174,7 +174,9 @@ async function readMime(raw: string | Uint8Array): Promise<BounceDocument> {
     kind: 'mime',
     headers,
     subject: email.subject,
-    from: email.from,
+    get from() {
+      return email.from;
+    },
     body: isReport ? body : cutOriginalMessage(body),
     dsnMessage,
     dsnRecipients,

@@ -200,16 +200,25 @@ function trimBlanks(s: string): string {
   return s.slice(a, b);
 }
 
-/** Media type and parameters of a Content-Type value (Node's MIME type parser). */
+const MEDIA_TYPE = /^[ \t]*([a-z0-9!#$&^_.+-]{1,80}\/[a-z0-9!#$&^_.+-]{1,80})/i;
+const NO_PARAMS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * Media type and parameters of a Content-Type value. Parameters (boundary, charset,
+ * format) matter only for multipart and text parts; those go through Node's MIME type
+ * parser, the others keep just their type.
+ */
 function contentType(value: string | undefined, fallback: string): { type: string; params: ReadonlyMap<string, string> } {
-  if (value === undefined || value.trim() === '') return { type: fallback, params: new Map() };
+  if (value === undefined) return { type: fallback, params: NO_PARAMS };
+  const type = MEDIA_TYPE.exec(value)?.[1]?.toLowerCase();
+  if (type === undefined) return { type: fallback, params: NO_PARAMS };
+  if (!type.startsWith('multipart/') && !type.startsWith('text/')) return { type, params: NO_PARAMS };
   try {
     const m = new MIMEType(value.length > MAX_PARAM_HEADER ? value.slice(0, MAX_PARAM_HEADER) : value);
     return { type: m.essence, params: new Map(m.params) };
   } catch {
-    // Not a valid type/subtype: keep what looks like one, like mail clients do.
-    const type = /^\s*([a-z0-9!#$&^_.+-]{1,80}\/[a-z0-9!#$&^_.+-]{1,80})/i.exec(value)?.[1]?.toLowerCase();
-    return { type: type ?? fallback, params: new Map() };
+    // Not valid to the letter (a stray character after the type): keep the type.
+    return { type, params: NO_PARAMS };
   }
 }
 
