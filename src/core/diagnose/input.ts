@@ -141,8 +141,10 @@ export async function readDocument(raw: string | Uint8Array): Promise<BounceDocu
   return readText(typeof raw === 'string' ? raw : decodeLoose(raw));
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
+
 function decodeLoose(bytes: Uint8Array): string {
-  const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const utf8 = UTF8.decode(bytes);
   // Mostly-invalid UTF-8 is more likely Latin-1 (old NDRs, pasted from Windows tools).
   let bad = 0;
   for (let i = 0; i < utf8.length && i < 65536; i++) if (utf8.charCodeAt(i) === 0xfffd) bad++;
@@ -256,8 +258,9 @@ export function parseFieldGroups(text: string): DsnFields[] {
     current = {};
     lastKey = null;
   };
-  for (const rawLine of text.split(/\r?\n/)) {
+  for (let rawLine of text.split('\n')) {
     if (++count > 20000) break;
+    if (rawLine.endsWith('\r')) rawLine = rawLine.slice(0, -1);
     const line = rawLine.length > MAX_LINE ? rawLine.slice(0, MAX_LINE) : rawLine;
     if (line.trim() === '') {
       flush();
