@@ -112,19 +112,26 @@ const MESSAGE_HEADERS = /^(received|from|to|subject|date|message-id|return-path|
  * …") also look like headers, so we want at least two real message headers.
  */
 export function looksLikeMessage(text: string): boolean {
-  const head = text.slice(0, 16384).replace(/^\uFEFF/, '').split(/\r?\n/, 200);
+  // The first 200 lines of the first 16 KB, read in place up to the blank line.
+  const limit = Math.min(text.length, 16384);
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let known = 0;
   let core = 0;
-  let i = 0;
-  for (; i < head.length; i++) {
-    const line = head[i]!;
-    if (line === '') break;
+  for (let n = 0; n < 200; n++) {
+    // Text that ends right after a line break ends the header block like a blank line.
+    if (pos >= limit) return known >= 2 && core >= 1;
+    const eol = text.indexOf('\n', pos);
+    // A last line cut by the 16 KB limit is not a whole line (and no blank line follows).
+    if (eol < 0 || eol >= limit) return false;
+    const line = text.slice(pos, eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
+    pos = eol + 1;
+    if (line === '') return known >= 2 && core >= 1;
     if (/^[ \t]/.test(line)) continue;
     if (!HEADER_LINE.test(line)) return false;
     if (MESSAGE_HEADERS.test(line)) known++;
     if (/^(?:received|from|subject|date|message-id|mime-version|content-type|return-path):/i.test(line)) core++;
   }
-  return known >= 2 && core >= 1 && i < head.length;
+  return false;
 }
 
 /** Parse a whole message as MIME; falls back to plain text if that fails. */
@@ -147,7 +154,7 @@ function decodeLoose(bytes: Uint8Array): string {
   const utf8 = UTF8.decode(bytes);
   // Mostly-invalid UTF-8 is more likely Latin-1 (old NDRs, pasted from Windows tools).
   let bad = 0;
-  for (let i = 0; i < utf8.length && i < 65536; i++) if (utf8.charCodeAt(i) === 0xfffd) bad++;
+  for (let at = utf8.indexOf('\uFFFD'); at >= 0 && at < 65536 && bad <= 8; at = utf8.indexOf('\uFFFD', at + 1)) bad++;
   return bad > 8 ? Buffer.from(bytes).toString('latin1') : utf8;
 }
 
