@@ -170,24 +170,20 @@ function parseHeaders(block: string): Map<string, string> {
   const headers = new Map<string, string>();
   let key: string | null = null;
   let value = '';
-  const flush = () => {
-    if (key !== null && !headers.has(key)) headers.set(key, trimBlanks(value));
-    key = null;
-  };
-  for (let line of block.split('\n')) {
+  // A trailing empty line ends the last field (the block ends with the blank line).
+  for (let line of `${block}\n`.split('\n')) {
     if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line === '') continue;
     if ((line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && key !== null) {
       value += line;
       continue;
     }
-    flush();
+    if (key !== null && !headers.has(key)) headers.set(key, trimBlanks(value));
+    key = null;
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     key = line.slice(0, colon).trim().toLowerCase();
     value = line.slice(colon + 1);
   }
-  flush();
   return headers;
 }
 
@@ -216,6 +212,24 @@ function contentType(value: string | undefined, fallback: string): { type: strin
   return { type, params: parameters(value.slice(m[0].length, MAX_PARAM_HEADER)) };
 }
 
+/** Index after blanks and (possibly nested) comments in parentheses from `i`. */
+function skipBlanks(text: string, i: number): number {
+  const n = text.length;
+  for (;;) {
+    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (text[i] !== '(') return i;
+    let depth = 0;
+    for (; i < n; i++) {
+      if (text[i] === '\\') i++;
+      else if (text[i] === '(') depth++;
+      else if (text[i] === ')' && --depth === 0) {
+        i++;
+        break;
+      }
+    }
+  }
+}
+
 /**
  * `; name=value; name="quoted \"value\""` → lower-case name → value (RFC 2045 5.1). The
  * first occurrence of a name wins; white space around "=" and comments in parentheses
@@ -226,33 +240,15 @@ function parameters(text: string): Map<string, string> {
   const params = new Map<string, string>();
   let i = 0;
   const n = text.length;
-  const skipBlanks = () => {
-    for (;;) {
-      while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-      if (text[i] !== '(') return;
-      // A comment, possibly nested: skip it whole.
-      let depth = 0;
-      for (; i < n; i++) {
-        if (text[i] === '\\') i++;
-        else if (text[i] === '(') depth++;
-        else if (text[i] === ')' && --depth === 0) {
-          i++;
-          break;
-        }
-      }
-    }
-  };
   while (i < n) {
     const semi = text.indexOf(';', i);
     if (semi < 0) break;
-    i = semi + 1;
-    skipBlanks();
+    i = skipBlanks(text, semi + 1);
     const nameStart = i;
     while (i < n && text[i] !== '=' && text[i] !== ';') i++;
     const name = text.slice(nameStart, i).trim().toLowerCase();
     if (text[i] !== '=') continue;
-    i++;
-    skipBlanks();
+    i = skipBlanks(text, i + 1);
     let value = '';
     if (text[i] === '"') {
       i++;
@@ -459,13 +455,9 @@ function base64(body: Uint8Array): Uint8Array | null {
   return Buffer.from(text, 'base64');
 }
 
-function leaves(part: Part): Part[] {
-  const out: Part[] = [];
-  const walk = (p: Part) => {
-    if (p.children.length === 0) out.push(p);
-    for (const c of p.children) walk(c);
-  };
-  walk(part);
+function leaves(part: Part, out: Part[] = []): Part[] {
+  if (part.children.length === 0) out.push(part);
+  for (const c of part.children) leaves(c, out);
   return out;
 }
 
