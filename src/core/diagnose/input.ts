@@ -51,6 +51,9 @@ function fromUtf16(bytes: Uint8Array): string | null {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   const n = Math.min(bytes.length, 2048) & ~1;
+  // UTF-16 text of Latin script is full of zero bytes; without any it is not UTF-16.
+  const zero = bytes.indexOf(0);
+  if (zero < 0 || zero >= n) return null;
   let oddZero = 0;
   let evenZero = 0;
   for (let i = 0; i < n; i += 2) {
@@ -61,6 +64,9 @@ function fromUtf16(bytes: Uint8Array): string | null {
   if (evenZero > n * 0.4 && oddZero < n * 0.05) return new TextDecoder('utf-16be').decode(bytes);
   return null;
 }
+
+/** The characters controlWeight counts. */
+const CONTROL = /[\0-\x08\x0b\x0e-\x1a\x1c-\x1f]/;
 
 /** How much a character counts towards "this is binary": NUL a lot, other controls 1. */
 function controlWeight(c: number): number {
@@ -88,12 +94,10 @@ export function checkInput(raw: string | Uint8Array): string | Uint8Array {
   if (typeof raw === 'string') {
     for (let i = 0; i < n; i++) control += controlWeight(raw.charCodeAt(i));
   } else {
-    for (let i = 0; i < n; i++) {
-      const c = raw[i]!;
-      // What String.prototype.trim removes in the Latin-1 range.
-      if (blank && !(c === 32 || (c >= 9 && c <= 13) || c === 0xa0)) blank = false;
-      control += controlWeight(c);
-    }
+    // Read as Latin-1 so native regex scans do the common case (no control characters).
+    const sample = Buffer.from(raw.buffer, raw.byteOffset, n).toString('latin1');
+    blank = !/[^\t-\r \xa0]/.test(sample);
+    if (CONTROL.test(sample)) for (let i = 0; i < n; i++) control += controlWeight(sample.charCodeAt(i));
   }
   if (typeof raw === 'string' ? raw.slice(0, 8192).trim() === '' : blank) {
     throw new InputError('empty', 'There is nothing to diagnose: paste a bounce message (the whole text or the error line, e.g. "550 5.7.1 …"), or attach the .eml file.');
