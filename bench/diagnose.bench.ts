@@ -49,6 +49,17 @@ export const ADVERSARIAL: Record<string, () => string> = {
     `From: a@b\nSubject: x\nContent-Type: multipart/report; report-type=delivery-status; boundary=x\n\n--x\nContent-Type: message/delivery-status\n\n${fill('Final-Recipient: rfc822; a@b.c\nStatus: 5.1.1\n\n')}`,
   'HTML with unclosed style tags': () => `From: a@b\nSubject: x\nContent-Type: text/html\n\n${fill('<style><script<')}`,
   'URL queries (?ip=1.2.3.)': () => fill('?ip=1.2.3.'),
+  // .eml inputs: the MIME reader has no line cap, so these aim at it.
+  '.eml: 1 MB attachment, then text': () =>
+    `From: a@b\nSubject: x\nContent-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n${fill('QUJDRA==\n').slice(0, MB - 200)}\n--x\nContent-Type: text/plain\n\n550 5.7.1 blocked\n--x--\n`,
+  '.eml: 1 MB quoted-printable HTML': () => `From: a@b\nSubject: x\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n${fill('<p>550 =3D</p>=\n')}`,
+  '.eml: base64 padded on every line': () => `From: a@b\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${fill('QQ==\n')}`,
+  '.eml: 1 MB format=flowed text': () => `From: a@b\nSubject: x\nContent-Type: text/plain; format=flowed\n\n${fill('550 a \n')}`,
+  '.eml: 60 nested multiparts': () => {
+    let head = '';
+    for (let i = 0; i < 60; i++) head += `--b${i}\nContent-Type: multipart/mixed; boundary=b${i + 1}\n\n`;
+    return `From: a@b\nSubject: x\nContent-Type: multipart/mixed; boundary=b0\n\n${head}${fill('--b60\n').slice(0, MB - head.length - 100)}`;
+  },
 };
 
 export const suite: BenchSuite = {

@@ -83,6 +83,35 @@ describe('fuzzing diagnosis', () => {
     );
   });
 
+  it('never throws on nested MIME trees with random types, encodings and broken delimiters', async () => {
+    const leaf = fc
+      .tuple(
+        fc.constantFrom('text/plain', 'text/html', 'text/plain; format=flowed', 'message/delivery-status', 'message/rfc822', 'text/rfc822-headers', 'image/png', 'multipart/mixed', ''),
+        fc.constantFrom('base64', 'quoted-printable', '7bit', '', 'x-bogus (comment)'),
+        fc.constantFrom('', 'Content-Disposition: attachment', 'Content-Disposition: inline'),
+        bounceLike,
+      )
+      .map(([type, cte, disp, body]) => [type && `Content-Type: ${type}`, cte && `Content-Transfer-Encoding: ${cte}`, disp, '', body].filter((l, i) => l !== '' || i === 3).join('\r\n'));
+    const tree: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.tuple(fc.constantFrom('mixed', 'alternative', 'report', 'related'), fc.constantFrom('b1', 'b2', '=_x', 'b1b'), fc.array(tie('node'), { maxLength: 4 }), fc.boolean()).map(
+          ([sub, b, kids, closed]) => [`Content-Type: multipart/${sub}; boundary="${b}"`, '', 'preamble', ...kids.flatMap((k) => [`--${b}`, k]), closed ? `--${b}--` : ''].join('\r\n'),
+        ),
+      ),
+    })).node;
+    const message = tree.map((t) => `From: MAILER-DAEMON <m@example.org>\r\nSubject: Undeliverable\r\nDate: Wed, 25 Nov 2026 10:00:00 +0000\r\n${t}`);
+    await fc.assert(
+      fc.asyncProperty(message, async (text) => {
+        const r = await diagnoseBounce(text);
+        wellFormed(r);
+        expect(r.inputKind).toBe('mime');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('stays well-formed on large repetitive input', async () => {
     for (const unit of ['550-5.7.1 ', '<a@b.example>: 550 5.1.1 x\n', ' a\n', '[', 'a@', 'Final-Recipient: rfc822; a@b.c\nStatus: 5.1.1\n\n', '--b\n']) {
       const text = unit.repeat(Math.floor((1024 * 1024 - 200) / unit.length));

@@ -199,25 +199,29 @@ export interface Remote {
 const HOSTNAME = '([A-Za-z0-9][A-Za-z0-9.-]{0,252})';
 const IPCHARS = '(?:IPv6:)?([0-9A-Fa-f.:]{2,45})';
 
-const REMOTE_PATTERNS: readonly RegExp[] = [
-  new RegExp(`\\bhost ${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'),
-  new RegExp(`remote server at ${HOSTNAME}(?: \\(${IPCHARS}\\))? returned`, 'i'),
-  new RegExp(`remote (?:server|host|mta) \\(?${HOSTNAME}\\)? ?(?:\\[${IPCHARS}\\] )?(?:replied|said|returned|responded|issued|rejected)`, 'i'),
-  new RegExp(`while talking to ${HOSTNAME}\\.?:`, 'i'),
-  new RegExp(`connected to ${IPCHARS} but`, 'i'),
-  new RegExp(`(?:^|\\s)${IPCHARS} does not like recipient`, 'i'),
-  new RegExp(`(?:^|[^a-z])host ${HOSTNAME} ?\\[${IPCHARS}\\]`, 'i'),
-  new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'),
-  new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'),
-  new RegExp(`-> ${IPCHARS}:25\\)`, 'i'),
-  new RegExp(`\\bH=${HOSTNAME} \\[${IPCHARS}\\]`),
-  new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'),
-  new RegExp(`(?:^|\\n)${HOSTNAME}[ \\t]{0,4}\\n[ \\t]{0,4}Remote Server returned`, 'i'),
-  new RegExp(`(?:^|\\s)${HOSTNAME} \\[${IPCHARS}\\]: [245][0-9]{2}[ -]`, 'i'),
-  new RegExp(`(?:^|[\\s<])${HOSTNAME} #[245](?:[0-9]{2}[ -]|\\.[0-9])`, 'i'),
-  new RegExp(`\\bby ${HOSTNAME}\\.? ?\\[${IPCHARS}\\]`, 'i'),
-  new RegExp(`connect to ${HOSTNAME}\\[${IPCHARS}\\]:\\d{1,5}`, 'i'),
-  new RegExp(`(?:<--|<<<) ?220[ -]${HOSTNAME} `, 'i'),
+/**
+ * Each pattern with a literal (lower case) that every match contains: a pattern whose
+ * literal is not in the text is not run at all.
+ */
+const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
+  { re: new RegExp(`\\bhost ${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'), needs: '] said:' },
+  { re: new RegExp(`remote server at ${HOSTNAME}(?: \\(${IPCHARS}\\))? returned`, 'i'), needs: 'remote server at ' },
+  { re: new RegExp(`remote (?:server|host|mta) \\(?${HOSTNAME}\\)? ?(?:\\[${IPCHARS}\\] )?(?:replied|said|returned|responded|issued|rejected)`, 'i'), needs: 'remote ' },
+  { re: new RegExp(`while talking to ${HOSTNAME}\\.?:`, 'i'), needs: 'while talking to ' },
+  { re: new RegExp(`connected to ${IPCHARS} but`, 'i'), needs: 'connected to ' },
+  { re: new RegExp(`(?:^|\\s)${IPCHARS} does not like recipient`, 'i'), needs: 'does not like recipient' },
+  { re: new RegExp(`(?:^|[^a-z])host ${HOSTNAME} ?\\[${IPCHARS}\\]`, 'i'), needs: 'host ' },
+  { re: new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'), needs: 'connect' },
+  { re: new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'), needs: ' (' },
+  { re: new RegExp(`-> ${IPCHARS}:25\\)`, 'i'), needs: ':25)' },
+  { re: new RegExp(`\\bH=${HOSTNAME} \\[${IPCHARS}\\]`), needs: 'h=' },
+  { re: new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'), needs: 'delivery via ' },
+  { re: new RegExp(`(?:^|\\n)${HOSTNAME}[ \\t]{0,4}\\n[ \\t]{0,4}Remote Server returned`, 'i'), needs: 'remote server returned' },
+  { re: new RegExp(`(?:^|\\s)${HOSTNAME} \\[${IPCHARS}\\]: [245][0-9]{2}[ -]`, 'i'), needs: ']: ' },
+  { re: new RegExp(`(?:^|[\\s<])${HOSTNAME} #[245](?:[0-9]{2}[ -]|\\.[0-9])`, 'i'), needs: ' #' },
+  { re: new RegExp(`\\bby ${HOSTNAME}\\.? ?\\[${IPCHARS}\\]`, 'i'), needs: 'by ' },
+  { re: new RegExp(`connect to ${HOSTNAME}\\[${IPCHARS}\\]:\\d{1,5}`, 'i'), needs: 'connect to ' },
+  { re: new RegExp(`(?:<--|<<<) ?220[ -]${HOSTNAME} `, 'i'), needs: '220' },
 ];
 
 /** The rejecting server: DSN Remote-MTA, then the MTA-specific phrasings. */
@@ -236,8 +240,10 @@ export function findRemote(text: string, dsn: DsnFields | null): Remote {
     }
   }
   const bounded = text.slice(0, 200_000);
-  for (const re of REMOTE_PATTERNS) {
+  const lower = bounded.toLowerCase();
+  for (const { re, needs } of REMOTE_PATTERNS) {
     if (host && ip) break;
+    if (!lower.includes(needs)) continue;
     const m = re.exec(bounded);
     if (!m) continue;
     const before = bounded.slice(Math.max(0, m.index - 8), m.index + 1).toLowerCase();

@@ -3,10 +3,10 @@
  * BounceDocument: the human-readable text, RFC 3464 per-recipient fields, and the few
  * headers that tell failures from auto-replies and feedback reports.
  *
- * MIME decoding (multipart, quoted-printable, base64, charsets) is postal-mime's job;
- * everything here works on already-decoded text.
+ * MIME structure and decoding (multipart, quoted-printable, base64, charsets) happen in
+ * mime.ts, with postal-mime; everything here works on already-decoded text.
  */
-import PostalMime from 'postal-mime';
+import { readMimeMessage } from './mime.js';
 import { MAX_INPUT_BYTES } from './types.js';
 
 export interface DsnFields {
@@ -51,6 +51,9 @@ function fromUtf16(bytes: Uint8Array): string | null {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   const n = Math.min(bytes.length, 2048) & ~1;
+  // UTF-16 text of Latin script is full of zero bytes; without any it is not UTF-16.
+  const zero = bytes.indexOf(0);
+  if (zero < 0 || zero >= n) return null;
   let oddZero = 0;
   let evenZero = 0;
   for (let i = 0; i < n; i += 2) {
@@ -60,6 +63,15 @@ function fromUtf16(bytes: Uint8Array): string | null {
   if (oddZero > n * 0.4 && evenZero < n * 0.05) return new TextDecoder('utf-16le').decode(bytes);
   if (evenZero > n * 0.4 && oddZero < n * 0.05) return new TextDecoder('utf-16be').decode(bytes);
   return null;
+}
+
+/** The characters controlWeight counts. */
+const CONTROL = /[\0-\x08\x0b\x0e-\x1a\x1c-\x1f]/;
+
+/** How much a character counts towards "this is binary": NUL a lot, other controls 1. */
+function controlWeight(c: number): number {
+  if (c === 0) return 10;
+  return c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27 ? 1 : 0;
 }
 
 /** Decode bytes or take a string; refuse empty, binary and oversized input. */
@@ -75,17 +87,22 @@ export function checkInput(raw: string | Uint8Array): string | Uint8Array {
       `That is ${Math.ceil(size / 1024)} KB; bounces are refused above 1 MB. Paste only the error part (the lines with the 5xx/4xx reply), or save the bounce without attachments.`,
     );
   }
-  const sample = typeof raw === 'string' ? raw.slice(0, 8192) : Buffer.from(raw.subarray(0, 8192)).toString('latin1');
-  if (sample.trim() === '') {
+  // The first 8 KB, as character codes (bytes read as Latin-1): no copy of the input.
+  const n = Math.min(8192, raw.length);
+  let blank = true;
+  let control = 0;
+  if (typeof raw === 'string') {
+    for (let i = 0; i < n; i++) control += controlWeight(raw.charCodeAt(i));
+  } else {
+    // Read as Latin-1 so native regex scans do the common case (no control characters).
+    const sample = Buffer.from(raw.buffer, raw.byteOffset, n).toString('latin1');
+    blank = !/[^\t-\r \xa0]/.test(sample);
+    if (CONTROL.test(sample)) for (let i = 0; i < n; i++) control += controlWeight(sample.charCodeAt(i));
+  }
+  if (typeof raw === 'string' ? raw.slice(0, 8192).trim() === '' : blank) {
     throw new InputError('empty', 'There is nothing to diagnose: paste a bounce message (the whole text or the error line, e.g. "550 5.7.1 …"), or attach the .eml file.');
   }
-  let control = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c === 0) control += 10;
-    else if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) control++;
-  }
-  if (control > sample.length / 50) {
+  if (control > n / 50) {
     throw new InputError('binary', 'That looks like a binary file, not a bounce. Send the bounce as text or as a saved .eml message.');
   }
   return raw;
@@ -99,118 +116,85 @@ const MESSAGE_HEADERS = /^(received|from|to|subject|date|message-id|return-path|
  * …") also look like headers, so we want at least two real message headers.
  */
 export function looksLikeMessage(text: string): boolean {
-  const head = text.slice(0, 16384).replace(/^\uFEFF/, '').split(/\r?\n/, 200);
+  // The first 200 lines of the first 16 KB, read in place up to the blank line.
+  const limit = Math.min(text.length, 16384);
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let known = 0;
   let core = 0;
-  let i = 0;
-  for (; i < head.length; i++) {
-    const line = head[i]!;
-    if (line === '') break;
+  for (let n = 0; n < 200; n++) {
+    // Text that ends right after a line break ends the header block like a blank line.
+    if (pos >= limit) return known >= 2 && core >= 1;
+    const eol = text.indexOf('\n', pos);
+    // A last line cut by the 16 KB limit is not a whole line (and no blank line follows).
+    if (eol < 0 || eol >= limit) return false;
+    const line = text.slice(pos, eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
+    pos = eol + 1;
+    if (line === '') return known >= 2 && core >= 1;
     if (/^[ \t]/.test(line)) continue;
     if (!HEADER_LINE.test(line)) return false;
     if (MESSAGE_HEADERS.test(line)) known++;
     if (/^(?:received|from|subject|date|message-id|mime-version|content-type|return-path):/i.test(line)) core++;
   }
-  return known >= 2 && core >= 1 && i < head.length;
+  return false;
 }
 
-/** Parse a whole message with postal-mime; falls back to plain text if that fails. */
+/** Parse a whole message as MIME; falls back to plain text if that fails. */
 export async function readDocument(raw: string | Uint8Array): Promise<BounceDocument> {
-  const text = typeof raw === 'string' ? raw : decodeLoose(raw);
-  if (looksLikeMessage(text)) {
+  // looksLikeMessage reads the first 16 KB only; an .eml is not decoded as a whole here.
+  const head = typeof raw === 'string' ? raw.slice(0, 16384) : decodeLoose(raw.subarray(0, 16384));
+  if (looksLikeMessage(head)) {
     try {
       return await readMime(raw);
     } catch {
       // A broken MIME structure still has readable text; use it as pasted text.
     }
   }
-  return readText(text);
+  return readText(typeof raw === 'string' ? raw : decodeLoose(raw));
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
+
 function decodeLoose(bytes: Uint8Array): string {
-  const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const utf8 = UTF8.decode(bytes);
   // Mostly-invalid UTF-8 is more likely Latin-1 (old NDRs, pasted from Windows tools).
   let bad = 0;
-  for (let i = 0; i < utf8.length && i < 65536; i++) if (utf8.charCodeAt(i) === 0xfffd) bad++;
+  for (let at = utf8.indexOf('\uFFFD'); at >= 0 && at < 65536 && bad <= 8; at = utf8.indexOf('\uFFFD', at + 1)) bad++;
   return bad > 8 ? Buffer.from(bytes).toString('latin1') : utf8;
 }
 
-/** Real bounces have a handful of MIME parts; postal-mime slows down badly with thousands. */
-const MAX_BOUNDARY_LINES = 200;
-
-/**
- * postal-mime costs tens of microseconds per line. The parts a diagnosis reads (the
- * human-readable text and the delivery-status) come first in a DSN; the returned
- * message comes last. So the parser sees at most this many lines.
- */
-const MAX_MIME_LINES = 1500;
-
-/** Cut the message after the 200th "--" line (a boundary or look-alike) or MAX_MIME_LINES lines. */
-export function capMimeParts(raw: string | Uint8Array): string | Uint8Array {
-  const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  let pos = 0;
-  let boundaries = 0;
-  for (let n = 0; n < MAX_MIME_LINES; n++) {
-    const i = buf.indexOf(10, pos);
-    if (i < 0) return raw;
-    pos = i + 1;
-    if (buf[pos] === 45 && buf[pos + 1] === 45 && ++boundaries >= MAX_BOUNDARY_LINES) break;
-  }
-  return new Uint8Array(buf.subarray(0, pos));
-}
-
 async function readMime(raw: string | Uint8Array): Promise<BounceDocument> {
-  const email = await PostalMime.parse(capMimeParts(raw), {
-    attachmentEncoding: 'arraybuffer',
-    maxNestingDepth: 20,
-    maxRfc822NestingDepth: 2,
-  });
-  const headers = new Map<string, string>();
-  for (const h of email.headers) if (!headers.has(h.key)) headers.set(h.key, h.value);
-
+  const email = await readMimeMessage(raw);
+  const { headers } = email;
   let dsnMessage: DsnFields | null = null;
   const dsnRecipients: DsnFields[] = [];
-  let feedbackReport: DsnFields | null = null;
-  const extraText: string[] = [];
-  for (const a of email.attachments) {
-    const type = a.mimeType.toLowerCase();
-    if (type === 'message/delivery-status' || type === 'message/global-delivery-status') {
-      const groups = parseFieldGroups(attachmentText(a.content));
-      const [first, ...rest] = groups;
-      if (first && !('final-recipient' in first) && !('original-recipient' in first)) {
-        dsnMessage = first;
-        dsnRecipients.push(...rest);
-      } else dsnRecipients.push(...groups);
-    } else if (type === 'message/feedback-report') {
-      feedbackReport = parseFieldGroups(attachmentText(a.content))[0] ?? {};
-    } else if (type === 'text/plain' && a.disposition !== 'attachment' && extraText.length < 4) {
-      extraText.push(attachmentText(a.content));
-    }
+  for (const status of email.deliveryStatus) {
+    const groups = parseFieldGroups(status);
+    const [first, ...rest] = groups;
+    if (first && !('final-recipient' in first) && !('original-recipient' in first)) {
+      dsnMessage = first;
+      dsnRecipients.push(...rest);
+    } else dsnRecipients.push(...groups);
   }
+  let feedbackReport: DsnFields | null = email.feedbackReport === null ? null : (parseFieldGroups(email.feedbackReport)[0] ?? {});
   const contentType = (headers.get('content-type') ?? '').toLowerCase();
   if (!feedbackReport && /report-type\s*=\s*"?feedback-report/.test(contentType)) feedbackReport = {};
 
-  let body = email.text ?? '';
-  if (body.trim() === '' && email.html) body = htmlToText(email.html);
-  if (extraText.length) body = `${body}\n${extraText.join('\n')}`;
+  const plain = email.texts.map((t) => (t.kind === 'html' ? htmlToText(t.text) : t.text));
+  const body = plain.join('\n');
   if (dsnRecipients.length === 0) dsnRecipients.push(...pastedDsnGroups(body));
   const isReport = dsnRecipients.length > 0 || feedbackReport !== null;
   return {
     kind: 'mime',
     headers,
-    subject: email.subject ?? '',
-    from: email.from && 'address' in email.from && email.from.address ? `${email.from.name} <${email.from.address}>` : (headers.get('from') ?? ''),
+    subject: email.subject,
+    get from() {
+      return email.from;
+    },
     body: isReport ? body : cutOriginalMessage(body),
     dsnMessage,
     dsnRecipients,
     feedbackReport,
   };
-}
-
-function attachmentText(content: ArrayBuffer | Uint8Array | string): string {
-  if (typeof content === 'string') return content;
-  const bytes = content instanceof Uint8Array ? content : new Uint8Array(content);
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 262144));
 }
 
 /** Pasted text: it may still carry DSN fields (people paste the whole report). */
@@ -285,8 +269,9 @@ export function parseFieldGroups(text: string): DsnFields[] {
     current = {};
     lastKey = null;
   };
-  for (const rawLine of text.split(/\r?\n/)) {
+  for (let rawLine of text.split('\n')) {
     if (++count > 20000) break;
+    if (rawLine.endsWith('\r')) rawLine = rawLine.slice(0, -1);
     const line = rawLine.length > MAX_LINE ? rawLine.slice(0, MAX_LINE) : rawLine;
     if (line.trim() === '') {
       flush();

@@ -84,12 +84,24 @@ function familyOf(zone: string): string {
 }
 
 let zoneSet: Set<string> | null = null;
+/** Last characters of the zone names: a token ending otherwise cannot end in a zone. */
+let zoneEnds = new Set<string>();
 function zones(): Set<string> {
   if (!zoneSet) {
     zoneSet = new Set();
-    for (const z of allZoneNames()) if (/^[a-z0-9.-]+$/.test(z)) zoneSet.add(z);
+    zoneEnds = new Set();
+    for (const z of allZoneNames()) {
+      if (!/^[a-z0-9.-]+$/.test(z)) continue;
+      zoneSet.add(z);
+      zoneEnds.add(z.charAt(z.length - 1));
+    }
   }
   return zoneSet;
+}
+
+/** [a-z0-9.-] */
+function isTokenChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45;
 }
 
 export interface ListContext {
@@ -121,9 +133,21 @@ export function findLists(text: string, ctx: ListContext): NamedList[] {
   };
 
   // 1. Exact zone names: tokens that are, or end in, a catalogue zone.
+  // Tokens are the runs of [a-z0-9.-]; only those with a dot matter, so each is found
+  // from its dot and the rest of the text is never cut up.
   const known = zones();
-  for (const token of lower.split(/[^a-z0-9.-]+/)) {
-    if (token.length < 6 || token.length > 253 || !token.includes('.')) continue;
+  for (let dot = lower.indexOf('.'); dot >= 0; ) {
+    let start = dot;
+    while (start > 0 && isTokenChar(lower.charCodeAt(start - 1))) start--;
+    let end = dot + 1;
+    while (end < lower.length && isTokenChar(lower.charCodeAt(end))) end++;
+    dot = lower.indexOf('.', end);
+    if (end - start < 6 || end - start > 253) continue;
+    const token = lower.slice(start, end);
+    // Cheap test first: most dotted tokens are times, versions and IPs.
+    let last = token.length - 1;
+    while (last > 0 && (token.charCodeAt(last) === 46 || token.charCodeAt(last) === 45)) last--;
+    if (!zoneEnds.has(token.charAt(last))) continue;
     const t = token.replace(/^[.-]+|[.-]+$/g, '');
     let name = t;
     for (let i = 0; i < 8 && name; i++) {

@@ -119,8 +119,17 @@ export interface ProviderMatch {
   readonly code: string;
 }
 
+/**
+ * One regex per flag set that matches wherever any rule would: most bounces carry no
+ * provider code, and then one scan per set replaces a scan per rule.
+ */
+const ANY_RULE: readonly RegExp[] = [...new Set(PROVIDER_RULES.map((r) => r.re.flags))].map(
+  (flags) => new RegExp(PROVIDER_RULES.filter((r) => r.re.flags === flags).map((r) => `(?:${r.re.source})`).join('|'), flags),
+);
+
 /** Every provider rule matching the text, first (most specific) first; one per code. */
 export function findProviderCodes(text: string): ProviderMatch[] {
+  if (!ANY_RULE.some((re) => re.test(text))) return [];
   const out: ProviderMatch[] = [];
   const seen = new Set<string>();
   for (const rule of PROVIDER_RULES) {

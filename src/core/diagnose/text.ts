@@ -127,7 +127,10 @@ function unquote(lines: string[]): string[] {
   return lines.map((l) => (/^ {0,3}>(?!>>)/.test(l) ? l.replace(/^ {0,3}(?:> ?){1,10}/, '') : l));
 }
 
-/** Squeeze white space; used before phrase matching. */
+/**
+ * Squeeze white space; used before phrase matching. Same result as replacing every run
+ * of /\s+/ with one space, but a lone space (most of them) is not a match to replace.
+ */
 export function squeeze(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }
