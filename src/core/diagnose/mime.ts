@@ -8,9 +8,11 @@
  * (about 10 µs per body line on Node 20) and awaits every line, which made .eml
  * diagnosis the slowest input by far and forced a cap on how much of a message it saw.
  * Here postal-mime still does the decoding that needs a MIME library (quoted-printable,
- * base64, format=flowed, charsets it alone knows, RFC 2047 words, address lists), but
- * only for the parts we read; parts sent as 7bit/8bit/binary need no transfer decoding
- * and go straight through TextDecoder.
+ * format=flowed, base64 padded mid-body, charsets only it knows, RFC 2047 words, address
+ * lists), but only for the parts we read. Parts sent as 7bit/8bit/binary need no
+ * transfer decoding and go straight through TextDecoder; plain base64 goes through
+ * Node's own base64 decoder first. What is read here is the structure: header blocks,
+ * Content-Type parameters and boundary lines.
  */
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 
@@ -95,7 +97,6 @@ export async function readMimeMessage(raw: string | Uint8Array): Promise<MimeMes
   };
 }
 
-/** Read one entity's header block and, for a multipart, split its body into child parts. */
 /** The message bytes, where its "--" lines start, and how many parts were read so far. */
 interface Source {
   readonly buf: Buffer;
@@ -122,6 +123,7 @@ function dashLines(buf: Buffer): Int32Array {
   return Int32Array.from(out);
 }
 
+/** Read one entity's header block and, for a multipart, split its body into child parts. */
 function readPart(src: Source, start: number, end: number, depth: number, defaultType: string): Part {
   const { buf } = src;
   src.parts++;
