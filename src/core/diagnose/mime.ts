@@ -78,8 +78,13 @@ export async function readMimeMessage(raw: string | Uint8Array): Promise<MimeMes
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
   const src: Source = { buf, dashLines: dashLines(buf), parts: 0 };
   const root = readPart(src, 0, buf.length, 0, 'text/plain');
-  const collector = new Collector(src);
+  let collector = new Collector(src, true);
   await collector.collect(root, 0);
+  if (collector.texts.every((t) => t.text.trim() === '') && collector.skippedHtml) {
+    // The plain-text alternative was empty: read the HTML ones after all.
+    collector = new Collector(src, false);
+    await collector.collect(root, 0);
+  }
   const headers = root.headers;
   const subjectRaw = headers.get('subject');
   return {
@@ -346,7 +351,14 @@ class Collector {
   /** A report's returned message is evidence, not text to read (postal-mime does the same). */
   private report = false;
 
-  constructor(private readonly src: Source) {}
+  /** An HTML alternative was passed over for a plain-text one. */
+  skippedHtml = false;
+
+  constructor(
+    private readonly src: Source,
+    /** Read the plain-text representation of a multipart/alternative, not its HTML. */
+    private readonly preferPlain: boolean,
+  ) {}
 
   async collect(root: Part, messageDepth: number): Promise<void> {
     if (messageDepth === 0) this.report = hasReportPart(root);
@@ -357,7 +369,7 @@ class Collector {
   private async visit(part: Part, messageDepth: number, skipHtml: boolean): Promise<void> {
     if (part.children.length) {
       // One representation of an alternative: the plain text if there is one, else the HTML.
-      if (part.type === 'multipart/alternative') skipHtml ||= leaves(part).some(isInlinePlain);
+      if (part.type === 'multipart/alternative' && this.preferPlain) skipHtml ||= leaves(part).some(isInlinePlain);
       for (const child of part.children) await this.visit(child, messageDepth, skipHtml);
       return;
     }
@@ -366,7 +378,10 @@ class Collector {
       case 'text/plain':
       case 'text/html':
         if (part.disposition === 'attachment' || this.texts.length >= MAX_TEXT_PARTS) return;
-        if (part.type === 'text/html' && skipHtml) return;
+        if (part.type === 'text/html' && skipHtml) {
+          this.skippedHtml = true;
+          return;
+        }
         this.texts.push({ kind: part.type === 'text/html' ? 'html' : 'plain', text: await this.text(part) });
         return;
       case 'message/delivery-status':
