@@ -207,6 +207,11 @@ describe('parts decoded or skipped', () => {
     expect(doc.body).toContain('RecipNotFound');
     expect(doc.body).not.toContain('5.7.606');
     expect((await diagnose(both)).reason).toBe('userunknown');
+
+    // An empty plain-text alternative does not hide the HTML one.
+    const emptyPlain = both.replace("Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'", ' ');
+    expect(emptyPlain).not.toContain('RecipNotFound');
+    expect(await diagnose(emptyPlain)).toMatchObject({ reason: 'blocked', providerCode: '5.7.606', senderIp: '203.0.113.45' });
   });
 
   it('reads a bounce forwarded inline as message/rfc822 and cuts a returned message after the error', async () => {

@@ -8,9 +8,11 @@
  * (about 10 µs per body line on Node 20) and awaits every line, which made .eml
  * diagnosis the slowest input by far and forced a cap on how much of a message it saw.
  * Here postal-mime still does the decoding that needs a MIME library (quoted-printable,
- * base64, format=flowed, charsets it alone knows, RFC 2047 words, address lists), but
- * only for the parts we read; parts sent as 7bit/8bit/binary need no transfer decoding
- * and go straight through TextDecoder.
+ * format=flowed, base64 padded mid-body, charsets only it knows, RFC 2047 words, address
+ * lists), but only for the parts we read. Parts sent as 7bit/8bit/binary need no
+ * transfer decoding and go straight through TextDecoder; plain base64 goes through
+ * Node's own base64 decoder first. What is read here is the structure: header blocks,
+ * Content-Type parameters and boundary lines.
  */
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 
@@ -76,8 +78,13 @@ export async function readMimeMessage(raw: string | Uint8Array): Promise<MimeMes
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
   const src: Source = { buf, dashLines: dashLines(buf), parts: 0 };
   const root = readPart(src, 0, buf.length, 0, 'text/plain');
-  const collector = new Collector(src);
+  let collector = new Collector(src, true);
   await collector.collect(root, 0);
+  if (collector.texts.every((t) => t.text.trim() === '') && collector.skippedHtml) {
+    // The plain-text alternative was empty: read the HTML ones after all.
+    collector = new Collector(src, false);
+    await collector.collect(root, 0);
+  }
   const headers = root.headers;
   const subjectRaw = headers.get('subject');
   return {
@@ -95,7 +102,6 @@ export async function readMimeMessage(raw: string | Uint8Array): Promise<MimeMes
   };
 }
 
-/** Read one entity's header block and, for a multipart, split its body into child parts. */
 /** The message bytes, where its "--" lines start, and how many parts were read so far. */
 interface Source {
   readonly buf: Buffer;
@@ -122,6 +128,7 @@ function dashLines(buf: Buffer): Int32Array {
   return Int32Array.from(out);
 }
 
+/** Read one entity's header block and, for a multipart, split its body into child parts. */
 function readPart(src: Source, start: number, end: number, depth: number, defaultType: string): Part {
   const { buf } = src;
   src.parts++;
@@ -344,7 +351,14 @@ class Collector {
   /** A report's returned message is evidence, not text to read (postal-mime does the same). */
   private report = false;
 
-  constructor(private readonly src: Source) {}
+  /** An HTML alternative was passed over for a plain-text one. */
+  skippedHtml = false;
+
+  constructor(
+    private readonly src: Source,
+    /** Read the plain-text representation of a multipart/alternative, not its HTML. */
+    private readonly preferPlain: boolean,
+  ) {}
 
   async collect(root: Part, messageDepth: number): Promise<void> {
     if (messageDepth === 0) this.report = hasReportPart(root);
@@ -355,7 +369,7 @@ class Collector {
   private async visit(part: Part, messageDepth: number, skipHtml: boolean): Promise<void> {
     if (part.children.length) {
       // One representation of an alternative: the plain text if there is one, else the HTML.
-      if (part.type === 'multipart/alternative') skipHtml ||= leaves(part).some(isInlinePlain);
+      if (part.type === 'multipart/alternative' && this.preferPlain) skipHtml ||= leaves(part).some(isInlinePlain);
       for (const child of part.children) await this.visit(child, messageDepth, skipHtml);
       return;
     }
@@ -364,7 +378,10 @@ class Collector {
       case 'text/plain':
       case 'text/html':
         if (part.disposition === 'attachment' || this.texts.length >= MAX_TEXT_PARTS) return;
-        if (part.type === 'text/html' && skipHtml) return;
+        if (part.type === 'text/html' && skipHtml) {
+          this.skippedHtml = true;
+          return;
+        }
         this.texts.push({ kind: part.type === 'text/html' ? 'html' : 'plain', text: await this.text(part) });
         return;
       case 'message/delivery-status':
