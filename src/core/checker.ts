@@ -8,7 +8,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { CheckReport, CheckSummary, LookupResult, ZoneKind } from './check-types.js';
 import { classifyAnswer } from './classify.js';
 import { loadCatalogue, type ActiveZone, type Catalogue } from './catalogue.js';
-import { createDns, DnsError, isPublicResolver, type Dns, type Outcome } from './dns.js';
+import { createDns, isPublicResolver, type Dns, type Outcome } from './dns.js';
 import { probeZones, type ZoneHealth } from './health.js';
 import { LookupSlots } from './lookup-slots.js';
 import { ZoneRateLimiter } from './rate-limit.js';
@@ -72,9 +72,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   function lookup(zone: ActiveZone, query: string, label: string): Promise<LookupResult> {
     const name = `${label}.${zone.queryZone}`;
     const wait = rate.take(zone.zone);
-    // The common case takes a free slot without a promise; resolveZoneAnswer gives it back.
-    if (!wait && slots.tryAcquire()) return resolveZoneAnswer(zone, query, name);
-    return (wait ?? Promise.resolve()).then(() => slots.acquire()).then(() => resolveZoneAnswer(zone, query, name));
+    // Takes a free slot at once when there is one; resolveZoneAnswer gives it back.
+    const run = (): Promise<LookupResult> => slots.whenFree(() => resolveZoneAnswer(zone, query, name));
+    return wait ? wait.then(run) : run();
   }
 
   /** Look up one zone's answer with a lookup slot already taken, and give the slot back. */
@@ -173,13 +173,10 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   }
 
   async function reverseDns(ip: string): Promise<{ ptr: string | null; fcrdns: boolean | null }> {
-    let names: string[];
-    try {
-      names = await dns.reverse(ip);
-    } catch (err) {
-      const failure = err instanceof DnsError ? err.failure : 'ERROR';
-      return { ptr: null, fcrdns: failure === 'NXDOMAIN' || failure === 'NODATA' ? false : null };
-    }
+    // Most addresses checked in bulk have no PTR: no exception for that.
+    const outcome = await dns.lookupPtr(ip);
+    if ('failure' in outcome) return { ptr: null, fcrdns: outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA' ? false : null };
+    const names = outcome.value;
     const ptr = names[0]?.replace(/\.$/, '').toLowerCase() ?? null;
     if (!ptr) return { ptr: null, fcrdns: false };
     try {

@@ -213,7 +213,7 @@ export class TcpPipeline {
     const data = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
     let offset = 0;
     while (data.length - offset >= 2) {
-      const length = data.readUInt16BE(offset);
+      const length = (data[offset]! << 8) | data[offset + 1]!;
       if (data.length - offset - 2 < length) break;
       this.onMessage(data.subarray(offset + 2, offset + 2 + length));
       offset += 2 + length;

@@ -48,6 +48,8 @@ export interface Dns {
   resolveTxt(name: string): Promise<string[]>;
   resolveMx(name: string): Promise<MxRecord[]>;
   reverse(ip: string): Promise<string[]>;
+  /** reverse for hot paths: failures (NXDOMAIN for "no PTR") are values, not exceptions. */
+  lookupPtr(ip: string): Promise<Outcome<string[]>>;
   /** Addresses of a name (A and AAAA at once); empty when it has none. Throws on SERVFAIL/timeout of both. */
   resolveAddresses(name: string): Promise<string[]>;
 }
@@ -199,6 +201,7 @@ export function createDns(options: DnsOptions = {}): Dns {
     resolveMx: (name) => withTimeout(`MX ${name}`, (r) => r.resolveMx(name)),
     // PTR of the arpa name; over UDP that is c-ares' resolvePtr, not its reverse(), which
     // reports an unreachable resolver as "not found" and so turns "unknown" into "no PTR".
+    lookupPtr: (ip) => hotLookup(TYPE_PTR, arpaName(ip)),
     async reverse(ip) {
       const outcome = await hotLookup(TYPE_PTR, arpaName(ip));
       if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.failure === 'NXDOMAIN' ? `PTR ${ip}: no such name` : outcome.message);

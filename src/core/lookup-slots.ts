@@ -21,9 +21,26 @@ export class LookupSlots {
   /** Wait for a slot and take it; the caller must release() it. */
   acquire(): Promise<void> {
     if (this.tryAcquire()) return Promise.resolve();
-    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => {
-      this.active++;
-    });
+    return new Promise<void>((resolve) =>
+      this.waiting.push(() => {
+        this.active++;
+        resolve();
+      }),
+    );
+  }
+
+  /**
+   * Start `task` with a slot taken as soon as one is free; `task` must release() it. One
+   * promise per waiting task: a bulk check queues most of its lookups here.
+   */
+  whenFree<T>(task: () => Promise<T>): Promise<T> {
+    if (this.tryAcquire()) return task();
+    return new Promise<T>((resolve) =>
+      this.waiting.push(() => {
+        this.active++;
+        resolve(task());
+      }),
+    );
   }
 
   /** Give a slot back, and with it the turn to the longest waiting. */

@@ -43,3 +43,20 @@ it('hands out slots without waiting while some are free, then in order as they a
   slots.release();
   expect(slots.tryAcquire()).toBe(true);
 });
+
+it('starts queued tasks with a slot taken, in order, as slots are released', async () => {
+  const slots = new LookupSlots(1);
+  const order: number[] = [];
+  const task = (i: number) => async () => {
+    order.push(i);
+    await new Promise((r) => setTimeout(r, 1));
+    slots.release();
+    return i;
+  };
+  const results = await Promise.all([1, 2, 3, 4].map((i) => slots.whenFree(task(i))));
+  expect(results).toEqual([1, 2, 3, 4]);
+  expect(order).toEqual([1, 2, 3, 4]);
+  // Every slot came back: one is free again, and only one.
+  expect(slots.tryAcquire()).toBe(true);
+  expect(slots.tryAcquire()).toBe(false);
+});
