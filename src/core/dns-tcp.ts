@@ -157,11 +157,6 @@ export class TcpPipeline {
     this.chunkUsed = 0;
   }
 
-  /** Close the connection; lookups still waiting are handed back for UDP. */
-  close(): void {
-    this.socket?.destroy();
-  }
-
   /**
    * The next ID not in use. Counting up from a random start is enough here: unlike a UDP
    * answer, a forged TCP answer would have to guess the connection's sequence numbers.

@@ -18,17 +18,6 @@ export class LookupSlots {
     return true;
   }
 
-  /** Wait for a slot and take it; the caller must release() it. */
-  acquire(): Promise<void> {
-    if (this.tryAcquire()) return Promise.resolve();
-    return new Promise<void>((resolve) =>
-      this.waiting.push(() => {
-        this.active++;
-        resolve();
-      }),
-    );
-  }
-
   /**
    * Start `task` with a slot taken as soon as one is free; `task` must release() it. One
    * promise per waiting task: a bulk check queues most of its lookups here.

@@ -22,14 +22,14 @@ it('never runs more tasks at once than the cap, starts waiting tasks in order, a
   expect(results[1]).toEqual({ status: 'fulfilled', value: 1 });
 });
 
-it('hands out slots without waiting while some are free, then in order as they are released', async () => {
+it('hands out slots without waiting while some are free, then queues tasks until one is released', async () => {
   const slots = new LookupSlots(2);
   expect(slots.tryAcquire()).toBe(true);
   expect(slots.tryAcquire()).toBe(true);
   expect(slots.tryAcquire()).toBe(false);
   const order: string[] = [];
-  const first = slots.acquire().then(() => order.push('first'));
-  const second = slots.acquire().then(() => order.push('second'));
+  const first = slots.whenFree(async () => void order.push('first'));
+  const second = slots.whenFree(async () => void order.push('second'));
   await new Promise((r) => setTimeout(r, 10));
   expect(order).toEqual([]); // both wait: the cap is taken
   slots.release();
@@ -38,7 +38,7 @@ it('hands out slots without waiting while some are free, then in order as they a
   slots.release();
   await second;
   expect(order).toEqual(['first', 'second']);
-  // Two slots are held again (by the waiters): none is free.
+  // Two slots are held again (by the queued tasks, which did not release): none is free.
   expect(slots.tryAcquire()).toBe(false);
   slots.release();
   expect(slots.tryAcquire()).toBe(true);
