@@ -113,7 +113,11 @@ export class TcpPipeline {
   lookup(type: HotType, name: string): Promise<Outcome<string[]>> | null {
     if (!this.usable() || this.pending.size >= 0xffff) return null;
     const id = this.freeId();
-    if (this.chunkUsed + queryFrameLength(name) > this.chunk.length) this.sealChunk(queryFrameLength(name));
+    if (this.chunkUsed + queryFrameLength(name) > this.chunk.length) {
+      this.sealChunk(queryFrameLength(name));
+      // A full chunk leaves at once: the resolver starts on it while more are written.
+      this.writeSealed();
+    }
     const start = this.chunkUsed;
     const written = writeQueryFrame(this.chunk, start, id, name, type);
     if (written < 0) return null;
@@ -197,11 +201,15 @@ export class TcpPipeline {
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      if (!this.socket || !this.connected) return;
       this.sealChunk();
-      for (const chunk of this.sealed) this.socket.write(chunk);
-      this.sealed = [];
+      this.writeSealed();
     });
+  }
+
+  private writeSealed(): void {
+    if (!this.socket || !this.connected) return;
+    for (const chunk of this.sealed) this.socket.write(chunk);
+    this.sealed = [];
   }
 
   private onData(chunk: Buffer): void {
@@ -214,6 +222,11 @@ export class TcpPipeline {
       offset += 2 + length;
     }
     this.received = offset === data.length ? Buffer.alloc(0) : Buffer.from(data.subarray(offset));
+    // Lookups started by these answers (freed slots) leave now, not a turn later.
+    if (this.chunkUsed > 0) {
+      this.sealChunk();
+      this.writeSealed();
+    }
   }
 
   private onMessage(message: Buffer): void {
