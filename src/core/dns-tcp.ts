@@ -17,7 +17,7 @@
  */
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
-import { messageId, queryFrameLength, readResponse, TYPE_A, writeQueryFrame, type HotType } from './dns-wire.js';
+import { messageId, queryFrameLength, readResponse, typeName, writeQueryFrame, type HotType } from './dns-wire.js';
 import type { DnsFailure, Outcome } from './dns.js';
 
 /** Asks the same question over UDP, within the time the lookup has left. */
@@ -352,5 +352,5 @@ export class TcpPipeline {
 
 /** "A name" / "PTR name", the way failure messages start. */
 function what(entry: Pending): string {
-  return `${entry.type === TYPE_A ? 'A' : 'PTR'} ${entry.name}`;
+  return `${typeName(entry.type)} ${entry.name}`;
 }

@@ -13,6 +13,11 @@ export const TYPE_A = 1;
 const NON_ASCII = /[^\x00-\x7f]/;
 export const TYPE_PTR = 12;
 export type HotType = typeof TYPE_A | typeof TYPE_PTR;
+
+/** "A" or "PTR", as lookup messages name the type. */
+export function typeName(type: HotType): string {
+  return type === TYPE_A ? 'A' : 'PTR';
+}
 const CLASS_IN = 1;
 
 /**

@@ -3,13 +3,14 @@
  * hard timeout of our own. Node's resolver (c-ares) retries and stretches short
  * timeouts on its own, so we give it one try and race it against our timer.
  *
- * Load is spread over several c-ares channels per server (each channel has its own UDP
- * socket): one socket drops answers once a few hundred are in flight, and bulk checks
- * keep a thousand in flight.
+ * The blocklist (A) and PTR lookups of a check go over a pipelined TCP connection per
+ * server (dns-tcp.ts), with UDP as the fallback. Everything over UDP is spread over
+ * several c-ares channels per server (each channel has its own UDP socket): one socket
+ * drops answers once a few hundred are in flight, and bulk checks keep a thousand in flight.
  */
 import { Resolver, getServers } from 'node:dns/promises';
 import { TcpPipeline } from './dns-tcp.js';
-import { TYPE_A, TYPE_PTR, type HotType } from './dns-wire.js';
+import { TYPE_A, TYPE_PTR, typeName, type HotType } from './dns-wire.js';
 import { reverseName } from './targets.js';
 
 /** How a lookup failed. NXDOMAIN and NODATA are answers, not failures, for a DNSBL. */
@@ -61,8 +62,8 @@ export interface DnsOptions {
   /** c-ares channels per server (sockets). */
   readonly channelsPerServer?: number;
   /**
-   * Send blocklist A lookups over a pipelined TCP connection per server (default true),
-   * falling back to UDP for a server that does not take TCP.
+   * Send blocklist A and PTR lookups over a pipelined TCP connection per server (default
+   * true), falling back to UDP for a server that does not take TCP.
    */
   readonly tcp?: boolean;
 }
@@ -85,21 +86,15 @@ const PUBLIC_RESOLVERS = new Set([
 
 /** Is this resolver (host or host:port) a well-known public DNS service? */
 export function isPublicResolver(server: string): boolean {
-  return PUBLIC_RESOLVERS.has(hostOf(server));
+  return PUBLIC_RESOLVERS.has(splitServer(server).host);
 }
 
-function portOf(server: string): number {
-  const bracket = /^\[[^\]]+\]:(\d+)$/.exec(server);
-  if (bracket) return Number(bracket[1]);
+/** "host[:port]" (IPv6 as "[addr]:port" or bare) into its host and port (53 when absent). */
+function splitServer(server: string): { host: string; port: number } {
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(server);
+  if (bracket) return { host: bracket[1]!, port: Number(bracket[2] ?? 53) };
   const parts = server.split(':');
-  return parts.length === 2 ? Number(parts[1]) : 53;
-}
-
-function hostOf(server: string): string {
-  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(server);
-  if (bracket) return bracket[1]!;
-  const parts = server.split(':');
-  return parts.length === 2 ? parts[0]! : server;
+  return parts.length === 2 ? { host: parts[0]!, port: Number(parts[1]) } : { host: server, port: 53 };
 }
 
 /** Validate and normalise "host[:port]" for c-ares; throws a sentence on bad input. */
@@ -167,13 +162,16 @@ export function createDns(options: DnsOptions = {}): Dns {
 
   /** The hot-path lookups over UDP (c-ares), with the time a lookup has left. */
   const udpLookup = (type: HotType, name: string, waitMs = timeoutMs): Promise<Outcome<string[]>> => {
-    const what = `${type === TYPE_A ? 'A' : 'PTR'} ${name}`;
+    const what = `${typeName(type)} ${name}`;
     if (waitMs <= 0) return Promise.resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
     return settle(what, (r) => (type === TYPE_A ? r.resolve4(name) : r.resolvePtr(name)), waitMs);
   };
   /** A or PTR over a pipelined TCP connection when one can take it, else UDP. */
   const hotLookup = (type: HotType, name: string): Promise<Outcome<string[]>> => pickPipeline()?.lookup(type, name) ?? udpLookup(type, name);
-  const pipelines = options.tcp === false ? [] : servers.map((server) => new TcpPipeline(hostOf(server), portOf(server), timeoutMs, udpLookup));
+  const pipelines = options.tcp === false ? [] : servers.map((server) => {
+    const { host, port } = splitServer(server);
+    return new TcpPipeline(host, port, timeoutMs, udpLookup);
+  });
   /** Fill one connection before using the next (one read then wakes up for many answers). */
   const pickPipeline = (): TcpPipeline | undefined => {
     let least: TcpPipeline | undefined;
@@ -203,7 +201,7 @@ export function createDns(options: DnsOptions = {}): Dns {
     // reports an unreachable resolver as "not found" and so turns "unknown" into "no PTR".
     lookupPtr: (ip) => hotLookup(TYPE_PTR, arpaName(ip)),
     async reverse(ip) {
-      const outcome = await hotLookup(TYPE_PTR, arpaName(ip));
+      const outcome = await dns.lookupPtr(ip);
       if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.failure === 'NXDOMAIN' ? `PTR ${ip}: no such name` : outcome.message);
       return outcome.value;
     },

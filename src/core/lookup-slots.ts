@@ -49,15 +49,11 @@ export class LookupSlots {
 
   /** Run `task` when a slot is free; the slot is released when its promise settles. */
   run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active < this.max) return this.start(task);
-    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => this.start(task));
-  }
-
-  private start<T>(task: () => Promise<T>): Promise<T> {
-    this.active++;
-    const release = (): void => this.release();
-    const promise = task();
-    promise.then(release, release);
-    return promise;
+    return this.whenFree(() => {
+      const promise = task();
+      const release = (): void => this.release();
+      promise.then(release, release);
+      return promise;
+    });
   }
 }
