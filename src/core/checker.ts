@@ -13,6 +13,7 @@ import { probeZones, type ZoneHealth } from './health.js';
 import { LookupSlots } from './lookup-slots.js';
 import { ZoneRateLimiter } from './rate-limit.js';
 import { isCheckableAddress, parseTarget, registrableDomain, reverseName, type Target } from './targets.js';
+import { lookUpZones, type ZoneLookupContext } from './zone-lookups.js';
 
 export interface CheckOptions {
   /** Zones (catalogue zone names) to query in addition to the active ones, e.g. a list a bounce named. */
@@ -69,23 +70,11 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   let healthByZone = new Map<string, ZoneHealth>();
   const publicResolvers = dns.servers.filter(isPublicResolver);
 
-  function lookup(zone: ActiveZone, query: string, label: string): Promise<LookupResult> {
-    const name = `${label}.${zone.queryZone}`;
-    const wait = rate.take(zone.zone);
-    // Takes a free slot at once when there is one; resolveZoneAnswer gives it back.
-    const run = (): Promise<LookupResult> => slots.whenFree(() => resolveZoneAnswer(zone, query, name));
-    return wait ? wait.then(run) : run();
-  }
-
-  /** Look up one zone's answer with a lookup slot already taken, and give the slot back. */
-  async function resolveZoneAnswer(zone: ActiveZone, query: string, name: string): Promise<LookupResult> {
-    const started = Date.now();
-    let outcome: Outcome<string[]>;
-    try {
-      outcome = await dns.lookupA(name);
-    } finally {
-      slots.release();
-    }
+  /**
+   * One zone's DNS outcome as its result. Synchronous but for listings and refusals,
+   * which also fetch the TXT reason: nine answers in ten are NXDOMAIN.
+   */
+  function readAnswer(zone: ActiveZone, query: string, name: string, outcome: Outcome<string[]>, started: number): LookupResult | Promise<LookupResult> {
     if ('failure' in outcome && (outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA')) {
       // The common case, built directly. No links: a 10,000-target recheck holds a quarter
       // of a million results, and two fresh URL strings each would double its memory.
@@ -114,15 +103,12 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if ('value' in outcome) {
       const codes = outcome.value.sort(byNumericValue);
       const verdict = classifyAnswer(zone, codes);
-      let txt: string | null = null;
-      if (verdict.status === 'listed' || verdict.status === 'refused') {
-        // The reason is for humans only (SURBL: automate on the A record); never let it fail the lookup.
-        txt = await dns.resolveTxt(name).then(
-          (records) => (records.length > 0 ? records.join(' ') : null),
-          () => null,
-        );
-      }
-      return { ...base, ...verdict, codes, txt: redactKey(txt, zone, name), ms: elapsed(started) };
+      if (verdict.status !== 'listed' && verdict.status !== 'refused') return { ...base, ...verdict, codes, txt: null, ms: elapsed(started) };
+      // The reason is for humans only (SURBL: automate on the A record); never let it fail the lookup.
+      return dns.resolveTxt(name).then(
+        (records) => ({ ...base, ...verdict, codes, txt: redactKey(records.length > 0 ? records.join(' ') : null, zone, name), ms: elapsed(started) }),
+        () => ({ ...base, ...verdict, codes, txt: null, ms: elapsed(started) }),
+      );
     }
     const common = { ...base, listType: zone.listType, codes: NO_CODES, txt: null, ms: elapsed(started) };
     switch (outcome.failure) {
@@ -163,13 +149,14 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     return { ...known, queryZone: known.zone };
   }
 
-  async function checkAddress(ip: string, kind: ZoneKind, options: CheckOptions): Promise<LookupResult[]> {
-    const label = reverseName(ip);
-    return Promise.all(zonesFor(kind, options).map((z) => lookup(z, ip, label)));
+  const lookups: ZoneLookupContext = { dns, slots, rate, read: readAnswer };
+
+  function checkAddress(ip: string, kind: ZoneKind, options: CheckOptions): Promise<LookupResult[]> {
+    return lookUpZones(lookups, zonesFor(kind, options), ip, reverseName(ip));
   }
 
-  async function checkName(name: string, options: CheckOptions): Promise<LookupResult[]> {
-    return Promise.all(zonesFor('domain', options).map((z) => lookup(z, name, name)));
+  function checkName(name: string, options: CheckOptions): Promise<LookupResult[]> {
+    return lookUpZones(lookups, zonesFor('domain', options), name, name);
   }
 
   async function reverseDns(ip: string): Promise<{ ptr: string | null; fcrdns: boolean | null }> {

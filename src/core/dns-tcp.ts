@@ -17,26 +17,29 @@
  */
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
-import { messageId, queryFrameLength, readResponse, typeName, writeQueryFrame, type HotType } from './dns-wire.js';
-import type { DnsFailure, Outcome } from './dns.js';
+import { messageId, queryFrameLength, readResponseAt, typeName, writeQueryFrame, type HotType } from './dns-wire.js';
+import type { DnsFailure, Outcome, OutcomeSink } from './dns.js';
 
 /** Asks the same question over UDP, within the time the lookup has left. */
 export type UdpFallback = (type: HotType, name: string, remainingMs: number) => Promise<Outcome<string[]>>;
 
-interface Pending {
-  readonly id: number;
-  readonly type: HotType;
-  readonly name: string;
-  /** The query as sent (`chunk[start…end)`), to match the answer's question against. */
-  readonly chunk: Buffer;
-  readonly start: number;
-  readonly end: number;
-  /** performance.now() when it was queued; it times out at sentAt + timeoutMs. */
-  readonly sentAt: number;
-  readonly resolve: (outcome: Outcome<string[]> | Promise<Outcome<string[]>>) => void;
-  done: boolean;
+/** One lookup waiting for its answer: the only object the connection keeps per lookup. */
+class Pending {
+  done = false;
   /** Also asked over UDP, as TCP was slow to answer. */
-  hedged: boolean;
+  hedged = false;
+  constructor(
+    readonly id: number,
+    readonly type: HotType,
+    readonly name: string,
+    /** The query as sent (`chunk[start…end)`), to match the answer's question against. */
+    readonly chunk: Buffer,
+    readonly start: number,
+    readonly end: number,
+      /** performance.now() (whole ms) when it was queued; it times out at sentAt + timeoutMs. */
+    readonly sentAt: number,
+    readonly sink: OutcomeSink,
+  ) {}
 }
 
 /** The answer nine lookups in ten get; shared, as nothing reads its text. */
@@ -64,7 +67,12 @@ export class TcpPipeline {
   private socket: net.Socket | null = null;
   private connected = false;
   private unusableUntil = 0;
-  private readonly pending = new Map<number, Pending>();
+  /**
+   * Waiting lookups by message ID. An array of all 65,536 IDs rather than a Map: found
+   * and freed by index, and it never rehashes while a bulk check fills it.
+   */
+  private readonly byId: (Pending | undefined)[] = new Array<Pending | undefined>(0x10000).fill(undefined);
+  private waiting = 0;
   /**
    * In send order, which is also the order of their hedge times and deadlines (the same
    * delays for all): one timer and two read positions serve them all.
@@ -101,7 +109,7 @@ export class TcpPipeline {
 
   /** Lookups waiting for an answer on this connection. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.waiting;
   }
 
   /** False for a while after TCP to this resolver failed to open. */
@@ -109,32 +117,35 @@ export class TcpPipeline {
     return this.unusableUntil === 0 || Date.now() >= this.unusableUntil;
   }
 
-  /** Look up the A (or PTR) records of `name`; null when this connection cannot take it now. */
-  lookup(type: HotType, name: string): Promise<Outcome<string[]>> | null {
-    if (!this.usable() || this.pending.size >= 0xffff) return null;
-    const id = this.freeId();
-    if (this.chunkUsed + queryFrameLength(name) > this.chunk.length) {
-      this.sealChunk(queryFrameLength(name));
+  /**
+   * Look up the A (or PTR) records of `name` and hand the outcome to `sink`, always
+   * later, never during this call. False when this connection cannot take it now.
+   */
+  lookup(type: HotType, name: string, sink: OutcomeSink): boolean {
+    if (!this.usable() || this.waiting >= 0xffff) return false;
+    const frameLength = queryFrameLength(name);
+    if (this.chunkUsed + frameLength > this.chunk.length) {
+      this.sealChunk(frameLength);
       // A full chunk leaves at once: the resolver starts on it while more are written.
       this.writeSealed();
     }
+    const id = this.freeId();
     const start = this.chunkUsed;
     const written = writeQueryFrame(this.chunk, start, id, name, type);
-    if (written < 0) return null;
+    if (written < 0) return false;
     this.chunkUsed += written;
-    const chunk = this.chunk;
-    return new Promise<Outcome<string[]>>((resolve) => {
-      const entry: Pending = { id, type, name, chunk, start, end: start + written, sentAt: this.turnNow(), resolve, done: false, hedged: false };
-      this.pending.set(id, entry);
-      this.bySendTime.push(entry);
-      if (!this.timer) this.armTimer();
-      if (this.idleTimer) {
-        clearTimeout(this.idleTimer);
-        this.idleTimer = null;
-      }
-      if (!this.socket) this.connect();
-      else if (this.connected) this.scheduleFlush();
-    });
+    const entry = new Pending(id, type, name, this.chunk, start, start + written, this.turnNow(), sink);
+    this.byId[id] = entry;
+    this.waiting++;
+    this.bySendTime.push(entry);
+    if (!this.timer) this.armTimer();
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    if (!this.socket) this.connect();
+    else if (this.connected) this.scheduleFlush();
+    return true;
   }
 
   /**
@@ -144,7 +155,9 @@ export class TcpPipeline {
    */
   private turnNow(): number {
     if (this.turnStartedAt < 0) {
-      this.turnStartedAt = performance.now();
+      // Whole milliseconds (rounded up, so no deadline comes early): a small integer is
+      // stored in every waiting lookup without a heap number for each.
+      this.turnStartedAt = Math.ceil(performance.now());
       setImmediate(() => {
         this.turnStartedAt = -1;
       });
@@ -167,7 +180,7 @@ export class TcpPipeline {
    */
   private freeId(): number {
     do this.nextId = (this.nextId + 1) & 0xffff;
-    while (this.pending.has(this.nextId));
+    while (this.byId[this.nextId] !== undefined);
     return this.nextId;
   }
 
@@ -218,7 +231,7 @@ export class TcpPipeline {
     while (data.length - offset >= 2) {
       const length = (data[offset]! << 8) | data[offset + 1]!;
       if (data.length - offset - 2 < length) break;
-      this.onMessage(data.subarray(offset + 2, offset + 2 + length));
+      this.onMessage(data, offset + 2, offset + 2 + length);
       offset += 2 + length;
     }
     this.received = offset === data.length ? Buffer.alloc(0) : Buffer.from(data.subarray(offset));
@@ -229,10 +242,12 @@ export class TcpPipeline {
     }
   }
 
-  private onMessage(message: Buffer): void {
-    const entry = this.pending.get(messageId(message));
+  /** The message at `data[at…end)`. */
+  private onMessage(data: Buffer, at: number, end: number): void {
+    const id = messageId(data, at, end);
+    const entry = id < 0 ? undefined : this.byId[id];
     if (!entry) return;
-    const answer = readResponse(message, entry.chunk, entry.start, entry.end);
+    const answer = readResponseAt(data, at, end, entry.chunk, entry.start, entry.end);
     if (!answer) return; // not the answer to this question: keep waiting for it
     if (entry.hedged) this.tcpWins++;
     if (answer.rcode === 3) this.settle(entry, NXDOMAIN);
@@ -246,9 +261,12 @@ export class TcpPipeline {
   private settle(entry: Pending, outcome: Outcome<string[]> | Promise<Outcome<string[]>>): void {
     if (entry.done) return;
     entry.done = true;
-    this.pending.delete(entry.id);
-    entry.resolve(outcome);
-    if (this.pending.size === 0) this.becameIdle();
+    this.byId[entry.id] = undefined;
+    this.waiting--;
+    if (this.waiting === 0) this.becameIdle();
+    // Last: the sink may start new lookups on this connection at once.
+    if (outcome instanceof Promise) void outcome.then((o) => entry.sink.settle(o));
+    else entry.sink.settle(outcome);
   }
 
   /** Set the one timer for the next hedge or deadline, whichever comes first. */
@@ -322,7 +340,7 @@ export class TcpPipeline {
     if (this.idleTimer || !this.socket) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
-      if (this.pending.size > 0 || !this.socket) return;
+      if (this.waiting > 0 || !this.socket) return;
       // Forget it first: a lookup made while it closes opens a new connection.
       const socket = this.socket;
       this.socket = null;
@@ -344,7 +362,7 @@ export class TcpPipeline {
     this.chunkUsed = 0;
     // Whatever was still waiting goes back to the caller to ask over UDP in the time left.
     const now = performance.now();
-    for (const entry of [...this.pending.values()]) {
+    for (const entry of this.byId.filter((e): e is Pending => e !== undefined)) {
       this.settle(entry, this.overUdp(entry.type, entry.name, entry.sentAt + this.timeoutMs - now));
     }
   }

@@ -97,9 +97,9 @@ function withoutRecords(rcode: number, truncated: boolean): HotResponse {
   return WITHOUT_RECORDS[(rcode << 1) | (truncated ? 1 : 0)]!;
 }
 
-/** The ID of a message (to find the query it answers); -1 when too short. */
-export function messageId(message: Buffer): number {
-  return message.length >= 12 ? get16(message, 0) : -1;
+/** The ID of the message at `at` (to find the query it answers); -1 when too short. */
+export function messageId(data: Buffer, at = 0, end = data.length): number {
+  return end - at >= 12 ? get16(data, at) : -1;
 }
 
 /**
@@ -109,76 +109,87 @@ export function messageId(message: Buffer): number {
  * ID. Compared as bytes, ignoring ASCII case, so the hot path builds no strings.
  */
 export function readResponse(message: Buffer, queryFrame: Buffer, frameStart = 0, frameEnd = queryFrame.length): HotResponse | null {
-  if (message.length < 12) return null;
-  const flags = get16(message, 2);
+  return readResponseAt(message, 0, message.length, queryFrame, frameStart, frameEnd);
+}
+
+/**
+ * readResponse for the message at `data[at…end)`, read where it lies: a TCP read holds
+ * hundreds of answers, and a Buffer view for each costs more than reading it.
+ * Compression pointers count from `at`, the message's first byte.
+ */
+export function readResponseAt(data: Buffer, at: number, end: number, queryFrame: Buffer, frameStart: number, frameEnd: number): HotResponse | null {
+  if (end - at < 12) return null;
+  const flags = get16(data, at + 2);
   if ((flags & 0x8000) === 0 || (flags & 0x7800) !== 0) return null; // not a response, or not QUERY
-  if (get16(message, 4) !== 1) return null;
+  if (get16(data, at + 4) !== 1) return null;
   // The question: the query's own bytes from the name to the class.
   const questionStart = frameStart + 14;
   const questionLength = frameEnd - questionStart;
-  const end = 12 + questionLength;
-  if (end > message.length) return null;
-  // Resolvers echo the question as asked, so one native comparison nearly always settles
-  // it; letter by letter only when that fails.
-  if (message.compare(queryFrame, questionStart, frameEnd, 12, end) !== 0 && !sameIgnoringCase(message, queryFrame, questionStart, questionLength)) return null;
+  const questionEnd = at + 12 + questionLength;
+  if (questionEnd > end) return null;
+  if (!sameQuestion(data, at + 12, queryFrame, questionStart, questionLength)) return null;
   const rcode = flags & 0x000f;
   const truncated = (flags & 0x0200) !== 0;
-  const answerCount = get16(message, 6);
+  const answerCount = get16(data, at + 6);
   if (rcode !== 0 || answerCount === 0) return withoutRecords(rcode, truncated);
   const type = get16(queryFrame, frameEnd - 4);
-  let offset = end;
+  let offset = questionEnd;
   const records: string[] = [];
   for (let i = 0; i < answerCount; i++) {
-    const owner = skipName(message, offset);
-    if (owner < 0 || owner + 10 > message.length) return null;
-    const recordType = get16(message, owner);
-    const recordClass = get16(message, owner + 2);
-    const dataLength = get16(message, owner + 8);
-    const data = owner + 10;
-    if (data + dataLength > message.length) return null;
+    const owner = skipName(data, offset, end);
+    if (owner < 0 || owner + 10 > end) return null;
+    const recordType = get16(data, owner);
+    const recordClass = get16(data, owner + 2);
+    const dataLength = get16(data, owner + 8);
+    const rdata = owner + 10;
+    if (rdata + dataLength > end) return null;
     if (recordType === type && recordClass === CLASS_IN) {
       if (type === TYPE_A) {
         if (dataLength !== 4) return null;
-        records.push(`${message[data]}.${message[data + 1]}.${message[data + 2]}.${message[data + 3]}`);
+        records.push(`${data[rdata]}.${data[rdata + 1]}.${data[rdata + 2]}.${data[rdata + 3]}`);
       } else {
-        const target = readName(message, data);
-        if (!target || target.end > data + dataLength) return null;
+        const target = readName(data, at, rdata, end);
+        if (!target || target.end > rdata + dataLength) return null;
         records.push(target.name);
       }
     }
-    offset = data + dataLength;
+    offset = rdata + dataLength;
   }
   return { rcode, truncated, records };
 }
 
-/** A (possibly compressed) name at `offset`: its text and where the field ends. */
-function readName(message: Buffer, offset: number): { name: string; end: number } | null {
+/** A (possibly compressed) name at `offset` of the message at `data[at…end)`: its text and where the field ends. */
+function readName(data: Buffer, at: number, offset: number, end: number): { name: string; end: number } | null {
   let name = '';
-  let end = -1;
+  let fieldEnd = -1;
   // Every pointer must point backwards, so pointers cannot loop; the cap is a second guard.
   for (let hops = 0; hops < 128; hops++) {
-    const length = message[offset];
-    if (length === undefined) return null;
-    if (length === 0) return { name: name.toLowerCase(), end: end < 0 ? offset + 1 : end };
+    if (offset >= end) return null;
+    const length = data[offset]!;
+    if (length === 0) return { name: name.toLowerCase(), end: fieldEnd < 0 ? offset + 1 : fieldEnd };
     if ((length & 0xc0) === 0xc0) {
-      if (offset + 1 >= message.length) return null;
-      const target = ((length & 0x3f) << 8) | message[offset + 1]!;
+      if (offset + 1 >= end) return null;
+      const target = at + (((length & 0x3f) << 8) | data[offset + 1]!);
       if (target >= offset) return null;
-      if (end < 0) end = offset + 2;
+      if (fieldEnd < 0) fieldEnd = offset + 2;
       offset = target;
       continue;
     }
-    if (length > 63 || offset + 1 + length > message.length) return null;
-    name += (name ? '.' : '') + message.toString('latin1', offset + 1, offset + 1 + length);
+    if (length > 63 || offset + 1 + length > end) return null;
+    name += (name ? '.' : '') + data.toString('latin1', offset + 1, offset + 1 + length);
     offset += 1 + length;
   }
   return null;
 }
 
-/** The question bytes match, letters compared without case (RFC 4343), nothing else may differ. */
-function sameIgnoringCase(message: Buffer, queryFrame: Buffer, questionStart: number, questionLength: number): boolean {
+/**
+ * The question bytes match, letters compared without case (RFC 4343), nothing else may
+ * differ. A byte loop rather than Buffer#compare: the question is a few dozen bytes, and
+ * compare's argument checks allocate on every call until the JIT has warmed up.
+ */
+function sameQuestion(data: Buffer, at: number, queryFrame: Buffer, questionStart: number, questionLength: number): boolean {
   for (let i = 0; i < questionLength; i++) {
-    const a = message[12 + i]!;
+    const a = data[at + i]!;
     const b = queryFrame[questionStart + i]!;
     if (a === b) continue;
     const folded = a | 0x20;
@@ -187,13 +198,13 @@ function sameIgnoringCase(message: Buffer, queryFrame: Buffer, questionStart: nu
   return true;
 }
 
-/** Where the name at `offset` ends, without reading it; -1 when malformed. */
-function skipName(message: Buffer, offset: number): number {
+/** Where the name at `offset` ends (before `end`), without reading it; -1 when malformed. */
+function skipName(data: Buffer, offset: number, end: number): number {
   for (;;) {
-    const length = message[offset];
-    if (length === undefined) return -1;
+    if (offset >= end) return -1;
+    const length = data[offset]!;
     if (length === 0) return offset + 1;
-    if ((length & 0xc0) === 0xc0) return offset + 2 <= message.length ? offset + 2 : -1;
+    if ((length & 0xc0) === 0xc0) return offset + 2 <= end ? offset + 2 : -1;
     if (length > 63) return -1;
     offset += 1 + length;
   }

@@ -4,9 +4,15 @@
  * million lookups, so this hot path takes a slot with a counter and queues only when
  * the cap is reached.
  */
+
+/** Work that needs a slot; start() runs with the slot taken and must see that it is released. */
+export interface SlotJob {
+  start(): void;
+}
+
 export class LookupSlots {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: (SlotJob | undefined)[] = [];
   private head = 0;
 
   constructor(private readonly max: number) {}
@@ -19,32 +25,39 @@ export class LookupSlots {
   }
 
   /**
-   * Start `task` with a slot taken as soon as one is free; `task` must release() it. One
-   * promise per waiting task: a bulk check queues most of its lookups here.
+   * Start `job` now if a slot is free, else when one is, in order of arrival. The job
+   * itself is the queue entry: a bulk check queues most of its lookups here, and no
+   * promise or closure is made for any of them.
    */
-  whenFree<T>(task: () => Promise<T>): Promise<T> {
-    if (this.tryAcquire()) return task();
-    return new Promise<T>((resolve) =>
-      this.waiting.push(() => {
-        this.active++;
-        resolve(task());
-      }),
-    );
+  start(job: SlotJob): void {
+    if (this.tryAcquire()) job.start();
+    else this.waiting.push(job);
   }
 
-  /** Give a slot back, and with it the turn to the longest waiting. */
+  /** start() for a task that returns a promise: resolves to the task's result. */
+  whenFree<T>(task: () => Promise<T>): Promise<T> {
+    if (this.tryAcquire()) return task();
+    return new Promise<T>((resolve) => this.waiting.push({ start: () => resolve(task()) }));
+  }
+
+  /** Give a slot back: it passes straight to the longest waiting job, if any. */
   release(): void {
-    this.active--;
-    if (this.head < this.waiting.length) {
-      const next = this.waiting[this.head]!;
-      this.waiting[this.head++] = undefined as unknown as () => void;
-      // Compact the queue now and then instead of shifting on every release.
-      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.head);
+    if (this.head === this.waiting.length) {
+      this.active--;
+      if (this.head > 0) {
+        this.waiting.length = 0;
         this.head = 0;
       }
-      next();
+      return;
     }
+    const next = this.waiting[this.head]!;
+    this.waiting[this.head++] = undefined;
+    // Compact the queue now and then instead of shifting on every release.
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.head);
+      this.head = 0;
+    }
+    next.start();
   }
 
   /** Run `task` when a slot is free; the slot is released when its promise settles. */

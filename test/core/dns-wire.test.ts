@@ -1,7 +1,7 @@
 import dnsPacket from 'dns-packet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeQueryFrame, messageId, readResponse, TYPE_A, TYPE_PTR } from '../../src/core/dns-wire.js';
+import { encodeQueryFrame, messageId, readResponse, readResponseAt, TYPE_A, TYPE_PTR } from '../../src/core/dns-wire.js';
 
 /** The query frame, which these tests need to exist. */
 function frameOf(id: number, name: string, type: typeof TYPE_A | typeof TYPE_PTR = TYPE_A): Buffer {
@@ -270,6 +270,28 @@ describe('readResponse', () => {
     // The reserved label types 0x40 and 0x80.
     expect(readResponse(handBuilt(frame, [rr(pointer(12), TYPE_PTR, Buffer.from([0x41, 0]))]), frame)).toBeNull();
     expect(readResponse(handBuilt(frame, [rr(pointer(12), TYPE_PTR, Buffer.from([0x81, 0]))]), frame)).toBeNull();
+  });
+
+  it('reads a message where it lies inside a larger read, pointers counted from its own start', () => {
+    const arpa = '5.113.0.203.in-addr.arpa';
+    const frame = frameOf(9, arpa, TYPE_PTR);
+    const inAddr = 12 + labels('5.113.0.203').length;
+    const answer = rr(pointer(12), TYPE_PTR, Buffer.concat([labels('mx'), pointer(inAddr)]));
+    const message = handBuilt(frame, [answer]);
+    // Junk on both sides, as in a TCP read holding several framed answers.
+    const before = Buffer.from('\x00\x05junk!\x00\x30');
+    const after = Buffer.from([0, 12, 1, 2, 3]);
+    const data = Buffer.concat([before, message, after]);
+    const at = before.length;
+    expect(messageId(data, at, at + message.length)).toBe(9);
+    expect(readResponseAt(data, at, at + message.length, frame, 0, frame.length)).toEqual({ rcode: 0, truncated: false, records: ['mx.in-addr.arpa'] });
+    // The message's end is where it ends, not where the read does: cut one byte short, it is malformed.
+    expect(readResponseAt(data, at, at + message.length - 1, frame, 0, frame.length)).toBeNull();
+    expect(messageId(data, at, at + 11)).toBe(-1);
+    // A pointer that would be valid counted from the read's start (not the message's) is not followed.
+    const shifted = handBuilt(frame, [rr(pointer(12), TYPE_PTR, Buffer.concat([labels('mx'), pointer(inAddr + at)]))]);
+    const data2 = Buffer.concat([before, shifted, after]);
+    expect(readResponseAt(data2, at, at + shifted.length, frame, 0, frame.length)?.records).not.toEqual(['mx.in-addr.arpa']);
   });
 
   it('returns null for a PTR name that runs past its record data', () => {

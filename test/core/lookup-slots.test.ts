@@ -60,3 +60,22 @@ it('starts queued tasks with a slot taken, in order, as slots are released', asy
   expect(slots.tryAcquire()).toBe(true);
   expect(slots.tryAcquire()).toBe(false);
 });
+
+it('starts jobs at once while slots are free, then hands each released slot to the next job in order', () => {
+  const slots = new LookupSlots(2);
+  const started: number[] = [];
+  const job = (i: number) => ({ start: () => void started.push(i) });
+  for (let i = 1; i <= 5; i++) slots.start(job(i));
+  expect(started).toEqual([1, 2]); // synchronously, no promise in between
+  slots.release();
+  expect(started).toEqual([1, 2, 3]); // the slot went straight to the next job
+  slots.release();
+  slots.release();
+  expect(started).toEqual([1, 2, 3, 4, 5]);
+  // Jobs 4 and 5 hold both slots; two more releases free them, and only two.
+  slots.release();
+  slots.release();
+  expect(slots.tryAcquire()).toBe(true);
+  expect(slots.tryAcquire()).toBe(true);
+  expect(slots.tryAcquire()).toBe(false);
+});
