@@ -13,6 +13,7 @@ import { probeZones, type ZoneHealth } from './health.js';
 import { LookupSlots } from './lookup-slots.js';
 import { ZoneRateLimiter } from './rate-limit.js';
 import { isCheckableAddress, parseTarget, registrableDomain, reverseName, type Target } from './targets.js';
+import { TurnShare } from './turn-share.js';
 import { lookUpZones, type ZoneLookupContext } from './zone-lookups.js';
 
 export interface CheckOptions {
@@ -51,6 +52,9 @@ export interface CheckerOptions {
   readonly keys?: { readonly SPAMHAUS_DQS_KEY?: string; readonly ABUSIX_KEY?: string };
 }
 
+/** Checks set up per turn of the event loop; each makes a few dozen lookups. */
+const CHECKS_PER_TURN = 8;
+
 /** Shared by every result without codes (most of them); never mutated. */
 const NO_CODES: readonly string[] = Object.freeze([]);
 
@@ -67,6 +71,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   // flat without slowing it down.
   const checkSlots: LimitFunction = pLimit(Math.max(8, Math.ceil(concurrency / 8)));
   const rate = new ZoneRateLimiter(options.zoneRate ?? 500);
+  // A few checks set up per turn of the event loop (see TurnShare): enough to keep the
+  // lookup slots full, few enough that answers are read while the rest are set up.
+  const checkStarts = new TurnShare(CHECKS_PER_TURN);
   let healthByZone = new Map<string, ZoneHealth>();
   const publicResolvers = dns.servers.filter(isPublicResolver);
 
@@ -176,7 +183,10 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   }
 
   function check(input: string, options: CheckOptions = {}): Promise<CheckReport> {
-    return checkSlots(() => runCheck(input, options));
+    return checkSlots(() => {
+      const wait = checkStarts.take();
+      return wait ? wait.then(() => runCheck(input, options)) : runCheck(input, options);
+    });
   }
 
   async function runCheck(input: string, options: CheckOptions): Promise<CheckReport> {

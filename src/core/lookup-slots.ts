@@ -10,12 +10,25 @@ export interface SlotJob {
   start(): void;
 }
 
+/**
+ * New lookups started in one turn of the event loop; the rest start in the next turns.
+ * Starting a 1,000-target recheck's first thousand lookups at once would hold the event
+ * loop for tens of milliseconds (other commands wait), and a fresh connection cannot
+ * send the first of them before the turn ends. A few hundred per turn keeps the loop
+ * responsive and lets the resolver answer while the rest are being written.
+ */
+const STARTS_PER_TURN = 256;
+
 export class LookupSlots {
   private active = 0;
   private readonly waiting: (SlotJob | undefined)[] = [];
   private head = 0;
+  private startedThisTurn = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly perTurn = STARTS_PER_TURN,
+  ) {}
 
   /** Take a slot if one is free (the hot path: no promise); the caller must release() it. */
   tryAcquire(): boolean {
@@ -30,8 +43,28 @@ export class LookupSlots {
    * promise or closure is made for any of them.
    */
   start(job: SlotJob): void {
-    if (this.tryAcquire()) job.start();
-    else this.waiting.push(job);
+    if (this.head === this.waiting.length && this.startedThisTurn < this.perTurn && this.tryAcquire()) {
+      this.countStart();
+      job.start();
+    } else {
+      this.waiting.push(job);
+      this.countStart(); // makes sure a next turn comes to start it if a slot is free
+    }
+  }
+
+  /** Count a start in this turn; the first of a turn arranges the next turn's reset and catch-up. */
+  private countStart(): void {
+    if (this.startedThisTurn++ === 0) setImmediate(() => this.nextTurn());
+  }
+
+  /** A new turn: start waiting jobs on free slots, up to the turn's share. */
+  private nextTurn(): void {
+    this.startedThisTurn = 0;
+    while (this.head < this.waiting.length && this.active < this.max && this.startedThisTurn < this.perTurn) {
+      this.active++;
+      this.countStart();
+      this.shift().start();
+    }
   }
 
   /** start() for a task that returns a promise: resolves to the task's result. */
@@ -50,6 +83,11 @@ export class LookupSlots {
       }
       return;
     }
+    this.shift().start();
+  }
+
+  /** The longest waiting job, taken off the queue. */
+  private shift(): SlotJob {
     const next = this.waiting[this.head]!;
     this.waiting[this.head++] = undefined;
     // Compact the queue now and then instead of shifting on every release.
@@ -57,7 +95,7 @@ export class LookupSlots {
       this.waiting.splice(0, this.head);
       this.head = 0;
     }
-    next.start();
+    return next;
   }
 
   /** Run `task` when a slot is free; the slot is released when its promise settles. */

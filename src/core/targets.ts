@@ -107,10 +107,11 @@ export function registrableDomain(name: string): string | null {
 
 /** The reversed form DNSBLs expect: 5.113.0.203 for IPv4, 32 reversed nibbles for IPv6 (RFC 5782). */
 export function reverseName(ip: string): string {
-  const address = ipaddr.parse(ip);
-  if (address.kind() === 'ipv4') return ip.split('.').reverse().join('.');
+  // Addresses come here normalised (parseTarget): a dotted quad needs no parsing, and a
+  // bulk check reverses every address twice (its lists and its PTR).
+  if (!ip.includes(':')) return ip.split('.').reverse().join('.');
   const nibbles: string[] = [];
-  for (const byte of (address as ipaddr.IPv6).toByteArray()) nibbles.push((byte >> 4).toString(16), (byte & 15).toString(16));
+  for (const byte of ipaddr.IPv6.parse(ip).toByteArray()) nibbles.push((byte >> 4).toString(16), (byte & 15).toString(16));
   return nibbles.reverse().join('.');
 }
 

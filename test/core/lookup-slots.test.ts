@@ -79,3 +79,20 @@ it('starts jobs at once while slots are free, then hands each released slot to t
   expect(slots.tryAcquire()).toBe(true);
   expect(slots.tryAcquire()).toBe(false);
 });
+
+it('starts only a share of new jobs per event-loop turn, the rest in the next turns, in order', async () => {
+  const slots = new LookupSlots(100, 30);
+  const started: number[] = [];
+  for (let i = 0; i < 80; i++) slots.start({ start: () => void started.push(i) });
+  expect(started).toHaveLength(30); // this turn's share
+  await new Promise((r) => setImmediate(r));
+  expect(started).toHaveLength(60);
+  await new Promise((r) => setImmediate(r));
+  expect(started).toEqual(Array.from({ length: 80 }, (_, i) => i));
+  // A new turn has a full share again; slots, not the share, limit what starts.
+  await new Promise((r) => setImmediate(r));
+  for (let i = 80; i < 110; i++) slots.start({ start: () => void started.push(i) });
+  expect(started).toHaveLength(100); // 20 slots were left
+  for (let i = 0; i < 10; i++) slots.release();
+  expect(started).toHaveLength(110);
+});
