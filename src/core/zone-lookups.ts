@@ -74,7 +74,14 @@ class ZoneLookup implements SlotJob, OutcomeSink {
   /** Called with a slot taken. */
   start(): void {
     this.startedAt = Date.now();
-    this.context.dns.sendA(this.name, this);
+    try {
+      this.context.dns.sendA(this.name, this);
+    } catch (err) {
+      // Never let one lookup's failure escape into whoever gave us the slot (an answer
+      // being read, for one): it becomes this lookup's outcome, a moment later.
+      const message = `A ${this.name}: ${err instanceof Error ? err.message : String(err)}`;
+      queueMicrotask(() => this.settle({ failure: 'ERROR', message }));
+    }
   }
 
   settle(outcome: Outcome<string[]>): void {

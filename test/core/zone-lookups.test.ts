@@ -78,3 +78,21 @@ it('waits for the zone rate: a third lookup to one zone at 1 per second goes out
 it('resolves at once, with no results, when there is no zone to ask', async () => {
   await expect(lookUpZones({ dns, slots: new LookupSlots(1), rate: new ZoneRateLimiter(1), read: recording }, [], '203.0.113.1', '1.113.0.203')).resolves.toEqual([]);
 });
+
+it('turns a lookup that cannot even be sent into an error for that zone, later, without breaking the others', async () => {
+  const refused = zones[2]!.queryZone;
+  // The real DNS port, except that sending to one zone throws (a fault no resolver can cause).
+  const faulty: Dns = {
+    ...dns,
+    sendA(name, sink) {
+      if (name.endsWith(refused)) throw new Error('socket gone');
+      dns.sendA(name, sink);
+    },
+  };
+  const slots = new LookupSlots(1);
+  const results = await lookUpZones({ dns: faulty, slots, rate: new ZoneRateLimiter(500), read: recording }, zones, '203.0.113.7', reverseName('203.0.113.7'));
+  expect(results).toHaveLength(zones.length);
+  const failed = results.filter((r) => r.meaning !== 'NXDOMAIN');
+  expect(failed.map((r) => [r.zone, r.meaning])).toEqual([[zones[2]!.zone, 'ERROR']]);
+  expect(slots.tryAcquire()).toBe(true);
+});
