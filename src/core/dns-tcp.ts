@@ -36,7 +36,7 @@ class Pending {
     readonly chunk: Buffer,
     readonly start: number,
     readonly end: number,
-      /** performance.now() (whole ms) when it was queued; it times out at sentAt + timeoutMs. */
+    /** performance.now() (whole ms) when it was queued; it times out at sentAt + timeoutMs. */
     readonly sentAt: number,
     readonly sink: OutcomeSink,
   ) {}
@@ -271,6 +271,9 @@ export class TcpPipeline {
 
   /** Set the one timer for the next hedge or deadline, whichever comes first. */
   private armTimer(): void {
+    // A lookup started by a sink while onTimer runs may have armed one already: one timer only.
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     const queue = this.bySendTime;
     while (this.head < queue.length && queue[this.head]!.done) this.head++;
     if (this.head > 1024 && this.head * 2 > queue.length) {

@@ -314,6 +314,54 @@ describe('what goes over TCP and what does not', () => {
     expect(await Promise.all([dns.lookupA('first.example'), dns.lookupA('second.example')])).toEqual([{ value: ['127.0.0.10'] }, { value: ['127.0.0.11'] }]);
   });
 
+  it('keeps one deadline timer when the sink of a timed-out lookup starts the next lookup at once', async () => {
+    // TCP only: UDP to this port is refused at once, so the hedge's own timer is short-lived.
+    const tcp = await rawTcpServer((query, send) => {
+      if (!query.name.startsWith('silent')) send(answer(query, { a: ['127.0.0.2'] }));
+    });
+    const dns = createDns({ servers: [`127.0.0.1:${tcp.port}`], timeoutMs: 300 });
+    // Watch the timers made from here on; a ref'd one neither fired nor cleared at the end
+    // would hold a CLI run open until it fires.
+    const pending = new Set<NodeJS.Timeout>();
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const handle: NodeJS.Timeout = realSet(() => {
+        pending.delete(handle);
+        fn(...args);
+      }, ms);
+      pending.add(handle);
+      return handle;
+    }) as typeof setTimeout;
+    globalThis.clearTimeout = ((handle: NodeJS.Timeout | undefined) => {
+      if (handle) pending.delete(handle);
+      realClear(handle);
+    }) as typeof clearTimeout;
+    const outcomes: Outcome<string[]>[] = [];
+    try {
+      await new Promise<void>((resolve) => {
+        dns.sendA('silent.example', {
+          settle(first) {
+            outcomes.push(first);
+            // Started from inside the connection's timer callback, as a checker's freed slot does.
+            dns.sendA('next.example', {
+              settle(second) {
+                outcomes.push(second);
+                resolve();
+              },
+            });
+          },
+        });
+      });
+    } finally {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    }
+    expect(outcomes.map(failureOf)).toEqual(['TIMEOUT', undefined]);
+    expect(outcomes[1]).toEqual({ value: ['127.0.0.2'] });
+    expect([...pending].filter((t) => t.hasRef())).toHaveLength(0);
+  });
+
   it('times out when the only answers have the wrong question (not falling back to UDP)', async () => {
     const tcp = await rawTcpServer((query, send) => send(answer(query, { name: 'wrong.example', a: ['127.0.0.66'] })));
     const dns = createDns({ servers: [`127.0.0.1:${tcp.port}`], timeoutMs: 1000 });
