@@ -67,7 +67,11 @@ export class LookupSlots {
     }
   }
 
-  /** start() for a task that returns a promise: resolves to the task's result. */
+  /**
+   * start() for a task that returns a promise: resolves to the task's result. For the
+   * occasional caller (zone health probes): it takes a free slot without counting
+   * against the turn's share of starts.
+   */
   whenFree<T>(task: () => Promise<T>): Promise<T> {
     if (this.tryAcquire()) return task();
     return new Promise<T>((resolve) => this.waiting.push({ start: () => resolve(task()) }));
