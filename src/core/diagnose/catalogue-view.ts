@@ -18,12 +18,19 @@ export interface ZoneView {
 
 let catalogue: Catalogue | null = null;
 let views: Map<string, ZoneView> | null = null;
+let generation = 0;
 
 /** Use this catalogue (e.g. with the user's zone file) instead of the built-in one. */
 export function useCatalogue(c: Catalogue): void {
   if (c === catalogue) return;
   catalogue = c;
   views = null;
+  generation++;
+}
+
+/** Changes whenever useCatalogue swaps the catalogue: caches built from it compare this. */
+export function catalogueGeneration(): number {
+  return generation;
 }
 
 function build(): Map<string, ZoneView> {

@@ -7,7 +7,7 @@
  * Matching is linear: the text is split into tokens once; loose names are simple
  * fixed-word regexes with no nested quantifiers.
  */
-import { allZoneNames, zoneView } from './catalogue-view.js';
+import { allZoneNames, catalogueGeneration, zoneView } from './catalogue-view.js';
 import type { NamedList } from './types.js';
 
 interface Alias {
@@ -84,10 +84,13 @@ function familyOf(zone: string): string {
 }
 
 let zoneSet: Set<string> | null = null;
+/** The catalogue the set was built from: a user's zone file swapped in later adds names. */
+let zoneSetGeneration = -1;
 /** Last characters of the zone names: a token ending otherwise cannot end in a zone. */
 let zoneEnds = new Set<string>();
 function zones(): Set<string> {
-  if (!zoneSet) {
+  if (!zoneSet || zoneSetGeneration !== catalogueGeneration()) {
+    zoneSetGeneration = catalogueGeneration();
     zoneSet = new Set();
     zoneEnds = new Set();
     for (const z of allZoneNames()) {
