@@ -58,7 +58,21 @@ export async function startBot(config: AppConfig, io: Omit<CliIO, 'services'>): 
     logger.debug('no chat tokens configured: starting the console adapter');
     const color = shouldUseColor(io.stdout, io.env);
     startWatches(services, [createConsoleNotifier(io.stdout, { color })], logger, running);
-    await runConsole({ services, commands, input: io.stdin, output: io.stdout, color, logger });
+    // SIGTERM (a service manager stopping us) or SIGINT on a pipe ends the session like end
+    // of input: reading stops, the commands in flight still answer. A second signal kills.
+    const stopReading = new AbortController();
+    const onSignal = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, 'shutting down: answering the commands in flight');
+      stopReading.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      await runConsole({ services, commands, input: io.stdin, output: io.stdout, color, logger, stop: stopReading.signal });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     await stopAll(running, logger);
     return 0;
   }

@@ -30,6 +30,8 @@ export interface ConsoleOptions {
   /** Commands running at once (default 1); later lines wait their turn (reading never stops). */
   readonly concurrency?: number;
   readonly logger?: CommandLogger;
+  /** When aborted, stop reading as at end of input (SIGTERM): answers in flight are still written. */
+  readonly stop?: AbortSignal;
 }
 
 /** Everyone at the console is the operator: admin commands are allowed. */
@@ -142,6 +144,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 
   const ended = new Promise<void>((resolve) => rl.once('close', resolve));
   rl.on('line', handle);
+  const stopReading = (): void => rl.close();
+  if (options.stop?.aborted) stopReading();
+  else options.stop?.addEventListener('abort', stopReading, { once: true });
   // Ctrl+C at the prompt ends the session like end of input: answers in flight still come.
   rl.on('SIGINT', () => rl.close());
   if (interactive) {
@@ -158,6 +163,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   }
   // Every line was handled before 'close'; wait until each of their replies is written.
   await written;
+  options.stop?.removeEventListener('abort', stopReading);
   output.off('error', onOutputError);
 }
 

@@ -123,6 +123,34 @@ describe('console adapter', () => {
     expect(out.indexOf('\n\nrblbot commands\n')).toBeGreaterThan(0);
     expect(out).not.toContain('\u001b');
   });
+
+  it('on SIGTERM stops reading, still answers the command in flight, and exits 0', async () => {
+    t.dns.listIp('203.0.113.5', 'bl.spamcop.net');
+    slowAddress(t.dns, '203.0.113.5', 600); // the check is still running when the signal comes
+    const noChat = Object.fromEntries(
+      ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_PUBLIC_KEY'].map((k) => [k, '']),
+    );
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...noChat, RBLBOT_RESOLVERS: t.dns.address, RBLBOT_TIMEOUT_MS: '3000', LOG_LEVEL: 'warn' };
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdin.write('/rbl 203.0.113.5\n'); // input stays open: only the signal ends the session
+    const deadline = Date.now() + 20_000;
+    while (!t.dns.queries.some((q) => q.endsWith('.113.0.203.in-addr.arpa')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    // A line that comes once the signal has been handled (the check is still running) is not read.
+    await new Promise((r) => setTimeout(r, 200));
+    if (child.exitCode === null) child.stdin.write('help\n');
+    const code = await closed;
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
+    expect(out).not.toContain('rblbot commands');
+  });
 });
 
 describe('console output edge cases', () => {
