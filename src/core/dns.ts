@@ -80,6 +80,14 @@ export interface DnsOptions {
   readonly tcp?: boolean;
 }
 
+/** One c-ares channel (its own UDP socket) and the lookups on it. */
+interface Channel {
+  readonly resolver: Resolver;
+  inFlight: number;
+  /** Lookups our timer gave up on that c-ares is still waiting for. */
+  abandoned: number;
+}
+
 /** Lookups one TCP connection carries before the next server's connection is used. */
 const PER_CONNECTION_IN_FLIGHT = 512;
 
@@ -129,12 +137,12 @@ export function createDns(options: DnsOptions = {}): Dns {
   if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
   const perServer = Math.max(1, options.channelsPerServer ?? 8);
   // Ordered so that the first channel of every server comes before any second channel.
-  const channels: { resolver: Resolver; inFlight: number }[] = [];
+  const channels: Channel[] = [];
   for (let i = 0; i < perServer; i++) {
     for (const server of servers) {
       const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
       resolver.setServers([server]);
-      channels.push({ resolver, inFlight: 0 });
+      channels.push({ resolver, inFlight: 0, abandoned: 0 });
     }
   }
   /**
@@ -142,7 +150,7 @@ export function createDns(options: DnsOptions = {}): Dns {
    * next: a single check stays on one socket (one read wakes up for many answers), a bulk
    * recheck spreads over all of them before any socket's buffer overflows.
    */
-  const pick = (): { resolver: Resolver; inFlight: number } => {
+  const pick = (): Channel => {
     let least = channels[0]!;
     for (const channel of channels) {
       if (channel.inFlight < PER_SOCKET_IN_FLIGHT) return channel;
@@ -154,18 +162,30 @@ export function createDns(options: DnsOptions = {}): Dns {
   /** One query on the least busy socket, settled by its answer or our timer, whichever is first. */
   function settle<T>(what: string, run: (r: Resolver) => Promise<T>, waitMs = timeoutMs): Promise<Outcome<T>> {
     return new Promise<Outcome<T>>((resolve) => {
-      const timer = setTimeout(() => resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` }), waitMs);
       const channel = pick();
+      let abandoned = false;
+      const timer = setTimeout(() => {
+        abandoned = true;
+        channel.abandoned++;
+        resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
+        // c-ares waits longer than it is told (its own timeout runs past ours), and its
+        // pending queries hold the process open: a CLI run would linger after printing.
+        // When nothing on this channel is still wanted, stop them.
+        if (channel.abandoned === channel.inFlight) channel.resolver.cancel();
+      }, waitMs);
       channel.inFlight++;
+      const done = (): void => {
+        channel.inFlight--;
+        if (abandoned) channel.abandoned--;
+        clearTimeout(timer);
+      };
       run(channel.resolver).then(
         (value) => {
-          channel.inFlight--;
-          clearTimeout(timer);
+          done();
           resolve({ value });
         },
         (err: NodeJS.ErrnoException) => {
-          channel.inFlight--;
-          clearTimeout(timer);
+          done();
           resolve(describeFailure(what, err));
         },
       );

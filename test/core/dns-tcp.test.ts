@@ -456,6 +456,27 @@ describe('falling back to UDP', () => {
   });
 });
 
+describe('UDP lookups c-ares is still waiting for', () => {
+  it('stops only the ones nobody waits for: a slow answer on the same socket still arrives', async () => {
+    const server = await TestDnsServer.start(1, { tcp: false });
+    cleanups.push(() => server.close());
+    server.rule({ suffix: 'silent.example', behaviour: 'silent' });
+    server.rule({ suffix: 'slow.example', latencyMs: 400 });
+    server.add('b.slow.example', 'A', '127.0.0.9');
+    // One socket, so both lookups share the c-ares channel.
+    const dns = createDns({ servers: [server.address], timeoutMs: 600, tcp: false, channelsPerServer: 1 });
+    const silent = dns.lookupA('a.silent.example');
+    await sleep(300);
+    // Still waiting for its answer (due at about 700 ms) when the silent one times out at 600 ms.
+    const slow = dns.lookupA('b.slow.example');
+    expect(failureOf(await silent)).toBe('TIMEOUT');
+    expect(await slow).toEqual({ value: ['127.0.0.9'] });
+    // And once nothing is wanted any more, the channel still works for the next lookup.
+    expect(failureOf(await dns.lookupA('c.silent.example'))).toBe('TIMEOUT');
+    expect(await dns.lookupA('b.slow.example')).toEqual({ value: ['127.0.0.9'] });
+  });
+});
+
 describe('connection lifetime', () => {
   it('closes a connection left idle for a few seconds', async () => {
     let closedAt = 0;
@@ -562,5 +583,32 @@ describe('the CLI with TCP lookups', () => {
     expect(result.afterOutputMs).toBeLessThan(2500);
     expect(result.ms).toBeLessThan(20_000);
     expect(server.queries).toContain('5.113.0.203.zen.spamhaus.org');
+  });
+
+  it('does not stay alive after a UDP lookup timed out: c-ares, which waits longer than told, is stopped', async () => {
+    // A process whose one lookup goes to a UDP server that never answers; it prints the
+    // outcome, and should end right after (c-ares alone would keep it about 0.5 s longer).
+    const script = [
+      "import dgram from 'node:dgram';",
+      "import { createDns } from './src/core/dns.ts';",
+      "const silent = dgram.createSocket('udp4');",
+      "await new Promise((r) => silent.bind(0, '127.0.0.1', r));",
+      'silent.unref();',
+      "const dns = createDns({ servers: ['127.0.0.1:' + silent.address().port], timeoutMs: 1500, tcp: false });",
+      "process.stdout.write(JSON.stringify(await dns.lookupA('x.example')) + '\\n');",
+    ].join('\n');
+    const result = await new Promise<{ code: number | null; stdout: string; afterOutputMs: number }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      let stdout = '';
+      let lastOutput = performance.now();
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        lastOutput = performance.now();
+      });
+      child.on('close', (code) => resolve({ code, stdout, afterOutputMs: performance.now() - lastOutput }));
+    });
+    expect(result.code).toBe(0);
+    expect(failureOf(JSON.parse(result.stdout) as Outcome<string[]>)).toBe('TIMEOUT');
+    expect(result.afterOutputMs).toBeLessThan(300);
   });
 });
