@@ -20,14 +20,16 @@ import { randomInt } from 'node:crypto';
 import { messageId, queryFrameLength, readResponseAt, typeName, writeQueryFrame, type HotType } from './dns-wire.js';
 import type { DnsFailure, Outcome, OutcomeSink } from './dns.js';
 
-/** Asks the same question over UDP, within the time the lookup has left. */
-export type UdpFallback = (type: HotType, name: string, remainingMs: number) => Promise<Outcome<string[]>>;
+/** Asks the same question over UDP, within the time the lookup has left (or until `stop`). */
+export type UdpFallback = (type: HotType, name: string, remainingMs: number, stop?: AbortSignal) => Promise<Outcome<string[]>>;
 
 /** One lookup waiting for its answer: the only object the connection keeps per lookup. */
 class Pending {
   done = false;
   /** Also asked over UDP, as TCP was slow to answer. */
   hedged = false;
+  /** Stops the UDP question of a hedge once the lookup is settled either way. */
+  hedgeStop: AbortController | null = null;
   constructor(
     readonly id: number,
     readonly type: HotType,
@@ -261,6 +263,9 @@ export class TcpPipeline {
   private settle(entry: Pending, outcome: Outcome<string[]> | Promise<Outcome<string[]>>): void {
     if (entry.done) return;
     entry.done = true;
+    // A TCP answer (or timeout) ends the hedge's UDP question: it would otherwise wait, and
+    // hold a CLI run open, until the deadline.
+    entry.hedgeStop?.abort();
     this.byId[entry.id] = undefined;
     this.waiting--;
     if (this.waiting === 0) this.becameIdle();
@@ -317,7 +322,8 @@ export class TcpPipeline {
    */
   private hedge(entry: Pending, now: number): void {
     entry.hedged = true;
-    void this.overUdp(entry.type, entry.name, entry.sentAt + this.timeoutMs - now).then((outcome) => {
+    entry.hedgeStop = new AbortController();
+    void this.overUdp(entry.type, entry.name, entry.sentAt + this.timeoutMs - now, entry.hedgeStop.signal).then((outcome) => {
       if (entry.done || ('failure' in outcome && (outcome.failure === 'TIMEOUT' || outcome.failure === 'ERROR'))) return;
       this.udpWins++;
       if (this.udpWins >= 16 && this.udpWins > 3 * this.tcpWins) {

@@ -159,25 +159,35 @@ export function createDns(options: DnsOptions = {}): Dns {
     return least;
   };
 
-  /** One query on the least busy socket, settled by its answer or our timer, whichever is first. */
-  function settle<T>(what: string, run: (r: Resolver) => Promise<T>, waitMs = timeoutMs): Promise<Outcome<T>> {
+  /**
+   * One query on the least busy socket, settled by its answer or our timer, whichever is
+   * first; `stop` gives up on it sooner (a hedge whose TCP answer came first).
+   */
+  function settle<T>(what: string, run: (r: Resolver) => Promise<T>, waitMs = timeoutMs, stop?: AbortSignal): Promise<Outcome<T>> {
     return new Promise<Outcome<T>>((resolve) => {
       const channel = pick();
       let abandoned = false;
-      const timer = setTimeout(() => {
+      let finished = false;
+      const giveUp = (): void => {
+        if (abandoned || finished) return;
         abandoned = true;
+        clearTimeout(timer);
         channel.abandoned++;
         resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
         // c-ares waits longer than it is told (its own timeout runs past ours), and its
         // pending queries hold the process open: a CLI run would linger after printing.
         // When nothing on this channel is still wanted, stop them.
         if (channel.abandoned === channel.inFlight) channel.resolver.cancel();
-      }, waitMs);
+      };
+      const timer = setTimeout(giveUp, waitMs);
+      stop?.addEventListener('abort', giveUp, { once: true });
       channel.inFlight++;
       const done = (): void => {
+        finished = true;
         channel.inFlight--;
         if (abandoned) channel.abandoned--;
         clearTimeout(timer);
+        stop?.removeEventListener('abort', giveUp);
       };
       run(channel.resolver).then(
         (value) => {
@@ -193,10 +203,10 @@ export function createDns(options: DnsOptions = {}): Dns {
   }
 
   /** The hot-path lookups over UDP (c-ares), with the time a lookup has left. */
-  const udpLookup = (type: HotType, name: string, waitMs = timeoutMs): Promise<Outcome<string[]>> => {
+  const udpLookup = (type: HotType, name: string, waitMs = timeoutMs, stop?: AbortSignal): Promise<Outcome<string[]>> => {
     const what = `${typeName(type)} ${name}`;
     if (waitMs <= 0) return Promise.resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
-    return settle(what, (r) => (type === TYPE_A ? r.resolve4(name) : r.resolvePtr(name)), waitMs);
+    return settle(what, (r) => (type === TYPE_A ? r.resolve4(name) : r.resolvePtr(name)), waitMs, stop);
   };
   /** A or PTR over a pipelined TCP connection when one can take it, else UDP. */
   const send = (type: HotType, name: string, sink: OutcomeSink): void => {

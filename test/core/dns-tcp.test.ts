@@ -117,6 +117,35 @@ function failureOf(outcome: Outcome<string[]>): string | undefined {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Watch the timers made from now on (global setTimeout, which the DNS code uses). A
+ * ref'd one neither fired nor cleared would hold a CLI run open until it fires.
+ */
+function watchTimers(): { holdingTheProcess(): number; stop(): void } {
+  const pending = new Set<NodeJS.Timeout>();
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle: NodeJS.Timeout = realSet(() => {
+      pending.delete(handle);
+      fn(...args);
+    }, ms);
+    pending.add(handle);
+    return handle;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((handle: NodeJS.Timeout | undefined) => {
+    if (handle) pending.delete(handle);
+    realClear(handle);
+  }) as typeof clearTimeout;
+  return {
+    holdingTheProcess: () => [...pending].filter((t) => t.hasRef()).length,
+    stop() {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    },
+  };
+}
+
 describe('hot-path lookups over TCP against the test DNS server', () => {
   let server: TestDnsServer;
   beforeAll(async () => {
@@ -320,23 +349,7 @@ describe('what goes over TCP and what does not', () => {
       if (!query.name.startsWith('silent')) send(answer(query, { a: ['127.0.0.2'] }));
     });
     const dns = createDns({ servers: [`127.0.0.1:${tcp.port}`], timeoutMs: 300 });
-    // Watch the timers made from here on; a ref'd one neither fired nor cleared at the end
-    // would hold a CLI run open until it fires.
-    const pending = new Set<NodeJS.Timeout>();
-    const realSet = globalThis.setTimeout;
-    const realClear = globalThis.clearTimeout;
-    globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-      const handle: NodeJS.Timeout = realSet(() => {
-        pending.delete(handle);
-        fn(...args);
-      }, ms);
-      pending.add(handle);
-      return handle;
-    }) as typeof setTimeout;
-    globalThis.clearTimeout = ((handle: NodeJS.Timeout | undefined) => {
-      if (handle) pending.delete(handle);
-      realClear(handle);
-    }) as typeof clearTimeout;
+    const timers = watchTimers();
     const outcomes: Outcome<string[]>[] = [];
     try {
       await new Promise<void>((resolve) => {
@@ -354,12 +367,11 @@ describe('what goes over TCP and what does not', () => {
         });
       });
     } finally {
-      globalThis.setTimeout = realSet;
-      globalThis.clearTimeout = realClear;
+      timers.stop();
     }
     expect(outcomes.map(failureOf)).toEqual(['TIMEOUT', undefined]);
     expect(outcomes[1]).toEqual({ value: ['127.0.0.2'] });
-    expect([...pending].filter((t) => t.hasRef())).toHaveLength(0);
+    expect(timers.holdingTheProcess()).toBe(0);
   });
 
   it('times out when the only answers have the wrong question (not falling back to UDP)', async () => {
@@ -529,6 +541,24 @@ describe('when TCP is slow: asking over UDP as well', () => {
     expect(slow).toEqual({ value: ['127.0.0.2'] }); // UDP's answer: TCP was still holding it
     expect(tcp.queries.map((q) => q.name).sort()).toEqual(['fast.zen.example', 'slow.zen.example']);
     expect(udp.queries).toEqual(['slow.zen.example']);
+  });
+
+  it('stops the UDP question of a hedge once TCP has answered, leaving nothing to hold the process open', async () => {
+    // TCP answers after 700 ms (past the 500 ms hedge time); UDP never does.
+    const { udp } = await udpServerWithRawTcp((query, send) => void setTimeout(() => send(answer(query, { a: ['127.0.0.77'] })), 700));
+    udp.rule({ suffix: 'zen.example', behaviour: 'silent' });
+    const dns = createDns({ servers: [udp.address], timeoutMs: 1000 });
+    const timers = watchTimers();
+    let outcome: Outcome<string[]>;
+    try {
+      outcome = await dns.lookupA('q.zen.example');
+    } finally {
+      timers.stop();
+    }
+    expect(outcome).toEqual({ value: ['127.0.0.77'] });
+    await sleep(10);
+    expect(udp.queries).toEqual(['q.zen.example']); // it was hedged
+    expect(timers.holdingTheProcess()).toBe(0);
   });
 
   it('leaves a resolver that answers pipelined queries one at a time to UDP', async () => {
