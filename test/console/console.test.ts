@@ -36,6 +36,22 @@ async function session(checker: Checker, input: string, options: { color?: boole
   return out;
 }
 
+/**
+ * `rblbot` with no command and no chat tokens (the console bot), on pipes, against the
+ * test DNS server. Empty tokens: dotenv never overrides a variable that is set, so a
+ * developer's .env cannot start Slack here.
+ */
+function startBot(timeoutMs: string) {
+  const noChat = Object.fromEntries(['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_PUBLIC_KEY'].map((k) => [k, '']));
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...noChat, RBLBOT_RESOLVERS: t.dns.address, RBLBOT_TIMEOUT_MS: timeoutMs, LOG_LEVEL: 'warn' };
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const bot = { child, out: '', err: '', closed: new Promise<number | null>((resolve) => child.on('close', resolve)) };
+  child.stdout.on('data', (d: Buffer) => (bot.out += d));
+  child.stderr.on('data', (d: Buffer) => (bot.err += d));
+  return bot;
+}
+
 /** Title lines of the replies, in output order. */
 const titles = (out: string) => out.split('\n\n').filter((chunk) => chunk.trim() !== '').map((chunk) => chunk.trim().split('\n')[0]);
 
@@ -104,19 +120,10 @@ describe('console adapter', () => {
 
   it('is what `rblbot` starts with no chat tokens: reads a pipe, answers on stdout, exits at end of input', async () => {
     t.dns.listIp('203.0.113.5', 'bl.spamcop.net');
-    // Empty tokens: dotenv never overrides a variable that is set, so a developer's .env cannot start Slack here.
-    const noChat = Object.fromEntries(
-      ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_PUBLIC_KEY'].map((k) => [k, '']),
-    );
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...noChat, RBLBOT_RESOLVERS: t.dns.address, RBLBOT_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn' };
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.stdin.end('/rbl 203.0.113.5\n\nhelp\n');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const bot = startBot('1000');
+    bot.child.stdin.end('/rbl 203.0.113.5\n\nhelp\n');
+    const code = await bot.closed;
+    const { out, err } = bot;
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
@@ -127,17 +134,8 @@ describe('console adapter', () => {
   it('on SIGTERM stops reading, still answers the command in flight, and exits 0', async () => {
     t.dns.listIp('203.0.113.5', 'bl.spamcop.net');
     slowAddress(t.dns, '203.0.113.5', 600); // the check is still running when the signal comes
-    const noChat = Object.fromEntries(
-      ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_PUBLIC_KEY'].map((k) => [k, '']),
-    );
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...noChat, RBLBOT_RESOLVERS: t.dns.address, RBLBOT_TIMEOUT_MS: '3000', LOG_LEVEL: 'warn' };
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const bot = startBot('3000');
+    const { child } = bot;
     child.stdin.write('/rbl 203.0.113.5\n'); // input stays open: only the signal ends the session
     const deadline = Date.now() + 20_000;
     while (!t.dns.queries.some((q) => q.endsWith('.113.0.203.in-addr.arpa')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -145,7 +143,8 @@ describe('console adapter', () => {
     // A line that comes once the signal has been handled (the check is still running) is not read.
     await new Promise((r) => setTimeout(r, 200));
     if (child.exitCode === null) child.stdin.write('help\n');
-    const code = await closed;
+    const code = await bot.closed;
+    const { out, err } = bot;
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
