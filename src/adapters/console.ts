@@ -148,7 +148,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   if (options.stop?.aborted) stopReading();
   else options.stop?.addEventListener('abort', stopReading, { once: true });
   // Ctrl+C at the prompt ends the session like end of input: answers in flight still come.
-  rl.on('SIGINT', () => rl.close());
+  rl.on('SIGINT', stopReading);
   if (interactive) {
     rl.setPrompt(PROMPT);
     await write('rblbot console. Type /help for the commands, /rbl 203.0.113.5 to check an address, Ctrl+D to quit.\n');

@@ -26,10 +26,11 @@ export type UdpFallback = (type: HotType, name: string, remainingMs: number, sto
 /** One lookup waiting for its answer: the only object the connection keeps per lookup. */
 class Pending {
   done = false;
-  /** Also asked over UDP, as TCP was slow to answer. */
-  hedged = false;
-  /** Stops the UDP question of a hedge once the lookup is settled either way. */
-  hedgeStop: AbortController | null = null;
+  /**
+   * Set when it was also asked over UDP, as TCP was slow to answer; aborting it stops
+   * that UDP question once the lookup is settled either way.
+   */
+  hedge: AbortController | null = null;
   constructor(
     readonly id: number,
     readonly type: HotType,
@@ -251,7 +252,7 @@ export class TcpPipeline {
     if (!entry) return;
     const answer = readResponseAt(data, at, end, entry.chunk, entry.start, entry.end);
     if (!answer) return; // not the answer to this question: keep waiting for it
-    if (entry.hedged) this.tcpWins++;
+    if (entry.hedge) this.tcpWins++;
     if (answer.rcode === 3) this.settle(entry, NXDOMAIN);
     else if (answer.rcode === 0) this.settle(entry, answer.records.length > 0 ? { value: [...answer.records] } : { failure: 'NODATA', message: `${what(entry)}: no record of that type` });
     else {
@@ -265,7 +266,7 @@ export class TcpPipeline {
     entry.done = true;
     // A TCP answer (or timeout) ends the hedge's UDP question: it would otherwise wait, and
     // hold a CLI run open, until the deadline.
-    entry.hedgeStop?.abort();
+    entry.hedge?.abort();
     this.byId[entry.id] = undefined;
     this.waiting--;
     if (this.waiting === 0) this.becameIdle();
@@ -287,7 +288,7 @@ export class TcpPipeline {
       this.head = 0;
     }
     this.hedgeHead = Math.max(this.hedgeHead, this.head);
-    while (this.hedgeHead < queue.length && (queue[this.hedgeHead]!.done || queue[this.hedgeHead]!.hedged)) this.hedgeHead++;
+    while (this.hedgeHead < queue.length && (queue[this.hedgeHead]!.done || queue[this.hedgeHead]!.hedge)) this.hedgeHead++;
     const next = queue[this.head];
     if (!next) {
       this.forgetQueue();
@@ -303,9 +304,9 @@ export class TcpPipeline {
     const queue = this.bySendTime;
     while (this.hedgeHead < queue.length) {
       const entry = queue[this.hedgeHead]!;
-      if (!entry.done && !entry.hedged && entry.sentAt + this.hedgeAfterMs > now) break;
+      if (!entry.done && !entry.hedge && entry.sentAt + this.hedgeAfterMs > now) break;
       this.hedgeHead++;
-      if (!entry.done && !entry.hedged) this.hedge(entry, now);
+      if (!entry.done && !entry.hedge) this.askOverUdpToo(entry, now);
     }
     while (this.head < queue.length) {
       const entry = queue[this.head]!;
@@ -320,10 +321,9 @@ export class TcpPipeline {
    * TCP is slow with this one: ask over UDP too and take whichever answers first. Only a
    * real answer from UDP counts; its timeouts and errors leave the lookup to TCP.
    */
-  private hedge(entry: Pending, now: number): void {
-    entry.hedged = true;
-    entry.hedgeStop = new AbortController();
-    void this.overUdp(entry.type, entry.name, entry.sentAt + this.timeoutMs - now, entry.hedgeStop.signal).then((outcome) => {
+  private askOverUdpToo(entry: Pending, now: number): void {
+    entry.hedge = new AbortController();
+    void this.overUdp(entry.type, entry.name, entry.sentAt + this.timeoutMs - now, entry.hedge.signal).then((outcome) => {
       if (entry.done || ('failure' in outcome && (outcome.failure === 'TIMEOUT' || outcome.failure === 'ERROR'))) return;
       this.udpWins++;
       if (this.udpWins >= 16 && this.udpWins > 3 * this.tcpWins) {

@@ -159,6 +159,8 @@ export function createDns(options: DnsOptions = {}): Dns {
     return least;
   };
 
+  const timedOut = (what: string): Outcome<never> => ({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
+
   /**
    * One query on the least busy socket, settled by its answer or our timer, whichever is
    * first; `stop` gives up on it sooner (a hedge whose TCP answer came first).
@@ -167,13 +169,13 @@ export function createDns(options: DnsOptions = {}): Dns {
     return new Promise<Outcome<T>>((resolve) => {
       const channel = pick();
       let abandoned = false;
-      let finished = false;
+      // Once, by the timer or by `stop`; an answer first clears both.
       const giveUp = (): void => {
-        if (abandoned || finished) return;
+        if (abandoned) return;
         abandoned = true;
         clearTimeout(timer);
         channel.abandoned++;
-        resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
+        resolve(timedOut(what));
         // c-ares waits longer than it is told (its own timeout runs past ours), and its
         // pending queries hold the process open: a CLI run would linger after printing.
         // When nothing on this channel is still wanted, stop them.
@@ -183,7 +185,6 @@ export function createDns(options: DnsOptions = {}): Dns {
       stop?.addEventListener('abort', giveUp, { once: true });
       channel.inFlight++;
       const done = (): void => {
-        finished = true;
         channel.inFlight--;
         if (abandoned) channel.abandoned--;
         clearTimeout(timer);
@@ -205,7 +206,7 @@ export function createDns(options: DnsOptions = {}): Dns {
   /** The hot-path lookups over UDP (c-ares), with the time a lookup has left. */
   const udpLookup = (type: HotType, name: string, waitMs = timeoutMs, stop?: AbortSignal): Promise<Outcome<string[]>> => {
     const what = `${typeName(type)} ${name}`;
-    if (waitMs <= 0) return Promise.resolve({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
+    if (waitMs <= 0) return Promise.resolve(timedOut(what));
     return settle(what, (r) => (type === TYPE_A ? r.resolve4(name) : r.resolvePtr(name)), waitMs, stop);
   };
   /** A or PTR over a pipelined TCP connection when one can take it, else UDP. */
