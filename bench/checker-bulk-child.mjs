@@ -6,8 +6,8 @@ const [mode, countText, resolverList] = process.argv.slice(2);
 const count = Number(countText);
 const resolvers = resolverList.split(',');
 const ips = Array.from({ length: count }, (_, i) => `100.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`);
-const { createChecker } = await import(new URL('../dist/src/core/checker.js', import.meta.url).href);
-const { reverseName } = await import(new URL('../dist/src/core/targets.js', import.meta.url).href);
+const { createChecker } = await import(new URL('../dist/src/core/check/checker.js', import.meta.url).href);
+const { reverseName } = await import(new URL('../dist/src/core/dns/reverse.js', import.meta.url).href);
 const checker = createChecker({ resolvers, timeoutMs: 2000 });
 let result;
 if (mode === 'rblbot') {

@@ -9,8 +9,8 @@
  */
 import { spawn } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
-import { createChecker } from '../src/core/checker.js';
-import { reverseName } from '../src/core/targets.js';
+import { createChecker } from '../src/core/check/checker.js';
+import { reverseName } from '../src/core/dns/reverse.js';
 import { RemoteDnsServer } from './dns-server-client.js';
 import type { BenchSuite, BenchTable } from './types.js';
 

@@ -10,12 +10,12 @@
 import { escapeMarkdown, GatewayDispatchEvents } from 'discord.js';
 import { z } from 'zod';
 import type { CommandArgs, CommandDefinition } from '../commands/types.js';
-import { createDiscordAdapter } from '../src/adapters/discord.js';
-import type { Checker } from '../src/core/checker.js';
-import type { ListItem, Reply } from '../src/core/reply.js';
-import { escapeDiscord, renderDiscord } from '../src/render/discord.js';
-import { FakeDiscord } from '../test/discord/fake-discord.js';
-import { chatInput } from '../test/discord/payloads.js';
+import { createDiscordAdapter } from '../src/adapters/discord/index.js';
+import type { Checker } from '../src/core/check/checker.js';
+import type { ListItem, Reply } from '../src/reply/reply.js';
+import { escapeDiscord, renderDiscord } from '../src/adapters/discord/render.js';
+import { FakeDiscord } from '../test/support/fake-discord.js';
+import { chatInput } from '../test/support/discord-payloads.js';
 import type { BenchSuite, BenchTable } from './types.js';
 
 function time(fn: () => unknown, minMs = 200): number {

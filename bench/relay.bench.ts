@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { createRelayDns, createRelayTester } from '../src/core/relay/index.js';
 import { SmtpSession, type TranscriptEntry } from '../src/core/relay/smtp-session.js';
 import { TestDnsServer } from '../test/support/dns-server.js';
-import { policies, startSmtp } from '../test/relay/support.js';
+import { policies, startSmtp } from '../test/support/relay.js';
 import type { BenchSuite, BenchTable } from './types.js';
 
 const ROUNDS = 20;

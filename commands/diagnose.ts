@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { diagnoseBounce, diagnosisReply, useCatalogue, withLiveCheck } from '../src/core/diagnose/index.js';
 import { MAX_INPUT_BYTES } from '../src/core/diagnose/types.js';
-import { errorReply } from '../src/core/reply.js';
+import { errorReply } from '../src/reply/reply.js';
 import type { CommandArgs, CommandDefinition } from './types.js';
 
 const schema = z

@@ -6,9 +6,9 @@
  * logged and answered with an apology, so one bad command never takes the bot down.
  */
 import type { z } from 'zod';
-import { errorReply, type Reply } from '../src/core/reply.js';
-import type { Services } from '../src/core/services.js';
-import { TargetError } from '../src/core/check-types.js';
+import { errorReply, type Reply } from '../src/reply/reply.js';
+import type { Services } from './types.js';
+import { TargetError } from '../src/core/check/types.js';
 import { parseCommandText, usageOf, UsageError } from './parse.js';
 import type { CommandArgs, CommandDefinition, Invocation, Permission } from './types.js';
 

@@ -5,7 +5,7 @@
  * index builds the list, and help reads it only when run, with no import cycle.
  */
 import { z } from 'zod';
-import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../src/core/reply.js';
+import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../src/reply/reply.js';
 import { usageOf } from './parse.js';
 import type { CommandDefinition } from './types.js';
 

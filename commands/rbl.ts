@@ -5,10 +5,10 @@
  */
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { TargetError, type CheckReport } from '../src/core/check-types.js';
-import type { Checker } from '../src/core/checker.js';
-import { errorReply, type Block, type Level, type Reply } from '../src/core/reply.js';
-import { checkReportReply, reportBlocks, reportFullText } from './rbl-reply.js';
+import { TargetError, type CheckReport } from '../src/core/check/types.js';
+import type { Checker } from '../src/core/check/checker.js';
+import { errorReply, type Block, type Level, type Reply } from '../src/reply/reply.js';
+import { checkReportReply, reportBlocks, reportFullText } from '../src/core/check/reply.js';
 import type { CommandDefinition } from './types.js';
 
 export const MAX_TARGETS = 5;

@@ -5,7 +5,7 @@
  * knocks on someone's mail server.
  */
 import { z } from 'zod';
-import { errorReply } from '../src/core/reply.js';
+import { errorReply } from '../src/reply/reply.js';
 import { parseTarget, RelayTargetError, relayReply } from '../src/core/relay/index.js';
 import type { CommandDefinition } from './types.js';
 

@@ -5,8 +5,10 @@
  * command is written exactly once.
  */
 import type { z } from 'zod';
-import type { Reply } from '../src/core/reply.js';
-import type { Services } from '../src/core/services.js';
+import type { Reply } from '../src/reply/reply.js';
+import type { Checker } from '../src/core/check/checker.js';
+import type { RelayTester } from '../src/core/relay/tester.js';
+import type { WatchService } from '../src/core/watch/service.js';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -53,6 +55,21 @@ export interface Invocation {
   readonly workspaceId: string;
   readonly channelId: string;
   readonly user: { readonly id: string; readonly name?: string; readonly isAdmin: boolean };
+}
+
+/**
+ * The core services a command handler may use. Built once by src/app/services.ts and
+ * handed to every command; tests build them pointed at loopback servers.
+ */
+export interface Services {
+  readonly checker: Checker;
+  /** Channel watches; absent where nothing persists (the one-shot CLI). */
+  readonly watches?: WatchService;
+  /**
+   * The open-relay test (/relay, `rblbot relay`). buildServices always sets it; optional
+   * so that tests of other commands can build Services without one.
+   */
+  readonly relay?: RelayTester;
 }
 
 export interface CommandContext {

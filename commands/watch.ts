@@ -3,9 +3,9 @@
  * listing appears or clears. add/remove are for admins; list/check for everyone.
  */
 import { z } from 'zod';
-import { TargetError, type CheckReport } from '../src/core/check-types.js';
-import type { ChannelRef } from '../src/core/notifier.js';
-import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../src/core/reply.js';
+import { TargetError, type CheckReport } from '../src/core/check/types.js';
+import type { ChannelRef } from '../src/core/watch/notifier.js';
+import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../src/reply/reply.js';
 import { DurationError, formatDuration, parseDuration } from '../src/core/watch/duration.js';
 import { WatchError, type WatchService, type WatchView } from '../src/core/watch/service.js';
 import type { TargetState, ZoneState } from '../src/core/watch/types.js';

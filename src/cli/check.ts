@@ -6,9 +6,9 @@
  * 3 nothing could be checked.
  */
 import { parseArgs } from 'node:util';
-import { TargetError, type CheckReport } from '../core/check-types.js';
-import { checkReportReply } from '../../commands/rbl-reply.js';
-import { renderText } from '../render/text.js';
+import { TargetError, type CheckReport } from '../core/check/types.js';
+import { checkReportReply } from '../core/check/reply.js';
+import { renderText } from '../reply/render.js';
 import { EXIT, fail, usageMessage } from './errors.js';
 import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
 import type { CliCommand } from './types.js';

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { diagnoseBounce, diagnosisText, toJson, useCatalogue, withLiveCheck } from '../core/diagnose/index.js';
 import type { DiagnoseResult } from '../core/diagnose/types.js';
 import { MAX_INPUT_BYTES } from '../core/diagnose/types.js';
-import type { Checker } from '../core/checker.js';
+import type { Checker } from '../core/check/checker.js';
 import { serviceOverrides } from './service-options.js';
 import type { CliCommand, CliIO } from './types.js';
 

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { CommandDefinition } from '../../commands/types.js';
-import { loadConfig, ConfigError } from '../config.js';
+import { loadConfig, ConfigError } from '../app/config.js';
 import type { CliCommand, CliIO } from './types.js';
 
 const help = `Usage: rblbot discord-register [--guild ID]
@@ -23,8 +23,8 @@ Needs DISCORD_TOKEN and DISCORD_APP_ID; DISCORD_API_URL overrides the API base.
 async function loadDiscord() {
   const [{ REST, Routes }, { discordCommandPayloads }, { DEFAULT_DISCORD_API }] = await Promise.all([
     import('discord.js'),
-    import('../adapters/discord/command-payloads.js'),
-    import('../adapters/discord.js'),
+    import('../adapters/discord/payloads.js'),
+    import('../adapters/discord/index.js'),
   ]);
   return { REST, Routes, discordCommandPayloads, DEFAULT_DISCORD_API };
 }

@@ -4,9 +4,10 @@
  */
 import { cliCommands } from './commands.js';
 import { EXIT } from './errors.js';
+import type { ProcessIO } from '../app/start-bot.js';
 import type { CliIO } from './types.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { buildServices } from '../services.js';
+import { ConfigError, loadConfig } from '../app/config.js';
+import { buildServices } from '../app/services.js';
 import { packageRoot } from '../core/package-root.js';
 
 const GENERAL_HELP = (): string => `rblbot — DNS blocklist checks, bounce diagnosis, watches and relay tests for mail admins.
@@ -19,7 +20,7 @@ ${cliCommands.map((c) => `  rblbot ${c.name.padEnd(16)} ${c.summary}`).join('\n'
 Configuration comes from the environment and a .env file; see .env.example.
 `;
 
-export async function runCli(argv: readonly string[], io: Omit<CliIO, 'services'>): Promise<number> {
+export async function runCli(argv: readonly string[], io: ProcessIO): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
     io.stdout.write(GENERAL_HELP());
@@ -39,7 +40,7 @@ export async function runCli(argv: readonly string[], io: Omit<CliIO, 'services'
     return EXIT.usage;
   }
   if (first === undefined || first === 'start') {
-    const { startBot } = await import('../main.js');
+    const { startBot } = await import('../app/start-bot.js');
     return startBot(config, io);
   }
   const command = cliCommands.find((c) => c.name === first);

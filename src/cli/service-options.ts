@@ -2,8 +2,8 @@
  * The options every DNS-using subcommand shares (--resolver, --timeout, --zones), their
  * parseArgs declarations and their validation into ServiceOverrides.
  */
-import { parseServer } from '../core/dns.js';
-import type { ServiceOverrides } from './types.js';
+import { parseServer } from '../core/dns/servers.js';
+import type { ServiceOverrides } from '../app/services.js';
 
 export const SERVICE_OPTIONS = {
   resolver: { type: 'string', multiple: true },

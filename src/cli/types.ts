@@ -3,22 +3,13 @@
  * argv (node:util parseArgs) and returns the process exit status, never throwing for
  * bad input (it prints one clear sentence to stderr and returns 2).
  */
-import type { Readable, Writable } from 'node:stream';
-import type { Services } from '../core/services.js';
+import type { Services } from '../../commands/types.js';
+import type { ServiceOverrides } from '../app/services.js';
+import type { ProcessIO } from '../app/start-bot.js';
 
-export interface ServiceOverrides {
-  /** host[:port] list replacing RBLBOT_RESOLVERS (from --resolver). */
-  readonly resolvers?: readonly string[];
-  readonly timeoutMs?: number;
-  /** Zone config file replacing RBLBOT_ZONES_FILE (from --zones). */
-  readonly zonesFile?: string;
-}
 
-export interface CliIO {
-  readonly stdin: Readable;
-  readonly stdout: Writable;
-  readonly stderr: Writable;
-  readonly env: NodeJS.ProcessEnv;
+
+export interface CliIO extends ProcessIO {
   /** Build the core services from configuration plus command-line overrides. */
   readonly services: (overrides?: ServiceOverrides) => Services;
 }

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { dispatchCommand, findCommand, type CommandLogger } from '../../commands/dispatch.js';
 import { parseCommandText, usageOf } from '../../commands/parse.js';
 import type { CommandDefinition, Invocation } from '../../commands/types.js';
-import { TargetError } from '../../src/core/check-types.js';
-import type { Checker } from '../../src/core/checker.js';
-import type { Reply } from '../../src/core/reply.js';
+import { TargetError } from '../../src/core/check/types.js';
+import type { Checker } from '../../src/core/check/checker.js';
+import type { Reply } from '../../src/reply/reply.js';
 import { idleChecker } from '../support/test-checker.js';
 
 const user = (isAdmin: boolean): Invocation => ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../commands/dispatch.js';
 import { commands } from '../../commands/index.js';
 import type { Invocation } from '../../commands/types.js';
-import { renderText } from '../../src/render/text.js';
+import { renderText } from '../../src/reply/render.js';
 import { idleChecker } from '../support/test-checker.js';
 
 const invocation: Invocation = { platform: 'console', workspaceId: 'console', channelId: 'console', user: { id: 'u', isAdmin: false } };

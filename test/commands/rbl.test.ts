@@ -3,9 +3,9 @@ import { dispatchCommand } from '../../commands/dispatch.js';
 import { commands } from '../../commands/index.js';
 import { guessKind, splitTargets } from '../../commands/rbl.js';
 import type { Invocation } from '../../commands/types.js';
-import type { Checker } from '../../src/core/checker.js';
-import type { Block, Inline, Reply } from '../../src/core/reply.js';
-import { renderText } from '../../src/render/text.js';
+import type { Checker } from '../../src/core/check/checker.js';
+import type { Block, Inline, Reply } from '../../src/reply/reply.js';
+import { renderText } from '../../src/reply/render.js';
 import { confirmedPtr, slowAddress, startTestChecker, type TestChecker } from '../support/test-checker.js';
 
 const invocation: Invocation = { platform: 'slack', workspaceId: 'T1', channelId: 'C1', user: { id: 'U1', isAdmin: false } };

@@ -4,7 +4,7 @@
  * addresses). The checker itself is tested against the DNS server; these pin down how
  * its results are shown.
  */
-import type { CheckReport, CheckSummary, LookupResult } from '../../src/core/check-types.js';
+import type { CheckReport, CheckSummary, LookupResult } from '../../src/core/check/types.js';
 
 export function lookup(partial: Partial<LookupResult> & Pick<LookupResult, 'zone' | 'status'>): LookupResult {
   return {

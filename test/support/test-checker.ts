@@ -4,7 +4,7 @@
  * about: PTR with forward confirmation, and a slow reverse zone to make one check
  * finish later than another.
  */
-import { createChecker, type Checker } from '../../src/core/checker.js';
+import { createChecker, type Checker } from '../../src/core/check/checker.js';
 import { TestDnsServer } from './dns-server.js';
 
 export interface TestChecker {

@@ -4,7 +4,7 @@
  * cap is enforced while reading, not trusted from the declared size.
  */
 import type { APIAttachment } from 'discord.js';
-import { MAX_FILE_BYTES } from './command-payloads.js';
+import { MAX_FILE_BYTES } from './payloads.js';
 
 export class AttachmentError extends Error {
   override name = 'AttachmentError';

@@ -28,11 +28,11 @@ import {
   type REST,
 } from 'discord.js';
 import type { CommandArgs, CommandDefinition, Invocation } from '../../../commands/types.js';
-import { errorReply, type Reply } from '../../core/reply.js';
-import type { Services } from '../../core/services.js';
-import { renderDiscord, renderNotice } from '../../render/discord.js';
+import { errorReply, type Reply } from '../../reply/reply.js';
+import type { Services } from '../../../commands/types.js';
+import { renderDiscord, renderNotice } from './render.js';
 import { AttachmentError, fetchTextAttachment, isTextAttachment } from './attachment.js';
-import { FILE_OPTION } from './command-payloads.js';
+import { FILE_OPTION } from './payloads.js';
 import { messageRequest } from './message-request.js';
 import { describe, runCommand, type Logger } from './run-command.js';
 

@@ -1,6 +1,6 @@
 /** Splits a rendered message into the JSON body and the files @discordjs/rest uploads. */
 import type { RawFile } from 'discord.js';
-import type { DiscordMessage } from '../../render/discord.js';
+import type { DiscordMessage } from './render.js';
 
 export interface MessageRequest {
   readonly body: Record<string, unknown>;

@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { Routes, type REST } from 'discord.js';
-import type { ChannelRef, Notifier } from '../../core/notifier.js';
-import type { Reply } from '../../core/reply.js';
-import { renderDiscord } from '../../render/discord.js';
+import type { ChannelRef, Notifier } from '../../core/watch/notifier.js';
+import type { Reply } from '../../reply/reply.js';
+import { renderDiscord } from './render.js';
 import { messageRequest } from './message-request.js';
 
 /** Discord accepts nonces up to 25 characters; longer keys are hashed to fit, stably. */

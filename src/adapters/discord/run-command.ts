@@ -6,8 +6,8 @@
  */
 import { dispatchCommand } from '../../../commands/dispatch.js';
 import type { CommandArgs, CommandDefinition, Invocation } from '../../../commands/types.js';
-import type { Reply } from '../../core/reply.js';
-import type { Services } from '../../core/services.js';
+import type { Reply } from '../../reply/reply.js';
+import type { Services } from '../../../commands/types.js';
 
 export interface Logger {
   error(details: object, message: string): void;

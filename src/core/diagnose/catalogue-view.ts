@@ -3,7 +3,7 @@
  * list is dead. A thin view over the project catalogue (src/core/catalogue.ts), loaded
  * once; `useCatalogue` lets the app hand over the catalogue it built from configuration.
  */
-import { loadCatalogue, type Catalogue } from '../catalogue.js';
+import { loadCatalogue, type Catalogue } from '../check/catalogue.js';
 
 export interface ZoneView {
   readonly zone: string;

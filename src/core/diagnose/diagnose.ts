@@ -3,10 +3,10 @@
  * reason → advice. `diagnoseBounce` does no network I/O; `withLiveCheck` re-checks the
  * blamed IP (or listed domain) through the Checker and refreshes the advice.
  */
-import type { Checker } from '../checker.js';
-import type { CheckReport } from '../check-types.js';
+import type { Checker } from '../check/checker.js';
+import type { CheckReport } from '../check/types.js';
 import { buildAdvice, buildSummary, isBlocklistProblem, MISCONFIGURED_RECEIVER } from './advice.js';
-import { classify, GREYLIST } from './classify.js';
+import { classify, GREYLIST } from './reasons.js';
 import {
   dsnAddress,
   failedCommand,

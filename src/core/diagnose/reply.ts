@@ -3,7 +3,7 @@
  * (recipient, host names, the server's words) goes in as a plain string or a code
  * block; renderers escape it. Links are only ever our own catalogue/provider URLs.
  */
-import type { Block, Inline, Level, ListItem, Reply } from '../reply.js';
+import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
 import type { Diagnosis, DiagnoseResult } from './types.js';
 
 const MAX_IN_CHAT = 10;

@@ -3,9 +3,9 @@ export { createRelayTester, relayTesterFromConfig, overallVerdict, RELAY_DEFAULT
 export type { RelayTester, RelayTesterOptions, RelayTestOptions } from './tester.js';
 export { RelayDnsError } from './dns.js';
 export type { RelayDns, MxRecord } from './dns.js';
-export { parseTarget, privateAddressReason } from './targets.js';
-export { relayAdvice, GENERAL_ADVICE, SOFTWARE_NAMES } from './advice.js';
+export { parseTarget, privateAddressReason } from './relay-target.js';
+export { relayAdvice, GENERAL_ADVICE, SOFTWARE_NAMES } from './closing-advice.js';
 export { shortenTranscript } from './transcript.js';
 export * from './types.js';
-export { relayReply, formatRelayText, summaryLine } from './report-reply.js';
-export { createRelayDns, relayDnsFrom } from './dns-adapter.js';
+export { relayReply, formatRelayText, summaryLine } from './reply.js';
+export { createRelayDns, relayDnsFrom } from './dns.js';

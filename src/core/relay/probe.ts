@@ -11,12 +11,12 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { getDomain } from 'tldts';
-import { guessSoftware } from './advice.js';
+import { guessSoftware } from './closing-advice.js';
 import { addressLiteral, buildAttempts, type AttemptPlan } from './attempts.js';
 import type { RelayDns } from './dns.js';
 import { isPositive, isTemporary, type SmtpReply } from './smtp-reply.js';
 import { ConnectError, SessionError, SmtpSession, formatAddress, type TranscriptEntry } from './smtp-session.js';
-import type { PlannedHost } from './targets.js';
+import type { PlannedHost } from './relay-target.js';
 import type { AttemptOutcome, AttemptReport, HostReport, MtaKind, TlsReport } from './types.js';
 
 export interface ProbeOptions {

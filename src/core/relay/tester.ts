@@ -4,10 +4,10 @@
  */
 import pLimit from 'p-limit';
 import { SlidingWindowLimiter, type RateDecision } from './user-limit.js';
-import { createRelayDns } from './dns-adapter.js';
+import { createRelayDns } from './dns.js';
 import type { RelayDns } from './dns.js';
 import { probeHost } from './probe.js';
-import { planTarget } from './targets.js';
+import { planTarget } from './relay-target.js';
 import type { HostReport, RelayReport, Verdict } from './types.js';
 
 export interface RelayTestOptions {

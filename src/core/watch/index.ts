@@ -1,13 +1,13 @@
 /**
  * Watching, wired: build the WatchService from configuration, and start (and stop) the
- * scheduler and the outbox sender. src/main.ts calls these; nothing here knows a platform.
+ * scheduler and the outbox sender. src/app/start-bot.ts calls these; nothing here knows a
+ * platform or the configuration format.
  */
-import type { AppConfig } from '../../config.js';
-import type { Checker } from '../checker.js';
-import type { Notifier } from '../notifier.js';
-import type { Services } from '../services.js';
+import type { AppConfig } from '../../app/config.js';
+import type { Checker } from '../check/checker.js';
+import type { Notifier } from './notifier.js';
 import { systemClock, type Clock } from './clock.js';
-import { DEFAULT_MIN_INTERVAL_MS, parseDuration } from './duration.js';
+import { DEFAULT_MIN_INTERVAL_MS } from './duration.js';
 import { WatchScheduler } from './scheduler.js';
 import { OutboxSender, type SenderOptions } from './sender.js';
 import { WatchService } from './service.js';
@@ -21,17 +21,25 @@ export { ManualClock, systemClock, type Clock } from './clock.js';
 export { parseDuration, formatDuration, DurationError } from './duration.js';
 export type { WatchStore } from './store.js';
 
-type WatchConfig = Pick<AppConfig, 'RBLBOT_DB' | 'RBLBOT_MIN_INTERVAL' | 'RBLBOT_WATCH_MAX_PER_CHANNEL' | 'RBLBOT_WATCH_MAX_PER_WORKSPACE'>;
+export interface CreateWatchServiceOptions {
+  readonly checker: Checker;
+  /** SQLite file; default DEFAULT_DB_PATH. */
+  readonly dbPath?: string;
+  /** Shortest recheck interval a channel may ask for; default DEFAULT_MIN_INTERVAL_MS. */
+  readonly minIntervalMs?: number;
+  readonly limits: { readonly perChannel: number; readonly perWorkspace: number };
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
 
 /** Open the store (creating its directory and schema) and build `services.watches`. */
-export function createWatchService(options: { checker: Checker; config: WatchConfig; clock?: Clock; random?: () => number }): WatchService {
-  const { config } = options;
+export function createWatchService(options: CreateWatchServiceOptions): WatchService {
   return new WatchService({
-    store: new SqliteWatchStore(config.RBLBOT_DB ?? DEFAULT_DB_PATH),
+    store: new SqliteWatchStore(options.dbPath ?? DEFAULT_DB_PATH),
     checker: options.checker,
     clock: options.clock ?? systemClock,
-    minIntervalMs: config.RBLBOT_MIN_INTERVAL ? parseDuration(config.RBLBOT_MIN_INTERVAL) : DEFAULT_MIN_INTERVAL_MS,
-    limits: { perChannel: config.RBLBOT_WATCH_MAX_PER_CHANNEL, perWorkspace: config.RBLBOT_WATCH_MAX_PER_WORKSPACE },
+    minIntervalMs: options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS,
+    limits: options.limits,
     random: options.random,
   });
 }
@@ -48,7 +56,7 @@ export interface WatchingHandle {
 }
 
 export interface StartWatchingOptions {
-  readonly services: Services;
+  readonly service: WatchService;
   /** One per connected platform; more can be added later with sender.register(). */
   readonly notifiers: readonly Notifier[];
   readonly clock?: Clock;
@@ -56,10 +64,9 @@ export interface StartWatchingOptions {
   readonly onError?: (err: unknown) => void;
 }
 
-/** Start the scheduler and the outbox sender for `services.watches`. */
+/** Start the scheduler and the outbox sender for a watch service. */
 export function startWatching(options: StartWatchingOptions): WatchingHandle {
-  const service = options.services.watches;
-  if (!service) throw new Error('startWatching needs services.watches (createWatchService)');
+  const { service } = options;
   const clock = options.clock ?? service.clock;
   const scheduler = new WatchScheduler(service, clock, { onError: options.onError });
   const sender = new OutboxSender(service.store, options.notifiers, clock, { onError: options.onError, ...options.sender });

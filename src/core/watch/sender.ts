@@ -4,7 +4,7 @@
  * marked sent only after its notifier returned, so a crash at any point means at worst
  * one resend with the same idempotency key, which the platform de-duplicates.
  */
-import type { Notifier } from '../notifier.js';
+import type { Notifier } from './notifier.js';
 import type { Clock } from './clock.js';
 import { WakeableLoop } from './loop.js';
 import type { WatchStore } from './store.js';

@@ -9,15 +9,15 @@
  */
 import ipaddr from 'ipaddr.js';
 import pLimit from 'p-limit';
-import { TargetError, type CheckReport } from '../check-types.js';
-import type { Checker } from '../checker.js';
-import type { ChannelRef } from '../notifier.js';
-import { alertReply } from './alerts.js';
+import { TargetError, type CheckReport } from '../check/types.js';
+import type { Checker } from '../check/checker.js';
+import type { ChannelRef } from './notifier.js';
+import { alertReply } from './reply.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_INTERVAL_MS, DEFAULT_MIN_INTERVAL_MS, MAX_INTERVAL_MS, formatDuration } from './duration.js';
 import { applyFailure, applyReport } from './status.js';
 import type { WatchStore } from './store.js';
-import { parseWatchTarget } from './targets.js';
+import { parseWatchTarget } from './watch-target.js';
 import type { DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits } from './types.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };

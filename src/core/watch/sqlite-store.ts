@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { ChannelRef } from '../notifier.js';
+import type { ChannelRef } from './notifier.js';
 import type { AddWatchesInput, AddWatchesResult, CycleCommit, WatchStore } from './store.js';
 import type { DueWatch, OutboxAlert, TargetState, Watch } from './types.js';
 

@@ -5,7 +5,7 @@
  * about the listing: they are remembered for /watch list and otherwise ignored (they
  * neither confirm nor reset a pending change).
  */
-import type { CheckReport, LookupResult } from '../check-types.js';
+import type { CheckReport, LookupResult } from '../check/types.js';
 import type { Confirmed, TargetState, WatchChange, ZoneState } from './types.js';
 
 export const CONFIRMATIONS = 2;

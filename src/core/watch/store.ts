@@ -4,7 +4,7 @@
  * share the work (there `dueWatches` would claim rows with FOR UPDATE SKIP LOCKED).
  * Every method is synchronous-looking async so a network database fits.
  */
-import type { ChannelRef } from '../notifier.js';
+import type { ChannelRef } from './notifier.js';
 import type { DueWatch, NewAlert, OutboxAlert, TargetState, Watch, WatchLimits } from './types.js';
 
 export interface NewWatch {

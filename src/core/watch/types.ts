@@ -3,9 +3,9 @@
  * (what each list last said, confirmed or not), and outbox alerts. Store-neutral: the
  * SQLite store and a future PostgreSQL one both speak these types.
  */
-import type { ChannelRef } from '../notifier.js';
-import type { ListType, LookupStatus } from '../check-types.js';
-import type { Reply } from '../reply.js';
+import type { ChannelRef } from './notifier.js';
+import type { ListType, LookupStatus } from '../check/types.js';
+import type { Reply } from '../../reply/reply.js';
 
 export interface Watch {
   readonly id: number;

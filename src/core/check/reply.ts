@@ -1,0 +1,329 @@
+/**
+ * Presents a CheckReport as a neutral Reply: the verdict first, then what a mail admin
+ * has to act on (listings, missing reverse DNS), then what could not be checked, and
+ * only a count for the clean lists. Platform-neutral: render/ decides how it looks.
+ *
+ * Counting is per list, not per lookup: a hostname is looked up on a domain list for
+ * the name and its registrable domain, and on an IP list once per address, but the
+ * admin's question is "which lists have a problem with me".
+ */
+import type { CheckReport, ListType, LookupResult } from './types.js';
+import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+
+/** What a list "says" about the target, aggregated over its lookups. */
+type ListState = 'listed' | 'unchecked' | 'clean';
+
+interface ListOutcome {
+  readonly zone: string;
+  readonly name: string;
+  readonly state: ListState;
+}
+
+/** Why a non-block listing is not "you are blocklisted for spam". */
+export const LIST_TYPE_EXPLANATION: Record<Exclude<ListType, 'block'>, string> = {
+  policy:
+    'Policy listing, not a spam report: the list says this address should not send mail straight to receivers (for example a dynamic or end-user range, no PTR name, or a whole provider range). Send through your provider\'s relay, or ask for removal if this is a static mail server.',
+  reputation:
+    'Reputation score, not a block: receivers weigh it together with other signals. Improving sending practices raises it over time.',
+  allow: 'Allow-list entry: receivers that use this list trust mail from here. Good news.',
+};
+
+const SHORT_EXPLANATION: Record<'policy' | 'reputation', string> = {
+  policy: 'Policy listing, not a spam report (see above).',
+  reputation: 'Reputation score, not a block (see above).',
+};
+
+const FCRDNS_WARNING =
+  'No forward-confirmed reverse DNS: Gmail and other large receivers reject mail from addresses whose PTR name does not resolve back to the address. Ask whoever controls the address range (usually the hosting provider) to set a PTR record to a name that points back to it.';
+
+const UNCHECKED_HEADING = 'Could not check (not the same as clean)';
+
+/** The whole answer to /rbl for one target. */
+export function checkReportReply(report: CheckReport): Reply {
+  const verdict = verdictBlock(report);
+  // Not listed anywhere but without FCrDNS, mail is still rejected: the answer as a whole is a warning.
+  const level = verdict.level === 'ok' && report.kind !== 'domain' && report.fcrdns === false ? 'warn' : verdict.level;
+  return {
+    visibility: 'channel',
+    title: `Blocklist check: ${report.target}`,
+    level,
+    blocks: reportBlocks(report),
+    fullText: reportFullText(report),
+  };
+}
+
+/** Every block describing one report, verdict first; shared by single and multi-target answers. */
+export function reportBlocks(report: CheckReport): Block[] {
+  const blocks: Block[] = [verdictBlock(report), targetFields(report)];
+  if (report.kind !== 'domain' && report.fcrdns === false) blocks.push({ kind: 'text', text: [FCRDNS_WARNING] });
+  const listed = listedBlock(report.results, report.target);
+  if (listed) blocks.push(listed);
+  const allowed = allowBlock(report.results, report.target);
+  if (allowed) blocks.push(allowed);
+  const unchecked = uncheckedBlock(report.results, report.target);
+  if (unchecked) blocks.push(unchecked);
+  blocks.push(...contextBlocks(report));
+  return blocks;
+}
+
+/** One list's outcome over all its lookups: any listing wins, then any failure, else clean. */
+function listOutcomes(results: readonly LookupResult[]): ListOutcome[] {
+  const byZone = new Map<string, { name: string; statuses: Set<LookupResult['status']> }>();
+  for (const r of results) {
+    if (r.listType === 'allow') continue;
+    const entry = byZone.get(r.zone) ?? { name: r.name, statuses: new Set() };
+    entry.statuses.add(r.status);
+    byZone.set(r.zone, entry);
+  }
+  return [...byZone].map(([zone, { name, statuses }]) => ({
+    zone,
+    name,
+    state: statuses.has('listed') ? 'listed' : statuses.has('clean') && statuses.size === 1 ? 'clean' : 'unchecked',
+  }));
+}
+
+export function verdictBlock(report: CheckReport): { kind: 'verdict'; level: Level; text: Inline[] } {
+  const outcomes = listOutcomes(report.results);
+  const total = outcomes.length;
+  const listed = outcomes.filter((o) => o.state === 'listed').length;
+  const unchecked = outcomes.filter((o) => o.state === 'unchecked').length;
+  const clean = total - listed - unchecked;
+  const allowHits = new Set(report.results.filter((r) => r.listType === 'allow' && r.status === 'listed').map((r) => r.zone)).size;
+  const target = report.target;
+
+  const parts: string[] = [];
+  let level: Level;
+  if (total === 0) {
+    level = 'info';
+    parts.push(`No blocklists are configured for ${kindNoun(report.kind)}, so ${target} was not checked`);
+  } else if (listed > 0) {
+    const listings = report.results.filter((r) => r.status === 'listed' && r.listType !== 'allow');
+    level = listings.some((r) => r.listType === 'block') ? 'bad' : 'warn';
+    parts.push(`${target} is listed on ${listed} of ${plural(total, 'list')}${lowSeverityNote(listings)}`);
+  } else if (clean === 0) {
+    level = 'error';
+    parts.push(`${target} could not be checked: none of the ${plural(total, 'list')} gave an answer`);
+  } else if (unchecked > 0) {
+    level = 'warn';
+    parts.push(`${target} is not listed on ${clean} of ${plural(total, 'list')}`);
+  } else {
+    level = 'ok';
+    parts.push(`${target} is not listed on any of ${plural(total, 'list')}`);
+  }
+  if (unchecked > 0 && clean + listed > 0) parts.push(`${plural(unchecked, 'list')} could not be checked`);
+  let text = parts.join('; ');
+  if (allowHits > 0) text += `; it is on ${plural(allowHits, 'allow-list')} (good news)`;
+  return { kind: 'verdict', level, text: [text] };
+}
+
+/** " (1 policy listing)" when some listings are lower severity than a block. */
+function lowSeverityNote(listings: readonly LookupResult[]): string {
+  const zonesOf = (type: ListType) => new Set(listings.filter((r) => r.listType === type).map((r) => r.zone)).size;
+  const notes: string[] = [];
+  const policy = zonesOf('policy');
+  const reputation = zonesOf('reputation');
+  if (policy > 0) notes.push(plural(policy, 'policy listing'));
+  if (reputation > 0) notes.push(plural(reputation, 'reputation listing'));
+  return notes.length > 0 ? ` (${notes.join(', ')})` : '';
+}
+
+function targetFields(report: CheckReport): Block {
+  const fields: { label: string; value: Inline[] }[] = [];
+  if (report.kind === 'domain') {
+    fields.push({
+      label: 'Addresses',
+      value: [report.addresses.length > 0 ? report.addresses.join(', ') : 'none (the name does not resolve, so only domain lists were checked)'],
+    });
+    if (report.registrableDomain) fields.push({ label: 'Registrable domain', value: [report.registrableDomain, ' (checked too)'] });
+  } else {
+    fields.push({ label: 'PTR', value: [report.ptr ?? 'none'] });
+    fields.push({ label: 'FCrDNS', value: [fcrdnsText(report)] });
+  }
+  return { kind: 'fields', fields };
+}
+
+function fcrdnsText(report: CheckReport): string {
+  if (report.fcrdns === true) return `yes (${report.ptr ?? 'PTR'} resolves back to ${report.target})`;
+  if (report.fcrdns === false) return report.ptr ? `no (${report.ptr} does not resolve back to ${report.target})` : 'no (no PTR record)';
+  return 'unknown (the reverse lookup did not answer)';
+}
+
+const SEVERITY_ORDER: Record<ListType, number> = { block: 0, policy: 1, reputation: 2, allow: 3 };
+
+function listedBlock(results: readonly LookupResult[], target: string): Block | undefined {
+  const listings = results
+    .filter((r) => r.status === 'listed' && r.listType !== 'allow')
+    .sort((a, b) => SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name));
+  if (listings.length === 0) return undefined;
+  // Explain what a policy or reputation listing is once, on its first item; later ones just say which it is.
+  const explained = new Set<ListType>();
+  const items = listings.map((r) => {
+    const first = !explained.has(r.listType);
+    explained.add(r.listType);
+    return listingItem(r, target, first);
+  });
+  return { kind: 'list', heading: 'Listed', items };
+}
+
+/** One listing: what it means, the codes, the list's own words, and where to go next. */
+export function listingItem(r: LookupResult, target: string, explain = true): ListItem {
+  const lines: Inline[][] = [];
+  if (r.meaning) lines.push([capitalise(r.meaning)]);
+  if (r.listType === 'policy' || r.listType === 'reputation') lines.push([explain ? LIST_TYPE_EXPLANATION[r.listType] : SHORT_EXPLANATION[r.listType]]);
+  if (r.codes.length > 0) lines.push(codesLine(r.codes));
+  // The TXT record is the list operator's text, passed on as plain (untrusted) text.
+  if (r.txt) lines.push(['List says: ', r.txt]);
+  const links = linksLine(r);
+  if (links) lines.push(links);
+  return {
+    level: r.listType === 'block' ? 'bad' : 'warn',
+    title: itemTitle(r, target),
+    lines,
+  };
+}
+
+function allowBlock(results: readonly LookupResult[], target: string): Block | undefined {
+  const hits = results.filter((r) => r.listType === 'allow' && r.status === 'listed');
+  if (hits.length === 0) return undefined;
+  return {
+    kind: 'list',
+    heading: 'Allow-lists (good news)',
+    items: hits.map((r) => {
+      const lines: Inline[][] = [[r.meaning ? capitalise(r.meaning) : LIST_TYPE_EXPLANATION.allow]];
+      if (r.codes.length > 0) lines.push(codesLine(r.codes));
+      const links = linksLine(r);
+      if (links) lines.push(links);
+      return { level: 'ok' as const, title: itemTitle(r, target), lines };
+    }),
+  };
+}
+
+function uncheckedBlock(results: readonly LookupResult[], target: string): Block | undefined {
+  const failed = results.filter((r) => r.status === 'refused' || r.status === 'timeout' || r.status === 'error');
+  if (failed.length === 0) return undefined;
+  return { kind: 'list', heading: UNCHECKED_HEADING, items: failed.map((r) => uncheckedItem(r, target)) };
+}
+
+/** A lookup that gave no usable answer, said plainly, with the fix when there is one. */
+export function uncheckedItem(r: LookupResult, target: string): ListItem {
+  const lines: Inline[][] = [];
+  switch (r.status) {
+    case 'refused':
+      lines.push([r.meaning ? capitalise(r.meaning) : 'The list refused to answer this query.']);
+      if (r.codes.length > 0) lines.push(codesLine(r.codes));
+      break;
+    case 'timeout':
+      lines.push([r.meaning ? capitalise(r.meaning) : `No answer within ${r.ms} ms.`]);
+      break;
+    default:
+      lines.push([r.meaning ? capitalise(r.meaning) : 'The lookup failed.']);
+      if (r.codes.length > 0) lines.push(codesLine(r.codes));
+  }
+  if (r.fix) lines.push(['Fix: ', r.fix]);
+  // An allow-list that could not be checked is not counted in the verdict (it cannot list anyone); say which it is.
+  return { level: r.status === 'refused' ? 'warn' : 'error', title: [...itemTitle(r, target), ` — ${STATUS_WORD[r.status]}`], lines };
+}
+
+const STATUS_WORD: Record<LookupResult['status'], string> = {
+  listed: 'listed',
+  clean: 'clean',
+  refused: 'refused',
+  timeout: 'no answer (timeout)',
+  error: 'error',
+};
+
+/** "Spamhaus ZEN (zen.spamhaus.org) for 192.0.2.1" — the query is shown when it is not the target itself. */
+function itemTitle(r: LookupResult, target: string): Inline[] {
+  const title: Inline[] = [{ bold: r.name }, r.listType === 'allow' && r.status !== 'listed' ? ` (${r.zone}, allow-list)` : ` (${r.zone})`];
+  if (r.query !== target) title.push(` for ${r.query}`);
+  return title;
+}
+
+function codesLine(codes: readonly string[]): Inline[] {
+  const out: Inline[] = [codes.length === 1 ? 'Code: ' : 'Codes: '];
+  codes.forEach((code, i) => {
+    if (i > 0) out.push(', ');
+    out.push({ code });
+  });
+  return out;
+}
+
+function linksLine(r: LookupResult): Inline[] | undefined {
+  const out: Inline[] = [];
+  if (r.removalUrl) out.push({ link: r.removalUrl, label: 'Removal' });
+  // Many lists use one page for both; show it once.
+  if (r.lookupUrl && r.lookupUrl !== r.removalUrl) {
+    if (out.length > 0) out.push('  ');
+    out.push({ link: r.lookupUrl, label: 'Lookup' });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function contextBlocks(report: CheckReport): Block[] {
+  const blocks: Block[] = [];
+  const clean = listOutcomes(report.results).filter((o) => o.state === 'clean').length;
+  const summary: string[] = [];
+  if (clean > 0) summary.push(`${plural(clean, 'list')} clean`);
+  summary.push(`checked in ${report.ms} ms`);
+  blocks.push({ kind: 'context', text: [summary.join(' · ')] });
+  for (const note of report.notes) blocks.push({ kind: 'context', text: [note] });
+  return blocks;
+}
+
+/**
+ * Every lookup, one line each, as plain text: the attachment a platform sends when the
+ * message itself has to be shortened, and what a curious admin wants to see.
+ */
+export function reportFullText(report: CheckReport): string {
+  const lines: string[] = [`Blocklist check: ${report.target}`];
+  if (report.input.trim() !== report.target) lines.push(`Input: ${report.input.trim()}`);
+  lines.push(verdictBlock(report).text.join(''));
+  if (report.kind === 'domain') {
+    lines.push(`Addresses: ${report.addresses.length > 0 ? report.addresses.join(', ') : 'none'}`);
+    if (report.registrableDomain) lines.push(`Registrable domain: ${report.registrableDomain}`);
+  } else {
+    lines.push(`PTR: ${report.ptr ?? 'none'}`);
+    lines.push(`FCrDNS: ${fcrdnsText(report)}`);
+  }
+  lines.push('');
+  const order: Record<LookupResult['status'], number> = { listed: 0, refused: 1, timeout: 2, error: 3, clean: 4 };
+  const sorted = [...report.results].sort(
+    (a, b) => order[a.status] - order[b.status] || SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name),
+  );
+  for (const r of sorted) {
+    const parts = [`${r.status.padEnd(7)} ${r.name} (${r.zone}, ${r.listType}) for ${r.query}`];
+    if (r.codes.length > 0) parts.push(`codes ${r.codes.join(', ')}`);
+    if (r.meaning) parts.push(r.meaning);
+    if (r.txt) parts.push(`list says: ${r.txt}`);
+    if (r.fix) parts.push(`fix: ${r.fix}`);
+    if (r.removalUrl) parts.push(`removal: ${r.removalUrl}`);
+    if (r.lookupUrl) parts.push(`lookup: ${r.lookupUrl}`);
+    parts.push(`${r.ms} ms`);
+    lines.push(parts.join(' | '));
+  }
+  if (report.notes.length > 0) {
+    lines.push('');
+    for (const note of report.notes) lines.push(`Note: ${note}`);
+  }
+  lines.push('', `Checked in ${report.ms} ms.`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Catalogue meanings are fragments ("listed (IP transmitted mail …)"); on a line of
+ * their own they read better as sentences. A first word with a dot or a capital
+ * inside ("s5h.net", "iDNS") is a name and stays as written.
+ */
+export function capitalise(text: string): string {
+  const first = /^\S+/.exec(text)?.[0] ?? '';
+  if (!/^[a-z]/.test(first) || /[.A-Z]/.test(first.slice(1))) return text;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function kindNoun(kind: CheckReport['kind']): string {
+  return kind === 'ipv4' ? 'IPv4 addresses' : kind === 'ipv6' ? 'IPv6 addresses' : 'domain names';
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
