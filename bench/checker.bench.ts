@@ -38,7 +38,9 @@ function medianRun(runs: readonly BulkResult[]): BulkResult {
 /** Run one bulk measurement in a fresh Node process on the compiled code. */
 function measureInChild(mode: 'rblbot' | 'pool', count: number, resolvers: readonly string[]): Promise<BulkResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL('./checker-bulk-child.mjs', import.meta.url).pathname, mode, String(count), resolvers.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [new URL('./checker-bulk-child.mjs', import.meta.url).pathname, mode, String(count), resolvers.join(',')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as BulkResult) : reject(new Error(`bulk ${mode} run failed (${code})`))));
@@ -93,10 +95,21 @@ export const suite: BenchSuite = {
       const bulkRows: (string | number)[][] = [];
       const bulk: BenchTable = {
         title: 'Bulk checks: lookups per second (and answers lost) against a 256-in-flight one-socket pool',
-        columns: ['IPs', 'latency', 'rblbot s', 'rblbot lookups/s', 'rblbot lost', 'rblbot peak RSS MB', 'pool s', 'pool lookups/s', 'pool lost', 'goal'],
+        columns: [
+          'IPs',
+          'latency',
+          'rblbot s',
+          'rblbot lookups/s',
+          'rblbot lost',
+          'rblbot peak RSS MB',
+          'pool s',
+          'pool lookups/s',
+          'pool lost',
+          'goal',
+        ],
         rows: bulkRows,
         notes: [
-          'each figure comes from a fresh process running the compiled code (dist/, built by npm run bench), so peak RSS is that run\'s own; at 0 and 20 ms, the median of three runs each (lost and RSS: the worst of the three)',
+          "each figure comes from a fresh process running the compiled code (dist/, built by npm run bench), so peak RSS is that run's own; at 0 and 20 ms, the median of three runs each (lost and RSS: the worst of the three)",
           'lost = lookups that ended without an answer (timeout/error); rblbot uses its production caps (1,024 in flight, 500/s per zone)',
           'goals: faster than the pool at every latency with nothing lost; 100 IPs at 100 ms < 0.5 s; ≥ 5,000 lookups/s at 0 ms; peak RSS < 150 MB',
         ],
@@ -117,8 +130,24 @@ export const suite: BenchSuite = {
           const ours = medianRun(ourRuns);
           const rate = ours.lookups / ours.seconds;
           const poolRate = pool.lookups / pool.seconds;
-          const goals = [rate > poolRate && ours.lost === 0, !(count === 100 && latency === 100) || ours.seconds < 0.5, latency !== 0 || rate >= 5000, ours.rssMb < 150];
-          bulkRows.push([count, `${latency} ms`, ours.seconds.toFixed(2), Math.round(rate), ours.lost, ours.rssMb, pool.seconds.toFixed(2), Math.round(poolRate), pool.lost, goals.every(Boolean) ? 'met' : 'MISSED']);
+          const goals = [
+            rate > poolRate && ours.lost === 0,
+            !(count === 100 && latency === 100) || ours.seconds < 0.5,
+            latency !== 0 || rate >= 5000,
+            ours.rssMb < 150,
+          ];
+          bulkRows.push([
+            count,
+            `${latency} ms`,
+            ours.seconds.toFixed(2),
+            Math.round(rate),
+            ours.lost,
+            ours.rssMb,
+            pool.seconds.toFixed(2),
+            Math.round(poolRate),
+            pool.lost,
+            goals.every(Boolean) ? 'met' : 'MISSED',
+          ]);
         }
       }
 

@@ -39,12 +39,16 @@ export const ADVERSARIAL: Record<string, () => string> = {
   'IP-like run (1.2.3.…)': () => fill('1.2.3.'),
   'open brackets': () => fill('['),
   'indented lines (folding)': () => fill(' a\n'),
-  'staircase indentation': () => Array.from({ length: 40000 }, (_, i) => `${' '.repeat(i % 60)}x`).join('\n').slice(0, MB),
+  'staircase indentation': () =>
+    Array.from({ length: 40000 }, (_, i) => `${' '.repeat(i % 60)}x`)
+      .join('\n')
+      .slice(0, MB),
   'host [ip] said, repeated': () => fill('host a.b[1.2.3.4] said: '),
   'Client host [ unclosed': () => fill('client host ['),
   'list names, repeated': () => fill('blocked using spamhaus spamcop sorbs '),
   '20k recipients': () => fill('<a@b.example>: 550 5.1.1 x\n'),
-  '26k tiny MIME parts': () => `From: a@b\nSubject: x\nContent-Type: multipart/mixed; boundary=x\n\n${fill('--x\nContent-Type: text/plain\n\n550 5.7.1 a\n')}`,
+  '26k tiny MIME parts': () =>
+    `From: a@b\nSubject: x\nContent-Type: multipart/mixed; boundary=x\n\n${fill('--x\nContent-Type: text/plain\n\n550 5.7.1 a\n')}`,
   'DSN with 20k recipients': () =>
     `From: a@b\nSubject: x\nContent-Type: multipart/report; report-type=delivery-status; boundary=x\n\n--x\nContent-Type: message/delivery-status\n\n${fill('Final-Recipient: rfc822; a@b.c\nStatus: 5.1.1\n\n')}`,
   'HTML with unclosed style tags': () => `From: a@b\nSubject: x\nContent-Type: text/html\n\n${fill('<style><script<')}`,
@@ -52,8 +56,10 @@ export const ADVERSARIAL: Record<string, () => string> = {
   // .eml inputs: the MIME reader has no line cap, so these aim at it.
   '.eml: 1 MB attachment, then text': () =>
     `From: a@b\nSubject: x\nContent-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n${fill('QUJDRA==\n').slice(0, MB - 200)}\n--x\nContent-Type: text/plain\n\n550 5.7.1 blocked\n--x--\n`,
-  '.eml: 1 MB quoted-printable HTML': () => `From: a@b\nSubject: x\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n${fill('<p>550 =3D</p>=\n')}`,
-  '.eml: base64 padded on every line': () => `From: a@b\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${fill('QQ==\n')}`,
+  '.eml: 1 MB quoted-printable HTML': () =>
+    `From: a@b\nSubject: x\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n${fill('<p>550 =3D</p>=\n')}`,
+  '.eml: base64 padded on every line': () =>
+    `From: a@b\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${fill('QQ==\n')}`,
   '.eml: 1 MB format=flowed text': () => `From: a@b\nSubject: x\nContent-Type: text/plain; format=flowed\n\n${fill('550 a \n')}`,
   '.eml: 60 nested multiparts': () => {
     let head = '';

@@ -37,7 +37,10 @@ function rblReply(listed: number): Reply {
   const items: ListItem[] = Array.from({ length: listed }, (_, i) => ({
     level: 'bad',
     title: [{ bold: `List ${i}` }, ' ', { code: `zone${i}.example.org` }],
-    lines: [['Listed for sending spam to trap addresses; see the TXT record for the exact reason.'], [{ link: `https://example.org/remove?ip=203.0.113.5&z=${i}`, label: 'Request removal' }]],
+    lines: [
+      ['Listed for sending spam to trap addresses; see the TXT record for the exact reason.'],
+      [{ link: `https://example.org/remove?ip=203.0.113.5&z=${i}`, label: 'Request removal' }],
+    ],
   }));
   return {
     visibility: 'channel',
@@ -45,7 +48,13 @@ function rblReply(listed: number): Reply {
     level: 'bad',
     blocks: [
       { kind: 'verdict', level: 'bad', text: [`203.0.113.5 is listed on ${listed} of 60 lists`] },
-      { kind: 'fields', fields: [{ label: 'PTR', value: ['mail.example.org'] }, { label: 'FCrDNS', value: ['yes'] }] },
+      {
+        kind: 'fields',
+        fields: [
+          { label: 'PTR', value: ['mail.example.org'] },
+          { label: 'FCrDNS', value: ['yes'] },
+        ],
+      },
       { kind: 'list', heading: 'Listed on', items },
       { kind: 'context', text: [`${60 - listed} lists clean · 180 ms`] },
     ],
@@ -114,7 +123,13 @@ export const suite: BenchSuite = {
       const ours = time(() => escapeDiscord(text));
       // The reference is quadratic in line length: skipped where it would take minutes.
       const reference = kind === 'one long line' && length > 5_000 ? undefined : time(() => escapeMarkdown(text), 50);
-      escapeRows.push([kind, length, ours.toFixed(3), reference === undefined ? '(minutes)' : reference.toFixed(1), reference === undefined ? '—' : `${(reference / ours).toFixed(0)}×`]);
+      escapeRows.push([
+        kind,
+        length,
+        ours.toFixed(3),
+        reference === undefined ? '(minutes)' : reference.toFixed(1),
+        reference === undefined ? '—' : `${(reference / ours).toFixed(0)}×`,
+      ]);
     }
     const renderRows = [3, 25, 300].map((listed) => {
       const reply = rblReply(listed);

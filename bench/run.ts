@@ -6,7 +6,9 @@ import { readdirSync } from 'node:fs';
 import type { BenchSuite, BenchTable } from './types.js';
 
 const only = process.argv.slice(2);
-const files = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(new URL('.', import.meta.url))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 
 for (const file of files) {
   const { suite } = (await import(new URL(file, import.meta.url).href)) as { suite: BenchSuite };

@@ -136,7 +136,7 @@ async function dueSelection(): Promise<BenchTable> {
      VALUES ('console', ?, ?, ?, ?, 3600000, ?, 0, 'bench')`,
   );
   let seed = 42;
-  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   store.db.transaction(() => {
     for (let i = 0; i < SELECT_AMONG; i++) {
       insert.run(`W${i % 50}`, `C${i % 500}`, ipOf(i % 60_000) + (i >= 60_000 ? `#${i}` : ''), 'x', Math.floor(random() * day));

@@ -11,9 +11,7 @@ import type { CommandArgs, CommandDefinition } from './types.js';
 
 const schema = z
   .object({
-    bounce: z
-      .string({ error: 'Paste the bounce after /diagnose (the whole message or just the error line).' })
-      .optional(),
+    bounce: z.string({ error: 'Paste the bounce after /diagnose (the whole message or just the error line).' }).optional(),
   })
   .passthrough() as unknown as z.ZodType<CommandArgs>;
 

@@ -100,12 +100,7 @@ function allowed(permission: Permission, invocation: Invocation): boolean {
  * for users. A missing option becomes "needs a <name>"; messages a schema wrote itself
  * are passed on; anything else names the option and shows the usage line.
  */
-function describeIssue(
-  def: CommandDefinition,
-  args: CommandArgs,
-  issues: z.ZodError['issues'],
-  subcommand: string | undefined,
-): string {
+function describeIssue(def: CommandDefinition, args: CommandArgs, issues: z.ZodError['issues'], subcommand: string | undefined): string {
   const issue = issues[0];
   if (!issue) return `That is not valid input for /${def.name}.`;
   const option = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;

@@ -32,11 +32,7 @@ export function helpCommand(list: () => readonly CommandDefinition[]): CommandDe
       if (!wanted) return overviewReply(commands);
       const def = commands.find((c) => c.name === wanted);
       if (!def) {
-        return errorReply(
-          'Help',
-          `There is no /${wanted} command.`,
-          `Commands: ${commands.map((c) => `/${c.name}`).join(', ')}.`,
-        );
+        return errorReply('Help', `There is no /${wanted} command.`, `Commands: ${commands.map((c) => `/${c.name}`).join(', ')}.`);
       }
       return commandReply(def);
     },
@@ -91,7 +87,10 @@ export function commandReply(def: CommandDefinition): Reply {
     const which =
       def.permission === 'admin'
         ? `Only admins may run /${def.name}.`
-        : `Only admins may run ${def.subcommands!.filter((s) => s.permission === 'admin').map((s) => `/${def.name} ${s.name}`).join(', ')}.`;
+        : `Only admins may run ${def
+            .subcommands!.filter((s) => s.permission === 'admin')
+            .map((s) => `/${def.name} ${s.name}`)
+            .join(', ')}.`;
     blocks.push({ kind: 'context', text: [which] });
   }
   return { visibility: 'ephemeral', title: `/${def.name}`, level: 'info', blocks };

@@ -22,9 +22,7 @@ export function parseCommandText(def: CommandDefinition, text: string): CommandA
     const sub = def.subcommands.find((s) => s.name === first.toLowerCase());
     if (!sub) {
       const names = def.subcommands.map((s) => s.name).join(', ');
-      throw new UsageError(
-        first ? `/${def.name} has no "${first}" subcommand; use one of: ${names}.` : `/${def.name} needs a subcommand: ${names}.`,
-      );
+      throw new UsageError(first ? `/${def.name} has no "${first}" subcommand; use one of: ${names}.` : `/${def.name} needs a subcommand: ${names}.`);
     }
     args.subcommand = sub.name;
     options = sub.options;
@@ -37,13 +35,14 @@ export function parseCommandText(def: CommandDefinition, text: string): CommandA
     // A rest option swallows the remainder verbatim, named flags included.
     if (next?.rest && !startsWithNamed(rest, options)) {
       args[next.name] = convert(next, rest);
-      rest = '';
       break;
     }
     const [word, remainder] = splitFirstWord(rest);
     const named = matchNamed(word, remainder, options);
     if (named) {
-      args[named.option.name] = named.option.rest ? convert(named.option, named.value + (named.remainder ? ` ${named.remainder}` : '')) : convert(named.option, named.value);
+      args[named.option.name] = named.option.rest
+        ? convert(named.option, named.value + (named.remainder ? ` ${named.remainder}` : ''))
+        : convert(named.option, named.value);
       rest = named.option.rest ? '' : named.remainder;
       continue;
     }
@@ -52,7 +51,6 @@ export function parseCommandText(def: CommandDefinition, text: string): CommandA
     if (!option) throw new UsageError(`Unexpected "${truncate(word)}". Usage: ${usageOf(def, args.subcommand as string | undefined)}`);
     if (option.rest) {
       args[option.name] = convert(option, rest);
-      rest = '';
       break;
     }
     args[option.name] = convert(option, word);

@@ -93,9 +93,7 @@ export function progressReply(checker: Checker, targets: readonly string[]): Rep
   const most = Math.max(0, ...counts);
   const lists = `${most} list${most === 1 ? '' : 's'}`;
   const text =
-    targets.length === 1
-      ? `Checking ${lists}…`
-      : `Checking ${targets.length} targets on ${counts.every((c) => c === most) ? '' : 'up to '}${lists}…`;
+    targets.length === 1 ? `Checking ${lists}…` : `Checking ${targets.length} targets on ${counts.every((c) => c === most) ? '' : 'up to '}${lists}…`;
   return {
     visibility: 'channel',
     title: targets.length === 1 ? `Blocklist check: ${targets[0]}` : `Blocklist check: ${targets.length} targets`,

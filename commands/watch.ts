@@ -45,8 +45,8 @@ export const watchCommand: CommandDefinition = {
   help: [
     '/watch add <target> [every <duration>]: watch an IP, IPv6 address, domain, hostname or IPv4 range up to /24 (admins).',
     '/watch remove <target>: stop watching it (admins).',
-    '/watch list: this channel\'s watches, their current listings, last and next check.',
-    '/watch check: recheck this channel\'s watches now.',
+    "/watch list: this channel's watches, their current listings, last and next check.",
+    "/watch check: recheck this channel's watches now.",
     'Durations: 30s, 15m, 1h, 1d (default 1h). A change is alerted once seen on two checks in a row; timeouts never count.',
   ],
   examples: ['add 203.0.113.5', 'add mail.example.com every 30m', 'add 203.0.113.0/28 every 1d', 'remove 203.0.113.5', 'list', 'check'],
@@ -58,7 +58,14 @@ export const watchCommand: CommandDefinition = {
       permission: 'admin',
       options: [
         { name: 'target', description: 'IP, IPv6, domain, hostname or IPv4 range up to /24', type: 'string', required: true, maxLength: 255 },
-        { name: 'every', description: 'How often to recheck: 30s, 15m, 1h, 1d (default 1h)', type: 'string', required: false, rest: true, maxLength: 40 },
+        {
+          name: 'every',
+          description: 'How often to recheck: 30s, 15m, 1h, 1d (default 1h)',
+          type: 'string',
+          required: false,
+          rest: true,
+          maxLength: 40,
+        },
       ],
     },
     {
@@ -75,9 +82,15 @@ export const watchCommand: CommandDefinition = {
   async run(rawArgs, ctx) {
     const args = rawArgs as unknown as z.output<typeof schema>;
     const watches = ctx.services.watches;
-    if (!watches) return errorReply('Watches unavailable', 'Watches are not enabled in this process.', 'Run the bot (rblbot with a chat adapter or the console) to use /watch.');
+    if (!watches)
+      return errorReply(
+        'Watches unavailable',
+        'Watches are not enabled in this process.',
+        'Run the bot (rblbot with a chat adapter or the console) to use /watch.',
+      );
     const channel = channelOf(ctx.invocation);
-    if (!channel) return errorReply('Watches need a channel', '/watch works in a chat channel (Slack, Discord or the console), not from the one-shot CLI.');
+    if (!channel)
+      return errorReply('Watches need a channel', '/watch works in a chat channel (Slack, Discord or the console), not from the one-shot CLI.');
     const sub = watchCommand.subcommands!.find((s) => s.name === args.subcommand);
     if (sub?.permission === 'admin' && !ctx.invocation.user.isAdmin) {
       return errorReply(
@@ -155,14 +168,25 @@ async function add(watches: WatchService, channel: ChannelRef, target: string, i
   const verdict: Inline[] =
     added === 0
       ? [`This channel already watches ${what}.`]
-      : [`Now watching `, { bold: what }, ` every ${every}. `, listed.length ? `Listed on ${count(listed.length, 'list')} right now.` : 'Not listed anywhere right now.'];
+      : [
+          `Now watching `,
+          { bold: what },
+          ` every ${every}. `,
+          listed.length ? `Listed on ${count(listed.length, 'list')} right now.` : 'Not listed anywhere right now.',
+        ];
   blocks.push({ kind: 'verdict', level: listed.length ? 'bad' : 'ok', text: verdict });
   if (listed.length) blocks.push({ kind: 'list', heading: 'Listed now', items: listed.slice(0, 25).map(listedItemFromReport) });
   const problems = result.reports.flatMap((r) => r.results.filter((x) => x.status !== 'listed' && x.status !== 'clean'));
   if (problems.length) {
-    blocks.push({ kind: 'context', text: [`Could not check ${count(problems.length, 'list')} this time (${[...new Set(problems.map((p) => p.zone))].slice(0, 5).join(', ')}); they are retried on every check.`] });
+    blocks.push({
+      kind: 'context',
+      text: [
+        `Could not check ${count(problems.length, 'list')} this time (${[...new Set(problems.map((p) => p.zone))].slice(0, 5).join(', ')}); they are retried on every check.`,
+      ],
+    });
   }
-  if (added > 0 && result.existing.length > 0) blocks.push({ kind: 'context', text: [`${result.existing.length} of these addresses were already watched here.`] });
+  if (added > 0 && result.existing.length > 0)
+    blocks.push({ kind: 'context', text: [`${result.existing.length} of these addresses were already watched here.`] });
   blocks.push({
     kind: 'context',
     text: ['This is the baseline: no alert for it. You get an alert here when a listing appears or clears, seen on two checks in a row.'],
@@ -199,7 +223,10 @@ function listReply(views: readonly WatchView[], now: number, summary?: string): 
   blocks.push({
     kind: 'verdict',
     level: listedCount ? 'bad' : 'ok',
-    text: [summary ? `${summary} ` : '', `${count(views.length, 'watch', 'watches')}; ${listedCount ? `${listedCount} with listings` : 'none listed'}.`],
+    text: [
+      summary ? `${summary} ` : '',
+      `${count(views.length, 'watch', 'watches')}; ${listedCount ? `${listedCount} with listings` : 'none listed'}.`,
+    ],
   });
   blocks.push({ kind: 'list', heading: 'Watches', items });
   return { visibility: 'channel', title: 'Watches in this channel', level: listedCount ? 'bad' : 'ok', blocks };
@@ -216,7 +243,9 @@ function viewItem(v: WatchView, now: number): ListItem {
   if (listed.length) lines.push([`Listed on: ${listed.map((z) => describeZone(z, v)).join('; ')}`]);
   else if (v.states.every((s) => s?.baselined)) lines.push(['Not listed anywhere.']);
   for (const z of pending) {
-    lines.push([`Pending: ${z.pending === 'listed' ? 'listed on' : 'cleared from'} ${describeZone(z, v)}, seen ${count(z.pendingCount, 'time')}; confirmed on the next check if it persists.`]);
+    lines.push([
+      `Pending: ${z.pending === 'listed' ? 'listed on' : 'cleared from'} ${describeZone(z, v)}, seen ${count(z.pendingCount, 'time')}; confirmed on the next check if it persists.`,
+    ]);
   }
   if (problems.length) {
     const byZone = [...new Set(problems.map((z) => `${z.zone} (${z.problem!.status})`))];
@@ -230,7 +259,11 @@ function viewItem(v: WatchView, now: number): ListItem {
     `Every ${formatDuration(first.intervalMs)} · last check ${last === null ? 'not yet' : relative(last, now)} · next ${relative(next, now)}`,
   ]);
   const size = v.watches.length > 1 ? ` (${v.watches.length} addresses)` : '';
-  return { level: listed.length ? (listed.some((z) => z.listType === 'block') ? 'bad' : 'warn') : problems.length || failed.length ? 'info' : 'ok', title: [{ bold: v.label }, size], lines };
+  return {
+    level: listed.length ? (listed.some((z) => z.listType === 'block') ? 'bad' : 'warn') : problems.length || failed.length ? 'info' : 'ok',
+    title: [{ bold: v.label }, size],
+    lines,
+  };
 }
 
 function describeZone(z: ZoneState, v: WatchView): string {

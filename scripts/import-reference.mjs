@@ -37,7 +37,10 @@ const OFF = {
 
 /** Keys and the public zones a keyed zone replaces. */
 const KEYS = {
-  '<key>.zen.dq.spamhaus.net': { key: 'SPAMHAUS_DQS_KEY', replaces: ['zen.spamhaus.org', 'sbl.spamhaus.org', 'xbl.spamhaus.org', 'pbl.spamhaus.org', 'sbl-xbl.spamhaus.org', 'cbl.abuseat.org'] },
+  '<key>.zen.dq.spamhaus.net': {
+    key: 'SPAMHAUS_DQS_KEY',
+    replaces: ['zen.spamhaus.org', 'sbl.spamhaus.org', 'xbl.spamhaus.org', 'pbl.spamhaus.org', 'sbl-xbl.spamhaus.org', 'cbl.abuseat.org'],
+  },
   '<key>.dbl.dq.spamhaus.net': { key: 'SPAMHAUS_DQS_KEY', replaces: ['dbl.spamhaus.org'] },
   '<key>.zrd.dq.spamhaus.net': { key: 'SPAMHAUS_DQS_KEY', replaces: [] },
   '<key>.authbl.dq.spamhaus.net': { key: 'SPAMHAUS_DQS_KEY', replaces: [] },
@@ -100,7 +103,7 @@ function codePattern(key) {
   return null;
 }
 
-function template(url, kind) {
+function template(url) {
   if (!url || /^n\/a/i.test(url)) return null;
   const first = url.split(/\s+/)[0];
   if (!/^(https?:|mailto:)/.test(first)) return null;

@@ -125,10 +125,7 @@ export const configSchema = z.object({
       return d;
     }),
   // --- logging ---
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .optional()
-    .default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
 export type AppConfig = z.output<typeof configSchema>;

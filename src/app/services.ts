@@ -16,7 +16,6 @@ export interface ServiceOverrides {
   readonly zonesFile?: string;
 }
 
-
 export function buildServices(config: AppConfig, overrides: ServiceOverrides = {}): Services {
   const checker = createChecker({
     resolvers: overrides.resolvers ?? splitList(config.RBLBOT_RESOLVERS),
@@ -51,6 +50,9 @@ export function buildWatchService(config: AppConfig, checker: Checker): WatchSer
 }
 
 export function splitList(value: string | undefined): string[] | undefined {
-  const items = value?.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items && items.length > 0 ? items : undefined;
 }

@@ -80,7 +80,10 @@ export const checkCli: CliCommand = {
     for (const outcome of outcomes) {
       if ('error' in outcome) {
         badInput = true;
-        const message = outcome.error instanceof TargetError ? outcome.error.message : `could not check ${outcome.input}: ${String((outcome.error as Error)?.message ?? outcome.error)}`;
+        const message =
+          outcome.error instanceof TargetError
+            ? outcome.error.message
+            : `could not check ${outcome.input}: ${String((outcome.error as Error)?.message ?? outcome.error)}`;
         io.stderr.write(`rblbot check: ${message}\n`);
         continue;
       }

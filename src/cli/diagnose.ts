@@ -50,13 +50,21 @@ async function readFileLimited(path: string): Promise<Uint8Array> {
     handle = await open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UnusableInput(code === 'ENOENT' ? `${path}: no such file.` : code === 'EISDIR' ? `${path} is a directory, not a bounce file.` : `${path}: cannot be read (${code ?? 'error'}).`);
+    throw new UnusableInput(
+      code === 'ENOENT'
+        ? `${path}: no such file.`
+        : code === 'EISDIR'
+          ? `${path} is a directory, not a bounce file.`
+          : `${path}: cannot be read (${code ?? 'error'}).`,
+    );
   }
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new UnusableInput(`${path} is a directory, not a bounce file.`);
     if (stat.size > MAX_INPUT_BYTES) {
-      throw new UnusableInput(`${path} is ${Math.ceil(stat.size / 1024)} KB; bounces are refused above 1 MB. Save only the bounce text, without attachments.`);
+      throw new UnusableInput(
+        `${path} is ${Math.ceil(stat.size / 1024)} KB; bounces are refused above 1 MB. Save only the bounce text, without attachments.`,
+      );
     }
     const buf = Buffer.alloc(Math.min(stat.size, MAX_INPUT_BYTES) + 1);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);

@@ -77,7 +77,9 @@ export function createDiscordRegister(given?: readonly CommandDefinition[]): Cli
       try {
         const result = (await rest.put(route, { body })) as unknown[];
         const where = guild ? `in guild ${guild} (visible now)` : 'globally (may take a while to show everywhere)';
-        io.stdout.write(`Registered ${Array.isArray(result) ? result.length : body.length} Discord commands ${where}: ${body.map((c) => c.name).join(', ')}.\n`);
+        io.stdout.write(
+          `Registered ${Array.isArray(result) ? result.length : body.length} Discord commands ${where}: ${body.map((c) => c.name).join(', ')}.\n`,
+        );
         return 0;
       } catch (err) {
         const status = typeof err === 'object' && err && 'status' in err ? ` (HTTP ${String((err as { status: unknown }).status)})` : '';

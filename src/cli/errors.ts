@@ -12,5 +12,10 @@ export function fail(stderr: Writable, message: string, command?: string): numbe
 /** node:util parseArgs errors, reworded as a sentence. */
 export function usageMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '(.*)'.*$/s, 'unknown option $1').replace(/\.$/, '') + '.';
+  return (
+    text
+      .replace(/\. To specify a positional argument.*$/s, '')
+      .replace(/^Unknown option '(.*)'.*$/s, 'unknown option $1')
+      .replace(/\.$/, '') + '.'
+  );
 }

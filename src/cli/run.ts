@@ -5,7 +5,6 @@
 import { cliCommands } from './commands.js';
 import { EXIT } from './errors.js';
 import type { ProcessIO } from '../app/start-bot.js';
-import type { CliIO } from './types.js';
 import { ConfigError, loadConfig } from '../app/config.js';
 import { buildServices } from '../app/services.js';
 import { packageRoot } from '../core/package-root.js';
@@ -54,4 +53,3 @@ export async function runCli(argv: readonly string[], io: ProcessIO): Promise<nu
   }
   return command.run(rest, { ...io, services: (overrides) => buildServices(config, overrides) });
 }
-

@@ -7,8 +7,6 @@ import type { Services } from '../../commands/types.js';
 import type { ServiceOverrides } from '../app/services.js';
 import type { ProcessIO } from '../app/start-bot.js';
 
-
-
 export interface CliIO extends ProcessIO {
   /** Build the core services from configuration plus command-line overrides. */
   readonly services: (overrides?: ServiceOverrides) => Services;

@@ -18,7 +18,7 @@ lists-everything, not-answering or no-test-point per zone.
 
 export const zonesCli: CliCommand = {
   name: 'zones',
-  summary: 'Show the zone catalogue; --probe tests each zone\'s health.',
+  summary: "Show the zone catalogue; --probe tests each zone's health.",
   help: HELP,
   async run(argv, io) {
     let values;

@@ -13,11 +13,7 @@
 export type Level = 'ok' | 'info' | 'warn' | 'bad' | 'error';
 
 /** A run of inline content. Plain strings are literal text, escaped by the renderer. */
-export type Inline =
-  | string
-  | { readonly link: string; readonly label: string }
-  | { readonly code: string }
-  | { readonly bold: string };
+export type Inline = string | { readonly link: string; readonly label: string } | { readonly code: string } | { readonly bold: string };
 
 export type Block =
   /** The one-line answer: "203.0.113.5 is listed on 2 of 41 lists". */

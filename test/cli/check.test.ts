@@ -28,7 +28,10 @@ describe('rblbot check', () => {
   it('exits 1 when listed and prints one JSON object per target with the contract fields', async () => {
     const { code, stdout } = await rblbot(['check', '203.0.113.5', '198.51.100.1', '--json', '--timeout', '800']);
     expect(code).toBe(1);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.target)).toEqual(['203.0.113.5', '198.51.100.1']);
     for (const key of ['target', 'kind', 'ptr', 'fcrdns', 'results', 'summary']) expect(lines[0]).toHaveProperty(key);
     for (const key of ['listed', 'clean', 'refused', 'timeout', 'error']) expect(lines[0].summary).toHaveProperty(key);

@@ -44,7 +44,21 @@ describe('rblbot diagnose', () => {
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     const d = out.diagnoses[0];
-    for (const key of ['reason', 'permanent', 'replyCode', 'status', 'recipient', 'remote', 'senderIp', 'lists', 'providerCode', 'summary', 'advice', 'live']) expect(d).toHaveProperty(key);
+    for (const key of [
+      'reason',
+      'permanent',
+      'replyCode',
+      'status',
+      'recipient',
+      'remote',
+      'senderIp',
+      'lists',
+      'providerCode',
+      'summary',
+      'advice',
+      'live',
+    ])
+      expect(d).toHaveProperty(key);
     expect(d.remote).toEqual({ host: 'mx1.example.net', ip: '198.51.100.25' });
     expect(d.lists[0]).toMatchObject({ zone: 'zen.spamhaus.org', target: '203.0.113.5' });
     expect(d.live).toMatchObject({ state: 'skipped' });
@@ -64,7 +78,10 @@ describe('rblbot diagnose', () => {
     const files = [join(dir, 'user.txt'), join(dir, 'missing.txt'), join(dir, 'empty.txt'), join(dir, 'big.txt'), join(dir, 'zen.txt')];
     const { code, stdout } = await rblbot([...files, '--json', '--no-live']);
     expect(code).toBe(2);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.file)).toEqual(files);
     expect(lines[0].diagnoses[0].reason).toBe('userunknown');
     expect(lines[1].error).toMatch(/no such file/);

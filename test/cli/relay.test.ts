@@ -1,3 +1,4 @@
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relayCli } from '../../src/cli/relay.js';
 import { relayTesterFromConfig } from '../../src/core/relay/index.js';
@@ -21,7 +22,13 @@ afterAll(async () => {
 
 function io(allowPrivate = true) {
   return cliIO((o) =>
-    relayTesterFromConfig({ resolvers: o?.resolvers ?? ['127.0.0.1:9'], dnsTimeoutMs: 1000, allowPrivate, connectTimeoutMs: 2000, commandTimeoutMs: 5000 }),
+    relayTesterFromConfig({
+      resolvers: o?.resolvers ?? ['127.0.0.1:9'],
+      dnsTimeoutMs: 1000,
+      allowPrivate,
+      connectTimeoutMs: 2000,
+      commandTimeoutMs: 5000,
+    }),
   );
 }
 
@@ -69,7 +76,14 @@ describe('rblbot relay', () => {
   });
 
   it('exits 2 for bad input and bad options', async () => {
-    for (const argv of [[], ['a', 'b'], ['not a host'], ['127.0.0.1', '--timeout', 'soon'], ['127.0.0.1', '--bogus'], ['127.0.0.1', '--resolver', 'dns.example']]) {
+    for (const argv of [
+      [],
+      ['a', 'b'],
+      ['not a host'],
+      ['127.0.0.1', '--timeout', 'soon'],
+      ['127.0.0.1', '--bogus'],
+      ['127.0.0.1', '--resolver', 'dns.example'],
+    ]) {
       const cli = io();
       expect(await relayCli.run(argv, cli), argv.join(' ')).toBe(2);
       expect(cli.err()).not.toBe('');
@@ -79,10 +93,10 @@ describe('rblbot relay', () => {
 
   it('uses --timeout for the SMTP conversation', async () => {
     const net = await import('node:net');
-    const sockets: import('node:net').Socket[] = [];
+    const sockets: Socket[] = [];
     const silent = net.createServer((s) => sockets.push(s));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const port = (silent.address() as import('node:net').AddressInfo).port;
+    const port = (silent.address() as AddressInfo).port;
     try {
       const cli = io();
       expect(await relayCli.run([`127.0.0.1:${port}`, '--timeout', '200', '--json'], cli)).toBe(3);

@@ -26,7 +26,11 @@ const lists = (reply: Reply) => reply.blocks.filter((b): b is Extract<Block, { k
 const links = (reply: Reply): string[] => {
   const out: string[] = [];
   const walk = (inl: readonly Inline[]) => inl.forEach((i) => typeof i === 'object' && 'link' in i && out.push(i.link));
-  for (const l of lists(reply)) for (const it of l.items) { walk(it.title); it.lines?.forEach(walk); }
+  for (const l of lists(reply))
+    for (const it of l.items) {
+      walk(it.title);
+      it.lines?.forEach(walk);
+    }
   return out;
 };
 
@@ -35,7 +39,11 @@ describe('/diagnose', () => {
     t.dns.listIp('203.0.113.5', 'bl.spamcop.net');
     const progress: Reply[] = [];
     const reply = await run(
-      ['<bob@example.net>: host mx.example.net[198.51.100.25] said: 554 5.7.1 Service', '    unavailable; Client host [203.0.113.5] blocked using bl.spamcop.net (in reply', '    to RCPT TO command)'].join('\n'),
+      [
+        '<bob@example.net>: host mx.example.net[198.51.100.25] said: 554 5.7.1 Service',
+        '    unavailable; Client host [203.0.113.5] blocked using bl.spamcop.net (in reply',
+        '    to RCPT TO command)',
+      ].join('\n'),
       async (r) => void progress.push(r),
     );
     expect(reply.visibility).toBe('channel');

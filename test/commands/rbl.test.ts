@@ -9,7 +9,8 @@ import { renderText } from '../../src/reply/render.js';
 import { confirmedPtr, slowAddress, startTestChecker, type TestChecker } from '../support/test-checker.js';
 
 const invocation: Invocation = { platform: 'slack', workspaceId: 'T1', channelId: 'C1', user: { id: 'U1', isAdmin: false } };
-const flat = (inlines: readonly Inline[]) => inlines.map((i) => (typeof i === 'string' ? i : 'code' in i ? i.code : 'bold' in i ? i.bold : `${i.label}=${i.link}`)).join('');
+const flat = (inlines: readonly Inline[]) =>
+  inlines.map((i) => (typeof i === 'string' ? i : 'code' in i ? i.code : 'bold' in i ? i.bold : `${i.label}=${i.link}`)).join('');
 const verdicts = (reply: Reply) => reply.blocks.flatMap((b) => (b.kind === 'verdict' ? [flat(b.text)] : []));
 const listOf = (reply: Reply, heading: string) =>
   reply.blocks.find((b): b is Extract<Block, { kind: 'list' }> => b.kind === 'list' && b.heading.startsWith(heading))?.items ?? [];
@@ -55,7 +56,9 @@ describe('/rbl against a real checker and DNS server', () => {
     expect(reply.visibility).toBe('channel');
     expect(reply.level).toBe('bad');
     const v = verdicts(reply)[0]!;
-    expect(v).toMatch(new RegExp(`^203\\.0\\.113\\.5 is listed on 2 of ${ipv4BlockLists} lists \\(1 policy listing\\); 2 lists could not be checked`));
+    expect(v).toMatch(
+      new RegExp(`^203\\.0\\.113\\.5 is listed on 2 of ${ipv4BlockLists} lists \\(1 policy listing\\); 2 lists could not be checked`),
+    );
 
     const listed = listOf(reply, 'Listed');
     expect(listed.map((i) => i.level)).toEqual(['bad', 'warn']);
@@ -75,7 +78,12 @@ describe('/rbl against a real checker and DNS server', () => {
     expect(titles.some((x) => x.includes('(list.dnswl.org, allow-list) — refused'))).toBe(true);
     expect(titles.some((x) => x.includes('(psbl.surriel.com) — no answer (timeout)'))).toBe(true);
     expect(titles.some((x) => x.includes('(all.s5h.net) — error'))).toBe(true);
-    expect(unchecked.find((i) => flat(i.title).includes('dnswl'))!.lines!.map(flat).join(' ')).toMatch(/Fix: /);
+    expect(
+      unchecked
+        .find((i) => flat(i.title).includes('dnswl'))!
+        .lines!.map(flat)
+        .join(' '),
+    ).toMatch(/Fix: /);
 
     const fields = reply.blocks.find((b) => b.kind === 'fields');
     expect(fields && fields.kind === 'fields' ? fields.fields.map((f) => `${f.label}=${flat(f.value)}`) : []).toEqual([
@@ -105,9 +113,7 @@ describe('/rbl against a real checker and DNS server', () => {
     t.dns.listIp('192.0.2.10', 'bl.spamcop.net');
     const progress: Reply[] = [];
     const reply = await rbl('Mail.Example.org.', progress);
-    expect(progress[0]!.blocks).toEqual([
-      { kind: 'context', text: [`Checking ${t.checker.zoneCount('domain') + ipv4Lists} lists…`] },
-    ]);
+    expect(progress[0]!.blocks).toEqual([{ kind: 'context', text: [`Checking ${t.checker.zoneCount('domain') + ipv4Lists} lists…`] }]);
     expect(reply.title).toBe('Blocklist check: mail.example.org');
     expect(verdicts(reply)[0]).toMatch(/^mail\.example\.org is listed on 1 of \d+ lists$/);
     expect(flat(listOf(reply, 'Listed')[0]!.title)).toBe('SpamCop Blocking List (SCBL) (bl.spamcop.net) for 192.0.2.10');

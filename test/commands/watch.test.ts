@@ -39,7 +39,10 @@ async function watch(text: string, invocation: Invocation = who()): Promise<Repl
 
 /** The handler alone, skipping the dispatcher's own permission check: /watch refuses by itself too. */
 async function runDirect(subcommand: string, target: string, invocation: Invocation): Promise<Reply> {
-  return watchCommand.run({ subcommand, target }, { invocation, services: { checker: h.service.checker, watches: h.service }, progress: async () => {} });
+  return watchCommand.run(
+    { subcommand, target },
+    { invocation, services: { checker: h.service.checker, watches: h.service }, progress: async () => {} },
+  );
 }
 
 const text = (r: Reply): string => JSON.stringify(r.blocks);

@@ -12,7 +12,13 @@ function reply(partial: Partial<Reply> = {}): Reply {
     level: 'bad',
     blocks: [
       { kind: 'verdict', level: 'bad', text: ['203.0.113.5 is listed on 1 of 3 lists'] },
-      { kind: 'fields', fields: [{ label: 'PTR', value: ['mail.example.com'] }, { label: 'FCrDNS', value: ['yes'] }] },
+      {
+        kind: 'fields',
+        fields: [
+          { label: 'PTR', value: ['mail.example.com'] },
+          { label: 'FCrDNS', value: ['yes'] },
+        ],
+      },
       {
         kind: 'list',
         heading: 'Listed',
@@ -127,7 +133,12 @@ describe('sanitizeTerminalText', () => {
         const out = sanitizeTerminalText(input);
         expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
         // Rendering adds only its own layout: still nothing a terminal would act on.
-        const rendered = renderText({ visibility: 'channel', title: input, level: 'info', blocks: [{ kind: 'verdict', level: 'ok', text: [input] }] });
+        const rendered = renderText({
+          visibility: 'channel',
+          title: input,
+          level: 'info',
+          blocks: [{ kind: 'verdict', level: 'ok', text: [input] }],
+        });
         expect(rendered).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       }),
       { numRuns: 500 },

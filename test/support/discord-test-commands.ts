@@ -16,7 +16,9 @@ function reportReply(report: CheckReport): Reply {
     {
       kind: 'verdict',
       level: listed.length > 0 ? 'bad' : 'ok',
-      text: [listed.length > 0 ? `${report.target} is listed on ${listed.length} of ${report.results.length} lists` : `${report.target} is not listed`],
+      text: [
+        listed.length > 0 ? `${report.target} is listed on ${listed.length} of ${report.results.length} lists` : `${report.target} is not listed`,
+      ],
     },
   ];
   if (unchecked.length > 0) {
@@ -30,13 +32,11 @@ function reportReply(report: CheckReport): Reply {
     blocks.push({
       kind: 'list',
       heading: 'Listed on',
-      items: listed.map(
-        (r): ListItem => ({
-          level: 'bad',
-          title: [{ bold: r.name }, ' ', { code: r.zone }],
-          lines: [[r.meaning ?? ''], ...(r.txt ? [[r.txt]] : []), ...(r.removalUrl ? [[{ link: r.removalUrl, label: 'Request removal' }]] : [])],
-        }),
-      ),
+      items: listed.map((r): ListItem => ({
+        level: 'bad',
+        title: [{ bold: r.name }, ' ', { code: r.zone }],
+        lines: [[r.meaning ?? ''], ...(r.txt ? [[r.txt]] : []), ...(r.removalUrl ? [[{ link: r.removalUrl, label: 'Request removal' }]] : [])],
+      })),
     });
   }
   blocks.push({ kind: 'context', text: [`${report.summary.clean} lists clean · ${report.ms} ms`] });
@@ -52,7 +52,12 @@ export const checkCommand: CommandDefinition = {
   permission: 'everyone',
   schema: z.object({ target: z.string().min(1) }) as unknown as z.ZodType<CommandArgs>,
   run: async (args, ctx) => {
-    await ctx.progress({ visibility: 'channel', title: 'Checking…', level: 'info', blocks: [{ kind: 'text', text: [`Checking ${String(args.target)}…`] }] });
+    await ctx.progress({
+      visibility: 'channel',
+      title: 'Checking…',
+      level: 'info',
+      blocks: [{ kind: 'text', text: [`Checking ${String(args.target)}…`] }],
+    });
     return reportReply(await ctx.services.checker.check(String(args.target)));
   },
 };
@@ -153,7 +158,15 @@ export const guardCommand: CommandDefinition = {
   examples: [],
   options: [],
   subcommands: [
-    { name: 'add', description: 'Admins only', options: [{ name: 'target', description: 'What', type: 'string', required: true }, { name: 'every', description: 'Hours', type: 'integer', required: false }], permission: 'admin' },
+    {
+      name: 'add',
+      description: 'Admins only',
+      options: [
+        { name: 'target', description: 'What', type: 'string', required: true },
+        { name: 'every', description: 'Hours', type: 'integer', required: false },
+      ],
+      permission: 'admin',
+    },
     { name: 'list', description: 'Anyone', options: [{ name: 'all', description: 'Everything', type: 'boolean', required: false }] },
   ],
   permission: 'everyone',
@@ -177,4 +190,12 @@ export const secretCommand: CommandDefinition = {
   run: async () => ({ visibility: 'ephemeral', title: 'Just for you', level: 'info', blocks: [{ kind: 'text', text: ['hello'] }] }),
 };
 
-export const testCommands: readonly CommandDefinition[] = [checkCommand, echoCommand, longCommand, boomCommand, pasteCommand, guardCommand, secretCommand];
+export const testCommands: readonly CommandDefinition[] = [
+  checkCommand,
+  echoCommand,
+  longCommand,
+  boomCommand,
+  pasteCommand,
+  guardCommand,
+  secretCommand,
+];

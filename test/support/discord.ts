@@ -18,7 +18,11 @@ export function expectWithinLimits(embeds: readonly APIEmbed[]): void {
       expect(f.value.length).toBeLessThanOrEqual(DISCORD_LIMITS.fieldValue);
     }
     expect(e.footer?.text.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.footer);
-    total += (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+    total +=
+      (e.title?.length ?? 0) +
+      (e.description?.length ?? 0) +
+      (e.footer?.text.length ?? 0) +
+      (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
   }
   expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.totalPerMessage);
 }
@@ -27,7 +31,12 @@ export function expectWithinLimits(embeds: readonly APIEmbed[]): void {
 export function visibleText(body: { embeds?: APIEmbed[]; content?: string }): string {
   return [
     body.content ?? '',
-    ...(body.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? '', e.footer?.text ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value])]),
+    ...(body.embeds ?? []).flatMap((e) => [
+      e.title ?? '',
+      e.description ?? '',
+      e.footer?.text ?? '',
+      ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
+    ]),
   ].join('\n');
 }
 

@@ -176,7 +176,11 @@ export class TestDnsServer {
   remove(name: string, type?: RecordType): this {
     const key = name.toLowerCase().replace(/\.$/, '');
     if (!type) this.records.delete(key);
-    else this.records.set(key, (this.records.get(key) ?? []).filter((r) => r.type !== type));
+    else
+      this.records.set(
+        key,
+        (this.records.get(key) ?? []).filter((r) => r.type !== type),
+      );
     return this;
   }
 

@@ -15,7 +15,7 @@ export interface RecordedRequest {
   /** Path without the /api/v10 prefix, e.g. /interactions/1/tok/callback. */
   readonly path: string;
   readonly headers: http.IncomingHttpHeaders;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   readonly body: any;
   readonly files: RecordedFile[];
 }
@@ -42,13 +42,13 @@ export class FakeDiscord {
   }
 
   static async start(): Promise<FakeDiscord> {
-    let fake!: FakeDiscord;
     const server = http.createServer((req, res) => {
       void fake.handle(req, res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
-    fake = new FakeDiscord(server, typeof address === 'object' && address ? address.port : 0);
+    // The handler above runs only after this line: no request arrives before listen().
+    const fake = new FakeDiscord(server, typeof address === 'object' && address ? address.port : 0);
     return fake;
   }
 
@@ -118,7 +118,10 @@ export class FakeDiscord {
     if (/^\/interactions\/[^/]+\/[^/]+\/callback$/.test(path)) return void res.writeHead(204).end();
     if (req.method === 'DELETE') return void res.writeHead(204).end();
     if (/\/commands$/.test(path) && req.method === 'PUT') {
-      return void json(200, (body as object[]).map((c, i) => ({ ...c, id: String(1000 + i), version: '1' })));
+      return void json(
+        200,
+        (body as object[]).map((c, i) => ({ ...c, id: String(1000 + i), version: '1' })),
+      );
     }
     if (/^\/webhooks\//.test(path) || /^\/channels\/[^/]+\/messages$/.test(path)) {
       return void json(200, { id: String(this.requests.length), channel_id: '1', content: '', ...(body as object) });

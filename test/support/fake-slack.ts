@@ -26,15 +26,15 @@ export class FakeSlack {
   ) {}
 
   static async start(): Promise<FakeSlack> {
-    let fake: FakeSlack | undefined;
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => fake!.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => fake.handle(req, Buffer.concat(chunks).toString('utf8'), res));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    fake = new FakeSlack(server, port);
+    // The handler above runs only after this line: no request arrives before listen().
+    const fake = new FakeSlack(server, port);
     return fake;
   }
 

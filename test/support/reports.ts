@@ -79,7 +79,14 @@ export function mixedReport(): CheckReport {
         txt: 'Blocked - see https://www.spamcop.net/bl.shtml?203.0.113.5',
         removalUrl: 'https://www.spamcop.net/bl.shtml',
       }),
-      lookup({ zone: 'list.dnswl.org', name: 'DNSWL', status: 'listed', listType: 'allow', codes: ['127.0.10.1'], meaning: 'Allow-listed (low trust).' }),
+      lookup({
+        zone: 'list.dnswl.org',
+        name: 'DNSWL',
+        status: 'listed',
+        listType: 'allow',
+        codes: ['127.0.10.1'],
+        meaning: 'Allow-listed (low trust).',
+      }),
       lookup({
         zone: 'b.barracudacentral.org',
         name: 'Barracuda',

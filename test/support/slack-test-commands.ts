@@ -26,8 +26,18 @@ export const echoCommand: CommandDefinition = {
       level: 'info',
       blocks: [
         { kind: 'verdict', level: 'warn', text: ['You said ', text] },
-        { kind: 'fields', fields: [{ label: 'Text', value: [text] }, { label: 'Link', value: [{ link: 'javascript:alert(1)', label: text }] }] },
-        { kind: 'list', heading: 'Items', items: [{ level: 'bad', title: [text], lines: [[text, ' ', { link: 'https://example.org/remove?ip=1', label: 'remove' }]] }] },
+        {
+          kind: 'fields',
+          fields: [
+            { label: 'Text', value: [text] },
+            { label: 'Link', value: [{ link: 'javascript:alert(1)', label: text }] },
+          ],
+        },
+        {
+          kind: 'list',
+          heading: 'Items',
+          items: [{ level: 'bad', title: [text], lines: [[text, ' ', { link: 'https://example.org/remove?ip=1', label: 'remove' }]] }],
+        },
         { kind: 'text', text: [text] },
         { kind: 'code', text },
         { kind: 'context', text: ['ctx ', text, ' ', { bold: text }, ' ', { code: text }, ' ', { link: 'https://example.org/x', label: text }] },
@@ -140,7 +150,11 @@ export const pasteCommand: CommandDefinition = {
     title: 'Pasted',
     level: 'info',
     blocks: [
-      { kind: 'verdict', level: 'info', text: [`${String(args.text).length} characters from ${ctx.invocation.user.id} in ${ctx.invocation.channelId}`] },
+      {
+        kind: 'verdict',
+        level: 'info',
+        text: [`${String(args.text).length} characters from ${ctx.invocation.user.id} in ${ctx.invocation.channelId}`],
+      },
       { kind: 'code', text: String(args.text) },
     ],
   }),

@@ -59,16 +59,18 @@ export interface Harness {
 
 export const HOUR = 3_600_000;
 
-export async function startHarness(options: {
-  dns?: TestDnsServer;
-  file?: string;
-  clock?: ManualClock;
-  timeoutMs?: number;
-  limits?: WatchLimits;
-  minIntervalMs?: number;
-  notifier?: RecordingNotifier;
-  random?: () => number;
-} = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    dns?: TestDnsServer;
+    file?: string;
+    clock?: ManualClock;
+    timeoutMs?: number;
+    limits?: WatchLimits;
+    minIntervalMs?: number;
+    notifier?: RecordingNotifier;
+    random?: () => number;
+  } = {},
+): Promise<Harness> {
   const dns = options.dns ?? (await TestDnsServer.start());
   const file = options.file ?? tempDbFile();
   const clock = options.clock ?? new ManualClock();

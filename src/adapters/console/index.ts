@@ -199,7 +199,7 @@ async function answer(options: ConsoleOptions, line: ConsoleLine, progress?: (re
 function unknownCommand(commands: readonly CommandDefinition[], line: ConsoleLine): Reply {
   const names = commands.map((c) => `/${c.name}`).join(', ');
   const word = line.name.slice(0, 60);
-  const looksLikeTarget = /^[\[]?[0-9a-f:.]+[\]]?$/i.test(word) || /^[^\s/]+\.[a-z]{2,}\.?$/i.test(word);
+  const looksLikeTarget = /^\[?[0-9a-f:.]+\]?$/i.test(word) || /^[^\s/]+\.[a-z]{2,}\.?$/i.test(word);
   const hasRbl = commands.some((c) => c.name === 'rbl');
   const hint =
     looksLikeTarget && hasRbl

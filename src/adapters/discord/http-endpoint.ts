@@ -48,7 +48,14 @@ export function interactionsRoute(publicKey: KeyObject, handler: InteractionHand
     if (!body) return send(res, 413, 'too large\n');
     const signature = req.headers['x-signature-ed25519'];
     const timestamp = req.headers['x-signature-timestamp'];
-    if (!verifyDiscordSignature(publicKey, typeof signature === 'string' ? signature : undefined, typeof timestamp === 'string' ? timestamp : undefined, body)) {
+    if (
+      !verifyDiscordSignature(
+        publicKey,
+        typeof signature === 'string' ? signature : undefined,
+        typeof timestamp === 'string' ? timestamp : undefined,
+        body,
+      )
+    ) {
       return send(res, 401, 'invalid request signature\n');
     }
     let raw: APIInteraction;

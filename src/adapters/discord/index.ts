@@ -10,14 +10,7 @@
  * Both feed the raw interaction to the same InteractionHandler; answers and alerts go
  * over REST (DISCORD_API_URL, default https://discord.com/api).
  */
-import {
-  Client,
-  GatewayDispatchEvents,
-  GatewayIntentBits,
-  REST,
-  Routes,
-  type APIInteraction,
-} from 'discord.js';
+import { Client, GatewayDispatchEvents, GatewayIntentBits, REST, Routes, type APIInteraction } from 'discord.js';
 import { pino } from 'pino';
 import type { CommandDefinition } from '../../../commands/types.js';
 import { ConfigError, type AppConfig } from '../../app/config.js';
@@ -33,7 +26,8 @@ import { parsePublicKey, PublicKeyError } from './signature.js';
 export const DEFAULT_DISCORD_API = 'https://discord.com/api';
 export const INTERACTIONS_PATH = '/interactions';
 
-type DiscordConfig = Pick<AppConfig, 'DISCORD_TOKEN' | 'DISCORD_APP_ID' | 'DISCORD_PUBLIC_KEY' | 'DISCORD_API_URL'> & Partial<Pick<AppConfig, 'LOG_LEVEL'>>;
+type DiscordConfig = Pick<AppConfig, 'DISCORD_TOKEN' | 'DISCORD_APP_ID' | 'DISCORD_PUBLIC_KEY' | 'DISCORD_API_URL'> &
+  Partial<Pick<AppConfig, 'LOG_LEVEL'>>;
 
 export interface DiscordOptions {
   readonly config: DiscordConfig;

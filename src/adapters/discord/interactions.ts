@@ -202,7 +202,15 @@ export class InteractionHandler {
           const text = target?.content ?? '';
           const file = target?.attachments.find(isTextAttachment);
           if (text.trim() === '' && !file) {
-            await respond(ephemeral(renderNotice(def.textInput.messageAction ?? def.name, 'That message has no text to read. Pick the message that contains the bounce, or attach the bounce as a .eml or .txt file.', 'warn')));
+            await respond(
+              ephemeral(
+                renderNotice(
+                  def.textInput.messageAction ?? def.name,
+                  'That message has no text to read. Pick the message that contains the bounce, or attach the bounce as a .eml or .txt file.',
+                  'warn',
+                ),
+              ),
+            );
             return;
           }
           return this.deferAndRun(raw, respond, {
@@ -235,7 +243,12 @@ export class InteractionHandler {
   private async unknown(respond: InitialResponder, name: string): Promise<void> {
     const names = this.options.commands.map((c) => `/${c.name}`).join(', ');
     await respond(
-      ephemeral(renderNotice('Unknown command', `This bot has no "${name.slice(0, 40)}" command any more. Commands: ${names}. An admin may need to run rblbot discord-register.`)),
+      ephemeral(
+        renderNotice(
+          'Unknown command',
+          `This bot has no "${name.slice(0, 40)}" command any more. Commands: ${names}. An admin may need to run rblbot discord-register.`,
+        ),
+      ),
     );
   }
 
@@ -260,12 +273,22 @@ export class InteractionHandler {
     let edits = Promise.resolve();
     const progress = async (interim: Reply): Promise<void> => {
       if (finished || interim.visibility === 'ephemeral') return;
-      edits = edits.then(() => this.editOriginal(raw, interim)).catch((err: unknown) => {
-        this.options.logger.warn?.({ interaction: raw.id, err: describe(err) }, 'discord: progress update failed');
-      });
+      edits = edits
+        .then(() => this.editOriginal(raw, interim))
+        .catch((err: unknown) => {
+          this.options.logger.warn?.({ interaction: raw.id, err: describe(err) }, 'discord: progress update failed');
+        });
       await edits;
     };
-    reply ??= await runCommand({ commands: this.options.commands, def: job.def, args, invocation, services: this.options.services, progress, logger: this.options.logger });
+    reply ??= await runCommand({
+      commands: this.options.commands,
+      def: job.def,
+      args,
+      invocation,
+      services: this.options.services,
+      progress,
+      logger: this.options.logger,
+    });
     finished = true;
     await edits;
     await this.deliver(raw, reply);
@@ -285,14 +308,19 @@ export class InteractionHandler {
     // Best effort: if the "thinking…" cannot be removed, the private answer still matters more.
     await this.options.rest
       .delete(Routes.webhookMessage(raw.application_id, raw.token, '@original'), { auth: false })
-      .catch((err: unknown) => this.options.logger.warn?.({ interaction: raw.id, err: describe(err) }, 'discord: could not remove the deferred message'));
+      .catch((err: unknown) =>
+        this.options.logger.warn?.({ interaction: raw.id, err: describe(err) }, 'discord: could not remove the deferred message'),
+      );
     const { body, files } = messageRequest(renderDiscord(reply), { flags: MessageFlags.Ephemeral });
     await this.options.rest.post(Routes.webhook(raw.application_id, raw.token), { body, files, auth: false });
   }
 
   private async apologise(raw: APIInteraction, responded: boolean, respond: InitialResponder): Promise<void> {
     if (raw.type === InteractionType.Ping) return;
-    const notice = renderNotice('Something went wrong', 'Sorry, that failed unexpectedly. The error was logged for the bot’s operator; try again in a moment.');
+    const notice = renderNotice(
+      'Something went wrong',
+      'Sorry, that failed unexpectedly. The error was logged for the bot’s operator; try again in a moment.',
+    );
     if (!responded) {
       await respond(ephemeral(notice));
       return;

@@ -99,7 +99,9 @@ export function escapeDiscord(text: string): string {
 const MARKDOWN_CHARS = /[\\*_~`|>#\-[\]()+]/g;
 
 function escapePlain(text: string): string {
-  return neutraliseMentions(text).replace(MARKDOWN_CHARS, '\\$&').replace(/^([ \t]*\d+)\./gm, '$1\\.');
+  return neutraliseMentions(text)
+    .replace(MARKDOWN_CHARS, '\\$&')
+    .replace(/^([ \t]*\d+)\./gm, '$1\\.');
 }
 
 /**
@@ -155,9 +157,7 @@ export function renderInline(parts: readonly Inline[]): string {
 
 /** Plain text of inline content, for places without markdown links (field names, titles). */
 function plainInline(parts: readonly Inline[]): string {
-  return parts
-    .map((part) => (typeof part === 'string' ? part : 'link' in part ? part.label : 'code' in part ? part.code : part.bold))
-    .join('');
+  return parts.map((part) => (typeof part === 'string' ? part : 'link' in part ? part.label : 'code' in part ? part.code : part.bold)).join('');
 }
 
 function truncate(text: string, max: number): string {
@@ -240,7 +240,8 @@ function piecesOf(blocks: ReturnType<typeof arrange>): Piece[] {
   const pieces: Piece[] = [];
   const max = DISCORD_LIMITS.description;
   for (const block of blocks.verdicts) {
-    if (block.kind === 'verdict') pieces.push({ render: () => truncateMarkdown(`${LEVEL_ICONS[block.level]} ${renderInline(block.text)}`, max), items: 0 });
+    if (block.kind === 'verdict')
+      pieces.push({ render: () => truncateMarkdown(`${LEVEL_ICONS[block.level]} ${renderInline(block.text)}`, max), items: 0 });
   }
   for (const list of blocks.lists) {
     const title = escapeDiscord(list.heading.replace(/\s+/g, ' ').trim());
@@ -291,7 +292,10 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
   const colour = LEVEL_COLOURS[reply.level];
   const arranged = arrange(reply.blocks);
 
-  const first: APIEmbed = { title: truncateMarkdown(escapeDiscord(reply.title.replace(/\s+/g, ' ').trim()) || 'rblbot', DISCORD_LIMITS.title), color: colour };
+  const first: APIEmbed = {
+    title: truncateMarkdown(escapeDiscord(reply.title.replace(/\s+/g, ' ').trim()) || 'rblbot', DISCORD_LIMITS.title),
+    color: colour,
+  };
   const fields: APIEmbedField[] = arranged.fields.slice(0, DISCORD_LIMITS.fields).map((f) => ({
     name: truncateMarkdown(escapeDiscord(f.label.replace(/\s+/g, ' ').trim()) || '\u200b', DISCORD_LIMITS.fieldName),
     value: truncateMarkdown(renderInline(f.value).trim() || '—', DISCORD_LIMITS.fieldValue),
@@ -418,7 +422,5 @@ export function replyAsText(reply: Reply): string {
 }
 
 function plainWithLinks(parts: readonly Inline[]): string {
-  return parts
-    .map((p) => (typeof p === 'string' ? p : 'link' in p ? `${p.label} <${p.link}>` : 'code' in p ? p.code : p.bold))
-    .join('');
+  return parts.map((p) => (typeof p === 'string' ? p : 'link' in p ? `${p.label} <${p.link}>` : 'code' in p ? p.code : p.bold)).join('');
 }

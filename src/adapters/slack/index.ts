@@ -89,9 +89,12 @@ export class SlackConfigError extends Error {
 export async function startSlack(options: StartSlackOptions): Promise<SlackAdapter> {
   const { config } = options;
   const mode = slackMode(config);
-  if (!mode) throw new SlackConfigError('Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).');
+  if (!mode)
+    throw new SlackConfigError('Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).');
   if (!config.SLACK_BOT_TOKEN) {
-    throw new SlackConfigError('SLACK_BOT_TOKEN is missing: copy the "Bot User OAuth Token" (xoxb-…) from your Slack app\'s OAuth & Permissions page.');
+    throw new SlackConfigError(
+      'SLACK_BOT_TOKEN is missing: copy the "Bot User OAuth Token" (xoxb-…) from your Slack app\'s OAuth & Permissions page.',
+    );
   }
   if (mode === 'http' && !options.http) throw new SlackConfigError('Slack HTTP mode needs the shared HTTP server.');
 
@@ -181,7 +184,12 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
     mode,
     teamId,
     notifier: new SlackNotifier(
-      new webApi.WebClient(config.SLACK_BOT_TOKEN, { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: { retries: 0 }, timeout: 10_000, logger: boltLog }),
+      new webApi.WebClient(config.SLACK_BOT_TOKEN, {
+        ...(slackApiUrl ? { slackApiUrl } : {}),
+        retryConfig: { retries: 0 },
+        timeout: 10_000,
+        logger: boltLog,
+      }),
       teamId,
     ),
     async stop() {
@@ -273,7 +281,10 @@ class SlackListeners {
         await client.views.open({ trigger_id: command.trigger_id, view: formView(def, { c: command.channel_id, r: command.response_url }) });
       } catch (err) {
         this.deps.logger.warn({ err, command: def.name }, 'Slack: could not open the form');
-        await this.answer(origin, errorReply(`/${def.name}`, 'Slack did not open the form in time. Please try again, or paste the text after the command.'));
+        await this.answer(
+          origin,
+          errorReply(`/${def.name}`, 'Slack did not open the form in time. Please try again, or paste the text after the command.'),
+        );
       }
       return;
     }
@@ -416,7 +427,10 @@ export function formView(def: CommandDefinition, meta: FormMetadata): types.View
       elements: [
         {
           type: 'plain_text',
-          text: clip(`Longer than ${maxLength} characters? Post it in the channel and use the "${input.messageAction}" shortcut on that message.`, 2000),
+          text: clip(
+            `Longer than ${maxLength} characters? Post it in the channel and use the "${input.messageAction}" shortcut on that message.`,
+            2000,
+          ),
         },
       ],
     });

@@ -23,7 +23,9 @@ export function slackManifest(commands: readonly CommandDefinition[]): Record<st
   const slashCommands = commands.map((def) => {
     const command = `/${def.name}`;
     if (command.length > LIMITS.command || !/^\/[a-z0-9_-]+$/.test(command)) {
-      throw new Error(`Command name "${def.name}" cannot be a Slack slash command (lower-case letters, digits, - and _, at most ${LIMITS.command - 1}).`);
+      throw new Error(
+        `Command name "${def.name}" cannot be a Slack slash command (lower-case letters, digits, - and _, at most ${LIMITS.command - 1}).`,
+      );
     }
     return {
       command,

@@ -97,14 +97,16 @@ export function renderSlack(reply: Reply): SlackMessage {
  * characters that could open bold/italic/strike/code are swapped for look-alikes.
  */
 export function escapeMrkdwn(text: string): string {
-  return stripControl(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // Formatting only opens at the start or after a non-word character ("a_b_c" is plain).
-    .replace(/(?<![\p{L}\p{N}])[*_~`]/gu, (ch) => FORMAT_LOOKALIKE[ch]!)
-    // Bare @here/@channel/@everyone are not parsed without link_names, but a word joiner makes sure.
-    .replace(/@(here|channel|everyone)\b/gi, '@\u2060$1');
+  return (
+    stripControl(text)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // Formatting only opens at the start or after a non-word character ("a_b_c" is plain).
+      .replace(/(?<![\p{L}\p{N}])[*_~`]/gu, (ch) => FORMAT_LOOKALIKE[ch]!)
+      // Bare @here/@channel/@everyone are not parsed without link_names, but a word joiner makes sure.
+      .replace(/@(here|channel|everyone)\b/gi, '@\u2060$1')
+  );
 }
 
 const FORMAT_LOOKALIKE: Record<string, string> = {
@@ -130,7 +132,6 @@ export function safeUrl(link: string): string | null {
 
 /** Drop C0 control characters except newline and tab (they can garble rendering). */
 function stripControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '');
 }
 
@@ -250,10 +251,7 @@ interface Unit {
 function renderBlock(block: Block): Unit[] {
   switch (block.kind) {
     case 'verdict': {
-      const elements = [
-        textEl(`${LEVEL_ICON[block.level]} `),
-        ...richInlines(block.text, SLACK_LIMITS.richTextChars - 4, { bold: true }),
-      ];
+      const elements = [textEl(`${LEVEL_ICON[block.level]} `), ...richInlines(block.text, SLACK_LIMITS.richTextChars - 4, { bold: true })];
       return [richUnit([section(elements)], 1)];
     }
     case 'text': {
@@ -300,10 +298,7 @@ function renderFields(fields: readonly { label: string; value: readonly Inline[]
   };
   for (const field of fields) {
     const label = truncate(field.label, 200);
-    const line = [
-      textEl(`${label}: `, { bold: true }),
-      ...richInlines(field.value, SLACK_LIMITS.fieldText - label.length - 2),
-    ];
+    const line = [textEl(`${label}: `, { bold: true }), ...richInlines(field.value, SLACK_LIMITS.fieldText - label.length - 2)];
     const size = charsOf(line) + 1;
     if (count > 0 && charsOf(current) + size > SLACK_LIMITS.richTextChars) flush();
     if (count > 0) current.push(textEl('\n'));

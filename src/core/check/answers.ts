@@ -70,6 +70,6 @@ export function classifyAnswer(zone: Zone, codes: readonly string[]): Classifica
     status: 'error',
     listType: zone.listType,
     meaning: `answered ${unknown.join(', ')}, a code this list does not document`,
-    fix: 'An undocumented answer is not treated as a listing; check the list\'s lookup page by hand.',
+    fix: "An undocumented answer is not treated as a listing; check the list's lookup page by hand.",
   };
 }

@@ -13,7 +13,9 @@ import { packageRoot } from '../package-root.js';
 const listType = z.enum(['block', 'policy', 'reputation', 'allow']);
 const kind = z.enum(['ipv4', 'ipv6', 'domain']);
 /** "127.0.0.2", "127.0.*.0", "127.0.2.3-24": four dot-separated parts, each a number, * or a range. */
-const codePattern = z.string().regex(/^(\d{1,3}|\*|\d{1,3}-\d{1,3})(\.(\d{1,3}|\*|\d{1,3}-\d{1,3})){3}$/, 'must look like 127.0.0.2, 127.0.0.* or 127.0.2.3-24');
+const codePattern = z
+  .string()
+  .regex(/^(\d{1,3}|\*|\d{1,3}-\d{1,3})(\.(\d{1,3}|\*|\d{1,3}-\d{1,3})){3}$/, 'must look like 127.0.0.2, 127.0.0.* or 127.0.2.3-24');
 const url = z
   .string()
   .regex(/^(https?:\/\/|mailto:)\S+$/, 'must be an http(s) or mailto URL')
@@ -140,7 +142,8 @@ export function loadCatalogue(options: CatalogueOptions = {}): Catalogue {
     for (const added of user.data.add) {
       const zone = added.zone.toLowerCase();
       const dead = defunct.find((d) => d.zones.includes(zone));
-      if (dead) throw new CatalogueError(`The zone file ${options.zonesFile} adds ${zone}, but ${dead.name} is dead since ${dead.since}: ${dead.behaviour}`);
+      if (dead)
+        throw new CatalogueError(`The zone file ${options.zonesFile} adds ${zone}, but ${dead.name} is dead since ${dead.since}: ${dead.behaviour}`);
       const existing = zones.findIndex((z) => z.zone === zone);
       const entry = { ...added, zone, enabled: true };
       if (existing >= 0) zones[existing] = entry;

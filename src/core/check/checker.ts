@@ -84,7 +84,13 @@ export function createChecker(options: CheckerOptions = {}): Checker {
    * One zone's DNS outcome as its result. Synchronous but for listings and refusals,
    * which also fetch the TXT reason: nine answers in ten are NXDOMAIN.
    */
-  function readAnswer(zone: ActiveZone, query: string, name: string, outcome: Outcome<string[]>, started: number): LookupResult | Promise<LookupResult> {
+  function readAnswer(
+    zone: ActiveZone,
+    query: string,
+    name: string,
+    outcome: Outcome<string[]>,
+    started: number,
+  ): LookupResult | Promise<LookupResult> {
     if ('failure' in outcome && (outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA')) {
       // The common case, built directly. No links: a 10,000-target recheck holds a quarter
       // of a million results, and two fresh URL strings each would double its memory.
@@ -116,19 +122,46 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       if (verdict.status !== 'listed' && verdict.status !== 'refused') return { ...base, ...verdict, codes, txt: null, ms: elapsed(started) };
       // The reason is for humans only (SURBL: automate on the A record); never let it fail the lookup.
       return dns.resolveTxt(name).then(
-        (records) => ({ ...base, ...verdict, codes, txt: redactKey(records.length > 0 ? records.join(' ') : null, zone, name), ms: elapsed(started) }),
+        (records) => ({
+          ...base,
+          ...verdict,
+          codes,
+          txt: redactKey(records.length > 0 ? records.join(' ') : null, zone, name),
+          ms: elapsed(started),
+        }),
         () => ({ ...base, ...verdict, codes, txt: null, ms: elapsed(started) }),
       );
     }
     const common = { ...base, listType: zone.listType, codes: NO_CODES, txt: null, ms: elapsed(started) };
     switch (outcome.failure) {
       case 'TIMEOUT':
-        return { ...common, status: 'timeout', meaning: `no answer within ${dns.timeoutMs} ms`, fix: 'Not the same as clean: the list or your resolver is slow or down. Check again later.' };
+        return {
+          ...common,
+          status: 'timeout',
+          meaning: `no answer within ${dns.timeoutMs} ms`,
+          fix: 'Not the same as clean: the list or your resolver is slow or down. Check again later.',
+        };
       case 'SERVFAIL':
-        if (zone.servfailMeansRefused) return { ...common, status: 'refused', meaning: zone.servfailMeansRefused, fix: `Check that ${zone.key ?? 'your key'} is enabled for this list.` };
-        return { ...common, status: 'error', meaning: 'the resolver answered SERVFAIL', fix: 'The list could not be reached through your resolver; not the same as clean. Check again later or use another resolver.' };
+        if (zone.servfailMeansRefused)
+          return {
+            ...common,
+            status: 'refused',
+            meaning: zone.servfailMeansRefused,
+            fix: `Check that ${zone.key ?? 'your key'} is enabled for this list.`,
+          };
+        return {
+          ...common,
+          status: 'error',
+          meaning: 'the resolver answered SERVFAIL',
+          fix: 'The list could not be reached through your resolver; not the same as clean. Check again later or use another resolver.',
+        };
       case 'REFUSED':
-        return { ...common, status: 'error', meaning: 'the resolver answered REFUSED', fix: 'Your resolver refused the query: allow recursion for this host or set RBLBOT_RESOLVERS.' };
+        return {
+          ...common,
+          status: 'error',
+          meaning: 'the resolver answered REFUSED',
+          fix: 'Your resolver refused the query: allow recursion for this host or set RBLBOT_RESOLVERS.',
+        };
       default:
         // The message names the query, and with it any access key: show the keyless zone.
         return { ...common, status: 'error', meaning: outcome.message.split(zone.queryZone).join(zone.zone), fix: null };
@@ -205,7 +238,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if (target.kind === 'domain') {
       registrable = registrableDomain(target.value);
       const resolving = dns.resolveAddresses(target.value).catch((err: unknown) => {
-        notes.push(`Could not resolve ${target.value} to addresses (${err instanceof Error ? err.message : String(err)}); only the domain lists were checked.`);
+        notes.push(
+          `Could not resolve ${target.value} to addresses (${err instanceof Error ? err.message : String(err)}); only the domain lists were checked.`,
+        );
         return [] as string[];
       });
       const nameChecks = [checkName(target.value, options), ...(registrable ? [checkName(registrable, options)] : [])];
@@ -213,7 +248,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       addresses = resolved.map((a) => ipaddr.parse(a).toString());
       const checkable = addresses.filter(isCheckableAddress);
       const skipped = addresses.filter((a) => !isCheckableAddress(a));
-      if (skipped.length > 0) notes.push(`${target.value} resolves to ${skipped.join(', ')}, which public lists cannot list (private or reserved); skipped.`);
+      if (skipped.length > 0)
+        notes.push(`${target.value} resolves to ${skipped.join(', ')}, which public lists cannot list (private or reserved); skipped.`);
       const ipChecks = checkable.map((a) => checkAddress(a, ipaddr.parse(a).kind() === 'ipv4' ? 'ipv4' : 'ipv6', options));
       results = (await Promise.all([...nameChecks, ...ipChecks])).flat();
     } else {
@@ -223,7 +259,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       fcrdns = rdns.fcrdns;
     }
 
-    const excluded = [...healthByZone.values()].filter((h) => UNUSABLE.has(h.state) && catalogue.activeFor(target.kind).some((z) => z.zone === h.zone));
+    const excluded = [...healthByZone.values()].filter(
+      (h) => UNUSABLE.has(h.state) && catalogue.activeFor(target.kind).some((z) => z.zone === h.zone),
+    );
     for (const h of excluded) notes.push(`${h.name} (${h.zone}) was left out: its last health probe showed it ${h.detail}.`);
     notes.push(...resolverNotes(results));
 
@@ -243,7 +281,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   }
 
   function resolverNotes(results: readonly LookupResult[]): string[] {
-    const refusedByResolver = results.some((r) => r.status === 'refused' && /public|open resolver|shared resolver|resolver/i.test(`${r.meaning} ${r.fix}`));
+    const refusedByResolver = results.some(
+      (r) => r.status === 'refused' && /public|open resolver|shared resolver|resolver/i.test(`${r.meaning} ${r.fix}`),
+    );
     if (publicResolvers.length > 0) {
       return [
         `Your DNS resolver (${publicResolvers.join(', ')}) is a public DNS service. Lists such as Spamhaus and URIBL refuse queries that come through one, so those lists cannot be checked: run your own recursive resolver without forwarding (set RBLBOT_RESOLVERS), or set SPAMHAUS_DQS_KEY.`,

@@ -45,7 +45,8 @@ async function probeZone(zone: ActiveZone, dns: Dns, rate: ZoneRateLimiter, limi
         const verdict = classifyAnswer(zone, codes);
         if (verdict.status === 'refused') return { kind: 'refused', text: `refusing queries (${codes.join(', ')}: ${verdict.meaning})` };
         // Outside 127/8: a parked domain answering everything. Other odd codes still show a zone that answers.
-        if (verdict.status === 'error' && verdict.fix === PARKED_FIX) return { kind: 'bogus', text: `answering ${codes.join(', ')} (${verdict.meaning})` };
+        if (verdict.status === 'error' && verdict.fix === PARKED_FIX)
+          return { kind: 'bogus', text: `answering ${codes.join(', ')} (${verdict.meaning})` };
         return { kind: 'listed', text: codes.join(', ') };
       } catch (err) {
         const failure = err instanceof DnsError ? err.failure : 'ERROR';
@@ -63,9 +64,11 @@ async function probeZone(zone: ActiveZone, dns: Dns, rate: ZoneRateLimiter, limi
     ms: Math.round(performance.now() - started),
   });
   if (pos.kind === 'refused' || neg?.kind === 'refused') return result('refusing', (pos.kind === 'refused' ? pos : neg!).text);
-  if (neg && (neg.kind === 'listed' || neg.kind === 'bogus')) return result('lists-everything', `answering ${neg.text} for the negative test point ${negative}`);
+  if (neg && (neg.kind === 'listed' || neg.kind === 'bogus'))
+    return result('lists-everything', `answering ${neg.text} for the negative test point ${negative}`);
   if (pos.kind === 'bogus') return result('lists-everything', `${pos.text} for the positive test point`);
   if (pos.kind === 'failed' || neg?.kind === 'failed') return result('not-answering', (pos.kind === 'failed' ? pos : neg!).text);
-  if (pos.kind === 'clean') return result('no-test-point', `not listing its positive test point ${positive}, so it may be empty or refusing silently`);
+  if (pos.kind === 'clean')
+    return result('no-test-point', `not listing its positive test point ${positive}, so it may be empty or refusing silently`);
   return result('healthy', `listing ${positive} and not ${negative ?? '(no negative test point)'}`);
 }

@@ -22,9 +22,8 @@ interface ListOutcome {
 /** Why a non-block listing is not "you are blocklisted for spam". */
 export const LIST_TYPE_EXPLANATION: Record<Exclude<ListType, 'block'>, string> = {
   policy:
-    'Policy listing, not a spam report: the list says this address should not send mail straight to receivers (for example a dynamic or end-user range, no PTR name, or a whole provider range). Send through your provider\'s relay, or ask for removal if this is a static mail server.',
-  reputation:
-    'Reputation score, not a block: receivers weigh it together with other signals. Improving sending practices raises it over time.',
+    "Policy listing, not a spam report: the list says this address should not send mail straight to receivers (for example a dynamic or end-user range, no PTR name, or a whole provider range). Send through your provider's relay, or ask for removal if this is a static mail server.",
+  reputation: 'Reputation score, not a block: receivers weigh it together with other signals. Improving sending practices raises it over time.',
   allow: 'Allow-list entry: receivers that use this list trust mail from here. Good news.',
 };
 
@@ -169,7 +168,8 @@ function listedBlock(results: readonly LookupResult[], target: string): Block | 
 export function listingItem(r: LookupResult, target: string, explain = true): ListItem {
   const lines: Inline[][] = [];
   if (r.meaning) lines.push([capitalise(r.meaning)]);
-  if (r.listType === 'policy' || r.listType === 'reputation') lines.push([explain ? LIST_TYPE_EXPLANATION[r.listType] : SHORT_EXPLANATION[r.listType]]);
+  if (r.listType === 'policy' || r.listType === 'reputation')
+    lines.push([explain ? LIST_TYPE_EXPLANATION[r.listType] : SHORT_EXPLANATION[r.listType]]);
   if (r.codes.length > 0) lines.push(codesLine(r.codes));
   // The TXT record is the list operator's text, passed on as plain (untrusted) text.
   if (r.txt) lines.push(['List says: ', r.txt]);

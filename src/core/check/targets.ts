@@ -20,11 +20,13 @@ export interface Target {
 const DOCUMENTATION = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'].map((c) => ipaddr.parseCIDR(c));
 
 const REFUSED_RANGES: Readonly<Record<string, string>> = {
-  private: 'is a private address (RFC 1918): it never reaches other mail servers, so no blocklist lists it. Check the public IP your mail server sends from (its NAT or egress address).',
+  private:
+    'is a private address (RFC 1918): it never reaches other mail servers, so no blocklist lists it. Check the public IP your mail server sends from (its NAT or egress address).',
   uniqueLocal: 'is a unique-local IPv6 address (fc00::/7): it is never routed on the internet. Check the public address your mail server sends from.',
   loopback: 'is a loopback address: it only exists inside one machine. Check the public IP your mail server sends from.',
   linkLocal: 'is a link-local address: it only exists on one network segment. Check the public IP your mail server sends from.',
-  carrierGradeNat: "is in the carrier-grade NAT range (100.64.0.0/10), shared behind your provider's NAT. Check the public IP the provider translates it to.",
+  carrierGradeNat:
+    "is in the carrier-grade NAT range (100.64.0.0/10), shared behind your provider's NAT. Check the public IP the provider translates it to.",
   multicast: 'is a multicast address, not a host that sends mail. Check the unicast IP of your mail server.',
   unspecified: 'is the unspecified address, not a real host. Check the public IP of your mail server.',
   broadcast: 'is the broadcast address, not a real host. Check the public IP of your mail server.',
@@ -40,21 +42,26 @@ export function parseTarget(raw: string): Target {
   if (text.length === 0) throw new TargetError('Give an IP address, IPv6 address, domain or host name to check.', input);
   if (text.length > MAX_INPUT) throw new TargetError(`That is too long for an address or domain name (${text.length} characters).`, input);
   // mailto:user@example.com, <user@example.com> and "user@example.com" as pasted from mail clients
-  text = text.replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').replace(/^"(.*)"$/, '$1');
+  text = text
+    .replace(/^mailto:/i, '')
+    .replace(/^<(.*)>$/, '$1')
+    .replace(/^"(.*)"$/, '$1');
   const at = text.lastIndexOf('@');
   if (at >= 0) text = text.slice(at + 1);
   text = text.replace(/^\[(.*)\]$/, '$1').replace(/^ipv6:/i, '');
 
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) return checkAddress(input, ipaddr.IPv4.parse(text));
   if (text.includes(':')) {
-    if (text.includes('%')) throw new TargetError(`${clip(text)} has a zone index (%…), which only has meaning on one machine. Give the bare public IPv6 address.`, input);
+    if (text.includes('%'))
+      throw new TargetError(`${clip(text)} has a zone index (%…), which only has meaning on one machine. Give the bare public IPv6 address.`, input);
     if (!ipaddr.IPv6.isValid(text)) throw new TargetError(`${clip(text)} is not a valid IPv6 address.`, input);
     const v6 = ipaddr.IPv6.parse(text);
     // ::ffff:192.0.2.1 is an IPv4 address written as IPv6: check it as the IPv4 it is.
     if (v6.isIPv4MappedAddress()) return checkAddress(input, v6.toIPv4Address());
     return checkAddress(input, v6);
   }
-  if (/^\d+(\.\d+)*\.?$/.test(text)) throw new TargetError(`${clip(text)} is not a valid IPv4 address (four numbers from 0 to 255, like 203.0.113.5).`, input);
+  if (/^\d+(\.\d+)*\.?$/.test(text))
+    throw new TargetError(`${clip(text)} is not a valid IPv4 address (four numbers from 0 to 255, like 203.0.113.5).`, input);
   return { input, kind: 'domain', value: normaliseName(text, input) };
 }
 
@@ -84,7 +91,10 @@ function normaliseName(text: string, input: string): string {
   }
   name = name.toLowerCase();
   if (/\s/.test(name) || !/^[a-z0-9_.-]+$/.test(name)) {
-    throw new TargetError(`${clip(text)} is not an IP address or a domain name. Give something like 203.0.113.5, 2001:db8::25 or mail.example.com.`, input);
+    throw new TargetError(
+      `${clip(text)} is not an IP address or a domain name. Give something like 203.0.113.5, 2001:db8::25 or mail.example.com.`,
+      input,
+    );
   }
   if (name.length > 253) throw new TargetError('That domain name is longer than DNS allows (253 characters).', input);
   const labels = name.split('.');
@@ -94,7 +104,10 @@ function normaliseName(text: string, input: string): string {
   if (labels.length < 2) throw new TargetError(`${clip(text)} is not a full domain name: give the public name, like mail.example.com.`, input);
   const parsed = parseDomain(name, { allowPrivateDomains: true });
   if (!parsed.domain || (!parsed.isIcann && !parsed.isPrivate)) {
-    throw new TargetError(`${clip(text)} is not under a public domain suffix, so no public blocklist can list it. Give the public name of your mail server or domain.`, input);
+    throw new TargetError(
+      `${clip(text)} is not under a public domain suffix, so no public blocklist can list it. Give the public name of your mail server or domain.`,
+      input,
+    );
   }
   return name;
 }
@@ -104,7 +117,6 @@ export function registrableDomain(name: string): string | null {
   const domain = getDomain(name, { allowPrivateDomains: false });
   return domain && domain !== name ? domain : null;
 }
-
 
 /** Is this address one that public lists can have an opinion on (used for a name's resolved addresses)? */
 export function isCheckableAddress(ip: string): boolean {

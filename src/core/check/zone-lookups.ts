@@ -16,7 +16,13 @@ import type { LookupSlots, SlotJob } from './lookup-slots.js';
 import type { ZoneRateLimiter } from './rate-limit.js';
 
 /** Turns a zone's DNS outcome into its result (a promise only when it also fetches the TXT reason). */
-export type AnswerReader = (zone: ActiveZone, query: string, name: string, outcome: Outcome<string[]>, startedAt: number) => LookupResult | Promise<LookupResult>;
+export type AnswerReader = (
+  zone: ActiveZone,
+  query: string,
+  name: string,
+  outcome: Outcome<string[]>,
+  startedAt: number,
+) => LookupResult | Promise<LookupResult>;
 
 export interface ZoneLookupContext {
   readonly dns: Dns;

@@ -22,12 +22,33 @@ export interface AdviceInput {
 }
 
 const NOT_BLOCKLIST: ReadonlySet<Reason> = new Set<Reason>([
-  'userunknown', 'mailboxfull', 'mesgtoobig', 'exceedlimit', 'hostunknown', 'suspend', 'hasmoved', 'notaccept',
-  'authfailure', 'norelaying', 'systemerror', 'systemfull', 'syntaxerror', 'contenterror', 'notcompliantrfc',
-  'failedstarttls', 'mailererror', 'filtered', 'virusdetected', 'delivered', 'vacation', 'feedback', 'suppressed',
+  'userunknown',
+  'mailboxfull',
+  'mesgtoobig',
+  'exceedlimit',
+  'hostunknown',
+  'suspend',
+  'hasmoved',
+  'notaccept',
+  'authfailure',
+  'norelaying',
+  'systemerror',
+  'systemfull',
+  'syntaxerror',
+  'contenterror',
+  'notcompliantrfc',
+  'failedstarttls',
+  'mailererror',
+  'filtered',
+  'virusdetected',
+  'delivered',
+  'vacation',
+  'feedback',
+  'suppressed',
 ]);
 
-export const MISCONFIGURED_RECEIVER = /open (?:dns )?resolver|public (?:dns )?resolver|spamhaus\.org\/returnc|\/returnc\/|127\.255\.255\.25[2-5]|query (?:was )?refused|excessive number of queries|blocked by the rbl provider/;
+export const MISCONFIGURED_RECEIVER =
+  /open (?:dns )?resolver|public (?:dns )?resolver|spamhaus\.org\/returnc|\/returnc\/|127\.255\.255\.25[2-5]|query (?:was )?refused|excessive number of queries|blocked by the rbl provider/;
 
 const RELAY_SIGNS = /open relay|open proxy|compromised|exploited|botnet|infected|malware-infected|hijacked|\bxbl\b|\bcbl\b|abuseat/;
 
@@ -58,12 +79,17 @@ function listRequirement(zone: string, liveMeaning: string | null): string {
   if (z.startsWith('pbl.') || m.includes('pbl')) {
     return 'PBL is a policy list of end-user address space: send through your ISP\u2019s smarthost, or, for a static mail-server IP with proper rDNS, remove it yourself at Spamhaus (or ask the ISP for ISP-maintained entries).';
   }
-  if (z.includes('spamhaus')) return 'Spamhaus: open the lookup, read the listing reason, fix the cause and use the self-service removal (SBL listings need the listing ISP\u2019s ticket).';
-  if (z.includes('spamcop')) return 'SpamCop listings expire on their own about a day after spam reports stop: find what sent the reported mail (backscatter, a hacked account, a form).';
-  if (z.startsWith('dnsbl-2.') || z.startsWith('dnsbl-3.')) return 'UCEPROTECT level 2/3 list whole ranges or networks: only your hosting provider can clear it, or ask the receiver not to use level 2/3.';
-  if (z.includes('uceprotect')) return 'UCEPROTECT level 1 expires about 7 days after the last spam trap hit; stop the source and wait (paid express delisting is optional).';
+  if (z.includes('spamhaus'))
+    return 'Spamhaus: open the lookup, read the listing reason, fix the cause and use the self-service removal (SBL listings need the listing ISP\u2019s ticket).';
+  if (z.includes('spamcop'))
+    return 'SpamCop listings expire on their own about a day after spam reports stop: find what sent the reported mail (backscatter, a hacked account, a form).';
+  if (z.startsWith('dnsbl-2.') || z.startsWith('dnsbl-3.'))
+    return 'UCEPROTECT level 2/3 list whole ranges or networks: only your hosting provider can clear it, or ask the receiver not to use level 2/3.';
+  if (z.includes('uceprotect'))
+    return 'UCEPROTECT level 1 expires about 7 days after the last spam trap hit; stop the source and wait (paid express delisting is optional).';
   if (z.includes('barracuda')) return 'Barracuda: fix the cause, then file the removal request form (usually handled within a day).';
-  if (z.includes('backscatterer')) return 'Backscatterer lists servers that send bounces to forged senders: reject at SMTP time instead of bouncing later; entries expire after 4 weeks.';
+  if (z.includes('backscatterer'))
+    return 'Backscatterer lists servers that send bounces to forged senders: reject at SMTP time instead of bouncing later; entries expire after 4 weeks.';
   if (z.includes('spamrats')) return 'SpamRATS Dyna/NoPtr listings need a proper PTR (forward-confirmed) before removal.';
   return 'Fix the cause named on the list\u2019s lookup page, then request removal.';
 }
@@ -79,14 +105,24 @@ export function buildAdvice(input: AdviceInput): Advice[] {
   const misconfigured = MISCONFIGURED_RECEIVER.test(input.text);
 
   if (input.reason === 'vacation') {
-    return [{ kind: 'none', text: 'This is an automatic reply (out of office or similar), not a delivery failure: your message was accepted. Nothing to fix.', links: [] }];
+    return [
+      {
+        kind: 'none',
+        text: 'This is an automatic reply (out of office or similar), not a delivery failure: your message was accepted. Nothing to fix.',
+        links: [],
+      },
+    ];
   }
   if (input.reason === 'delivered') {
     return [{ kind: 'none', text: 'This is a delivery notice: the message was delivered (or relayed onwards). Nothing to fix.', links: [] }];
   }
   if (input.reason === 'feedback') {
     return [
-      { kind: 'feedback', text: 'This is an abuse/feedback report (ARF): a recipient marked your message as spam. It is not a bounce. Remove that recipient from your lists, check how they subscribed, and keep complaint rates low (under 0.1%) or blocks follow.', links: [] },
+      {
+        kind: 'feedback',
+        text: 'This is an abuse/feedback report (ARF): a recipient marked your message as spam. It is not a bounce. Remove that recipient from your lists, check how they subscribed, and keep complaint rates low (under 0.1%) or blocks follow.',
+        links: [],
+      },
     ];
   }
 
@@ -95,7 +131,12 @@ export function buildAdvice(input: AdviceInput): Advice[] {
     out.push({
       kind: 'receiver-misconfigured',
       text: `The refusal text points at the receiver's own DNS setup (it queries the list through a public or open resolver and treats the list's error answer as a listing). Your IP${ip ? ` ${ip}` : ''} is probably not listed: the receiving side must fix its resolver; tell its postmaster.`,
-      links: [{ label: 'Spamhaus: using a public resolver', url: 'https://www.spamhaus.org/resource-hub/email-security/if-you-query-the-legacy-dnsbls-via-public-dns/' }],
+      links: [
+        {
+          label: 'Spamhaus: using a public resolver',
+          url: 'https://www.spamhaus.org/resource-hub/email-security/if-you-query-the-legacy-dnsbls-via-public-dns/',
+        },
+      ],
     });
   }
   for (const dead of deadLists) {
@@ -148,14 +189,21 @@ export function buildAdvice(input: AdviceInput): Advice[] {
       out.push({
         kind: 'also-listed',
         text: `${live.target} is also listed on ${others.length} other list${others.length > 1 ? 's' : ''}: ${others.map((o) => o.name).join(', ')}. Other receivers may refuse it too.`,
-        links: others.flatMap((o) => (o.removalUrl ? [{ label: `${o.name}: removal`, url: fillUrl(o.removalUrl, live.target) ?? o.removalUrl }] : [])).slice(0, 5),
+        links: others
+          .flatMap((o) => (o.removalUrl ? [{ label: `${o.name}: removal`, url: fillUrl(o.removalUrl, live.target) ?? o.removalUrl }] : []))
+          .slice(0, 5),
       });
     }
   }
 
   // 3. Relay / compromise signs.
   const liveExploit = live?.listedOn.some((l) => RELAY_SIGNS.test((l.meaning ?? '').toLowerCase()) || /^(?:xbl|cbl)\.|exploit/.test(l.zone)) ?? false;
-  if (input.providers.some((p) => p.rule.relay) || RELAY_SIGNS.test(input.text) || liveExploit || input.lists.some((l) => /^(?:xbl|cbl)\./.test(l.zone))) {
+  if (
+    input.providers.some((p) => p.rule.relay) ||
+    RELAY_SIGNS.test(input.text) ||
+    liveExploit ||
+    input.lists.some((l) => /^(?:xbl|cbl)\./.test(l.zone))
+  ) {
     out.push({
       kind: 'relay-test',
       text: 'This points at an open relay, an open proxy or a compromised machine or account sending through your server. Test the server with /relay (rblbot relay <host>), check for infected hosts and leaked SMTP passwords, and only then ask for delisting.',
@@ -172,7 +220,11 @@ export function buildAdvice(input: AdviceInput): Advice[] {
       if (publicLists.length === 0 && deadLists.length === 0 && !misconfigured) {
         const kinds = new Set(input.providers.map((p) => p.rule.block));
         if (kinds.has('recipient')) {
-          out.push({ kind: 'recipient-block', text: `The recipient organisation blocks you with its own list or policy; its provider cannot lift it. Contact the recipient by another channel or write to its postmaster.`, links: [] });
+          out.push({
+            kind: 'recipient-block',
+            text: `The recipient organisation blocks you with its own list or policy; its provider cannot lift it. Contact the recipient by another channel or write to its postmaster.`,
+            links: [],
+          });
           out.push(postmasterAdvice(domain, ip, null));
         } else if (input.reason === 'blocked' && (kinds.has('private') || kinds.size === 0 || kinds.has('public'))) {
           out.push({
@@ -181,7 +233,12 @@ export function buildAdvice(input: AdviceInput): Advice[] {
             links,
           });
           if (links.length === 0) out.push(postmasterAdvice(domain, ip, null));
-          if (ip) out.push({ kind: 'recheck', text: `Check ${ip} on the public lists anyway (/rbl ${ip}): receivers often build private blocks from them.`, links: [] });
+          if (ip)
+            out.push({
+              kind: 'recheck',
+              text: `Check ${ip} on the public lists anyway (/rbl ${ip}): receivers often build private blocks from them.`,
+              links: [],
+            });
         }
         if (input.reason === 'badreputation' || kinds.has('reputation')) {
           out.push({
@@ -191,7 +248,11 @@ export function buildAdvice(input: AdviceInput): Advice[] {
           });
         }
         if (input.reason === 'speeding' && !kinds.has('reputation')) {
-          out.push({ kind: 'rate', text: 'You are sending too much or too fast to this receiver. Lower the rate and concurrency for this domain, spread the volume, and let your queue retry.', links });
+          out.push({
+            kind: 'rate',
+            text: 'You are sending too much or too fast to this receiver. Lower the rate and concurrency for this domain, spread the volume, and let your queue retry.',
+            links,
+          });
         }
       }
       break;
@@ -211,22 +272,42 @@ export function buildAdvice(input: AdviceInput): Advice[] {
       });
       break;
     case 'userunknown':
-      out.push({ kind: 'fix-address', text: 'The recipient address does not exist there. Check the spelling, and remove it from your lists: repeated sends to unknown users hurt your reputation. Not a blocklist problem.', links: [] });
+      out.push({
+        kind: 'fix-address',
+        text: 'The recipient address does not exist there. Check the spelling, and remove it from your lists: repeated sends to unknown users hurt your reputation. Not a blocklist problem.',
+        links: [],
+      });
       break;
     case 'mailboxfull':
-      out.push({ kind: 'wait', text: 'The recipient\u2019s mailbox is full. Nothing to fix on your side; the recipient must make room. Retry later or reach them another way. Not a blocklist problem.', links: [] });
+      out.push({
+        kind: 'wait',
+        text: 'The recipient\u2019s mailbox is full. Nothing to fix on your side; the recipient must make room. Retry later or reach them another way. Not a blocklist problem.',
+        links: [],
+      });
       break;
     case 'mesgtoobig':
     case 'exceedlimit':
-      out.push({ kind: 'fix-size', text: 'The message is larger than the receiver accepts. Send smaller attachments (base64 adds a third to their size) or share a link instead. Not a blocklist problem.', links: [] });
+      out.push({
+        kind: 'fix-size',
+        text: 'The message is larger than the receiver accepts. Send smaller attachments (base64 adds a third to their size) or share a link instead. Not a blocklist problem.',
+        links: [],
+      });
       break;
     case 'hostunknown':
     case 'notaccept':
-      out.push({ kind: 'fix-address', text: 'The recipient domain does not exist or accepts no mail (no MX, null MX). Check the domain for typos. Not a blocklist problem.', links: [] });
+      out.push({
+        kind: 'fix-address',
+        text: 'The recipient domain does not exist or accepts no mail (no MX, null MX). Check the domain for typos. Not a blocklist problem.',
+        links: [],
+      });
       break;
     case 'suspend':
     case 'hasmoved':
-      out.push({ kind: 'fix-address', text: 'The recipient account is disabled, suspended or moved. Stop sending to it and reach the person another way. Not a blocklist problem.', links: [] });
+      out.push({
+        kind: 'fix-address',
+        text: 'The recipient account is disabled, suspended or moved. Stop sending to it and reach the person another way. Not a blocklist problem.',
+        links: [],
+      });
       break;
     case 'norelaying':
       out.push({
@@ -236,54 +317,112 @@ export function buildAdvice(input: AdviceInput): Advice[] {
       });
       break;
     case 'rejected':
-      out.push({ kind: 'fix-sender', text: 'The receiver refused the envelope sender (MAIL FROM): make sure the sender domain exists, has MX or A records, and is not itself on a domain blocklist (check it with /rbl <domain>).', links });
+      out.push({
+        kind: 'fix-sender',
+        text: 'The receiver refused the envelope sender (MAIL FROM): make sure the sender domain exists, has MX or A records, and is not itself on a domain blocklist (check it with /rbl <domain>).',
+        links,
+      });
       break;
     case 'spamdetected':
-      out.push({ kind: 'fix-content', text: 'The content was judged as spam. Check the links and domains in the message (/rbl <domain> checks the domain lists such as Spamhaus DBL), avoid URL shorteners and spammy wording, and authenticate with SPF, DKIM and DMARC.', links });
+      out.push({
+        kind: 'fix-content',
+        text: 'The content was judged as spam. Check the links and domains in the message (/rbl <domain> checks the domain lists such as Spamhaus DBL), avoid URL shorteners and spammy wording, and authenticate with SPF, DKIM and DMARC.',
+        links,
+      });
       break;
     case 'virusdetected':
-      out.push({ kind: 'fix-content', text: 'The receiver found malware in the message. Scan the sending machine and the attachment; do not resend it.', links: [] });
+      out.push({
+        kind: 'fix-content',
+        text: 'The receiver found malware in the message. Scan the sending machine and the attachment; do not resend it.',
+        links: [],
+      });
       break;
     case 'policyviolation':
-      out.push({ kind: 'policy', text: 'The receiver\u2019s policy refused the message (attachment type, content or a rule of the recipient organisation). Ask the recipient what their policy allows.', links });
+      out.push({
+        kind: 'policy',
+        text: 'The receiver\u2019s policy refused the message (attachment type, content or a rule of the recipient organisation). Ask the recipient what their policy allows.',
+        links,
+      });
       break;
     case 'failedstarttls':
-      out.push({ kind: 'fix-tls', text: 'TLS failed or is required: make sure your server offers STARTTLS with a valid certificate and current protocol versions, and check the receiver\u2019s MTA-STS/DANE policy. Not a blocklist problem.', links: [] });
+      out.push({
+        kind: 'fix-tls',
+        text: 'TLS failed or is required: make sure your server offers STARTTLS with a valid certificate and current protocol versions, and check the receiver\u2019s MTA-STS/DANE policy. Not a blocklist problem.',
+        links: [],
+      });
       break;
     case 'toomanyconn':
-      out.push({ kind: 'rate', text: 'Too many connections or recipients at once: lower the concurrency and recipients per message for this receiver; your queue will retry.', links: [] });
+      out.push({
+        kind: 'rate',
+        text: 'Too many connections or recipients at once: lower the concurrency and recipients per message for this receiver; your queue will retry.',
+        links: [],
+      });
       break;
     case 'expired':
     case 'networkerror':
-      out.push({ kind: 'network', text: 'The receiving server could not be reached or kept failing until the message expired. Check the domain\u2019s MX and your outbound port 25; a server that silently drops your connections may also be blocking your IP, so check it with /rbl.', links: [] });
+      out.push({
+        kind: 'network',
+        text: 'The receiving server could not be reached or kept failing until the message expired. Check the domain\u2019s MX and your outbound port 25; a server that silently drops your connections may also be blocking your IP, so check it with /rbl.',
+        links: [],
+      });
       break;
     case 'systemerror':
     case 'systemfull':
-      out.push({ kind: 'wait', text: 'The receiving server had an internal problem. Nothing to fix on your side: retry later, and tell its postmaster if it persists. Not a blocklist problem.', links: [] });
+      out.push({
+        kind: 'wait',
+        text: 'The receiving server had an internal problem. Nothing to fix on your side: retry later, and tell its postmaster if it persists. Not a blocklist problem.',
+        links: [],
+      });
       break;
     case 'syntaxerror':
     case 'contenterror':
     case 'notcompliantrfc':
-      out.push({ kind: 'fix-format', text: 'The receiver rejected a command or the message format. Check your mail software\u2019s headers (one From, a Message-ID, valid MIME) and SMTP conversation. Not a blocklist problem.', links: [] });
+      out.push({
+        kind: 'fix-format',
+        text: 'The receiver rejected a command or the message format. Check your mail software\u2019s headers (one From, a Message-ID, valid MIME) and SMTP conversation. Not a blocklist problem.',
+        links: [],
+      });
       break;
     case 'securityerror':
       if (publicLists.length === 0) {
-        out.push({ kind: 'security', text: 'A security policy refused the message (5.7.x) without naming a list. Read the server text: it may be a private block, authentication, or the recipient\u2019s rules. Check your IP with /rbl and your SPF/DKIM/DMARC.', links });
+        out.push({
+          kind: 'security',
+          text: 'A security policy refused the message (5.7.x) without naming a list. Read the server text: it may be a private block, authentication, or the recipient\u2019s rules. Check your IP with /rbl and your SPF/DKIM/DMARC.',
+          links,
+        });
         out.push(postmasterAdvice(domain, ip, null));
       }
       break;
     case 'onhold':
-      if (input.greylisted) out.push({ kind: 'wait', text: 'Greylisting: the receiver defers unknown senders once on purpose. Your server retries on its own and the mail will go through. Not a blocklist problem.', links: [] });
-      else out.push({ kind: 'unclear', text: 'The server text does not say clearly why. Read it below; if your IP may be the cause, check it with /rbl, otherwise ask the receiver\u2019s postmaster.', links: [] });
+      if (input.greylisted)
+        out.push({
+          kind: 'wait',
+          text: 'Greylisting: the receiver defers unknown senders once on purpose. Your server retries on its own and the mail will go through. Not a blocklist problem.',
+          links: [],
+        });
+      else
+        out.push({
+          kind: 'unclear',
+          text: 'The server text does not say clearly why. Read it below; if your IP may be the cause, check it with /rbl, otherwise ask the receiver\u2019s postmaster.',
+          links: [],
+        });
       break;
     case 'undefined':
-      out.push({ kind: 'unclear', text: 'No delivery error was found. Paste the whole bounce (the part with the 5xx or 4xx reply, e.g. "550 5.7.1 …"), or attach the bounce as an .eml file.', links: [] });
+      out.push({
+        kind: 'unclear',
+        text: 'No delivery error was found. Paste the whole bounce (the part with the 5xx or 4xx reply, e.g. "550 5.7.1 …"), or attach the bounce as an .eml file.',
+        links: [],
+      });
       break;
     default:
       break;
   }
   if (input.permanent === false && !['onhold', 'mailboxfull', 'systemerror'].includes(input.reason)) {
-    out.push({ kind: 'temporary', text: 'This refusal is temporary (4xx): your server keeps retrying for a while, so fix the cause soon and the queued mail may still go out.', links: [] });
+    out.push({
+      kind: 'temporary',
+      text: 'This refusal is temporary (4xx): your server keeps retrying for a while, so fix the cause soon and the queued mail may still go out.',
+      links: [],
+    });
   }
   return dedupe(out);
 }

@@ -52,7 +52,16 @@ function build(): Map<string, ZoneView> {
     for (const zone of d.zones) {
       const key = zone.toLowerCase();
       if (map.has(key) || !/^[a-z0-9.-]+$/.test(key)) continue;
-      map.set(key, { zone: key, name: d.name, kinds: ['ipv4'], listType: 'block', removalUrl: null, lookupUrl: null, defunct: true, defunctSince: d.since });
+      map.set(key, {
+        zone: key,
+        name: d.name,
+        kinds: ['ipv4'],
+        listType: 'block',
+        removalUrl: null,
+        lookupUrl: null,
+        defunct: true,
+        defunctSince: d.since,
+      });
     }
   }
   views = map;

@@ -7,16 +7,7 @@ import type { Checker } from '../check/checker.js';
 import type { CheckReport } from '../check/types.js';
 import { buildAdvice, buildSummary, isBlocklistProblem, MISCONFIGURED_RECEIVER } from './advice.js';
 import { classify, GREYLIST } from './reasons.js';
-import {
-  dsnAddress,
-  failedCommand,
-  findListedDomain,
-  findRemote,
-  findReply,
-  findSenderIp,
-  segment,
-  type Segment,
-} from './extract.js';
+import { dsnAddress, failedCommand, findListedDomain, findRemote, findReply, findSenderIp, segment, type Segment } from './extract.js';
 import { checkInput, InputError, readDocument, type BounceDocument } from './input.js';
 import { findLists } from './lists.js';
 import { findProviderCodes, WEAK_PROVIDERS, type ProviderMatch } from './providers.js';
@@ -58,17 +49,35 @@ function notFailure(doc: BounceDocument): 'feedback' | 'vacation' | 'delivered' 
   const actions = doc.dsnRecipients.map((r) => (r.action ?? '').toLowerCase());
   if (actions.length && actions.every((a) => a === 'delivered' || a === 'relayed' || a === 'expanded')) return 'delivered';
   const auto = (doc.headers.get('auto-submitted') ?? '').toLowerCase();
-  const autoReplyHeader = doc.headers.has('x-autoreply') || doc.headers.has('x-autorespond') || /auto_reply|autoreply/i.test(doc.headers.get('precedence') ?? '');
+  const autoReplyHeader =
+    doc.headers.has('x-autoreply') || doc.headers.has('x-autorespond') || /auto_reply|autoreply/i.test(doc.headers.get('precedence') ?? '');
   const subject = doc.subject.toLowerCase();
-  const failureSubject = /undeliver|failure|failed|returned|delivery status|not delivered|blocked|rejected|bounce|unzustellbar|non remis|error/.test(doc.subject.toLowerCase());
-  const vacationSubject = /out of (?:the )?office|automatic reply|auto(?:matic)?[ -]?(?:reply|response|antwort)|automatische antwort|abwesenheit|risposta automatica|respuesta autom|automatisch antwoord|autosvar|autosvar|automaattinen vastaus|odpowied[źz] automatyczna|autoreply|vacation|away from (?:the )?office|on leave|r[ée]ponse automatique|absence/.test(subject);
-  const vacationBody = /out of (?:the )?office|i am (?:currently )?(?:away|on (?:vacation|holiday|leave)|out of)|abwesend|limited access to (?:my )?e-?mail|will be back|return(?:ing)? on/i.test(doc.body.slice(0, 4000));
-  if (doc.dsnRecipients.length === 0 && !failureSubject && (autoReplyHeader || vacationSubject || (auto.startsWith('auto-replied') && vacationBody))) {
+  const failureSubject = /undeliver|failure|failed|returned|delivery status|not delivered|blocked|rejected|bounce|unzustellbar|non remis|error/.test(
+    doc.subject.toLowerCase(),
+  );
+  const vacationSubject =
+    /out of (?:the )?office|automatic reply|auto(?:matic)?[ -]?(?:reply|response|antwort)|automatische antwort|abwesenheit|risposta automatica|respuesta autom|automatisch antwoord|autosvar|autosvar|automaattinen vastaus|odpowied[źz] automatyczna|autoreply|vacation|away from (?:the )?office|on leave|r[ée]ponse automatique|absence/.test(
+      subject,
+    );
+  const vacationBody =
+    /out of (?:the )?office|i am (?:currently )?(?:away|on (?:vacation|holiday|leave)|out of)|abwesend|limited access to (?:my )?e-?mail|will be back|return(?:ing)? on/i.test(
+      doc.body.slice(0, 4000),
+    );
+  if (
+    doc.dsnRecipients.length === 0 &&
+    !failureSubject &&
+    (autoReplyHeader || vacationSubject || (auto.startsWith('auto-replied') && vacationBody))
+  ) {
     if (findReply(doc.body.slice(0, 20000)) === null || vacationSubject) return 'vacation';
   }
   if (doc.dsnRecipients.length === 0) {
     const head = doc.body.slice(0, 20000);
-    if (/(?:was|has been) (?:successfully )?delivered to|delivery to the following recipients? (?:was )?(?:complete|succeeded)|successfully delivered|relayed to non-?DSN-aware/i.test(head) && !/not (?:been )?delivered|could not|couldn'?t|failed|undeliverable|wasn'?t delivered/i.test(head)) {
+    if (
+      /(?:was|has been) (?:successfully )?delivered to|delivery to the following recipients? (?:was )?(?:complete|succeeded)|successfully delivered|relayed to non-?DSN-aware/i.test(
+        head,
+      ) &&
+      !/not (?:been )?delivered|could not|couldn'?t|failed|undeliverable|wasn'?t delivered/i.test(head)
+    ) {
       return 'delivered';
     }
   }
@@ -79,7 +88,11 @@ export function diagnoseDocument(doc: BounceDocument): Diagnosis[] {
   const nf = notFailure(doc);
   if (nf) {
     const fb = doc.feedbackReport;
-    const recipient = doc.dsnRecipients.length ? dsnAddress(doc.dsnRecipients[0]!['final-recipient']) : fb ? dsnAddress(fb['original-rcpt-to']) : null;
+    const recipient = doc.dsnRecipients.length
+      ? dsnAddress(doc.dsnRecipients[0]!['final-recipient'])
+      : fb
+        ? dsnAddress(fb['original-rcpt-to'])
+        : null;
     const senderIp = fb?.['source-ip'] && /^[0-9a-f.:]{2,45}$/i.test(fb['source-ip'].trim()) ? fb['source-ip'].trim() : null;
     const make = (rcpt: string | null, status: string | null, dsn?: Record<string, string>) => {
       const reply = dsn?.['diagnostic-code'] ? findReply(dsn['diagnostic-code'].replace(/^[a-z0-9-]{1,20};\s*/i, '')) : null;
@@ -159,7 +172,12 @@ function diagnoseSegment(seg: Segment, preamble: string, doc: BounceDocument): D
   if (action === 'failed') permanent = permanent ?? true;
   if (action === 'delayed') permanent = false;
   // A DSN that gave up ("failed") on a temporary status: the message expired in the queue.
-  const finalReason: Reason = action === 'failed' && (status?.startsWith('4.') || (replyCode !== null && replyCode < 500)) && !['mailboxfull', 'blocked', 'badreputation', 'speeding', 'toomanyconn'].includes(reason) ? 'expired' : reason;
+  const finalReason: Reason =
+    action === 'failed' &&
+    (status?.startsWith('4.') || (replyCode !== null && replyCode < 500)) &&
+    !['mailboxfull', 'blocked', 'badreputation', 'speeding', 'toomanyconn'].includes(reason)
+      ? 'expired'
+      : reason;
 
   const recipient = seg.recipient;
   return finish({
@@ -211,7 +229,8 @@ interface Draft {
 }
 
 function finish(d: Draft, live: LiveStatus | null = null): Diagnosis {
-  const blocklistProblem = isBlocklistProblem(d.reason, d.lists, d.providerCodes) || (MISCONFIGURED_RECEIVER.test(d.facts.text) && d.lists.length > 0);
+  const blocklistProblem =
+    isBlocklistProblem(d.reason, d.lists, d.providerCodes) || (MISCONFIGURED_RECEIVER.test(d.facts.text) && d.lists.length > 0);
   const provider = d.providerCodes[0]?.rule.provider ?? null;
   const summary = buildSummary({
     reason: d.reason,
@@ -265,7 +284,13 @@ const draftOf = new WeakMap<Diagnosis, Draft>();
 function liveTarget(d: Diagnosis): string | null {
   if (['vacation', 'delivered', 'feedback', 'userunknown', 'mailboxfull', 'mesgtoobig', 'hostunknown', 'suspend'].includes(d.reason)) return null;
   const domainList = d.lists.find((l) => !l.defunct && l.target && !/^[0-9a-f.:]+$/i.test(l.target) && l.target.includes('.'));
-  if (d.senderIp && (d.lists.length > 0 || d.blocklistProblem || ['blocked', 'badreputation', 'securityerror', 'onhold', 'spamdetected', 'rejected', 'speeding'].includes(d.reason))) return d.senderIp;
+  if (
+    d.senderIp &&
+    (d.lists.length > 0 ||
+      d.blocklistProblem ||
+      ['blocked', 'badreputation', 'securityerror', 'onhold', 'spamdetected', 'rejected', 'speeding'].includes(d.reason))
+  )
+    return d.senderIp;
   if (domainList) return domainList.target;
   return null;
 }

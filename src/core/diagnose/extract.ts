@@ -30,7 +30,10 @@ export function dsnAddress(value: string | undefined): string | null {
 function recipientMarker(line: string): string | null {
   const head = line.slice(0, 600);
   // "<a@b>: host …", "  a@b", "a@b (a@b)", "a@b on 1/2/2024"
-  const lead = /^\s{0,12}(?:final-recipient:\s{0,3}rfc822;\s{0,3}|original-recipient:\s{0,3}rfc822;\s{0,3})?<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?:[\s:,(]|$)/i.exec(head);
+  const lead =
+    /^\s{0,12}(?:final-recipient:\s{0,3}rfc822;\s{0,3}|original-recipient:\s{0,3}rfc822;\s{0,3})?<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?:[\s:,(]|$)/i.exec(
+      head,
+    );
   if (lead) return lead[1]!.toLowerCase();
   const rcpt = /rcpt to:?\s{0,3}<([^<>\s]{1,254})>/i.exec(head);
   if (rcpt && rcpt[1]!.includes('@')) return rcpt[1]!.toLowerCase();
@@ -40,7 +43,10 @@ function recipientMarker(line: string): string | null {
   for (let n = 0; n < 5 && (m = re.exec(head)); n++) {
     if (ROLE.test(m[1]!)) continue;
     const before = head.slice(Math.max(0, m.index - 60), m.index).toLowerCase();
-    if (/(?:\bto|recipients?|rcpt|permanently|failed|address(?:es)?|\bfor|mailbox|user|delivery to)\W{0,6}$/.test(before) && !/\bfrom\W{0,6}$/.test(before)) {
+    if (
+      /(?:\bto|recipients?|rcpt|permanently|failed|address(?:es)?|\bfor|mailbox|user|delivery to)\W{0,6}$/.test(before) &&
+      !/\bfrom\W{0,6}$/.test(before)
+    ) {
       return m[1]!.toLowerCase();
     }
   }
@@ -103,7 +109,12 @@ export function segment(doc: BounceDocument): { segments: Segment[]; preamble: s
   }
   if (segments.length === 0) {
     const failed = doc.headers.get('x-failed-recipients');
-    const recipients = failed ? failed.split(',').map((s) => dsnAddress(s)).filter((s): s is string => !!s) : [];
+    const recipients = failed
+      ? failed
+          .split(',')
+          .map((s) => dsnAddress(s))
+          .filter((s): s is string => !!s)
+      : [];
     if (recipients.length === 0) recipients.push('');
     for (const r of recipients.slice(0, 100)) segments.push({ recipient: r || null, text: '', dsn: null });
   }
@@ -162,7 +173,10 @@ function lineFrom(text: string, index: number): string {
 export type SmtpCommand = 'CONN' | 'EHLO' | 'MAIL' | 'RCPT' | 'DATA' | null;
 
 export function failedCommand(text: string): SmtpCommand {
-  const m = /(?:in reply to|after|reply to)\s{1,3}(?:the\s)?(rcpt to|rcpt|mail from|mail|data|end of data|ehlo|helo|initial connection|connect|banner|greeting|\.)\b/i.exec(text.slice(0, 100_000));
+  const m =
+    /(?:in reply to|after|reply to)\s{1,3}(?:the\s)?(rcpt to|rcpt|mail from|mail|data|end of data|ehlo|helo|initial connection|connect|banner|greeting|\.)\b/i.exec(
+      text.slice(0, 100_000),
+    );
   if (m) {
     const w = m[1]!.toLowerCase();
     if (w.startsWith('rcpt')) return 'RCPT';
@@ -206,7 +220,10 @@ const IPCHARS = '(?:IPv6:)?([0-9A-Fa-f.:]{2,45})';
 const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
   { re: new RegExp(`\\bhost ${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'), needs: '] said:' },
   { re: new RegExp(`remote server at ${HOSTNAME}(?: \\(${IPCHARS}\\))? returned`, 'i'), needs: 'remote server at ' },
-  { re: new RegExp(`remote (?:server|host|mta) \\(?${HOSTNAME}\\)? ?(?:\\[${IPCHARS}\\] )?(?:replied|said|returned|responded|issued|rejected)`, 'i'), needs: 'remote ' },
+  {
+    re: new RegExp(`remote (?:server|host|mta) \\(?${HOSTNAME}\\)? ?(?:\\[${IPCHARS}\\] )?(?:replied|said|returned|responded|issued|rejected)`, 'i'),
+    needs: 'remote ',
+  },
   { re: new RegExp(`while talking to ${HOSTNAME}\\.?:`, 'i'), needs: 'while talking to ' },
   { re: new RegExp(`connected to ${IPCHARS} but`, 'i'), needs: 'connected to ' },
   { re: new RegExp(`(?:^|\\s)${IPCHARS} does not like recipient`, 'i'), needs: 'does not like recipient' },
@@ -265,9 +282,12 @@ export function findRemote(text: string, dsn: DsnFields | null): Remote {
 
 const SENDER_CONTEXT =
   /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
-const SENDER_URL = /(?:[?&](?:ip|ipr|v|q|query|i|ipaddr|addr|ip_address)=|\/query\/ip\/|\/ip\/|bl\.shtml\?|\/lookup\/|rblcheck\.php\?ipr=)([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
-const SENDER_BRACKET_GMAIL = /\[([0-9A-Fa-f][0-9A-Fa-f.:]{1,44}) {1,3}\d{1,3}\]|^[245][0-9]{2}[ -][245]\.[0-9]{1,3}\.[0-9]{1,3} \[(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]/g;
-const SENDER_LISTED = /\[?([0-9][0-9.]{6,14}|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f.:]{2,40})\]?(?::\d{1,5})? (?:is|was|has been|are) (?:currently )?(?:listed|black ?listed|blocked|in an? |on |ucerprotect|uceprotect)/gi;
+const SENDER_URL =
+  /(?:[?&](?:ip|ipr|v|q|query|i|ipaddr|addr|ip_address)=|\/query\/ip\/|\/ip\/|bl\.shtml\?|\/lookup\/|rblcheck\.php\?ipr=)([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
+const SENDER_BRACKET_GMAIL =
+  /\[([0-9A-Fa-f][0-9A-Fa-f.:]{1,44}) {1,3}\d{1,3}\]|^[245][0-9]{2}[ -][245]\.[0-9]{1,3}\.[0-9]{1,3} \[(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})\]/g;
+const SENDER_LISTED =
+  /\[?([0-9][0-9.]{6,14}|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f.:]{2,40})\]?(?::\d{1,5})? (?:is|was|has been|are) (?:currently )?(?:listed|black ?listed|blocked|in an? |on |ucerprotect|uceprotect)/gi;
 
 function firstIp(re: RegExp, text: string, exclude: string | null, isHostContext?: (index: number) => boolean): string | null {
   re.lastIndex = 0;
@@ -309,7 +329,8 @@ export function findSenderIp(diagnostic: string, segmentText: string, remoteIp: 
 export function findListedDomain(text: string): string | null {
   const t = text.slice(0, 100_000);
   const m =
-    /(?:sender address|helo command|helo name|domain|url|uri|reverse dns|rhsbl)\s{0,3}(?:rejected:?\s{0,3})?[[<(]?(?:[^\s@<>[\]]{1,64}@)?([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})[\]>)]?\s{1,3}(?:is\s{1,3})?(?:listed|blocked|black ?listed)/i.exec(t) ??
-    /spamhaus\.org\/query\/domain\/([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})/i.exec(t);
+    /(?:sender address|helo command|helo name|domain|url|uri|reverse dns|rhsbl)\s{0,3}(?:rejected:?\s{0,3})?[[<(]?(?:[^\s@<>[\]]{1,64}@)?([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})[\]>)]?\s{1,3}(?:is\s{1,3})?(?:listed|blocked|black ?listed)/i.exec(
+      t,
+    ) ?? /spamhaus\.org\/query\/domain\/([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})/i.exec(t);
   return m ? m[1]!.toLowerCase() : null;
 }

@@ -100,7 +100,10 @@ export function checkInput(raw: string | Uint8Array): string | Uint8Array {
     if (CONTROL.test(sample)) for (let i = 0; i < n; i++) control += controlWeight(sample.charCodeAt(i));
   }
   if (typeof raw === 'string' ? raw.slice(0, 8192).trim() === '' : blank) {
-    throw new InputError('empty', 'There is nothing to diagnose: paste a bounce message (the whole text or the error line, e.g. "550 5.7.1 …"), or attach the .eml file.');
+    throw new InputError(
+      'empty',
+      'There is nothing to diagnose: paste a bounce message (the whole text or the error line, e.g. "550 5.7.1 …"), or attach the .eml file.',
+    );
   }
   if (control > n / 50) {
     throw new InputError('binary', 'That looks like a binary file, not a bounce. Send the bounce as text or as a saved .eml message.');
@@ -109,7 +112,8 @@ export function checkInput(raw: string | Uint8Array): string | Uint8Array {
 }
 
 const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]{0,60}:/;
-const MESSAGE_HEADERS = /^(received|from|to|subject|date|message-id|return-path|mime-version|content-type|delivered-to|x-[a-z0-9-]+|auto-submitted|reply-to|sender|dkim-signature|arc-[a-z-]+|authentication-results):/i;
+const MESSAGE_HEADERS =
+  /^(received|from|to|subject|date|message-id|return-path|mime-version|content-type|delivered-to|x-[a-z0-9-]+|auto-submitted|reply-to|sender|dkim-signature|arc-[a-z-]+|authentication-results):/i;
 
 /**
  * Does the text start with an RFC 5322 header block? Pasted DSN fields ("Final-Recipient:
@@ -213,7 +217,9 @@ function readText(text: string): BounceDocument {
 /** DSN recipient groups found in plain text (people paste the whole report). */
 function pastedDsnGroups(body: string): DsnFields[] {
   if (!/^(?:final-recipient|original-recipient|diagnostic-code|action):/im.test(body.slice(0, 200_000))) return [];
-  return parseFieldGroups(body).filter((g) => 'final-recipient' in g || 'original-recipient' in g || 'diagnostic-code' in g || ('status' in g && 'action' in g));
+  return parseFieldGroups(body).filter(
+    (g) => 'final-recipient' in g || 'original-recipient' in g || 'diagnostic-code' in g || ('status' in g && 'action' in g),
+  );
 }
 
 /**
@@ -247,7 +253,8 @@ export function cutOriginalMessage(text: string): string {
     if (end - i >= 10 && (text.charCodeAt(i) === 45 || c === 0x6f || c === 0x63)) {
       const line = text.slice(i, Math.min(end, i + 200)).trim();
       // A forwarded bounce starts with "-----Original Message-----": cut only after the error.
-      for (const m of ORIGINAL_MARKERS) if (m.test(line) && HAS_REPLY.test(text.slice(Math.max(0, start - 100_000), start))) return text.slice(0, start);
+      for (const m of ORIGINAL_MARKERS)
+        if (m.test(line) && HAS_REPLY.test(text.slice(Math.max(0, start - 100_000), start))) return text.slice(0, start);
     }
     start = end + 1;
   }

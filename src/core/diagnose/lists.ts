@@ -21,14 +21,26 @@ interface Alias {
 
 const ALIASES: readonly Alias[] = [
   // Spamhaus: the specific sub-lists first, then the generic name → ZEN.
-  { re: /spamhaus[ '’s-]{0,3}(?:policy block list|pbl)\b|\bpbl\.spamhaus|\[bl21\]|550-bl21|\bpbl listing|\bon the pbl\b/, zone: 'pbl.spamhaus.org', family: 'spamhaus' },
+  {
+    re: /spamhaus[ '’s-]{0,3}(?:policy block list|pbl)\b|\bpbl\.spamhaus|\[bl21\]|550-bl21|\bpbl listing|\bon the pbl\b/,
+    zone: 'pbl.spamhaus.org',
+    family: 'spamhaus',
+  },
   { re: /spamhaus[ '’s-]{0,3}(?:exploits? block list|xbl)\b|\[bl23\]|550-bl23/, zone: 'xbl.spamhaus.org', family: 'spamhaus' },
   { re: /spamhaus[ '’s-]{0,3}(?:block list|sbl|css)\b|\[bl22\]|spamhaus\.org\/sbl\b/, zone: 'sbl.spamhaus.org', family: 'spamhaus' },
-  { re: /spamhaus[ '’s-]{0,3}(?:domain block list|dbl)\b|spamhaus\.org\/dbl|spamhaus\.org\/query\/domain/, zone: 'dbl.spamhaus.org', family: 'spamhaus' },
+  {
+    re: /spamhaus[ '’s-]{0,3}(?:domain block list|dbl)\b|spamhaus\.org\/dbl|spamhaus\.org\/query\/domain/,
+    zone: 'dbl.spamhaus.org',
+    family: 'spamhaus',
+  },
   { re: /spamhaus|\bbl000001\b|\bbl000011\b|\bipbl0001\b|\bbl006\b/, zone: 'zen.spamhaus.org', family: 'spamhaus' },
   { re: /\bCBL\b|abuseat\.org|composite block(?:ing)? list/, zone: 'cbl.abuseat.org', family: 'cbl', cased: false },
   { re: /spamcop/, zone: 'bl.spamcop.net', family: 'spamcop' },
-  { re: /barracuda ?(?:reputation|central|rbl|block ?list)|barracudacentral|\bbrbl\b|barracudanetworks\.com\/reputation/, zone: 'b.barracudacentral.org', family: 'barracuda' },
+  {
+    re: /barracuda ?(?:reputation|central|rbl|block ?list)|barracudacentral|\bbrbl\b|barracudanetworks\.com\/reputation/,
+    zone: 'b.barracudacentral.org',
+    family: 'barracuda',
+  },
   { re: /uceprotect[ -]{0,2}level[ -]{0,2}3|dnsbl-3\.uceprotect/, zone: 'dnsbl-3.uceprotect.net', family: 'uceprotect' },
   { re: /uceprotect[ -]{0,2}level[ -]{0,2}2|dnsbl-2\.uceprotect/, zone: 'dnsbl-2.uceprotect.net', family: 'uceprotect' },
   { re: /uceprotect/, zone: 'dnsbl-1.uceprotect.net', family: 'uceprotect' },
@@ -139,7 +151,7 @@ export function findLists(text: string, ctx: ListContext): NamedList[] {
   // Tokens are the runs of [a-z0-9.-]; only those with a dot matter, so each is found
   // from its dot and the rest of the text is never cut up.
   const known = zones();
-  for (let dot = lower.indexOf('.'); dot >= 0; ) {
+  for (let dot = lower.indexOf('.'); dot >= 0;) {
     let start = dot;
     while (start > 0 && isTokenChar(lower.charCodeAt(start - 1))) start--;
     let end = dot + 1;
@@ -168,7 +180,10 @@ export function findLists(text: string, ctx: ListContext): NamedList[] {
   // One pass with the union first: most bounces name no list at all.
   if (!ANY_ALIAS.test(lower) && !/\bCBL\b/.test(text)) return [...found.values()];
   for (const alias of ALIASES) {
-    const m = alias.cased === false && alias.zone === 'cbl.abuseat.org' ? (/\bCBL\b/.exec(text) ?? /abuseat\.org|composite block(?:ing)? list/.exec(lower)) : alias.re.exec(lower);
+    const m =
+      alias.cased === false && alias.zone === 'cbl.abuseat.org'
+        ? (/\bCBL\b/.exec(text) ?? /abuseat\.org|composite block(?:ing)? list/.exec(lower))
+        : alias.re.exec(lower);
     if (m) add(alias.zone, text.slice(m.index, m.index + Math.max(m[0].length, 1)), false);
   }
   return [...found.values()];

@@ -258,7 +258,7 @@ function parameters(text: string): Map<string, string> {
     const name = text.slice(nameStart, i).trim().toLowerCase();
     if (text[i] !== '=') continue;
     i = skipBlanks(text, i + 1);
-    let value = '';
+    let value: string;
     if (text[i] === '"') {
       i++;
       const parts: string[] = [];
@@ -396,7 +396,14 @@ class Collector {
       case 'message/rfc822': {
         // A message forwarded inline (not a report's returned copy) is read like the bounce
         // itself, after a marker that lets cutOriginalMessage drop it when the error came first.
-        if (this.report || part.disposition === 'attachment' || messageDepth >= MAX_MESSAGE_DEPTH || part.depth >= MAX_DEPTH || this.src.parts >= MAX_PARTS) return;
+        if (
+          this.report ||
+          part.disposition === 'attachment' ||
+          messageDepth >= MAX_MESSAGE_DEPTH ||
+          part.depth >= MAX_DEPTH ||
+          this.src.parts >= MAX_PARTS
+        )
+          return;
         if (part.encoding === 'base64' || part.encoding === 'quoted-printable') return;
         const inner = readPart(this.src, part.bodyStart, part.end, part.depth + 1, 'text/plain');
         this.texts.push({ kind: 'plain', text: '----- Original message -----' });

@@ -27,7 +27,8 @@ function fieldsOf(d: Diagnosis): { label: string; value: Inline[] }[] {
   f.push({ label: 'Reason', value: [{ code: d.reason }, ` (${['vacation', 'delivered', 'feedback'].includes(d.reason) ? 'not a failure' : kind})`] });
   if (d.replyCode !== null || d.status) f.push({ label: 'Code', value: [{ code: [d.replyCode, d.status].filter((x) => x !== null).join(' ') }] });
   if (d.recipient) f.push({ label: 'Recipient', value: [d.recipient] });
-  if (d.remote.host || d.remote.ip) f.push({ label: 'Rejected by', value: [[d.remote.host, d.remote.ip && `[${d.remote.ip}]`].filter(Boolean).join(' ')] });
+  if (d.remote.host || d.remote.ip)
+    f.push({ label: 'Rejected by', value: [[d.remote.host, d.remote.ip && `[${d.remote.ip}]`].filter(Boolean).join(' ')] });
   if (d.senderIp) f.push({ label: 'Sending IP blamed', value: [{ code: d.senderIp }] });
   if (d.providerCodes.length) {
     const p = d.providerCodes[0]!;
@@ -45,7 +46,8 @@ function listItems(d: Diagnosis): ListItem[] {
     if (l.defunct) {
       line = 'shut down: never queried; the receiver\u2019s configuration is stale';
       level = 'info';
-    } else if (!named || d.live?.state !== 'checked') line = d.live?.state === 'error' ? `live check failed: ${d.live.error ?? 'error'}` : 'not re-checked';
+    } else if (!named || d.live?.state !== 'checked')
+      line = d.live?.state === 'error' ? `live check failed: ${d.live.error ?? 'error'}` : 'not re-checked';
     else if (named.status === 'listed') {
       line = 'still listed right now';
       level = 'bad';
@@ -62,7 +64,9 @@ function listItems(d: Diagnosis): ListItem[] {
 function adviceItems(d: Diagnosis): ListItem[] {
   return d.advice.map((a, i) => ({
     title: [`${i + 1}. ${a.text}`],
-    lines: a.links.length ? [a.links.flatMap((l, j): Inline[] => (j ? [' · ', { link: l.url, label: l.label }] : [{ link: l.url, label: l.label }]))] : undefined,
+    lines: a.links.length
+      ? [a.links.flatMap((l, j): Inline[] => (j ? [' · ', { link: l.url, label: l.label }] : [{ link: l.url, label: l.label }]))]
+      : undefined,
   }));
 }
 
@@ -95,7 +99,10 @@ export function diagnosisReply(result: DiagnoseResult): Reply {
       level: 'error',
       blocks: [
         { kind: 'verdict', level: 'error', text: [result.error ?? 'Nothing to diagnose.'] },
-        { kind: 'context', text: ['Expected: a bounce message as text (the lines with the 5xx/4xx reply), one SMTP reply line, or a saved .eml file.'] },
+        {
+          kind: 'context',
+          text: ['Expected: a bounce message as text (the lines with the 5xx/4xx reply), one SMTP reply line, or a saved .eml file.'],
+        },
       ],
     };
   }
@@ -118,13 +125,17 @@ export function diagnosisText(result: DiagnoseResult): string {
     if (out.length) out.push('');
     out.push(d.summary);
     for (const f of fieldsOf(d)) out.push(`  ${f.label}: ${f.value.map(inlineText).join('')}`);
-    for (const item of listItems(d)) out.push(`  List: ${item.title.map(inlineText).join('')} - ${(item.lines ?? []).map((l) => l.map(inlineText).join('')).join('; ')}`);
+    for (const item of listItems(d))
+      out.push(`  List: ${item.title.map(inlineText).join('')} - ${(item.lines ?? []).map((l) => l.map(inlineText).join('')).join('; ')}`);
     d.advice.forEach((a, i) => {
       out.push(`  ${i + 1}. ${a.text}`);
       for (const l of a.links) out.push(`     ${l.label}: ${l.url}`);
     });
     if (d.diagnostic) out.push(`  Server said: ${d.diagnostic}`);
-    if (d.live?.state === 'checked') out.push(`  Live check of ${d.live.target} on ${d.live.zonesChecked} lists: listed on ${d.live.listedOn.length}${d.live.listedOn.length ? ` (${d.live.listedOn.map((l) => l.zone).join(', ')})` : ''}.`);
+    if (d.live?.state === 'checked')
+      out.push(
+        `  Live check of ${d.live.target} on ${d.live.zonesChecked} lists: listed on ${d.live.listedOn.length}${d.live.listedOn.length ? ` (${d.live.listedOn.map((l) => l.zone).join(', ')})` : ''}.`,
+      );
     else if (d.live?.state === 'error') out.push(`  Live check failed: ${d.live.error ?? ''}`);
   }
   return out.join('\n');

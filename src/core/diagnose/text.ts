@@ -58,7 +58,7 @@ export function joinSmtpContinuations(lines: readonly string[]): string[] {
       // prefixed lines of the same reply belong to it.
       let k = j;
       while (k < lines.length && k < j + 4 && !CONTINUATION.exec(lines[k]!) && !FINAL.exec(lines[k]!) && lines[k]!.trim() !== '') k++;
-      const resumes = k < lines.length && k > j && ((CONTINUATION.exec(lines[k]!)?.[1] ?? FINAL.exec(lines[k]!)?.[1]) === code);
+      const resumes = k < lines.length && k > j && (CONTINUATION.exec(lines[k]!)?.[1] ?? FINAL.exec(lines[k]!)?.[1]) === code;
       if (!resumes) break;
       for (; j < k; j++) joined += ` ${lines[j]!.trim()}`;
       j--;

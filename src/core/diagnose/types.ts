@@ -88,7 +88,13 @@ export interface LiveStatus {
   /** Per named list: listed | clean | refused | timeout | error | defunct. */
   readonly named: readonly { readonly zone: string; readonly status: string; readonly removalUrl: string | null }[];
   /** Every catalogue zone that lists the target right now. */
-  readonly listedOn: readonly { readonly zone: string; readonly name: string; readonly meaning: string | null; readonly removalUrl: string | null; readonly listType: string }[];
+  readonly listedOn: readonly {
+    readonly zone: string;
+    readonly name: string;
+    readonly meaning: string | null;
+    readonly removalUrl: string | null;
+    readonly listType: string;
+  }[];
   readonly zonesChecked: number;
   readonly error?: string;
 }

@@ -150,10 +150,13 @@ export function createDns(options: DnsOptions = {}): Dns {
     if (!pipeline || !pipeline.lookup(type, name, sink)) void udpLookup(type, name).then((outcome) => sink.settle(outcome));
   };
   const hotLookup = (type: HotType, name: string): Promise<Outcome<string[]>> => new Promise((resolve) => send(type, name, { settle: resolve }));
-  const pipelines = options.tcp === false ? [] : servers.map((server) => {
-    const { host, port } = splitServer(server);
-    return new TcpPipeline(host, port, timeoutMs, udpLookup);
-  });
+  const pipelines =
+    options.tcp === false
+      ? []
+      : servers.map((server) => {
+          const { host, port } = splitServer(server);
+          return new TcpPipeline(host, port, timeoutMs, udpLookup);
+        });
   /** Fill one connection before using the next (one read then wakes up for many answers). */
   const pickPipeline = (): TcpPipeline | undefined => {
     let least: TcpPipeline | undefined;

@@ -254,7 +254,11 @@ export class TcpPipeline {
     if (!answer) return; // not the answer to this question: keep waiting for it
     if (entry.hedge) this.tcpWins++;
     if (answer.rcode === 3) this.settle(entry, NXDOMAIN);
-    else if (answer.rcode === 0) this.settle(entry, answer.records.length > 0 ? { value: [...answer.records] } : { failure: 'NODATA', message: `${what(entry)}: no record of that type` });
+    else if (answer.rcode === 0)
+      this.settle(
+        entry,
+        answer.records.length > 0 ? { value: [...answer.records] } : { failure: 'NODATA', message: `${what(entry)}: no record of that type` },
+      );
     else {
       const failure = RCODE_FAILURES[answer.rcode] ?? 'ERROR';
       this.settle(entry, { failure, message: `${what(entry)}: the server answered ${failure === 'ERROR' ? `rcode ${answer.rcode}` : failure}` });

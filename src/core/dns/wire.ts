@@ -91,7 +91,9 @@ export interface HotResponse {
 const NO_RECORDS: readonly string[] = Object.freeze([]);
 
 /** Answers without records (nine in ten are NXDOMAIN), one shared object per rcode and TC bit. */
-const WITHOUT_RECORDS: HotResponse[] = Array.from({ length: 32 }, (_, i) => Object.freeze({ rcode: i >> 1, truncated: (i & 1) === 1, records: NO_RECORDS }));
+const WITHOUT_RECORDS: HotResponse[] = Array.from({ length: 32 }, (_, i) =>
+  Object.freeze({ rcode: i >> 1, truncated: (i & 1) === 1, records: NO_RECORDS }),
+);
 
 function withoutRecords(rcode: number, truncated: boolean): HotResponse {
   return WITHOUT_RECORDS[(rcode << 1) | (truncated ? 1 : 0)]!;

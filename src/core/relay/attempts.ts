@@ -45,7 +45,7 @@ export function buildAttempts(c: AttemptContext): AttemptPlan[] {
     plan('plain', 'external sender to external recipient', `sender@${c.external}`, `<${ext}>`),
     plan('null-sender', 'null sender (bounce) to external recipient', '', `<${ext}>`),
     plan('own-sender', `sender forged from ${c.own}`, `postmaster@${c.own}`, `<${ext}>`),
-    plan('ip-sender', 'sender at the server\'s own IP literal', `postmaster@${c.ipLiteral}`, `<${ext}>`),
+    plan('ip-sender', "sender at the server's own IP literal", `postmaster@${c.ipLiteral}`, `<${ext}>`),
     plan('unbracketed', 'recipient without angle brackets', `sender@${c.external}`, ext),
     plan('percent-hack', 'percent hack (user%external@own)', `sender@${c.external}`, `<${user}%${c.external}@${c.own}>`, true),
     plan('percent-hack-ip', 'percent hack at the IP literal', `sender@${c.external}`, `<${user}%${c.external}@${c.ipLiteral}>`, true),

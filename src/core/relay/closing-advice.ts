@@ -43,7 +43,7 @@ const ADVICE: Record<Exclude<MtaKind, 'other'>, string[]> = {
     'Configuration → SMTP Server → Relay Control: allow relaying only for an IP address group of your own hosts and for users authenticated through SMTP; never "Open relay".',
   ],
   sendmail: [
-    'Remove FEATURE(`promiscuous_relay\') and FEATURE(`loose_relay_check\') (the latter enables the % hack) and rebuild sendmail.cf.',
+    "Remove FEATURE(`promiscuous_relay') and FEATURE(`loose_relay_check') (the latter enables the % hack) and rebuild sendmail.cf.",
     'In /etc/mail/access and relay-domains, give RELAY only to your own networks and domains you relay for.',
   ],
 };

@@ -188,9 +188,13 @@ export async function probeHost(planned: PlannedHost, ownHint: string | undefine
     }
   }
   if (!stop && plans && next < plans.length) {
-    stop = Date.now() > deadline
-      ? { failure: 'timeout', reason: `stopped after ${options.hostBudgetMs} ms, the time allowed per server` }
-      : { failure: 'dropped', reason: `the server kept closing the connection; ${next} of ${plans.length} attempts done in ${connections} connections` };
+    stop =
+      Date.now() > deadline
+        ? { failure: 'timeout', reason: `stopped after ${options.hostBudgetMs} ms, the time allowed per server` }
+        : {
+            failure: 'dropped',
+            reason: `the server kept closing the connection; ${next} of ${plans.length} attempts done in ${connections} connections`,
+          };
   }
 
   // Own-domain tricks accepted but never checked against a catch-all: do not claim "open".
@@ -287,7 +291,10 @@ function judge(
 ): { verdict: HostReport['verdict']; reason: string } {
   const open = attempts.filter((a) => a.accepted && !a.ambiguous);
   if (open.length > 0) {
-    const labels = open.slice(0, 3).map((a) => a.label).join('; ');
+    const labels = open
+      .slice(0, 3)
+      .map((a) => a.label)
+      .join('; ');
     const more = open.length > 3 ? ` and ${open.length - 3} more` : '';
     return {
       verdict: 'open',
@@ -315,7 +322,10 @@ function judge(
       reason: `the server ${what} for ${temporary.length} of ${attempts.length} attempts, e.g. ${temporary[0]!.reply}; run the test again in a few minutes`,
     };
   }
-  return { verdict: 'inconclusive', reason: `${untested.length} of ${attempts.length} attempts could not be made: ${stop?.reason ?? 'unknown reason'}` };
+  return {
+    verdict: 'inconclusive',
+    reason: `${untested.length} of ${attempts.length} attempts could not be made: ${stop?.reason ?? 'unknown reason'}`,
+  };
 }
 
 export function connectStop(err: ConnectError, port: number, reconnecting: boolean): { failure: NonNullable<HostReport['failure']>; reason: string } {

@@ -136,7 +136,10 @@ export async function planTarget(input: string, options: PlanOptions): Promise<T
   if (target.kind === 'ip') {
     const reason = privateAddressReason(target.value);
     if (reason && !options.allowPrivate) {
-      throw new RelayTargetError('refused', `${reason}; the relay test only contacts public addresses (set RBLBOT_ALLOW_PRIVATE=1 to allow it in a lab).`);
+      throw new RelayTargetError(
+        'refused',
+        `${reason}; the relay test only contacts public addresses (set RBLBOT_ALLOW_PRIVATE=1 to allow it in a lab).`,
+      );
     }
     return { target, via: 'ip', hosts: [{ host: target.value, ip: target.value, port }], notes };
   }
@@ -149,7 +152,10 @@ export async function planTarget(input: string, options: PlanOptions): Promise<T
     throw dnsTrouble(err, name);
   }
   if (mx.length === 1 && (mx[0]!.exchange === '' || mx[0]!.exchange === '.')) {
-    throw new RelayTargetError('bad-input', `${name} publishes a null MX (RFC 7505): it accepts no mail, so there is no mail server to test. Give a mail server's name or IP instead.`);
+    throw new RelayTargetError(
+      'bad-input',
+      `${name} publishes a null MX (RFC 7505): it accepts no mail, so there is no mail server to test. Give a mail server's name or IP instead.`,
+    );
   }
 
   const hosts: PlannedHost[] = [];
@@ -167,7 +173,8 @@ export async function planTarget(input: string, options: PlanOptions): Promise<T
     for (const m of ordered.slice(0, options.maxMx)) {
       try {
         const ips = await addressesOf(m.exchange, options.dns);
-        if (ips.length === 0) hosts.push({ host: m.exchange, ip: '', port, preference: m.priority, unresolved: `MX host ${m.exchange} has no A or AAAA record` });
+        if (ips.length === 0)
+          hosts.push({ host: m.exchange, ip: '', port, preference: m.priority, unresolved: `MX host ${m.exchange} has no A or AAAA record` });
         for (const ip of ips) hosts.push({ host: m.exchange, ip, port, preference: m.priority });
       } catch (err) {
         hosts.push({ host: m.exchange, ip: '', port, preference: m.priority, unresolved: (err as Error).message });
@@ -195,7 +202,10 @@ export async function planTarget(input: string, options: PlanOptions): Promise<T
   const testable = marked.filter((h) => h.ip && !h.refused);
   if (testable.length === 0 && marked.some((h) => h.refused)) {
     const first = marked.find((h) => h.refused)!;
-    throw new RelayTargetError('refused', `${name} leads only to private or local addresses (${first.refused!.split(';')[0]}); the relay test only contacts public addresses (set RBLBOT_ALLOW_PRIVATE=1 to allow it in a lab).`);
+    throw new RelayTargetError(
+      'refused',
+      `${name} leads only to private or local addresses (${first.refused!.split(';')[0]}); the relay test only contacts public addresses (set RBLBOT_ALLOW_PRIVATE=1 to allow it in a lab).`,
+    );
   }
   let kept = marked;
   if (testable.length > options.maxHosts) {
@@ -219,7 +229,8 @@ async function addressesOf(name: string, dns: RelayDns): Promise<string[]> {
 }
 
 function dnsTrouble(err: unknown, name: string): RelayTargetError {
-  if (err instanceof RelayDnsError) return new RelayTargetError('dns', `Could not look up ${name}: ${err.message}. Try again, or give the mail server's IP.`);
+  if (err instanceof RelayDnsError)
+    return new RelayTargetError('dns', `Could not look up ${name}: ${err.message}. Try again, or give the mail server's IP.`);
   return new RelayTargetError('dns', `Could not look up ${name} (${String(err)}).`);
 }
 

@@ -41,7 +41,12 @@ export function tlsLine(tls: TlsReport | null): string {
   const name = tls.subject ? `certificate for ${tls.subject}` : 'certificate without a name';
   const extra: string[] = [];
   if (tls.altNames && tls.altNames.length > 0 && !(tls.altNames.length === 1 && tls.altNames[0] === tls.subject)) {
-    extra.push(`also ${tls.altNames.filter((n) => n !== tls.subject).slice(0, 4).join(', ')}`);
+    extra.push(
+      `also ${tls.altNames
+        .filter((n) => n !== tls.subject)
+        .slice(0, 4)
+        .join(', ')}`,
+    );
   }
   if (tls.selfSigned) extra.push('self-signed');
   else if (tls.trusted === false) extra.push(`not trusted: ${tls.trustError ?? 'unknown reason'}`);

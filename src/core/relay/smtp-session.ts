@@ -197,7 +197,10 @@ export class SmtpSession {
     this.socket = secure;
     this.attach(secure);
     const report = describeTls(secure, servername);
-    this.record('*', `TLS established: ${report.protocol ?? '?'}, certificate for ${report.subject ?? '(no name)'}${report.selfSigned ? ' (self-signed)' : ''}`);
+    this.record(
+      '*',
+      `TLS established: ${report.protocol ?? '?'}, certificate for ${report.subject ?? '(no name)'}${report.selfSigned ? ' (self-signed)' : ''}`,
+    );
     return report;
   }
 
@@ -298,12 +301,13 @@ function describeTls(socket: tls.TLSSocket, servername: string | undefined): Tls
   const cert = socket.getPeerCertificate(true);
   const hasCert = cert && Object.keys(cert).length > 0;
   const cn = hasCert ? firstString(cert.subject?.CN) : undefined;
-  const altNames = hasCert && cert.subjectaltname
-    ? cert.subjectaltname
-        .split(/,\s*/)
-        .filter((s) => s.startsWith('DNS:'))
-        .map((s) => s.slice(4))
-    : [];
+  const altNames =
+    hasCert && cert.subjectaltname
+      ? cert.subjectaltname
+          .split(/,\s*/)
+          .filter((s) => s.startsWith('DNS:'))
+          .map((s) => s.slice(4))
+      : [];
   const issuerCn = hasCert ? firstString(cert.issuer?.CN) : undefined;
   const authError = socket.authorizationError ? String(socket.authorizationError) : undefined;
   const selfSigned =

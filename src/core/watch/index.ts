@@ -1,9 +1,8 @@
 /**
- * Watching, wired: build the WatchService from configuration, and start (and stop) the
+ * Watching, wired: build the WatchService from its options, and start (and stop) the
  * scheduler and the outbox sender. src/app/start-bot.ts calls these; nothing here knows a
  * platform or the configuration format.
  */
-import type { AppConfig } from '../../app/config.js';
 import type { Checker } from '../check/checker.js';
 import type { Notifier } from './notifier.js';
 import { systemClock, type Clock } from './clock.js';

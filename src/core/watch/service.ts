@@ -138,10 +138,7 @@ export class WatchService {
       const states = await this.store.getTargetStates(reports.map((r) => r.target));
       const fresh = reports.filter((r) => !states.get(r.target)?.baselined);
       if (fresh.length === 0) return;
-      await this.store.commitCycle(
-        { states: fresh.map((r) => applyReport(undefined, r, now).state), alerts: [], reschedule: [] },
-        now,
-      );
+      await this.store.commitCycle({ states: fresh.map((r) => applyReport(undefined, r, now).state), alerts: [], reschedule: [] }, now);
     });
     this.emit(this.scheduleListeners);
     return { label, added: result.added, existing: result.existing, intervalMs, reports };
@@ -271,7 +268,10 @@ function limitMessage(reason: 'channel-limit' | 'workspace-limit', limit: number
 
 /** The forms a user may type for something they added: as typed, lower-case, canonical IP/range. */
 function removalKeys(input: string): string[] {
-  const text = input.trim().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const text = input
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   const keys = new Set([text, text.toLowerCase()]);
   try {
     if (text.includes('/')) {

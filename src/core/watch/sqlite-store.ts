@@ -171,7 +171,10 @@ export class SqliteWatchStore implements WatchStore {
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
     const applied = new Set(
-      this.db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version),
+      this.db
+        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+        .all()
+        .map((r) => r.version),
     );
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
@@ -189,53 +192,57 @@ export class SqliteWatchStore implements WatchStore {
 
   async addWatches(input: AddWatchesInput): Promise<AddWatchesResult> {
     const { channel, limits } = input;
-    return this.db.transaction((): AddWatchesResult => {
-      const existing: Watch[] = [];
-      const fresh: typeof input.watches[number][] = [];
-      const seen = new Set<string>();
-      for (const w of input.watches) {
-        if (seen.has(w.target)) continue;
-        seen.add(w.target);
-        const row = this.stmts.findOne.get(channel.platform, channel.workspaceId, channel.channelId, w.target);
-        if (row) existing.push(toWatch(row));
-        else fresh.push(w);
-      }
-      const inChannel = this.stmts.countChannel.get(channel.platform, channel.workspaceId, channel.channelId)!.n;
-      if (inChannel + fresh.length > limits.perChannel) {
-        return { ok: false, reason: 'channel-limit', limit: limits.perChannel, current: inChannel };
-      }
-      const inWorkspace = this.stmts.countWorkspace.get(channel.platform, channel.workspaceId)!.n;
-      if (inWorkspace + fresh.length > limits.perWorkspace) {
-        return { ok: false, reason: 'workspace-limit', limit: limits.perWorkspace, current: inWorkspace };
-      }
-      const added: Watch[] = [];
-      fresh.forEach((w, i) => {
-        const info = this.stmts.insert.run({
-          platform: channel.platform,
-          workspace_id: channel.workspaceId,
-          channel_id: channel.channelId,
-          target: w.target,
-          label: w.label,
-          interval_ms: input.intervalMs,
-          next_due: input.nextDue(i),
-          created_at: input.now,
-          created_by: input.createdBy,
+    return this.db
+      .transaction((): AddWatchesResult => {
+        const existing: Watch[] = [];
+        const fresh: (typeof input.watches)[number][] = [];
+        const seen = new Set<string>();
+        for (const w of input.watches) {
+          if (seen.has(w.target)) continue;
+          seen.add(w.target);
+          const row = this.stmts.findOne.get(channel.platform, channel.workspaceId, channel.channelId, w.target);
+          if (row) existing.push(toWatch(row));
+          else fresh.push(w);
+        }
+        const inChannel = this.stmts.countChannel.get(channel.platform, channel.workspaceId, channel.channelId)!.n;
+        if (inChannel + fresh.length > limits.perChannel) {
+          return { ok: false, reason: 'channel-limit', limit: limits.perChannel, current: inChannel };
+        }
+        const inWorkspace = this.stmts.countWorkspace.get(channel.platform, channel.workspaceId)!.n;
+        if (inWorkspace + fresh.length > limits.perWorkspace) {
+          return { ok: false, reason: 'workspace-limit', limit: limits.perWorkspace, current: inWorkspace };
+        }
+        const added: Watch[] = [];
+        fresh.forEach((w, i) => {
+          const info = this.stmts.insert.run({
+            platform: channel.platform,
+            workspace_id: channel.workspaceId,
+            channel_id: channel.channelId,
+            target: w.target,
+            label: w.label,
+            interval_ms: input.intervalMs,
+            next_due: input.nextDue(i),
+            created_at: input.now,
+            created_by: input.createdBy,
+          });
+          added.push(toWatch(this.stmts.byId.get(Number(info.lastInsertRowid))!));
         });
-        added.push(toWatch(this.stmts.byId.get(Number(info.lastInsertRowid))!));
-      });
-      return { ok: true, added, existing };
-    }).immediate();
+        return { ok: true, added, existing };
+      })
+      .immediate();
   }
 
   async removeWatches(channel: ChannelRef, targetOrLabel: string): Promise<Watch[]> {
-    return this.db.transaction(() => {
-      const rows = this.stmts.removeMatching.all(channel.platform, channel.workspaceId, channel.channelId, targetOrLabel, targetOrLabel);
-      // Forget the state of targets nobody watches any more, so a later watch starts from a fresh baseline.
-      for (const target of new Set(rows.map((r) => r.target))) {
-        if (this.stmts.stillWatched.get(target)!.n === 0) this.stmts.deleteState.run(target);
-      }
-      return rows.map(toWatch);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const rows = this.stmts.removeMatching.all(channel.platform, channel.workspaceId, channel.channelId, targetOrLabel, targetOrLabel);
+        // Forget the state of targets nobody watches any more, so a later watch starts from a fresh baseline.
+        for (const target of new Set(rows.map((r) => r.target))) {
+          if (this.stmts.stillWatched.get(target)!.n === 0) this.stmts.deleteState.run(target);
+        }
+        return rows.map(toWatch);
+      })
+      .immediate();
   }
 
   async listWatches(channel: ChannelRef): Promise<Watch[]> {
@@ -254,9 +261,7 @@ export class SqliteWatchStore implements WatchStore {
     const out: Watch[] = [];
     for (let i = 0; i < targets.length; i += CHUNK) {
       const chunk = targets.slice(i, i + CHUNK);
-      const rows = this.db
-        .prepare<string[], WatchRow>(`SELECT * FROM watches WHERE target IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk);
+      const rows = this.db.prepare<string[], WatchRow>(`SELECT * FROM watches WHERE target IN (${chunk.map(() => '?').join(',')})`).all(...chunk);
       for (const r of rows) out.push(toWatch(r));
     }
     return out;
@@ -283,29 +288,31 @@ export class SqliteWatchStore implements WatchStore {
   }
 
   async commitCycle(commit: CycleCommit, now: number): Promise<void> {
-    this.db.transaction(() => {
-      for (const s of commit.states) {
-        this.stmts.upsertState.run({
-          target: s.target,
-          baselined: s.baselined ? 1 : 0,
-          last_checked: s.lastChecked,
-          last_error: s.lastError,
-          zones: JSON.stringify(s.zones),
-        });
-      }
-      for (const r of commit.reschedule) this.stmts.reschedule.run(r.nextDue, r.id);
-      for (const a of commit.alerts) {
-        this.stmts.insertAlert.run(
-          newIdempotencyKey(),
-          a.channel.platform,
-          a.channel.workspaceId,
-          a.channel.channelId,
-          JSON.stringify(a.reply),
-          now,
-          now,
-        );
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const s of commit.states) {
+          this.stmts.upsertState.run({
+            target: s.target,
+            baselined: s.baselined ? 1 : 0,
+            last_checked: s.lastChecked,
+            last_error: s.lastError,
+            zones: JSON.stringify(s.zones),
+          });
+        }
+        for (const r of commit.reschedule) this.stmts.reschedule.run(r.nextDue, r.id);
+        for (const a of commit.alerts) {
+          this.stmts.insertAlert.run(
+            newIdempotencyKey(),
+            a.channel.platform,
+            a.channel.workspaceId,
+            a.channel.channelId,
+            JSON.stringify(a.reply),
+            now,
+            now,
+          );
+        }
+      })
+      .immediate();
   }
 
   async pendingAlerts(now: number, limit: number): Promise<OutboxAlert[]> {

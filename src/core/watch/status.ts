@@ -24,11 +24,7 @@ export function emptyState(target: string): TargetState {
  * Fold one report into the previous state. The first report of a target is its
  * baseline: it records what is listed now and produces no change.
  */
-export function applyReport(
-  prev: TargetState | undefined,
-  report: CheckReport,
-  now: number,
-): { state: TargetState; changes: TargetChange[] } {
+export function applyReport(prev: TargetState | undefined, report: CheckReport, now: number): { state: TargetState; changes: TargetChange[] } {
   const before = prev ?? emptyState(report.target);
   const zones: Record<string, ZoneState> = { ...before.zones };
   const changes: TargetChange[] = [];

@@ -71,10 +71,14 @@ function parseRange(text: string, input: string): WatchTargetSpec {
 
 function describeRange(range: string): string {
   switch (range) {
-    case 'private': return 'private (RFC 1918)';
-    case 'carrierGradeNat': return 'carrier-grade NAT (RFC 6598)';
-    case 'linkLocal': return 'link-local';
-    default: return range;
+    case 'private':
+      return 'private (RFC 1918)';
+    case 'carrierGradeNat':
+      return 'carrier-grade NAT (RFC 6598)';
+    case 'linkLocal':
+      return 'link-local';
+    default:
+      return range;
   }
 }
 

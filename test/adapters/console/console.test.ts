@@ -42,8 +42,16 @@ async function session(checker: Checker, input: string, options: { color?: boole
  * developer's .env cannot start Slack here.
  */
 function startBot(timeoutMs: string) {
-  const noChat = Object.fromEntries(['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_PUBLIC_KEY'].map((k) => [k, '']));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...noChat, RBLBOT_RESOLVERS: t.dns.address, RBLBOT_TIMEOUT_MS: timeoutMs, LOG_LEVEL: 'warn' };
+  const noChat = Object.fromEntries(
+    ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_PUBLIC_KEY'].map((k) => [k, '']),
+  );
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    ...noChat,
+    RBLBOT_RESOLVERS: t.dns.address,
+    RBLBOT_TIMEOUT_MS: timeoutMs,
+    LOG_LEVEL: 'warn',
+  };
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
   const bot = { child, out: '', err: '', closed: new Promise<number | null>((resolve) => child.on('close', resolve)) };
@@ -53,7 +61,11 @@ function startBot(timeoutMs: string) {
 }
 
 /** Title lines of the replies, in output order. */
-const titles = (out: string) => out.split('\n\n').filter((chunk) => chunk.trim() !== '').map((chunk) => chunk.trim().split('\n')[0]);
+const titles = (out: string) =>
+  out
+    .split('\n\n')
+    .filter((chunk) => chunk.trim() !== '')
+    .map((chunk) => chunk.trim().split('\n')[0]);
 
 describe('console adapter', () => {
   it('answers piped commands in input order even when they finish out of order', async () => {
@@ -66,7 +78,12 @@ describe('console adapter', () => {
   });
 
   it('prints only replies on a pipe: no prompt, no progress, no colour', async () => {
-    t.dns.listIp('203.0.113.5', 'bl.spamcop.net', ['127.0.0.2'], '\u001b[2J\u001b]0;owned\u0007Blocked - see https://www.spamcop.net/bl.shtml?203.0.113.5');
+    t.dns.listIp(
+      '203.0.113.5',
+      'bl.spamcop.net',
+      ['127.0.0.2'],
+      '\u001b[2J\u001b]0;owned\u0007Blocked - see https://www.spamcop.net/bl.shtml?203.0.113.5',
+    );
     const out = await session(t.checker, '/rbl 203.0.113.5\n');
     expect(out).not.toContain('rblbot>');
     expect(out).not.toContain('Checking');
@@ -85,7 +102,10 @@ describe('console adapter', () => {
 
   it('keeps going after bad input and failing commands', async () => {
     let calls = 0;
-    const flaky: Checker = { ...t.checker, check: (input, o) => (++calls === 2 ? Promise.reject(new Error('checker bug')) : t.checker.check(input, o)) };
+    const flaky: Checker = {
+      ...t.checker,
+      check: (input, o) => (++calls === 2 ? Promise.reject(new Error('checker bug')) : t.checker.check(input, o)),
+    };
     const out = await session(flaky, '/rbl 10.0.0.1\n/rbl 192.0.2.3\n/rbl\n/rbl 192.0.2.1\n');
     expect(out).toMatch(/10\.0\.0\.1.*private/i);
     expect(out).toContain('/rbl failed unexpectedly');

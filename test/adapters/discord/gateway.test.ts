@@ -52,7 +52,14 @@ async function finalEdit(token: string, count = 1): Promise<RecordedRequest> {
 }
 
 function expectNoMentions(requests: readonly RecordedRequest[]): void {
-  const sends = requests.filter((r) => (r.method === 'PATCH' || r.method === 'POST') && !(r.path.endsWith('/callback') && [InteractionResponseType.DeferredChannelMessageWithSource, InteractionResponseType.Modal].includes(r.body?.type)));
+  const sends = requests.filter(
+    (r) =>
+      (r.method === 'PATCH' || r.method === 'POST') &&
+      !(
+        r.path.endsWith('/callback') &&
+        [InteractionResponseType.DeferredChannelMessageWithSource, InteractionResponseType.Modal].includes(r.body?.type)
+      ),
+  );
   expect(sends.length).toBeGreaterThan(0);
   for (const r of sends) {
     const message = r.path.endsWith('/callback') ? r.body.data : r.body;
@@ -118,7 +125,7 @@ describe('gateway interactions', () => {
     expect(markdown).not.toMatch(/^# big/m);
     expect(markdown).not.toMatch(/^> quote/m);
     // the code block cannot be closed early by the pasted backticks
-    expect(text.replace(footer, "").match(/```/g)).toHaveLength(2);
+    expect(text.replace(footer, '').match(/```/g)).toHaveLength(2);
     // the only link is the one the Reply asked for
     expect(text.match(/\]\(</g)).toHaveLength(1);
     expect(text).toContain('[Delist](<https://example.org/delist?ip=1>)');
@@ -167,7 +174,11 @@ describe('gateway interactions', () => {
     const modal = callback!.body.data;
     expect(modal.title).toBe('Diagnose a bounce');
     expect(modal.custom_id).toBe('rblbot:modal:paste');
-    expect(modal.components[0]).toMatchObject({ type: 18, label: 'Paste the bounce message', component: { type: 4, style: 2, custom_id: 'text', max_length: 4000 } });
+    expect(modal.components[0]).toMatchObject({
+      type: 18,
+      label: 'Paste the bounce message',
+      component: { type: 4, style: 2, custom_id: 'text', max_length: 4000 },
+    });
     // no defer before a modal: it must be the first response
     expect(fake.requests).toHaveLength(1);
 
@@ -200,7 +211,9 @@ describe('gateway interactions', () => {
     const withFile = feed(
       messageCommand('Diagnose bounce', {
         content: '',
-        attachments: [{ id: '9', filename: 'dsn.txt', size: 55, url: fake.cdnUrl('dsn.txt'), proxy_url: fake.cdnUrl('dsn.txt'), content_type: 'text/plain' }],
+        attachments: [
+          { id: '9', filename: 'dsn.txt', size: 55, url: fake.cdnUrl('dsn.txt'), proxy_url: fake.cdnUrl('dsn.txt'), content_type: 'text/plain' },
+        ],
       }),
     );
     expect(visibleText((await finalEdit(withFile.token)).body)).toContain('Status: 5.7.1');
@@ -209,23 +222,40 @@ describe('gateway interactions', () => {
 
   it('reads an attached .eml from the file option, and refuses one that is too big', async () => {
     fake.cdn.set('bounce.eml', Buffer.from('From: MAILER-DAEMON\n\n550 5.7.1 listed at bl.spamcop.net\n'));
-    const attachment = (id: string, filename: string, size: number) => ({ id, filename, size, url: fake.cdnUrl(filename), proxy_url: fake.cdnUrl(filename), content_type: 'message/rfc822' });
+    const attachment = (id: string, filename: string, size: number) => ({
+      id,
+      filename,
+      size,
+      url: fake.cdnUrl(filename),
+      proxy_url: fake.cdnUrl(filename),
+      content_type: 'message/rfc822',
+    });
     const raw = feed(
-      chatInput('paste', [{ name: 'file', type: ApplicationCommandOptionType.Attachment, value: '42' }], { resolved: { attachments: { '42': attachment('42', 'bounce.eml', 60) } } }),
+      chatInput('paste', [{ name: 'file', type: ApplicationCommandOptionType.Attachment, value: '42' }], {
+        resolved: { attachments: { '42': attachment('42', 'bounce.eml', 60) } },
+      }),
     );
     const edit = await finalEdit(raw.token);
     expect(visibleText(edit.body)).toContain('listed at bl.spamcop.net');
     expect(fake.requests.some((r) => r.path === '/cdn/bounce.eml')).toBe(false); // CDN requests are not API calls
 
     const big = feed(
-      chatInput('paste', [{ name: 'file', type: ApplicationCommandOptionType.Attachment, value: '43' }], { resolved: { attachments: { '43': attachment('43', 'huge.eml', 5_000_000) } } }),
+      chatInput('paste', [{ name: 'file', type: ApplicationCommandOptionType.Attachment, value: '43' }], {
+        resolved: { attachments: { '43': attachment('43', 'huge.eml', 5_000_000) } },
+      }),
     );
     const [followUp] = await fake.waitFor(isFollowUp(big.token));
     expect(visibleText(followUp!.body)).toMatch(/larger than 1024 KB/);
   });
 
   it('enforces an admin-only subcommand from the member’s permissions', async () => {
-    const add = [{ name: 'add', type: ApplicationCommandOptionType.Subcommand, options: [str('target', 'example.com'), { name: 'every', type: ApplicationCommandOptionType.Integer, value: 6 }] }];
+    const add = [
+      {
+        name: 'add',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [str('target', 'example.com'), { name: 'every', type: ApplicationCommandOptionType.Integer, value: 6 }],
+      },
+    ];
     const denied = feed(chatInput('guard', add));
     const [followUp] = await fake.waitFor(isFollowUp(denied.token));
     expect(visibleText(followUp!.body)).toMatch(/Only admins may run \/guard add.*Manage Server/s);
@@ -242,7 +272,12 @@ describe('gateway interactions', () => {
   it('posts alerts to a channel with the idempotency key as an enforced nonce', async () => {
     await adapter.notifier.send(
       { platform: 'discord', workspaceId: 'g', channelId: CHANNEL_ID },
-      { visibility: 'channel', title: 'Now listed: 203.0.113.5', level: 'bad', blocks: [{ kind: 'verdict', level: 'bad', text: ['@everyone listed on <@1>'] }] },
+      {
+        visibility: 'channel',
+        title: 'Now listed: 203.0.113.5',
+        level: 'bad',
+        blocks: [{ kind: 'verdict', level: 'bad', text: ['@everyone listed on <@1>'] }],
+      },
       'watch-17:zen:listed:2026-11-27T22:00:00Z',
     );
     const [post] = await fake.waitFor((r) => r.path === `/channels/${CHANNEL_ID}/messages`);
@@ -253,11 +288,21 @@ describe('gateway interactions', () => {
     expect(visibleText(post!.body)).not.toContain('@everyone');
 
     // same key → same nonce, so a retry cannot double-post
-    await adapter.notifier.send({ platform: 'discord', workspaceId: 'g', channelId: CHANNEL_ID }, { visibility: 'channel', title: 'x', level: 'bad', blocks: [] }, 'watch-17:zen:listed:2026-11-27T22:00:00Z');
+    await adapter.notifier.send(
+      { platform: 'discord', workspaceId: 'g', channelId: CHANNEL_ID },
+      { visibility: 'channel', title: 'x', level: 'bad', blocks: [] },
+      'watch-17:zen:listed:2026-11-27T22:00:00Z',
+    );
     const posts = await fake.waitFor((r) => r.path === `/channels/${CHANNEL_ID}/messages`, 2);
     expect(posts[1]!.body.nonce).toBe(posts[0]!.body.nonce);
 
     fake.failures.push({ match: /messages$/, status: 403 });
-    await expect(adapter.notifier.send({ platform: 'discord', workspaceId: 'g', channelId: CHANNEL_ID }, { visibility: 'channel', title: 'x', level: 'bad', blocks: [] }, 'k')).rejects.toThrow();
+    await expect(
+      adapter.notifier.send(
+        { platform: 'discord', workspaceId: 'g', channelId: CHANNEL_ID },
+        { visibility: 'channel', title: 'x', level: 'bad', blocks: [] },
+        'k',
+      ),
+    ).rejects.toThrow();
   });
 });

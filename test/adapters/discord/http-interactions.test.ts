@@ -55,7 +55,10 @@ async function post(payload: object, options: { key?: KeyObject; tamper?: boolea
     headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp },
     body: options.tamper ? body.replace('"type":', '"type" :') : body,
   });
-  return { status: response.status, json: response.status === 200 ? ((await response.json()) as { type: number; data?: Record<string, unknown> }) : undefined };
+  return {
+    status: response.status,
+    json: response.status === 200 ? ((await response.json()) as { type: number; data?: Record<string, unknown> }) : undefined,
+  };
 }
 
 describe('HTTP interactions endpoint', () => {
@@ -110,7 +113,11 @@ describe('HTTP interactions endpoint', () => {
   });
 
   it('posts alerts with the token, and says so when there is none', async () => {
-    await adapter.notifier.send({ platform: 'discord', workspaceId: 'g', channelId: '42' }, { visibility: 'channel', title: 'Alert', level: 'bad', blocks: [] }, 'key-1');
+    await adapter.notifier.send(
+      { platform: 'discord', workspaceId: 'g', channelId: '42' },
+      { visibility: 'channel', title: 'Alert', level: 'bad', blocks: [] },
+      'key-1',
+    );
     const [post] = await fake.waitFor((r) => r.path === '/channels/42/messages');
     expect(post!.headers.authorization).toBe('Bot test-token');
     const tokenless = createDiscordAdapter({
@@ -119,7 +126,13 @@ describe('HTTP interactions endpoint', () => {
       commands: testCommands,
       http: new SharedHttpServer(),
     });
-    await expect(tokenless.notifier.send({ platform: 'discord', workspaceId: 'g', channelId: '42' }, { visibility: 'channel', title: 'Alert', level: 'bad', blocks: [] }, 'key-2')).rejects.toThrow(/DISCORD_TOKEN/);
+    await expect(
+      tokenless.notifier.send(
+        { platform: 'discord', workspaceId: 'g', channelId: '42' },
+        { visibility: 'channel', title: 'Alert', level: 'bad', blocks: [] },
+        'key-2',
+      ),
+    ).rejects.toThrow(/DISCORD_TOKEN/);
   });
 
   it('refuses a public key that is not 64 hex characters, naming the variable', () => {

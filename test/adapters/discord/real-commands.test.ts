@@ -36,7 +36,9 @@ describe('the real commands on Discord', () => {
     // Message commands (context menu, type 3) come on top of the slash commands.
     const payloads = all.filter((p) => p.type !== 3);
     expect(payloads.map((p) => p.name)).toEqual(commands.map((c) => c.name));
-    expect(all.filter((p) => p.type === 3).map((p) => p.name)).toEqual(commands.flatMap((c) => (c.textInput?.messageAction ? [c.textInput.messageAction] : [])));
+    expect(all.filter((p) => p.type === 3).map((p) => p.name)).toEqual(
+      commands.flatMap((c) => (c.textInput?.messageAction ? [c.textInput.messageAction] : [])),
+    );
     const rbl = payloads.find((p) => p.name === 'rbl') as unknown as { options: { name: string; type: number; required: boolean }[] };
     expect(rbl.options[0]).toMatchObject({ name: 'target', type: ApplicationCommandOptionType.String, required: true });
   });

@@ -9,7 +9,6 @@ import { FakeDiscord } from '../../support/fake-discord.js';
 import { APP_ID, GUILD_ID } from '../../support/discord-payloads.js';
 import { testCommands } from '../../support/discord-test-commands.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 describe('registration payload derived from the definitions', () => {

@@ -5,7 +5,11 @@ import { escapeDiscord, LEVEL_COLOURS, REPORT_FILENAME, renderDiscord, renderInl
 import { expectWithinLimits, visibleText } from '../../support/discord.js';
 
 const level = fc.constantFrom<Level>('ok', 'info', 'warn', 'bad', 'error');
-const text = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ maxLength: 3000 }), fc.constantFrom('@everyone', '<@123>', '**x**', '[x](http://evil)', '```', '\n# h\n'));
+const text = fc.oneof(
+  fc.string({ maxLength: 60 }),
+  fc.string({ maxLength: 3000 }),
+  fc.constantFrom('@everyone', '<@123>', '**x**', '[x](http://evil)', '```', '\n# h\n'),
+);
 const inline: fc.Arbitrary<Inline> = fc.oneof(
   text,
   fc.record({ bold: text }),
@@ -56,7 +60,17 @@ describe('renderDiscord', () => {
       blocks: [
         { kind: 'verdict', level: 'bad', text: ['203.0.113.5 is listed on 1 of 40 lists'] },
         { kind: 'list', heading: 'Could not check', items: [{ level: 'warn', title: ['psbl'], lines: [['timeout']] }] },
-        { kind: 'list', heading: 'Listed on', items: [{ level: 'bad', title: ['SpamCop'], lines: [['Spam seen'], [{ link: 'https://www.spamcop.net/bl.shtml?203.0.113.5', label: 'Request removal' }]] }] },
+        {
+          kind: 'list',
+          heading: 'Listed on',
+          items: [
+            {
+              level: 'bad',
+              title: ['SpamCop'],
+              lines: [['Spam seen'], [{ link: 'https://www.spamcop.net/bl.shtml?203.0.113.5', label: 'Request removal' }]],
+            },
+          ],
+        },
         { kind: 'context', text: ['38 lists clean'] },
       ],
     });

@@ -167,7 +167,8 @@ describe('slash commands', () => {
   });
 
   it('makes mention and link injection inert', async () => {
-    const evil = '<!channel> <!here> <!everyone> <@U123> <#C999|general> <!subteam^S1|@ops> *bold* _it_ ~s~ `code` <http://evil.example|click> & @here';
+    const evil =
+      '<!channel> <!here> <!everyone> <@U123> <#C999|general> <!subteam^S1|@ops> *bold* _it_ ~s~ `code` <http://evil.example|click> & @here';
     // As Slack delivers typed text: &, <, > escaped as entities (the adapter decodes them, so the command sees the raw text).
     const { id } = await slash('/echo', evil.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     const answer = await fake.waitForRespond(id);
@@ -221,7 +222,11 @@ describe('slash commands', () => {
   });
 
   it('posts with the Web API when the response_url has expired', async () => {
-    const res = await postSigned(eventsUrl, SECRET, slashCommand({ command: '/echo', text: 'late answer', responseUrl: fake.responseUrl('gone-1'), channelId: 'C0LATE' }));
+    const res = await postSigned(
+      eventsUrl,
+      SECRET,
+      slashCommand({ command: '/echo', text: 'late answer', responseUrl: fake.responseUrl('gone-1'), channelId: 'C0LATE' }),
+    );
     expect(res.status).toBe(200);
     const call = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0LATE');
     expect(call.body.text).toContain('late answer');
@@ -251,7 +256,12 @@ describe('slash commands', () => {
 describe('/rbl with the real checker on the test DNS server', () => {
   it('answers in the channel: listings first with meaning and removal link, timeouts said plainly, TXT inert', async () => {
     dns.reset();
-    dns.listIp('203.0.113.5', 'zen.spamhaus.org', ['127.0.0.4'], 'Listed <!channel> by XBL <http://evil.example|click> see https://check.spamhaus.org/');
+    dns.listIp(
+      '203.0.113.5',
+      'zen.spamhaus.org',
+      ['127.0.0.4'],
+      'Listed <!channel> by XBL <http://evil.example|click> see https://check.spamhaus.org/',
+    );
     dns.listIp('203.0.113.5', 'bl.spamcop.net');
     dns.rule({ suffix: 'psbl.surriel.com', behaviour: 'silent' });
     const { id, res } = await slash('/rbl', '203.0.113.5');
@@ -314,7 +324,9 @@ describe('request signatures', () => {
 describe('forms and message shortcuts', () => {
   it('opens a form for a text command run with no text, and runs the submission', async () => {
     const { id } = await slash('/paste', '');
-    const open = await fake.waitFor((c: RecordedCall) => c.method === 'views.open' && typeof c.body.view === 'object' && c.body.view.private_metadata?.includes(id));
+    const open = await fake.waitFor(
+      (c: RecordedCall) => c.method === 'views.open' && typeof c.body.view === 'object' && c.body.view.private_metadata?.includes(id),
+    );
     expect(open.body.trigger_id).toBe('1337.42.abcdef');
     const view = open.body.view;
     expect(view.type).toBe('modal');
@@ -422,7 +434,12 @@ describe('notifier', () => {
     expect(slack.teamId).toBe('T0TEST');
     await slack.notifier.send(
       { platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0ALERTS' },
-      { visibility: 'channel', title: 'Watch: 203.0.113.5 is now listed', level: 'bad', blocks: [{ kind: 'verdict', level: 'bad', text: ['Listed on <!channel> zen'] }] },
+      {
+        visibility: 'channel',
+        title: 'Watch: 203.0.113.5 is now listed',
+        level: 'bad',
+        blocks: [{ kind: 'verdict', level: 'bad', text: ['Listed on <!channel> zen'] }],
+      },
       'alert-1',
     );
     const call = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ALERTS');
@@ -433,16 +450,26 @@ describe('notifier', () => {
   });
 
   it('explains a post Slack refused, in one attempt (the outbox retries, not the client)', async () => {
-    fake.on('chat.postMessage', (b) => (b.channel === 'C0NOTIN' ? { ok: false, error: 'not_in_channel' } : { ok: true, channel: b.channel, ts: '1.2' }));
+    fake.on('chat.postMessage', (b) =>
+      b.channel === 'C0NOTIN' ? { ok: false, error: 'not_in_channel' } : { ok: true, channel: b.channel, ts: '1.2' },
+    );
     await expect(
-      slack.notifier.send({ platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0NOTIN' }, { visibility: 'channel', title: 't', level: 'info', blocks: [] }, 'k2'),
+      slack.notifier.send(
+        { platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0NOTIN' },
+        { visibility: 'channel', title: 't', level: 'info', blocks: [] },
+        'k2',
+      ),
     ).rejects.toThrow(/invite it with \/invite @rblbot/);
     expect(fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0NOTIN')).toHaveLength(1);
   });
 
   it('refuses a channel of another workspace', async () => {
     await expect(
-      slack.notifier.send({ platform: 'slack', workspaceId: 'T0OTHER', channelId: 'C1' }, { visibility: 'channel', title: 't', level: 'info', blocks: [] }, 'k'),
+      slack.notifier.send(
+        { platform: 'slack', workspaceId: 'T0OTHER', channelId: 'C1' },
+        { visibility: 'channel', title: 't', level: 'info', blocks: [] },
+        'k',
+      ),
     ).rejects.toThrow(/workspace/);
   });
 });

@@ -57,7 +57,11 @@ describe('renderSlack', () => {
           kind: 'list',
           heading: 'Listed on',
           items: [
-            { level: 'bad', title: ['Spamhaus ZEN'], lines: [['XBL: exploited host'], [{ link: 'https://check.spamhaus.org/', label: 'Request removal' }]] },
+            {
+              level: 'bad',
+              title: ['Spamhaus ZEN'],
+              lines: [['XBL: exploited host'], [{ link: 'https://check.spamhaus.org/', label: 'Request removal' }]],
+            },
             { level: 'bad', title: ['SpamCop'], lines: [[{ link: 'ftp://x', label: 'bad link' }]] },
           ],
         },
@@ -139,7 +143,12 @@ describe('renderSlack', () => {
   });
 
   it('drops control characters and never emits empty rich text', () => {
-    const msg = renderSlack(reply([{ kind: 'text', text: ['a\u0000b\u0007c', ''] }, { kind: 'text', text: [''] }]));
+    const msg = renderSlack(
+      reply([
+        { kind: 'text', text: ['a\u0000b\u0007c', ''] },
+        { kind: 'text', text: [''] },
+      ]),
+    );
     expect(msg.blocks).toHaveLength(2);
     expect(JSON.stringify(msg.blocks[1])).toContain('"abc"');
   });

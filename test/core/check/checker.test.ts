@@ -30,7 +30,13 @@ describe('checking an IPv4 address', () => {
     const report = await checker.check('203.0.113.5');
     const by = (zone: string) => report.results.find((r) => r.zone === zone)!;
 
-    expect(by('zen.spamhaus.org')).toMatchObject({ status: 'listed', listType: 'block', codes: ['127.0.0.4'], txt: 'Listed by XBL, see https://check.spamhaus.org/', query: '203.0.113.5' });
+    expect(by('zen.spamhaus.org')).toMatchObject({
+      status: 'listed',
+      listType: 'block',
+      codes: ['127.0.0.4'],
+      txt: 'Listed by XBL, see https://check.spamhaus.org/',
+      query: '203.0.113.5',
+    });
     expect(by('zen.spamhaus.org').meaning).toMatch(/XBL/);
     expect(by('bl.spamcop.net')).toMatchObject({ status: 'listed', removalUrl: 'https://www.spamcop.net/bl.shtml?203.0.113.5' });
     expect(by('psbl.surriel.com').status).toBe('timeout');
@@ -92,7 +98,12 @@ describe('checking an IPv4 address', () => {
     for (const zone of ['zen.spamhaus.org', 'bl.spamcop.net', 'b.barracudacentral.org']) dns.rule({ suffix: zone, behaviour: 'silent' });
     const started = Date.now();
     const report = await checker.check('203.0.113.20');
-    expect(report.results.filter((r) => r.status === 'timeout').map((r) => r.zone).sort()).toEqual(['b.barracudacentral.org', 'bl.spamcop.net', 'zen.spamhaus.org']);
+    expect(
+      report.results
+        .filter((r) => r.status === 'timeout')
+        .map((r) => r.zone)
+        .sort(),
+    ).toEqual(['b.barracudacentral.org', 'bl.spamcop.net', 'zen.spamhaus.org']);
     // Not a speed assertion: the check must not wait for c-ares' own retries (several seconds).
     expect(Date.now() - started).toBeLessThan(3000);
   });
@@ -198,7 +209,14 @@ describe('catalogue and keys', () => {
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'rblbot-zones-'));
     const good = join(dir, 'zones.json');
-    writeFileSync(good, JSON.stringify({ disable: ['bl.spamcop.net'], enable: ['sbl.spamhaus.org'], add: [{ zone: 'rbl.example.net', name: 'Our own list', kinds: ['ipv4'], listType: 'block' }] }));
+    writeFileSync(
+      good,
+      JSON.stringify({
+        disable: ['bl.spamcop.net'],
+        enable: ['sbl.spamhaus.org'],
+        add: [{ zone: 'rbl.example.net', name: 'Our own list', kinds: ['ipv4'], listType: 'block' }],
+      }),
+    );
     const custom = loadCatalogue({ zonesFile: good });
     const active = custom.active.map((z) => z.zone);
     expect(active).toContain('rbl.example.net');
@@ -206,7 +224,15 @@ describe('catalogue and keys', () => {
     expect(active).not.toContain('bl.spamcop.net');
 
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ add: [{ zone: 'ok.example.net', name: 'x', kinds: ['ipv4'], listType: 'block' }, { zone: 'broken.example.net', name: 'y', kinds: ['ipv5'], listType: 'block' }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        add: [
+          { zone: 'ok.example.net', name: 'x', kinds: ['ipv4'], listType: 'block' },
+          { zone: 'broken.example.net', name: 'y', kinds: ['ipv5'], listType: 'block' },
+        ],
+      }),
+    );
     expect(() => loadCatalogue({ zonesFile: bad })).toThrow(/add\[1\] \(broken\.example\.net\): kinds/);
     const dead = join(dir, 'dead.json');
     writeFileSync(dead, JSON.stringify({ add: [{ zone: 'dnsbl.sorbs.net', name: 'SORBS', kinds: ['ipv4'], listType: 'block' }] }));

@@ -85,10 +85,7 @@ describe('checkReportReply', () => {
 
   it('counts the clean lists compactly and passes notes on as context', () => {
     const reply = checkReportReply(mixedReport());
-    expect(contexts(reply)).toEqual([
-      '37 lists clean · checked in 40 ms',
-      'Your resolver looks like a public one (8.8.8.8); some lists refuse it.',
-    ]);
+    expect(contexts(reply)).toEqual(['37 lists clean · checked in 40 ms', 'Your resolver looks like a public one (8.8.8.8); some lists refuse it.']);
     // Clean lists are not itemised in the message…
     expect(JSON.stringify(reply.blocks)).not.toContain('clean1.test');
     // …but the full text has every lookup.
@@ -119,7 +116,9 @@ describe('checkReportReply', () => {
     expect(verdict(partial)).toEqual({ level: 'warn', text: '203.0.113.5 is not listed on 2 of 3 lists; 1 list could not be checked' });
 
     const none = checkReportReply(
-      report({ results: [lookup({ zone: 'a.test', status: 'timeout' }), lookup({ zone: 'b.test', status: 'error', meaning: 'SERVFAIL from the resolver.' })] }),
+      report({
+        results: [lookup({ zone: 'a.test', status: 'timeout' }), lookup({ zone: 'b.test', status: 'error', meaning: 'SERVFAIL from the resolver.' })],
+      }),
     );
     expect(verdict(none)).toEqual({ level: 'error', text: '203.0.113.5 could not be checked: none of the 2 lists gave an answer' });
     expect(list(none, 'Could not check')!.map((i) => i.lines!.map(flat)[0])).toEqual(['No answer within 12 ms.', 'SERVFAIL from the resolver.']);
@@ -206,7 +205,7 @@ describe('reportFullText', () => {
     const lines = text.split('\n');
     const lookups = lines.filter((l) => / \| \d+ ms$/.test(l));
     expect(lookups).toHaveLength(42);
-    expect(lookups[0]).toMatch(/^listed  SpamCop \(bl\.spamcop\.net, block\) for 203\.0\.113\.5 \| codes 127\.0\.0\.2/);
+    expect(lookups[0]).toMatch(/^listed {2}SpamCop \(bl\.spamcop\.net, block\) for 203\.0\.113\.5 \| codes 127\.0\.0\.2/);
     expect(lookups.at(-1)).toMatch(/^clean /);
     expect(text).toContain('fix: Use your own recursive resolver');
     expect(text).toContain('Note: Your resolver looks like a public one');

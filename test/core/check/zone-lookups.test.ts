@@ -38,7 +38,12 @@ const recording: AnswerReader = (zone, query, name, outcome, startedAt) => ({
 it('looks every zone up under a small slot cap, results in zone order, and gives every slot back', async () => {
   server.listIp('203.0.113.5', zones[3]!.zone, ['127.0.0.3']);
   const slots = new LookupSlots(2);
-  const results = await lookUpZones({ dns, slots, rate: new ZoneRateLimiter(500), read: recording }, zones, '203.0.113.5', reverseName('203.0.113.5'));
+  const results = await lookUpZones(
+    { dns, slots, rate: new ZoneRateLimiter(500), read: recording },
+    zones,
+    '203.0.113.5',
+    reverseName('203.0.113.5'),
+  );
   expect(results.map((r) => r.zone)).toEqual(zones.map((z) => z.zone));
   expect(results.map((r) => r.txt)).toEqual(zones.map((z) => `5.113.0.203.${z.queryZone}`));
   expect(results[3]).toMatchObject({ status: 'listed', codes: ['127.0.0.3'] });
@@ -76,7 +81,9 @@ it('waits for the zone rate: a third lookup to one zone at 1 per second goes out
 });
 
 it('resolves at once, with no results, when there is no zone to ask', async () => {
-  await expect(lookUpZones({ dns, slots: new LookupSlots(1), rate: new ZoneRateLimiter(1), read: recording }, [], '203.0.113.1', '1.113.0.203')).resolves.toEqual([]);
+  await expect(
+    lookUpZones({ dns, slots: new LookupSlots(1), rate: new ZoneRateLimiter(1), read: recording }, [], '203.0.113.1', '1.113.0.203'),
+  ).resolves.toEqual([]);
 });
 
 it('turns a lookup that cannot even be sent into an error for that zone, later, without breaking the others', async () => {
@@ -90,7 +97,12 @@ it('turns a lookup that cannot even be sent into an error for that zone, later, 
     },
   };
   const slots = new LookupSlots(1);
-  const results = await lookUpZones({ dns: faulty, slots, rate: new ZoneRateLimiter(500), read: recording }, zones, '203.0.113.7', reverseName('203.0.113.7'));
+  const results = await lookUpZones(
+    { dns: faulty, slots, rate: new ZoneRateLimiter(500), read: recording },
+    zones,
+    '203.0.113.7',
+    reverseName('203.0.113.7'),
+  );
   expect(results).toHaveLength(zones.length);
   const failed = results.filter((r) => r.meaning !== 'NXDOMAIN');
   expect(failed.map((r) => [r.zone, r.meaning])).toEqual([[zones[2]!.zone, 'ERROR']]);

@@ -49,7 +49,8 @@ function assertFields(d: Diagnosis | undefined, e: Expected, where: string): voi
     expect(ok, `${where}: reason ${got.reason} (summary: ${got.summary}; diagnostic: ${got.diagnostic})`).toContain(got.reason);
   }
   if (e.permanent !== undefined) expect(got.permanent, `${where}: permanent`).toBe(e.permanent);
-  if (e.replyCode !== undefined) expect(got.replyCode === null ? null : String(got.replyCode), `${where}: replyCode`).toBe(e.replyCode === null ? null : String(e.replyCode));
+  if (e.replyCode !== undefined)
+    expect(got.replyCode === null ? null : String(got.replyCode), `${where}: replyCode`).toBe(e.replyCode === null ? null : String(e.replyCode));
   if (e.status !== undefined) expect(got.status, `${where}: status`).toBe(e.status);
   if (e.recipient !== undefined) expect(lower(got.recipient), `${where}: recipient`).toBe(lower(e.recipient));
   if (e.remoteHost !== undefined) expect(lower(got.remote.host), `${where}: remoteHost`).toBe(lower(e.remoteHost));

@@ -20,7 +20,9 @@ const kinds = (d: Diagnosis) => d.advice.map((a) => a.kind);
 
 describe('a single SMTP reply line', () => {
   it('extracts code, status, sending IP and the named zone', async () => {
-    const d = await one('554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using bl.spamcop.net; Blocked - see https://www.spamcop.net/bl.shtml?203.0.113.5');
+    const d = await one(
+      '554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using bl.spamcop.net; Blocked - see https://www.spamcop.net/bl.shtml?203.0.113.5',
+    );
     expect(d).toMatchObject({ reason: 'blocked', permanent: true, replyCode: 554, status: '5.7.1', senderIp: '203.0.113.5' });
     expect(zones(d)).toEqual(['bl.spamcop.net']);
     expect(d.lists[0]!.target).toBe('203.0.113.5');
@@ -30,7 +32,11 @@ describe('a single SMTP reply line', () => {
 
   it('joins multi-line 550-5.7.1 continuations and keeps the server words readable', async () => {
     const d = await one(
-      ['550-5.7.1 [203.0.113.60 12] Our system has detected that this message is', '550-5.7.1 likely suspicious due to the very low reputation of the sending IP', '550 5.7.1 address. https://support.google.com/mail/answer/188131 - gsmtp'].join('\r\n'),
+      [
+        '550-5.7.1 [203.0.113.60 12] Our system has detected that this message is',
+        '550-5.7.1 likely suspicious due to the very low reputation of the sending IP',
+        '550 5.7.1 address. https://support.google.com/mail/answer/188131 - gsmtp',
+      ].join('\r\n'),
     );
     expect(d.reason).toBe('badreputation');
     expect(d.senderIp).toBe('203.0.113.60');
@@ -39,7 +45,9 @@ describe('a single SMTP reply line', () => {
   });
 
   it('reads a temporary refusal as temporary', async () => {
-    const d = await one('421 4.7.0 [TSS04] Messages from 203.0.113.7 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes');
+    const d = await one(
+      '421 4.7.0 [TSS04] Messages from 203.0.113.7 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes',
+    );
     expect(d).toMatchObject({ permanent: false, providerCode: 'TSS04', senderIp: '203.0.113.7', reason: 'badreputation' });
     expect(kinds(d)).toContain('temporary');
   });
@@ -47,11 +55,26 @@ describe('a single SMTP reply line', () => {
 
 describe('lists named loosely', () => {
   const cases: [string, string[]][] = [
-    ['550 5.7.1 Service unavailable, Client host [203.0.113.5] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/203.0.113.5 (AS16012611)', ['zen.spamhaus.org']],
-    ['554 Service unavailable; Client host [203.0.113.5] blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/?r=1&ip=203.0.113.5', ['b.barracudacentral.org']],
-    ['550 5.7.1 Mail from IP 203.0.113.5 was rejected due to listing in Spamhaus SBL. For details please see http://www.spamhaus.org/query/bl?ip=203.0.113.5', ['sbl.spamhaus.org']],
-    ['553 5.7.1 [BL21] Connections will not be accepted from 203.0.113.5, because the ip is in Spamhaus\'s list; see http://postmaster.yahoo.com/errors/550-bl21.html', ['pbl.spamhaus.org']],
-    ['550 Net 203.0.113.0/24 is UCEPROTECT-Level2 listed because 12 abusers are hosted by AS64500. See http://www.uceprotect.net/rblcheck.php?ipr=203.0.113.5', ['dnsbl-2.uceprotect.net']],
+    [
+      '550 5.7.1 Service unavailable, Client host [203.0.113.5] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/203.0.113.5 (AS16012611)',
+      ['zen.spamhaus.org'],
+    ],
+    [
+      '554 Service unavailable; Client host [203.0.113.5] blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/?r=1&ip=203.0.113.5',
+      ['b.barracudacentral.org'],
+    ],
+    [
+      '550 5.7.1 Mail from IP 203.0.113.5 was rejected due to listing in Spamhaus SBL. For details please see http://www.spamhaus.org/query/bl?ip=203.0.113.5',
+      ['sbl.spamhaus.org'],
+    ],
+    [
+      "553 5.7.1 [BL21] Connections will not be accepted from 203.0.113.5, because the ip is in Spamhaus's list; see http://postmaster.yahoo.com/errors/550-bl21.html",
+      ['pbl.spamhaus.org'],
+    ],
+    [
+      '550 Net 203.0.113.0/24 is UCEPROTECT-Level2 listed because 12 abusers are hosted by AS64500. See http://www.uceprotect.net/rblcheck.php?ipr=203.0.113.5',
+      ['dnsbl-2.uceprotect.net'],
+    ],
     ['554 5.7.1 Rejected: 203.0.113.5 listed at SpamCop', ['bl.spamcop.net']],
     ['550 5.7.1 Rejected because 203.0.113.5 is in a black list at NiX Spam', ['ix.dnsbl.manitu.net']],
     ['554 5.7.1 Client host [203.0.113.5] blocked using zen.spamhaus.org and b.barracudacentral.org', ['b.barracudacentral.org', 'zen.spamhaus.org']],
@@ -65,7 +88,9 @@ describe('lists named loosely', () => {
   }
 
   it('names the target of a domain list', async () => {
-    const d = await one('554 5.7.1 <bob@spammy.example>: Sender address [bob@spammy.example] blocked using dbl.spamhaus.org; https://www.spamhaus.org/query/domain/spammy.example');
+    const d = await one(
+      '554 5.7.1 <bob@spammy.example>: Sender address [bob@spammy.example] blocked using dbl.spamhaus.org; https://www.spamhaus.org/query/domain/spammy.example',
+    );
     expect(d.lists[0]).toMatchObject({ zone: 'dbl.spamhaus.org', target: 'spammy.example' });
   });
 
@@ -78,7 +103,9 @@ describe('lists named loosely', () => {
   });
 
   it('reads Spamhaus open-resolver text as the receiver\u2019s fault', async () => {
-    const d = await one('554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using zen.spamhaus.org; Error: open resolver; https://check.spamhaus.org/returnc/pub/198.51.100.53/');
+    const d = await one(
+      '554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using zen.spamhaus.org; Error: open resolver; https://check.spamhaus.org/returnc/pub/198.51.100.53/',
+    );
     expect(kinds(d)[0]).toBe('receiver-misconfigured');
     expect(d.advice[0]!.text).toMatch(/probably not listed/);
   });
@@ -94,11 +121,23 @@ describe('lists named loosely', () => {
 
 describe('provider codes', () => {
   const cases: [string, string, string][] = [
-    ["550 5.7.1 Unfortunately, messages from [203.0.113.5] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140).", 'S3140', 'blocked'],
+    [
+      "550 5.7.1 Unfortunately, messages from [203.0.113.5] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140).",
+      'S3140',
+      'blocked',
+    ],
     ['553 5.7.2 [TSS09] All messages from 203.0.113.5 will be permanently deferred; Retrying will NOT succeed.', 'TSS09', 'blocked'],
     ['550 5.7.26 Unauthenticated email from example.org is not accepted due to domain\u2019s DMARC policy.', '', 'authfailure'],
-    ['421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address. https://support.google.com/mail/?p=UnsolicitedRateLimitError', 'UnsolicitedRateLimitError', 'blocked'],
-    ['554 mx.comcast.net comcast 203.0.113.5 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000010', 'BL000010', 'blocked'],
+    [
+      '421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address. https://support.google.com/mail/?p=UnsolicitedRateLimitError',
+      'UnsolicitedRateLimitError',
+      'blocked',
+    ],
+    [
+      '554 mx.comcast.net comcast 203.0.113.5 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000010',
+      'BL000010',
+      'blocked',
+    ],
     ['554 Blocked - see https://ipcheck.proofpoint.com/?ip=203.0.113.5', 'PDR', 'blocked'],
     ["554 Your access to this mail system has been rejected due to the sending MTA's poor reputation.", 'SBRS', 'badreputation'],
     ['554 IP=203.0.113.5 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL)', 'BL', 'blocked'],
@@ -120,9 +159,16 @@ describe('provider codes', () => {
   });
 
   it('sends a small ISP\u2019s local block to postmaster@ the recipient domain', async () => {
-    const r = await diagnoseBounce('<p.rossi@isp.example>: host mx.isp.example[198.51.100.9] said: 550 5.7.1 Rejected by local policy: connections from 203.0.113.102 are not accepted (in reply to RCPT TO command)');
+    const r = await diagnoseBounce(
+      '<p.rossi@isp.example>: host mx.isp.example[198.51.100.9] said: 550 5.7.1 Rejected by local policy: connections from 203.0.113.102 are not accepted (in reply to RCPT TO command)',
+    );
     const d = r.diagnoses[0]!;
-    expect(d).toMatchObject({ reason: 'blocked', recipient: 'p.rossi@isp.example', senderIp: '203.0.113.102', remote: { host: 'mx.isp.example', ip: '198.51.100.9' } });
+    expect(d).toMatchObject({
+      reason: 'blocked',
+      recipient: 'p.rossi@isp.example',
+      senderIp: '203.0.113.102',
+      remote: { host: 'mx.isp.example', ip: '198.51.100.9' },
+    });
     const pm = d.advice.find((a) => a.kind === 'postmaster')!;
     expect(pm.text).toMatch(/postmaster@isp\.example/);
     expect(pm.text).toMatch(/outside your own blocked domain/);
@@ -184,7 +230,9 @@ describe('several recipients and non-failures', () => {
   });
 
   it('recognises an out-of-office reply', async () => {
-    const d = await one('From: Bob <bob@example.net>\nTo: a@example.org\nSubject: Out of Office: Invoice\nAuto-Submitted: auto-replied\nDate: Fri, 27 Nov 2026 08:00:00 +0000\n\nI am out of the office until Monday.\n');
+    const d = await one(
+      'From: Bob <bob@example.net>\nTo: a@example.org\nSubject: Out of Office: Invoice\nAuto-Submitted: auto-replied\nDate: Fri, 27 Nov 2026 08:00:00 +0000\n\nI am out of the office until Monday.\n',
+    );
     expect(d.reason).toBe('vacation');
     expect(d.advice[0]!.kind).toBe('none');
   });
@@ -222,7 +270,9 @@ describe('unusable input', () => {
 
 describe('reply and JSON', () => {
   it('keeps pasted text out of links and exposes the contract fields', async () => {
-    const r = await diagnoseBounce('550 5.7.1 <@everyone> blocked, see https://evil.example/phish and <!channel> [203.0.113.5] blocked using zen.spamhaus.org');
+    const r = await diagnoseBounce(
+      '550 5.7.1 <@everyone> blocked, see https://evil.example/phish and <!channel> [203.0.113.5] blocked using zen.spamhaus.org',
+    );
     const reply = diagnosisReply(r);
     const links: string[] = [];
     const walk = (i: Inline | readonly Inline[] | undefined): void => {
@@ -231,14 +281,31 @@ describe('reply and JSON', () => {
       if (typeof i === 'object' && 'link' in (i as object)) links.push((i as { link: string }).link);
     };
     for (const b of reply.blocks) {
-      if (b.kind === 'list') for (const it of b.items) { walk(it.title); it.lines?.forEach(walk); }
+      if (b.kind === 'list')
+        for (const it of b.items) {
+          walk(it.title);
+          it.lines?.forEach(walk);
+        }
       if (b.kind === 'text' || b.kind === 'verdict' || b.kind === 'context') walk(b.text);
       if (b.kind === 'fields') for (const f of b.fields) walk(f.value);
     }
     expect(links.length).toBeGreaterThan(0);
     expect(links.some((l) => l.includes('evil.example'))).toBe(false);
     const json = toJson(r) as { diagnoses: Record<string, unknown>[] };
-    for (const key of ['reason', 'permanent', 'replyCode', 'status', 'recipient', 'remote', 'senderIp', 'lists', 'providerCode', 'summary', 'advice', 'live']) {
+    for (const key of [
+      'reason',
+      'permanent',
+      'replyCode',
+      'status',
+      'recipient',
+      'remote',
+      'senderIp',
+      'lists',
+      'providerCode',
+      'summary',
+      'advice',
+      'live',
+    ]) {
       expect(json.diagnoses[0]).toHaveProperty(key);
     }
   });

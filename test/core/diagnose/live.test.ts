@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => dns.close());
 beforeEach(() => dns.reset());
 
-const ZEN_BOUNCE = '<bob@example.net>: host mx.example.net[198.51.100.25] said: 554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.5 (in reply to RCPT TO command)';
+const ZEN_BOUNCE =
+  '<bob@example.net>: host mx.example.net[198.51.100.25] said: 554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.5 (in reply to RCPT TO command)';
 
 describe('live re-check of a named list', () => {
   it('says the IP is still listed, with the removal link and the other lists', async () => {
@@ -62,7 +63,11 @@ describe('live re-check of a named list', () => {
   });
 
   it('checks an IP blamed for several recipients once', async () => {
-    const text = ['<a@example.net>: host mx.example.net[198.51.100.25] said: 554 5.7.1 Client host [203.0.113.9] blocked using bl.spamcop.net (in reply to RCPT TO command)', '', '<b@example.net>: host mx.example.net[198.51.100.25] said: 554 5.7.1 Client host [203.0.113.9] blocked using bl.spamcop.net (in reply to RCPT TO command)'].join('\n');
+    const text = [
+      '<a@example.net>: host mx.example.net[198.51.100.25] said: 554 5.7.1 Client host [203.0.113.9] blocked using bl.spamcop.net (in reply to RCPT TO command)',
+      '',
+      '<b@example.net>: host mx.example.net[198.51.100.25] said: 554 5.7.1 Client host [203.0.113.9] blocked using bl.spamcop.net (in reply to RCPT TO command)',
+    ].join('\n');
     const r = await withLiveCheck(await diagnoseBounce(text), checker);
     expect(r.diagnoses).toHaveLength(2);
     expect(dns.queries.filter((q) => q === '9.113.0.203.bl.spamcop.net')).toHaveLength(1);

@@ -11,7 +11,8 @@ import type { Diagnosis } from '../../../src/core/diagnose/types.js';
 
 const CRLF = '\r\n';
 const lines = (...l: string[]) => l.join(CRLF);
-const base64Lines = (text: string | Buffer) => (Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8')).toString('base64').replace(/.{76}/g, `$&${CRLF}`);
+const base64Lines = (text: string | Buffer) =>
+  (Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8')).toString('base64').replace(/.{76}/g, `$&${CRLF}`);
 
 const HEAD = lines(
   'Return-Path: <>',
@@ -23,7 +24,8 @@ const HEAD = lines(
   'MIME-Version: 1.0',
 );
 
-const SPAMHAUS = '554 5.7.1 Service unavailable; Client host [203.0.113.45] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.45';
+const SPAMHAUS =
+  '554 5.7.1 Service unavailable; Client host [203.0.113.45] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.45';
 
 async function diagnose(eml: string | Uint8Array): Promise<Diagnosis> {
   const r = await diagnoseBounce(typeof eml === 'string' ? new Uint8Array(Buffer.from(eml, 'utf8')) : eml);
@@ -35,7 +37,10 @@ async function diagnose(eml: string | Uint8Array): Promise<Diagnosis> {
 
 describe('large .eml bounces', () => {
   it('finds an error that comes after 3,000 lines of a session transcript', async () => {
-    const transcript = Array.from({ length: 3200 }, (_, i) => ` 09:12:${String(i % 60).padStart(2, '0')}.123: Waiting for the remote queue (attempt ${i})`);
+    const transcript = Array.from(
+      { length: 3200 },
+      (_, i) => ` 09:12:${String(i % 60).padStart(2, '0')}.123: Waiting for the remote queue (attempt ${i})`,
+    );
     const eml = lines(
       HEAD,
       'Content-Type: text/plain; charset=us-ascii',
@@ -95,7 +100,12 @@ describe('large .eml bounces', () => {
       '',
     );
     const d = await diagnose(eml);
-    expect(d).toMatchObject({ reason: 'blocked', recipient: 'lucas@example.net', senderIp: '203.0.113.45', remote: { host: 'mx.example.net', ip: '198.51.100.25' } });
+    expect(d).toMatchObject({
+      reason: 'blocked',
+      recipient: 'lucas@example.net',
+      senderIp: '203.0.113.45',
+      remote: { host: 'mx.example.net', ip: '198.51.100.25' },
+    });
     expect(d.lists.map((l) => l.zone)).toEqual(['zen.spamhaus.org']);
     const doc = await readDocument(new Uint8Array(Buffer.from(eml, 'utf8')));
     // The attachment was stepped over, the quoted-printable text decoded.
@@ -171,7 +181,8 @@ describe('parts decoded or skipped', () => {
   });
 
   it('reads the HTML when an alternative has no plain text, and skips HTML that has one', async () => {
-    const html = (msg: string) => `<html><body><p>Delivery has failed to these recipients:</p><p><b>lucas@example.net</b></p><p>Remote Server returned '${msg}'</p></body></html>`;
+    const html = (msg: string) =>
+      `<html><body><p>Delivery has failed to these recipients:</p><p><b>lucas@example.net</b></p><p>Remote Server returned '${msg}'</p></body></html>`;
     const onlyHtml = lines(
       HEAD,
       'Content-Type: multipart/alternative; boundary="b4"',

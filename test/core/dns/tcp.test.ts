@@ -96,7 +96,10 @@ function frame(message: Buffer): Buffer {
 }
 
 /** The response to `query` (overridable id and question), with A records or an rcode. */
-function answer(query: Query, options: { id?: number; name?: string; type?: 'A' | 'PTR'; a?: string[]; ptr?: string[]; rcode?: number } = {}): Buffer {
+function answer(
+  query: Query,
+  options: { id?: number; name?: string; type?: 'A' | 'PTR'; a?: string[]; ptr?: string[]; rcode?: number } = {},
+): Buffer {
   const name = options.name ?? query.name;
   const type = options.type ?? (query.type as 'A' | 'PTR');
   const answers: dnsPacket.Answer[] = [
@@ -170,7 +173,9 @@ describe('hot-path lookups over TCP against the test DNS server', () => {
     expect(failureOf(unlisted)).toBe('NXDOMAIN');
     expect(failureOf(servfail)).toBe('SERVFAIL');
     expect(failureOf(refused)).toBe('REFUSED');
-    expect(server.queries).toEqual(expect.arrayContaining(['5.113.0.203.zen.example', '6.113.0.203.zen.example', '5.113.0.203.broken.example', '5.113.0.203.closed.example']));
+    expect(server.queries).toEqual(
+      expect.arrayContaining(['5.113.0.203.zen.example', '6.113.0.203.zen.example', '5.113.0.203.broken.example', '5.113.0.203.closed.example']),
+    );
   });
 
   it('carries the lookups on one TCP connection to the server', async () => {
@@ -341,7 +346,10 @@ describe('what goes over TCP and what does not', () => {
       send(answer(a, { a: ['127.0.0.10'] }));
     });
     const dns = createDns({ servers: [`127.0.0.1:${tcp.port}`], timeoutMs: 2000 });
-    expect(await Promise.all([dns.lookupA('first.example'), dns.lookupA('second.example')])).toEqual([{ value: ['127.0.0.10'] }, { value: ['127.0.0.11'] }]);
+    expect(await Promise.all([dns.lookupA('first.example'), dns.lookupA('second.example')])).toEqual([
+      { value: ['127.0.0.10'] },
+      { value: ['127.0.0.11'] },
+    ]);
   });
 
   it('keeps one deadline timer when the sink of a timed-out lookup starts the next lookup at once', async () => {
@@ -399,7 +407,11 @@ describe('falling back to UDP', () => {
     udp.listIp('203.0.113.5', 'zen.example', ['127.0.0.2']);
     udp.add('5.113.0.203.in-addr.arpa', 'PTR', 'mail.example.com');
     const dns = createDns({ servers: [udp.address], timeoutMs: 2000 });
-    const [listed, unlisted, ptr] = await Promise.all([dns.lookupA('5.113.0.203.zen.example'), dns.lookupA('6.113.0.203.zen.example'), dns.reverse('203.0.113.5')]);
+    const [listed, unlisted, ptr] = await Promise.all([
+      dns.lookupA('5.113.0.203.zen.example'),
+      dns.lookupA('6.113.0.203.zen.example'),
+      dns.reverse('203.0.113.5'),
+    ]);
     expect(listed).toEqual({ value: ['127.0.0.2'] });
     expect(failureOf(unlisted)).toBe('NXDOMAIN');
     expect(ptr).toEqual(['mail.example.com']);
@@ -592,7 +604,9 @@ describe('the CLI with TCP lookups', () => {
       new Promise((resolve) => {
         const started = performance.now();
         let lastOutput = started;
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        });
         let stdout = '';
         child.stdout.on('data', (d) => {
           stdout += d;
@@ -629,7 +643,9 @@ describe('the CLI with TCP lookups', () => {
       "process.stdout.write(JSON.stringify(await dns.lookupA('x.example')) + '\\n');",
     ].join('\n');
     const result = await new Promise<{ code: number | null; stdout: string; afterOutputMs: number }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      });
       let stdout = '';
       let lastOutput = performance.now();
       child.stdout.on('data', (d) => {

@@ -11,7 +11,11 @@ function frameOf(id: number, name: string, type: typeof TYPE_A | typeof TYPE_PTR
 }
 
 /** A response encoded by dns-packet (an independent encoder) for the given question. */
-function response(id: number, question: { name: string; type: 'A' | 'PTR' }, options: { rcode?: number; answers?: dnsPacket.Answer[]; tc?: boolean } = {}): Buffer {
+function response(
+  id: number,
+  question: { name: string; type: 'A' | 'PTR' },
+  options: { rcode?: number; answers?: dnsPacket.Answer[]; tc?: boolean } = {},
+): Buffer {
   const flags = 0x8000 | 0x0100 | 0x0080 | (options.tc ? 0x0200 : 0) | (options.rcode ?? 0);
   return dnsPacket.encode({ id, type: 'response', flags, questions: [{ ...question, class: 'IN' }], answers: options.answers ?? [] });
 }
@@ -45,7 +49,10 @@ const pointer = (offset: number): Buffer => Buffer.from([0xc0 | (offset >> 8), o
 
 describe('encodeQueryFrame', () => {
   it('writes a standard query that dns-packet decodes to the same id, name, type and RD, after a correct length prefix', () => {
-    for (const [type, typeName] of [[TYPE_A, 'A'], [TYPE_PTR, 'PTR']] as const) {
+    for (const [type, typeName] of [
+      [TYPE_A, 'A'],
+      [TYPE_PTR, 'PTR'],
+    ] as const) {
       const frame = frameOf(0xbeef, '2.0.0.127.zen.spamhaus.org', type);
       expect(frame.readUInt16BE(0)).toBe(frame.length - 2);
       const decoded = dnsPacket.decode(frame.subarray(2));
@@ -90,7 +97,10 @@ describe('encodeQueryFrame', () => {
 
   it('round-trips any name of ASCII labels through dns-packet', () => {
     const label = fc.stringMatching(/^[a-zA-Z0-9_-]{1,63}$/);
-    const name = fc.array(label, { minLength: 1, maxLength: 8 }).map((l) => l.join('.')).filter((n) => n.length <= 253);
+    const name = fc
+      .array(label, { minLength: 1, maxLength: 8 })
+      .map((l) => l.join('.'))
+      .filter((n) => n.length <= 253);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffff }), name, fc.constantFrom(TYPE_A, TYPE_PTR), (id, n, type) => {
         const frame = frameOf(id, n, type);
@@ -117,7 +127,11 @@ describe('readResponse', () => {
   it('reads several A records', () => {
     const frame = frameOf(42, name);
     const answers: dnsPacket.Answer[] = ['127.0.0.2', '127.0.0.4', '127.0.0.10'].map((data) => ({ name, type: 'A', class: 'IN', ttl: 60, data }));
-    expect(readResponse(response(42, { name, type: 'A' }, { answers }), frame)).toEqual({ rcode: 0, truncated: false, records: ['127.0.0.2', '127.0.0.4', '127.0.0.10'] });
+    expect(readResponse(response(42, { name, type: 'A' }, { answers }), frame)).toEqual({
+      rcode: 0,
+      truncated: false,
+      records: ['127.0.0.2', '127.0.0.4', '127.0.0.10'],
+    });
   });
 
   it('follows a CNAME chain to the A records and skips the CNAMEs', () => {
@@ -167,8 +181,16 @@ describe('readResponse', () => {
     const third = rr(pointer(12), TYPE_PTR, Buffer.concat([labels('x'), pointer(inAddr)]));
     const message = handBuilt(frame, [first, second, third]);
     // dns-packet, decoding independently, agrees on what the message says.
-    expect(dnsPacket.decode(message).answers?.map((a) => (a as { data: unknown }).data)).toEqual(['Mail.Example.COM', 'backup.Example.COM', 'x.in-addr.arpa']);
-    expect(readResponse(message, frame)).toEqual({ rcode: 0, truncated: false, records: ['mail.example.com', 'backup.example.com', 'x.in-addr.arpa'] });
+    expect(dnsPacket.decode(message).answers?.map((a) => (a as { data: unknown }).data)).toEqual([
+      'Mail.Example.COM',
+      'backup.Example.COM',
+      'x.in-addr.arpa',
+    ]);
+    expect(readResponse(message, frame)).toEqual({
+      rcode: 0,
+      truncated: false,
+      records: ['mail.example.com', 'backup.example.com', 'x.in-addr.arpa'],
+    });
   });
 
   it('reads PTR answers encoded by dns-packet', () => {
@@ -190,7 +212,16 @@ describe('readResponse', () => {
     expect(readResponse(response(42, { name, type: 'PTR' }, { answers: a }), frame)).toBeNull();
     const otherClass = dnsPacket.encode({ id: 42, type: 'response', flags: 0x8180, questions: [{ name, type: 'A', class: 'CH' }], answers: a });
     expect(readResponse(otherClass, frame)).toBeNull();
-    const two = dnsPacket.encode({ id: 42, type: 'response', flags: 0x8180, questions: [{ name, type: 'A', class: 'IN' }, { name, type: 'A', class: 'IN' }], answers: a });
+    const two = dnsPacket.encode({
+      id: 42,
+      type: 'response',
+      flags: 0x8180,
+      questions: [
+        { name, type: 'A', class: 'IN' },
+        { name, type: 'A', class: 'IN' },
+      ],
+      answers: a,
+    });
     expect(readResponse(two, frame)).toBeNull();
     const none = dnsPacket.encode({ id: 42, type: 'response', flags: 0x8180, questions: [], answers: a });
     expect(readResponse(none, frame)).toBeNull();
@@ -233,9 +264,15 @@ describe('readResponse', () => {
     const arpa = '5.113.0.203.in-addr.arpa';
     const cases: [Buffer, Buffer][] = [];
     const aFrame = frameOf(42, name);
-    cases.push([aFrame, response(42, { name, type: 'A' }, { answers: ['127.0.0.2', '127.0.0.3'].map((data) => ({ name, type: 'A', class: 'IN', ttl: 60, data })) })]);
+    cases.push([
+      aFrame,
+      response(42, { name, type: 'A' }, { answers: ['127.0.0.2', '127.0.0.3'].map((data) => ({ name, type: 'A', class: 'IN', ttl: 60, data })) }),
+    ]);
     const ptrFrame = frameOf(43, arpa, TYPE_PTR);
-    cases.push([ptrFrame, response(43, { name: arpa, type: 'PTR' }, { answers: [{ name: arpa, type: 'PTR', class: 'IN', ttl: 60, data: 'mail.example.com' }] })]);
+    cases.push([
+      ptrFrame,
+      response(43, { name: arpa, type: 'PTR' }, { answers: [{ name: arpa, type: 'PTR', class: 'IN', ttl: 60, data: 'mail.example.com' }] }),
+    ]);
     cases.push([ptrFrame, handBuilt(ptrFrame, [rr(pointer(12), TYPE_PTR, Buffer.concat([labels('x'), pointer(12)]))])]);
     for (const [frame, full] of cases) {
       expect(readResponse(full, frame)?.records.length).toBeGreaterThan(0);
@@ -284,7 +321,11 @@ describe('readResponse', () => {
     const data = Buffer.concat([before, message, after]);
     const at = before.length;
     expect(messageId(data, at, at + message.length)).toBe(9);
-    expect(readResponseAt(data, at, at + message.length, frame, 0, frame.length)).toEqual({ rcode: 0, truncated: false, records: ['mx.in-addr.arpa'] });
+    expect(readResponseAt(data, at, at + message.length, frame, 0, frame.length)).toEqual({
+      rcode: 0,
+      truncated: false,
+      records: ['mx.in-addr.arpa'],
+    });
     // The message's end is where it ends, not where the read does: cut one byte short, it is malformed.
     expect(readResponseAt(data, at, at + message.length - 1, frame, 0, frame.length)).toBeNull();
     expect(messageId(data, at, at + 11)).toBe(-1);
@@ -307,7 +348,11 @@ describe('readResponse', () => {
   it('never throws on random bytes, random bytes after a valid header and question, or mutated answers', () => {
     const frame = frameOf(0x1234, name);
     const prefix = handBuilt(frame, []);
-    const good = response(0x1234, { name, type: 'A' }, { answers: ['127.0.0.2', '127.0.0.9'].map((data) => ({ name, type: 'A', class: 'IN', ttl: 60, data })) });
+    const good = response(
+      0x1234,
+      { name, type: 'A' },
+      { answers: ['127.0.0.2', '127.0.0.9'].map((data) => ({ name, type: 'A', class: 'IN', ttl: 60, data })) },
+    );
     const ptrFrame = frameOf(0x1234, '1.0.0.127.in-addr.arpa', TYPE_PTR);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), fc.integer({ min: 0, max: 5 }), (bytes, answerCount) => {

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRelayDns, createRelayTester, RelayTargetError, type RelayTester } from '../../../src/core/relay/index.js';
 import { TestDnsServer } from '../../support/dns-server.js';
@@ -217,7 +218,7 @@ describe('relay probe against real SMTP servers', () => {
     const rude = net.createServer((socket) => socket.destroy());
     await new Promise<void>((r) => rude.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => rude.close(() => r())));
-    const port = (rude.address() as import('node:net').AddressInfo).port;
+    const port = (rude.address() as AddressInfo).port;
     const host = (await (await tester()).test(`127.0.0.1:${port}`)).hosts[0]!;
     expect(host.verdict).toBe('inconclusive');
     expect(host.failure).toBe('dropped');

@@ -41,7 +41,12 @@ describe('watch rechecks and alerts', () => {
     await h.advance(HOUR);
     expect(h.notifier.delivered).toHaveLength(0);
     const [view] = await h.service.list(consoleChannel());
-    expect(Object.values(view!.states[0]!.zones)[0]).toMatchObject({ zone: 'bl.spamcop.net', confirmed: 'clean', pending: 'listed', pendingCount: 1 });
+    expect(Object.values(view!.states[0]!.zones)[0]).toMatchObject({
+      zone: 'bl.spamcop.net',
+      confirmed: 'clean',
+      pending: 'listed',
+      pendingCount: 1,
+    });
 
     await h.advance(HOUR);
     expect(h.notifier.delivered).toHaveLength(1);
@@ -105,7 +110,7 @@ describe('watch rechecks and alerts', () => {
     expect(h.notifier.delivered).toEqual([]);
   });
 
-  it('groups one channel\'s changes of a cycle into one message', async () => {
+  it("groups one channel's changes of a cycle into one message", async () => {
     h = await startHarness({ dns });
     await h.service.add(consoleChannel(), '203.0.113.4/30', { createdBy: 'admin' });
     dns.listIp(IP, 'bl.spamcop.net').listIp('203.0.113.6', 'bl.spamcop.net');

@@ -44,7 +44,16 @@ describe('watch targets', () => {
   it('expands a range to each address, normalising host bits', () => {
     const spec = parseWatchTarget('203.0.113.9/29');
     expect(spec.label).toBe('203.0.113.8/29');
-    expect(spec.targets).toEqual(['203.0.113.8', '203.0.113.9', '203.0.113.10', '203.0.113.11', '203.0.113.12', '203.0.113.13', '203.0.113.14', '203.0.113.15']);
+    expect(spec.targets).toEqual([
+      '203.0.113.8',
+      '203.0.113.9',
+      '203.0.113.10',
+      '203.0.113.11',
+      '203.0.113.12',
+      '203.0.113.13',
+      '203.0.113.14',
+      '203.0.113.15',
+    ]);
     expect(parseWatchTarget('198.51.100.0/24').targets).toHaveLength(256);
     expect(parseWatchTarget('198.51.100.7/32')).toMatchObject({ targets: ['198.51.100.7'], isRange: false });
   });
@@ -55,7 +64,9 @@ describe('watch targets', () => {
   });
 
   it('refuses ranges larger than /24 stating the limit, private ranges, IPv6 ranges and garbage', () => {
-    expect(() => parseWatchTarget('198.51.100.0/16')).toThrow('198.51.100.0/16 has 65,536 addresses; one watch covers at most a /24 (256 addresses).');
+    expect(() => parseWatchTarget('198.51.100.0/16')).toThrow(
+      '198.51.100.0/16 has 65,536 addresses; one watch covers at most a /24 (256 addresses).',
+    );
     expect(() => parseWatchTarget('192.168.1.0/24')).toThrow(/private \(RFC 1918\) range/);
     expect(() => parseWatchTarget('100.64.0.0/28')).toThrow(/carrier-grade NAT/);
     expect(() => parseWatchTarget('2001:db8::/48')).toThrow(/Only IPv4 ranges/);
