@@ -33,6 +33,8 @@ import { renderSlack } from './render.js';
 import type { SharedHttpServer } from '../http-server.js';
 import { isHelpRequest, needsAdminCheck, slackCallbackIds, slackTextToPlain, textOption, wholeTextArgs } from './command-text.js';
 import { ResponseUrlDelivery, postToResponseUrl, responseBody } from './respond.js';
+import { UserError } from '../../reply/errors.js';
+import { clip } from '../../reply/words.js';
 
 export { slackCallbackIds } from './command-text.js';
 
@@ -77,9 +79,7 @@ export interface SlackAdapter {
   stop(): Promise<void>;
 }
 
-export class SlackConfigError extends Error {
-  override name = 'SlackConfigError';
-}
+export class SlackConfigError extends UserError {}
 
 /**
  * Start the Slack adapter. In HTTP mode the caller listens on the shared server (PORT);
@@ -340,7 +340,7 @@ class SlackListeners {
   /** Run a command and deliver the interim and final answers through the response_url. */
   private async execute(name: string, input: Input, origin: Origin, lookUpAdmin: boolean): Promise<void> {
     if (!origin.responseUrl) return;
-    const delivery = new ResponseUrlDelivery(origin.responseUrl, this.deps.progressDelayMs, slackWarn(this.deps.logger));
+    const delivery = new ResponseUrlDelivery(origin.responseUrl, this.deps.progressDelayMs, this.deps.logger);
     const reply = await this.dispatch(name, input, origin, lookUpAdmin, (r) => delivery.progress(r));
     try {
       await delivery.final(reply);
@@ -446,10 +446,6 @@ export function formView(def: CommandDefinition, meta: FormMetadata): types.View
   };
 }
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 function parseMetadata(raw: string | undefined): FormMetadata | undefined {
   if (!raw) return undefined;
   try {
@@ -531,10 +527,6 @@ export class SlackNotifier implements Notifier {
 
 // ---------------------------------------------------------------------------------------
 // Logging
-
-function slackWarn(logger: Logger) {
-  return { warn: (message: string, err: unknown) => logger.warn({ err }, message) };
-}
 
 /** Bolt's Logger interface on top of our pino logger, so Bolt's own lines share the format and level. */
 function boltLogger(logger: Logger): BoltLogger {
