@@ -9,6 +9,7 @@ import type { Reply } from '../src/reply/reply.js';
 import type { Checker } from '../src/core/check/checker.js';
 import type { RelayTester } from '../src/core/relay/tester.js';
 import type { WatchService } from '../src/core/watch/service.js';
+import type { ChannelAccess } from '../src/core/watch/notifier.js';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -55,6 +56,12 @@ export interface Invocation {
   readonly workspaceId: string;
   readonly channelId: string;
   readonly user: { readonly id: string; readonly name?: string; readonly isAdmin: boolean };
+  /**
+   * Whether the bot can post in this channel on its own (watch alerts), where the adapter
+   * can tell: Discord from the interaction's app permissions, Slack with conversations.info.
+   * Never rejects.
+   */
+  readonly channelAccess?: () => Promise<ChannelAccess>;
 }
 
 /**

@@ -96,25 +96,35 @@ export const watchCommand = defineCommand({
     const sub = watchCommand.subcommands!.find((s) => s.name === args.subcommand);
     if (sub?.permission === 'admin' && !ctx.invocation.user.isAdmin) return watchNotAllowedReply(args.subcommand);
     const now = () => watches.clock.now();
+    // Every /watch command looks at whether alerts can reach this channel: a refusal pauses
+    // its delivery now (and /watch list says why), an allowed channel resumes a pause.
+    const access = async () => {
+      const seen = await ctx.invocation.channelAccess?.().catch(() => undefined);
+      if (seen) await watches.noteChannelAccess(channel, seen);
+      return seen;
+    };
     switch (args.subcommand) {
       case 'add': {
         const target = args.target!;
         await ctx.progress(watchAddProgressReply(target));
         const createdBy = ctx.invocation.user.name ?? ctx.invocation.user.id;
-        return watchAddedReply(await watches.add(channel, target, { intervalMs: args.intervalMs, createdBy }));
+        const added = await watches.add(channel, target, { intervalMs: args.intervalMs, createdBy });
+        return watchAddedReply(added, await access());
       }
       case 'remove': {
         const removed = await watches.remove(channel, args.target!);
         return watchRemovedReply([...new Set(removed.map((w) => w.label))], removed.length);
       }
       case 'list':
-        return watchListReply(await watches.list(channel), now());
+        await access();
+        return watchListReply(await watches.list(channel), now(), undefined, await watches.delivery(channel));
       case 'check': {
+        await access();
         const mine = await watches.store.listWatches(channel);
-        if (mine.length === 0) return watchListReply([], now());
+        if (mine.length === 0) return watchListReply([], now(), undefined, await watches.delivery(channel));
         await ctx.progress(watchRecheckProgressReply(new Set(mine.map((w) => w.target)).size));
         const result = await watches.checkChannel(channel);
-        return watchListReply(await watches.list(channel), now(), recheckSummary(result.targets, result.changes));
+        return watchListReply(await watches.list(channel), now(), recheckSummary(result.targets, result.changes), await watches.delivery(channel));
       }
     }
   },

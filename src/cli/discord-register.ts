@@ -21,12 +21,13 @@ Needs DISCORD_TOKEN and DISCORD_APP_ID; DISCORD_API_URL overrides the API base.
 
 /** discord.js takes seconds to load; only this subcommand needs it, so it is loaded on use. */
 async function loadDiscord() {
-  const [{ REST, Routes }, { discordCommandPayloads }, { DEFAULT_DISCORD_API }] = await Promise.all([
+  const [{ Routes }, { discordCommandPayloads }, { DEFAULT_DISCORD_API }, { createDiscordRest }] = await Promise.all([
     import('discord.js'),
     import('../adapters/discord/payloads.js'),
     import('../adapters/discord/index.js'),
+    import('../adapters/discord/rest.js'),
   ]);
-  return { REST, Routes, discordCommandPayloads, DEFAULT_DISCORD_API };
+  return { Routes, discordCommandPayloads, DEFAULT_DISCORD_API, createDiscordRest };
 }
 
 /** `commands` defaults to the full list in commands/index.ts (tests pass their own). */
@@ -63,7 +64,7 @@ export function createDiscordRegister(given?: readonly CommandDefinition[]): Cli
         io.stderr.write('discord-register needs DISCORD_TOKEN and DISCORD_APP_ID (from the Discord Developer Portal).\n');
         return 2;
       }
-      const { REST, Routes, discordCommandPayloads, DEFAULT_DISCORD_API } = await loadDiscord();
+      const { Routes, discordCommandPayloads, DEFAULT_DISCORD_API, createDiscordRest } = await loadDiscord();
       const commands = given ?? (await import('../../commands/index.js')).commands;
       let body;
       try {
@@ -72,7 +73,7 @@ export function createDiscordRegister(given?: readonly CommandDefinition[]): Cli
         io.stderr.write(`A command definition is not valid for Discord: ${err instanceof Error ? err.message : String(err)}\n`);
         return 1;
       }
-      const rest = new REST({ api: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API, version: '10', retries: 1 }).setToken(config.DISCORD_TOKEN);
+      const rest = createDiscordRest(config.DISCORD_API_URL ?? DEFAULT_DISCORD_API, config.DISCORD_TOKEN, { retries: 1 });
       const route = guild ? Routes.applicationGuildCommands(config.DISCORD_APP_ID, guild) : Routes.applicationCommands(config.DISCORD_APP_ID);
       try {
         const result = (await rest.put(route, { body })) as unknown[];

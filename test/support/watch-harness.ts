@@ -27,9 +27,17 @@ export class RecordingNotifier implements Notifier {
   attempts = 0;
   /** Fail this many sends before succeeding. */
   failNext = 0;
+  /** Throw these, one per send, before succeeding (a DeliveryError as an adapter would). */
+  readonly failWith: Error[] = [];
+  /** While set, sends to the channels it returns an error for throw it (a channel that stays refused). */
+  refuse: ((channel: ChannelRef) => Error | undefined) | undefined;
   constructor(readonly platform: ChannelRef['platform'] = 'console') {}
   async send(channel: ChannelRef, reply: Reply, key: string): Promise<void> {
     this.attempts++;
+    const refused = this.refuse?.(channel);
+    if (refused) throw refused;
+    const failure = this.failWith.shift();
+    if (failure) throw failure;
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('platform is down (test)');

@@ -10,7 +10,7 @@
  * Both feed the raw interaction to the same InteractionHandler; answers and alerts go
  * over REST (DISCORD_API_URL, default https://discord.com/api).
  */
-import { Client, GatewayDispatchEvents, GatewayIntentBits, REST, Routes, type APIInteraction } from 'discord.js';
+import { Client, GatewayDispatchEvents, GatewayIntentBits, Routes, type APIInteraction, type REST } from 'discord.js';
 import { pino } from 'pino';
 import type { CommandDefinition } from '../../../commands/types.js';
 import { ConfigError, type AppConfig } from '../../app/config.js';
@@ -23,6 +23,7 @@ import { DiscordNotifier } from './notifier.js';
 import type { Logger } from '../../app/logger.js';
 import { describe } from './run-command.js';
 import { parsePublicKey, PublicKeyError } from './signature.js';
+import { createDiscordRest, discordRestOptions } from './rest.js';
 
 export const DEFAULT_DISCORD_API = 'https://discord.com/api';
 export const INTERACTIONS_PATH = '/interactions';
@@ -72,8 +73,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
       throw err;
     }
     if (!options.http) throw new Error('Discord HTTP interactions mode needs the shared HTTP server.');
-    const rest = new REST({ api, version: '10' });
-    if (config.DISCORD_TOKEN) rest.setToken(config.DISCORD_TOKEN);
+    const rest = createDiscordRest(api, config.DISCORD_TOKEN);
     const handler = new InteractionHandler({ commands: options.commands, services: options.services, rest, logger });
     options.http.route(INTERACTIONS_PATH, interactionsRoute(key, handler, logger));
     return {
@@ -94,7 +94,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     intents: [GatewayIntentBits.Guilds],
     // Default for anything discord.js itself sends; every message we send sets it too.
     allowedMentions: { parse: [], repliedUser: false },
-    rest: { api },
+    rest: discordRestOptions(api),
   });
   client.rest.setToken(config.DISCORD_TOKEN);
   const rest = client.rest;

@@ -15,7 +15,8 @@ import { DEFAULT_DB_PATH, SqliteWatchStore } from './sqlite-store.js';
 export { WatchService, WatchError, DEFAULT_LIMITS } from './service.js';
 export { SqliteWatchStore, DEFAULT_DB_PATH } from './sqlite-store.js';
 export { WatchScheduler } from './scheduler.js';
-export { OutboxSender } from './sender.js';
+export { OutboxSender, PROBE_EVERY_MS, CHANNEL_GAP_MS } from './sender.js';
+export { DeliveryError, type ChannelAccess } from './notifier.js';
 export { ManualClock, systemClock, type Clock } from './clock.js';
 export { parseDuration, formatDuration, DurationError } from './duration.js';
 export type { WatchStore } from './store.js';
@@ -68,7 +69,11 @@ export function startWatching(options: StartWatchingOptions): WatchingHandle {
   const { service } = options;
   const clock = options.clock ?? service.clock;
   const scheduler = new WatchScheduler(service, clock, { onError: options.onError });
-  const sender = new OutboxSender(service.store, options.notifiers, clock, { onError: options.onError, ...options.sender });
+  const sender = new OutboxSender(service.store, options.notifiers, clock, {
+    onError: options.onError,
+    probeEveryMs: service.probeEveryMs,
+    ...options.sender,
+  });
   const unsubscribe = service.onAlertsQueued(() => sender.wake());
   scheduler.start();
   sender.start();

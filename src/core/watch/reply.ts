@@ -6,9 +6,11 @@
  */
 import type { CheckReport } from '../check/types.js';
 import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../../reply/reply.js';
+import { worstLevel } from '../../reply/severity.js';
 import { count } from '../../reply/words.js';
 import { formatDuration } from './duration.js';
-import type { AddResult, TargetState, WatchChange, WatchView, ZoneState } from './types.js';
+import type { ChannelAccess } from './notifier.js';
+import type { AddResult, ChannelDelivery, ChannelPause, OutboxAlert, TargetState, WatchChange, WatchView, ZoneState } from './types.js';
 
 /** Items shown per heading; chat messages have block limits, and fullText carries the rest. */
 const MAX_ITEMS = 20;
@@ -37,6 +39,44 @@ export function alertReply(changes: readonly WatchChange[]): Reply {
       ? `Watch: ${changes[0]!.target} ${listed.length ? 'listed on' : 'cleared from'} ${changes[0]!.name}`
       : `Watch: ${changes.length} changes on ${targets.length === 1 ? targets[0]! : `${targets.length} targets`}`;
   return { visibility: 'channel', title, level: listed.length > 0 ? 'bad' : 'ok', blocks, fullText: fullText(title, listed, cleared) };
+}
+
+/**
+ * Alerts that waited for one channel (a paused channel, or a platform outage), posted as
+ * one message instead of a flood: one alert keeps its own form with a note; several become
+ * a list of their titles, oldest first, and the full report carries every one of them.
+ */
+export function heldAlertsReply(alerts: readonly Pick<OutboxAlert, 'reply' | 'createdAt'>[], pause: ChannelPause | null): Reply {
+  const since = Math.min(...alerts.map((a) => a.createdAt));
+  const why = pause ? `because rblbot could not post here (${pause.problem.replace(/[.\s]+$/, '')})` : 'because delivery here failed until now';
+  const note: Block = { kind: 'context', text: [`Held since ${timestamp(since)} ${why}.`] };
+  if (alerts.length === 1) {
+    const only = alerts[0]!.reply;
+    return { ...only, blocks: [...only.blocks, note] };
+  }
+  const replies = alerts.map((a) => a.reply);
+  const level = worstLevel(replies.map((r) => r.level));
+  const shown = alerts.slice(-MAX_ITEMS);
+  const blocks: Block[] = [
+    { kind: 'verdict', level, text: [`${count(alerts.length, 'alert')} for this channel since ${timestamp(since)}.`] },
+    {
+      kind: 'list',
+      heading: 'Held alerts, oldest first',
+      items: shown.map((a) => ({ level: a.reply.level, title: [a.reply.title], lines: [[`Raised ${timestamp(a.createdAt)}`]] })),
+    },
+  ];
+  if (alerts.length > shown.length) {
+    blocks.push({ kind: 'context', text: [`${count(alerts.length - shown.length, 'older alert')} in the full report.`] });
+  }
+  blocks.push(note, { kind: 'context', text: ['/watch list shows what is listed now.'] });
+  const title = `Watch: ${count(alerts.length, 'held alert')}`;
+  const fullText = [title, ...alerts.map((a) => `[${timestamp(a.createdAt)}]\n${a.reply.fullText ?? a.reply.title}`)].join('\n\n');
+  return { visibility: 'channel', title, level, blocks, fullText };
+}
+
+/** "2026-01-01 13:05 UTC": alerts are read later and elsewhere, so absolute and unambiguous. */
+function timestamp(at: number): string {
+  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function subject(c: WatchChange): Inline[] {
@@ -85,8 +125,8 @@ export function watchAddProgressReply(target: string): Reply {
   };
 }
 
-/** The answer to /watch add: the baseline, what is listed now, what could not be checked. */
-export function watchAddedReply(result: AddResult): Reply {
+/** The answer to /watch add: the baseline, what is listed now, what could not be checked, whether alerts can reach this channel. */
+export function watchAddedReply(result: AddResult, access?: ChannelAccess): Reply {
   const listed = result.reports.flatMap((r) => listedResults(r));
   const blocks: Block[] = [];
   const every = formatDuration(result.intervalMs);
@@ -118,7 +158,19 @@ export function watchAddedReply(result: AddResult): Reply {
     kind: 'context',
     text: ['This is the baseline: no alert for it. You get an alert here when a listing appears or clears, seen on two checks in a row.'],
   });
-  return { visibility: 'channel', title: `Watching ${what}`, level: listed.length ? 'bad' : 'ok', blocks };
+  if (access?.state === 'blocked') {
+    // Said first: without this, every alert for the watch just added would be lost.
+    blocks.unshift({
+      kind: 'verdict',
+      level: 'warn',
+      text: [`Alerts cannot reach this channel yet: ${access.problem.replace(/[.\s]+$/, '')}. `, { bold: access.fix }],
+    });
+    blocks.push({ kind: 'context', text: ['Alerts are held until then and posted as one message once rblbot can post here.'] });
+  } else if (access?.state === 'unknown') {
+    blocks.push({ kind: 'context', text: [`Could not check that rblbot can post here: ${access.why}`] });
+  }
+  const level = listed.length ? 'bad' : access?.state === 'blocked' ? 'warn' : 'ok';
+  return { visibility: 'channel', title: `Watching ${what}`, level, blocks };
 }
 
 /** The answer to /watch remove. */
@@ -169,13 +221,15 @@ function listedItemFromReport(r: CheckReport['results'][number]): ListItem {
   return { level: r.listType === 'block' ? 'bad' : 'warn', title: [{ bold: r.query }, ' on ', r.name, ` (${r.zone})`], lines };
 }
 
-export function watchListReply(views: readonly WatchView[], now: number, summary?: string): Reply {
+export function watchListReply(views: readonly WatchView[], now: number, summary?: string, delivery?: ChannelDelivery): Reply {
+  const paused = delivery?.pause ? pausedBlocks(delivery.pause, delivery.held, now) : [];
   if (views.length === 0) {
     return {
       visibility: 'channel',
       title: 'Watches in this channel',
-      level: 'info',
+      level: paused.length ? 'warn' : 'info',
       blocks: [
+        ...paused,
         { kind: 'verdict', level: 'info', text: ['This channel watches nothing yet.'] },
         { kind: 'context', text: ['Add one with ', { code: '/watch add 203.0.113.5' }, ' (admins).'] },
       ],
@@ -193,7 +247,36 @@ export function watchListReply(views: readonly WatchView[], now: number, summary
     ],
   });
   blocks.push({ kind: 'list', heading: 'Watches', items });
-  return { visibility: 'channel', title: 'Watches in this channel', level: listedCount ? 'bad' : 'ok', blocks };
+  if (delivery && !delivery.pause && delivery.held > 0) {
+    blocks.push({
+      kind: 'context',
+      text: [`${count(delivery.held, 'alert')} waiting to be delivered here (the platform did not take it yet; retried with back-off).`],
+    });
+  }
+  blocks.unshift(...paused);
+  const level = listedCount ? 'bad' : paused.length ? 'warn' : 'ok';
+  return { visibility: 'channel', title: 'Watches in this channel', level, blocks };
+}
+
+/** The paused-delivery notice that heads /watch list: what is wrong, the fix, what happens to the alerts. */
+function pausedBlocks(pause: ChannelPause, held: number, now: number): Block[] {
+  const heldText = held > 0 ? `${count(held, 'alert is', 'alerts are')} held` : 'New alerts are held';
+  return [
+    {
+      kind: 'verdict',
+      level: 'warn',
+      text: [
+        `Alerts to this channel are paused (since ${relative(pause.since, now)}): ${pause.problem.replace(/[.\s]+$/, '')}. `,
+        { bold: pause.fix },
+      ],
+    },
+    {
+      kind: 'context',
+      text: [
+        `${heldText} and will be posted as one message once rblbot can post here: it tries again ${relative(pause.nextProbeAt, now)}, or at once on the next /watch command in this channel.`,
+      ],
+    },
+  ];
 }
 
 function viewItem(v: WatchView, now: number): ListItem {

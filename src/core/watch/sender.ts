@@ -1,14 +1,35 @@
 /**
- * Delivers outbox alerts through each platform's Notifier. A failed send is retried
- * with exponential back-off (1 s, 2 s, 4 s… up to 10 min) until it succeeds; a row is
- * marked sent only after its notifier returned, so a crash at any point means at worst
- * one resend with the same idempotency key, which the platform de-duplicates.
+ * Delivers outbox alerts through each platform's Notifier. A row is marked sent only
+ * after its notifier returned, so a crash at any point means at worst one resend with
+ * the same idempotency key, which the platform de-duplicates.
+ *
+ * How a failure is treated depends on what the notifier threw (a DeliveryError):
+ * - temporary (an outage, a timeout, anything unclassified): retried with exponential
+ *   back-off, 1 s, 2 s, 4 s… up to 10 min;
+ * - rate-limited (HTTP 429): tried again after the platform's Retry-After, not counted;
+ * - refused for this channel (the bot is not in it, archived, no permission): the channel's
+ *   delivery is paused (ChannelPause) and its alerts are held. Every PROBE_EVERY_MS the held
+ *   alerts are tried again as one summary; when that goes through, the pause ends. A /watch
+ *   command in the channel can end it sooner (WatchService.noteChannelAccess).
+ *
+ * Pacing: alerts due together for one channel (a backlog after an outage, the alerts held
+ * while paused) go out as one message, and one channel gets at most one message per
+ * CHANNEL_GAP_MS (Slack allows about one message a second per channel).
  */
-import type { Notifier } from './notifier.js';
+import { DeliveryError, channelKey, type ChannelRef, type Notifier } from './notifier.js';
 import type { Clock } from './clock.js';
 import { WakeableLoop } from './loop.js';
+import { heldAlertsReply } from './reply.js';
 import type { WatchStore } from './store.js';
-import type { OutboxAlert } from './types.js';
+import type { ChannelPause, OutboxAlert } from './types.js';
+import type { Reply } from '../../reply/reply.js';
+
+/** How often the alerts of a paused channel are tried again. */
+export const PROBE_EVERY_MS = 15 * 60_000;
+/** Least time between two messages to one channel. */
+export const CHANNEL_GAP_MS = 1100;
+/** An alert delivered this long after it was raised carries a note saying so. */
+const LATE_AFTER_MS = 10 * 60_000;
 
 export interface SenderOptions {
   readonly baseDelayMs?: number;
@@ -16,7 +37,19 @@ export interface SenderOptions {
   /** A send that has not returned after this long counts as failed (and is retried). */
   readonly sendTimeoutMs?: number;
   readonly batchSize?: number;
+  /** How often a paused channel's held alerts are tried again (default PROBE_EVERY_MS). */
+  readonly probeEveryMs?: number;
+  /** Least time between two messages to one channel (default CHANNEL_GAP_MS). */
+  readonly channelGapMs?: number;
   readonly onError?: (err: unknown, alert?: OutboxAlert) => void;
+  /** A channel's delivery was paused (`pause`) or resumed (null): for the operator's log. */
+  readonly onPauseChange?: (channel: ChannelRef, pause: ChannelPause | null) => void;
+}
+
+/** The alerts of one channel due in one round. */
+interface ChannelBatch {
+  readonly channel: ChannelRef;
+  readonly alerts: OutboxAlert[];
 }
 
 export class OutboxSender {
@@ -25,6 +58,10 @@ export class OutboxSender {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly sendTimeoutMs: number;
+  private readonly probeEveryMs: number;
+  private readonly channelGapMs: number;
+  /** Per channel (pacing) and per platform workspace (429): no message before this time. */
+  private readonly notBefore = new Map<string, number>();
 
   constructor(
     private readonly store: WatchStore,
@@ -36,23 +73,15 @@ export class OutboxSender {
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.maxDelayMs = options.maxDelayMs ?? 600_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
-    const batchSize = options.batchSize ?? 50;
+    this.probeEveryMs = options.probeEveryMs ?? PROBE_EVERY_MS;
+    this.channelGapMs = options.channelGapMs ?? CHANNEL_GAP_MS;
+    const batchSize = options.batchSize ?? 200;
     this.loop = new WakeableLoop({
       clock,
       maxSleepMs: 3_600_000,
       errorDelayMs: 5000,
       onError: (err) => (options.onError ?? defaultOnError)(err),
-      step: async (signal) => {
-        const batch = await store.pendingAlerts(clock.now(), batchSize);
-        for (const alert of batch) {
-          if (signal.aborted) return 0;
-          await this.deliver(alert);
-        }
-        if (batch.length === batchSize) return 0;
-        const next = await store.nextAlertAt();
-        if (next === null) return Number.POSITIVE_INFINITY;
-        return Math.max(0, next - clock.now());
-      },
+      step: (signal) => this.round(batchSize, signal),
     });
   }
 
@@ -66,7 +95,7 @@ export class OutboxSender {
     this.loop.start();
   }
 
-  /** New alerts were committed: deliver them now rather than at the next planned wake-up. */
+  /** New alerts were committed (or a channel resumed): deliver now rather than at the next planned wake-up. */
   wake(): void {
     this.loop.poke();
   }
@@ -84,19 +113,104 @@ export class OutboxSender {
     return Math.min(this.baseDelayMs * 2 ** Math.max(0, failedAttempts - 1), this.maxDelayMs);
   }
 
-  private async deliver(alert: OutboxAlert): Promise<void> {
-    const notifier = this.notifiers.get(alert.channel.platform);
+  /** One round: deliver what is due, channel by channel; returns how long to sleep. */
+  private async round(batchSize: number, signal: AbortSignal): Promise<number> {
+    const now = this.clock.now();
+    const batch = await this.store.pendingAlerts(now, batchSize);
+    const pauses = new Map((batch.length ? await this.store.pausedChannels() : []).map((p) => [channelKey(p.channel), p]));
+    let waitFor = Number.POSITIVE_INFINITY;
+    for (const group of byChannel(batch)) {
+      if (signal.aborted) return 0;
+      const pause = pauses.get(channelKey(group.channel));
+      if (pause && pause.nextProbeAt > now) {
+        // Queued after the pause began (a new cycle's alert): held with the others.
+        for (const a of group.alerts) await this.store.deferAlert(a.id, pause.nextProbeAt);
+        continue;
+      }
+      const readyAt = Math.max(this.notBefore.get(channelKey(group.channel)) ?? 0, this.notBefore.get(workspaceKey(group.channel)) ?? 0);
+      if (readyAt > now) {
+        // Paced: the alerts stay due and go out in a later round.
+        waitFor = Math.min(waitFor, readyAt - now);
+        continue;
+      }
+      await this.deliver(group, pause);
+    }
+    if (batch.length === batchSize && waitFor === Number.POSITIVE_INFINITY) return 0;
+    const next = await this.store.nextAlertAt();
+    if (next !== null && next > now) waitFor = Math.min(waitFor, next - now);
+    // Due alerts left over are paced ones (waitFor is set): never spin on them.
+    return waitFor === Number.POSITIVE_INFINITY ? (next === null ? waitFor : 0) : Math.max(1, waitFor);
+  }
+
+  private async deliver(group: ChannelBatch, pause: ChannelPause | undefined): Promise<void> {
+    const { channel, alerts } = group;
+    const notifier = this.notifiers.get(channel.platform);
+    // One fresh alert goes as it is; several (a backlog, the held alerts of a paused channel)
+    // as one summary, and a late one says why it is late.
+    const single = alerts.length === 1 && !pause && alerts[0]!.createdAt >= this.clock.now() - LATE_AFTER_MS;
+    const reply: Reply = single ? alerts[0]!.reply : heldAlertsReply(alerts, pause ?? null);
+    const key = single ? alerts[0]!.idempotencyKey : `${alerts[0]!.idempotencyKey}+${alerts.length}`;
     try {
-      if (!notifier) throw new Error(`no notifier for ${alert.channel.platform} is connected`);
-      await withTimeout(notifier.send(alert.channel, alert.reply, alert.idempotencyKey), this.sendTimeoutMs);
+      if (!notifier) throw new DeliveryError(`No ${channel.platform} adapter is connected.`, 'temporary', { code: 'not_connected' });
+      await withTimeout(notifier.send(channel, reply, key), this.sendTimeoutMs);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      (this.options.onError ?? defaultOnError)(err, alert);
-      await this.store.markAlertFailed(alert.id, message, this.clock.now() + this.backoff(alert.attempts + 1));
+      await this.failed(group, pause, err);
       return;
     }
-    await this.store.markAlertSent(alert.id, this.clock.now());
+    const now = this.clock.now();
+    this.notBefore.set(channelKey(channel), now + this.channelGapMs);
+    for (const a of alerts) await this.store.markAlertSent(a.id, now);
+    if (pause && (await this.store.resumeChannel(channel, now))) this.options.onPauseChange?.(channel, null);
   }
+
+  private async failed(group: ChannelBatch, pause: ChannelPause | undefined, err: unknown): Promise<void> {
+    const { channel, alerts } = group;
+    const now = this.clock.now();
+    const kind = err instanceof DeliveryError ? err.kind : 'temporary';
+    if (kind === 'rate-limited') {
+      // Not a failure: the platform said when to come back. It may apply to the whole
+      // workspace (Slack's method limits), so the workspace's other channels wait too.
+      const until = now + Math.max(1000, (err as DeliveryError).retryAfterMs ?? 1000);
+      this.notBefore.set(workspaceKey(channel), until);
+      for (const a of alerts)
+        await this.store.deferAlert(a.id, until, `rate limited by ${channel.platform}; waiting until ${new Date(until).toISOString()}`);
+      return;
+    }
+    (this.options.onError ?? defaultOnError)(err, alerts[0]);
+    const message = err instanceof Error ? err.message : String(err);
+    if (kind === 'channel') {
+      const refused = err as DeliveryError;
+      const next: ChannelPause = {
+        channel,
+        since: pause?.since ?? now,
+        code: refused.code,
+        problem: refused.message,
+        fix: refused.fix ?? 'Check that the bot can post in this channel.',
+        nextProbeAt: now + this.probeEveryMs,
+      };
+      for (const a of alerts) await this.store.markAlertFailed(a.id, message, next.nextProbeAt);
+      await this.store.pauseChannel(next);
+      if (!pause) this.options.onPauseChange?.(channel, next);
+      return;
+    }
+    for (const a of alerts) await this.store.markAlertFailed(a.id, message, now + this.backoff(a.attempts + 1));
+  }
+}
+
+/** Group a batch by channel, keeping the oldest-first order of the channels' first alerts. */
+function byChannel(alerts: readonly OutboxAlert[]): ChannelBatch[] {
+  const groups = new Map<string, ChannelBatch>();
+  for (const a of alerts) {
+    const key = channelKey(a.channel);
+    const group = groups.get(key) ?? { channel: a.channel, alerts: [] };
+    group.alerts.push(a);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function workspaceKey(channel: ChannelRef): string {
+  return `${channel.platform}:${channel.workspaceId}`;
 }
 
 function defaultOnError(err: unknown, alert?: OutboxAlert): void {

@@ -11,14 +11,15 @@ import ipaddr from 'ipaddr.js';
 import pLimit from 'p-limit';
 import { TargetError } from '../check/types.js';
 import type { Checker } from '../check/checker.js';
-import type { ChannelRef } from './notifier.js';
+import type { ChannelAccess, ChannelRef } from './notifier.js';
+import { PROBE_EVERY_MS } from './sender.js';
 import { alertReply } from './reply.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_INTERVAL_MS, DEFAULT_MIN_INTERVAL_MS, MAX_INTERVAL_MS, formatDuration } from './duration.js';
 import { applyFailure, applyReport } from './status.js';
 import type { WatchStore } from './store.js';
 import { parseWatchTarget } from './watch-target.js';
-import type { AddResult, DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
+import type { AddResult, ChannelDelivery, DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
 import { UserError } from '../../reply/errors.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
@@ -34,6 +35,8 @@ export interface WatchServiceOptions {
   readonly targetConcurrency?: number;
   /** Source of jitter in [0, 1); tests pass a constant. */
   readonly random?: () => number;
+  /** How soon a channel paused at /watch add is tried (the sender's probe interval). */
+  readonly probeEveryMs?: number;
 }
 
 /** A sentence for the user: bad interval, over a cap, not watched. */
@@ -55,6 +58,7 @@ export class WatchService {
   readonly defaultIntervalMs: number;
   private readonly targetConcurrency: number;
   private readonly random: () => number;
+  readonly probeEveryMs: number;
   private lock: Promise<unknown> = Promise.resolve();
   private readonly alertListeners = new Set<() => void>();
   private readonly scheduleListeners = new Set<() => void>();
@@ -68,6 +72,7 @@ export class WatchService {
     this.defaultIntervalMs = Math.max(options.defaultIntervalMs ?? DEFAULT_INTERVAL_MS, this.minIntervalMs);
     this.targetConcurrency = options.targetConcurrency ?? 64;
     this.random = options.random ?? Math.random;
+    this.probeEveryMs = options.probeEveryMs ?? PROBE_EVERY_MS;
   }
 
   /** Called after a commit queued alerts (the sender wakes up). */
@@ -149,6 +154,33 @@ export class WatchService {
     const groups = new Map<string, Watch[]>();
     for (const w of watches) groups.set(w.label, [...(groups.get(w.label) ?? []), w]);
     return [...groups].map(([label, ws]) => ({ label, watches: ws, states: ws.map((w) => states.get(w.target)) }));
+  }
+
+  /** Whether alerts reach this channel: its pause (if any) and the alerts waiting for it. */
+  async delivery(channel: ChannelRef): Promise<ChannelDelivery> {
+    return this.store.channelDelivery(channel);
+  }
+
+  /**
+   * What an adapter saw of the bot's access to a channel during a /watch command there:
+   * refused pauses the channel's delivery at once (so /watch list says why before any alert
+   * is lost); allowed ends a pause, and the held alerts go out now as one message.
+   */
+  async noteChannelAccess(channel: ChannelRef, access: ChannelAccess): Promise<void> {
+    const now = this.clock.now();
+    if (access.state === 'blocked') {
+      const current = (await this.store.channelDelivery(channel)).pause;
+      await this.store.pauseChannel({
+        channel,
+        since: current?.since ?? now,
+        code: access.code,
+        problem: access.problem,
+        fix: access.fix,
+        nextProbeAt: current?.nextProbeAt ?? now + this.probeEveryMs,
+      });
+    } else if (access.state === 'ok' && (await this.store.resumeChannel(channel, now))) {
+      this.emit(this.alertListeners);
+    }
   }
 
   /** Recheck every watch of this channel now (and reschedule them). */

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ChannelRef } from './notifier.js';
 import type { AddWatchesInput, AddWatchesResult, CycleCommit, WatchStore } from './store.js';
-import type { DueWatch, OutboxAlert, TargetState, Watch } from './types.js';
+import type { ChannelDelivery, ChannelPause, DueWatch, OutboxAlert, TargetState, Watch } from './types.js';
 
 export const DEFAULT_DB_PATH = './data/rblbot.db';
 
@@ -67,6 +67,25 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX watches_due ON watches (next_due, target, interval_ms);
     `,
   },
+  {
+    // Channels whose platform refused delivery for good (issue 14): a row = paused. Version 4,
+    // not 3: the PostgreSQL work (leases) takes 3, and each migration is applied by its number.
+    version: 4,
+    sql: `
+      CREATE TABLE channel_delivery (
+        platform TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        paused_at INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        problem TEXT NOT NULL,
+        fix TEXT NOT NULL,
+        next_probe_at INTEGER NOT NULL,
+        PRIMARY KEY (platform, workspace_id, channel_id)
+      );
+      CREATE INDEX outbox_channel_pending ON outbox (platform, workspace_id, channel_id) WHERE sent_at IS NULL;
+    `,
+  },
 ];
 
 interface WatchRow {
@@ -88,6 +107,17 @@ interface StateRow {
   last_checked: number | null;
   last_error: string | null;
   zones: string;
+}
+
+interface PauseRow {
+  platform: ChannelRef['platform'];
+  workspace_id: string;
+  channel_id: string;
+  paused_at: number;
+  code: string;
+  problem: string;
+  fix: string;
+  next_probe_at: number;
 }
 
 interface OutboxRow {
@@ -114,10 +144,12 @@ export class SqliteWatchStore implements WatchStore {
   constructor(file: string = DEFAULT_DB_PATH) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file);
+    // First: switching to WAL takes a lock, and a second process opening the file at the
+    // same moment must wait for it instead of failing with "database is locked".
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
     this.migrate();
     const db = this.db;
     this.stmts = {
@@ -165,24 +197,47 @@ export class SqliteWatchStore implements WatchStore {
       markSent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?'),
       markFailed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?'),
       allAlerts: db.prepare<[], OutboxRow>('SELECT * FROM outbox ORDER BY id'),
+      defer: db.prepare<[number, string | null, number]>('UPDATE outbox SET next_attempt_at = ?, last_error = coalesce(?, last_error) WHERE id = ?'),
+      upsertPause: db.prepare(
+        `INSERT INTO channel_delivery (platform, workspace_id, channel_id, paused_at, code, problem, fix, next_probe_at)
+         VALUES (@platform, @workspace_id, @channel_id, @paused_at, @code, @problem, @fix, @next_probe_at)
+         ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET code = excluded.code, problem = excluded.problem,
+           fix = excluded.fix, next_probe_at = excluded.next_probe_at`,
+      ),
+      holdChannel: db.prepare(
+        `UPDATE outbox SET next_attempt_at = @at
+         WHERE platform = @platform AND workspace_id = @workspace_id AND channel_id = @channel_id AND sent_at IS NULL`,
+      ),
+      deletePause: db.prepare<[string, string, string]>('DELETE FROM channel_delivery WHERE platform = ? AND workspace_id = ? AND channel_id = ?'),
+      pauses: db.prepare<[], PauseRow>('SELECT * FROM channel_delivery ORDER BY paused_at'),
+      pauseOf: db.prepare<[string, string, string], PauseRow>(
+        'SELECT * FROM channel_delivery WHERE platform = ? AND workspace_id = ? AND channel_id = ?',
+      ),
+      heldCount: db.prepare<[string, string, string], { n: number }>(
+        'SELECT count(*) AS n FROM outbox WHERE platform = ? AND workspace_id = ? AND channel_id = ? AND sent_at IS NULL',
+      ),
     };
   }
 
   private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-    const applied = new Set(
-      this.db
-        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
-        .all()
-        .map((r) => r.version),
-    );
-    for (const m of MIGRATIONS) {
-      if (applied.has(m.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
-      })();
-    }
+    // One write transaction for the whole run: a second process opening the file at the
+    // same moment waits (busy_timeout), then finds every migration applied.
+    this.db
+      .transaction(() => {
+        this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+        const applied = new Set(
+          this.db
+            .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+            .all()
+            .map((r) => r.version),
+        );
+        for (const m of MIGRATIONS) {
+          if (applied.has(m.version)) continue;
+          this.db.exec(m.sql);
+          this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+        }
+      })
+      .immediate();
   }
 
   /** The schema version now in the file (the highest migration applied). */
@@ -335,6 +390,48 @@ export class SqliteWatchStore implements WatchStore {
     return this.stmts.allAlerts.all().map(toAlert);
   }
 
+  async deferAlert(id: number, nextAttemptAt: number, note?: string): Promise<void> {
+    this.stmts.defer.run(nextAttemptAt, note === undefined ? null : note.slice(0, 500), id);
+  }
+
+  async pauseChannel(pause: ChannelPause): Promise<void> {
+    const where = { platform: pause.channel.platform, workspace_id: pause.channel.workspaceId, channel_id: pause.channel.channelId };
+    this.db
+      .transaction(() => {
+        this.stmts.upsertPause.run({
+          ...where,
+          paused_at: pause.since,
+          code: pause.code.slice(0, 100),
+          problem: pause.problem.slice(0, 500),
+          fix: pause.fix.slice(0, 500),
+          next_probe_at: pause.nextProbeAt,
+        });
+        this.stmts.holdChannel.run({ ...where, at: pause.nextProbeAt });
+      })
+      .immediate();
+  }
+
+  async resumeChannel(channel: ChannelRef, now: number): Promise<boolean> {
+    const where = { platform: channel.platform, workspace_id: channel.workspaceId, channel_id: channel.channelId };
+    return this.db
+      .transaction(() => {
+        const removed = this.stmts.deletePause.run(channel.platform, channel.workspaceId, channel.channelId).changes > 0;
+        if (removed) this.stmts.holdChannel.run({ ...where, at: now });
+        return removed;
+      })
+      .immediate();
+  }
+
+  async pausedChannels(): Promise<ChannelPause[]> {
+    return this.stmts.pauses.all().map(toPause);
+  }
+
+  async channelDelivery(channel: ChannelRef): Promise<ChannelDelivery> {
+    const args = [channel.platform, channel.workspaceId, channel.channelId] as const;
+    const row = this.stmts.pauseOf.get(...args);
+    return { pause: row ? toPause(row) : null, held: this.stmts.heldCount.get(...args)!.n };
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -358,6 +455,17 @@ function toWatch(r: WatchRow): Watch {
     nextDue: r.next_due,
     createdAt: r.created_at,
     createdBy: r.created_by,
+  };
+}
+
+function toPause(r: PauseRow): ChannelPause {
+  return {
+    channel: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.channel_id },
+    since: r.paused_at,
+    code: r.code,
+    problem: r.problem,
+    fix: r.fix,
+    nextProbeAt: r.next_probe_at,
   };
 }
 

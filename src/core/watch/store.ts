@@ -5,7 +5,7 @@
  * Every method is synchronous-looking async so a network database fits.
  */
 import type { ChannelRef } from './notifier.js';
-import type { DueWatch, NewAlert, OutboxAlert, TargetState, Watch, WatchLimits } from './types.js';
+import type { ChannelDelivery, ChannelPause, DueWatch, NewAlert, OutboxAlert, TargetState, Watch, WatchLimits } from './types.js';
 
 export interface NewWatch {
   readonly target: string;
@@ -53,8 +53,25 @@ export interface WatchStore {
   nextAlertAt(): Promise<number | null>;
   markAlertSent(id: number, at: number): Promise<void>;
   markAlertFailed(id: number, error: string, nextAttemptAt: number): Promise<void>;
+  /**
+   * Move an alert's next attempt without counting a failed one: the platform asked to
+   * wait (429), or its channel is paused. `note` replaces last_error when given.
+   */
+  deferAlert(id: number, nextAttemptAt: number, note?: string): Promise<void>;
   /** All alerts, for tests and diagnostics. */
   allAlerts(): Promise<OutboxAlert[]>;
+
+  /**
+   * Pause a channel's delivery (or update the pause: `since` of an existing one is kept),
+   * and hold its undelivered alerts until `nextProbeAt`. One transaction.
+   */
+  pauseChannel(pause: ChannelPause): Promise<void>;
+  /** End a channel's pause and make its held alerts due at `now`; false if it was not paused. */
+  resumeChannel(channel: ChannelRef, now: number): Promise<boolean>;
+  /** Every paused channel (a small table: the sender reads it each round). */
+  pausedChannels(): Promise<ChannelPause[]>;
+  /** The channel's pause, if any, and how many alerts are waiting for it. */
+  channelDelivery(channel: ChannelRef): Promise<ChannelDelivery>;
 
   close(): Promise<void>;
 }

@@ -114,3 +114,30 @@ export interface WatchView {
   readonly watches: readonly Watch[];
   readonly states: readonly (TargetState | undefined)[];
 }
+
+/**
+ * A channel whose alerts are paused because its platform refused it for good (the bot is
+ * not in it, it was archived, a permission is missing). Its alerts are held, not sent,
+ * and tried again as one summary at `nextProbeAt`, or at once when a /watch command there
+ * shows the bot can post again.
+ */
+export interface ChannelPause {
+  readonly channel: ChannelRef;
+  /** When delivery was first refused (kept while the pause lasts). */
+  readonly since: number;
+  /** The platform's code: not_in_channel, is_archived, 50013… */
+  readonly code: string;
+  /** What is wrong, in one sentence. */
+  readonly problem: string;
+  /** What the channel's people can do, e.g. "Invite the bot with /invite @rblbot." */
+  readonly fix: string;
+  /** When the held alerts are tried again (the probe). */
+  readonly nextProbeAt: number;
+}
+
+/** A channel's delivery as /watch list shows it. */
+export interface ChannelDelivery {
+  readonly pause: ChannelPause | null;
+  /** Alerts queued for the channel and not delivered yet. */
+  readonly held: number;
+}
