@@ -1,7 +1,10 @@
 /**
  * A small fake of Slack for tests, on 127.0.0.1: it answers Web API methods under /api/
- * (auth.test, views.open, chat.postMessage, users.info, …) and accepts response_url posts
- * under /respond/, recording every call. Also signs requests the way Slack does.
+ * (auth.test, views.open, chat.postMessage, users.info, conversations.info, the three steps
+ * of files.uploadV2, …) and accepts response_url posts under /respond/, recording every
+ * call. Failures are answered as Slack answers them: HTTP 200 with `{ok:false,error:…}`,
+ * and HTTP 429 with a Retry-After header for rate limits (see slackError, rateLimited).
+ * Also signs requests the way Slack does.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -14,7 +17,26 @@ export interface RecordedCall {
   readonly authorization?: string;
 }
 
-type MethodHandler = (body: Record<string, any>) => Record<string, unknown>;
+/** A non-200 answer (Slack uses 429 with Retry-After; a 5xx stands for an outage). */
+export class HttpAnswer {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown> | string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+type MethodHandler = (body: Record<string, any>) => Record<string, unknown> | HttpAnswer;
+
+/** Slack's answer to a refused call: HTTP 200 and `{ ok: false, error }` (plus e.g. `needed` for missing_scope). */
+export function slackError(error: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ok: false, error, ...extra };
+}
+
+/** Slack's rate-limit answer: HTTP 429, Retry-After in seconds, `{ ok: false, error: 'ratelimited' }`. */
+export function rateLimited(retryAfterSeconds: number): HttpAnswer {
+  return new HttpAnswer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfterSeconds) });
+}
 
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
@@ -29,7 +51,7 @@ export class FakeSlack {
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => fake.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => void fake.handle(req, Buffer.concat(chunks), res));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
@@ -49,6 +71,16 @@ export class FakeSlack {
   /** Override a Web API method's answer. */
   on(method: string, handler: MethodHandler): void {
     this.handlers.set(method, handler);
+  }
+
+  /** Back to the default answer of a method. */
+  reset(method: string): void {
+    this.handlers.delete(method);
+  }
+
+  /** Files uploaded with files.uploadV2 (step 2: the bytes sent to the upload URL), by file id. */
+  uploads(): { fileId: string; text: string }[] {
+    return this.calls.filter((c) => c.method === 'upload').map((c) => ({ fileId: c.path.split('/').pop()!, text: String(c.body.text) }));
   }
 
   callsTo(method: string, path?: string): RecordedCall[] {
@@ -85,23 +117,31 @@ export class FakeSlack {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+  private async handle(req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
-    const body = parseBody(req.headers['content-type'] ?? '', raw);
-    let answer: Record<string, unknown>;
+    const contentType = req.headers['content-type'] ?? '';
+    let answer: Record<string, unknown> | HttpAnswer;
     let method: string;
+    let body: Record<string, any>;
     if (path.startsWith('/respond/gone')) {
       // An expired response_url.
-      this.calls.push({ method: 'respond', path, body });
+      this.calls.push({ method: 'respond', path, body: parseBody(contentType, raw.toString('utf8')) });
       res.writeHead(404, { 'content-type': 'text/plain' }).end('expired_url');
       return;
+    } else if (path.startsWith('/upload/')) {
+      // Step 2 of files.uploadV2: the file's bytes, posted to the URL step 1 handed out.
+      method = 'upload';
+      body = { text: await uploadedText(contentType, raw) };
+      answer = new HttpAnswer(200, `OK - ${raw.length}`);
     } else if (path.startsWith('/respond/')) {
       method = 'respond';
+      body = parseBody(contentType, raw.toString('utf8'));
       answer = { ok: true };
     } else if (path.startsWith('/api/')) {
       method = path.slice('/api/'.length);
+      body = parseBody(contentType, raw.toString('utf8'));
       const handler = this.handlers.get(method) ?? DEFAULTS[method];
-      answer = handler ? handler(body) : { ok: true };
+      answer = handler ? handler.call(this, body) : { ok: true };
     } else {
       res.writeHead(404).end();
       return;
@@ -113,14 +153,64 @@ export class FakeSlack {
       w.resolve(call);
       return false;
     });
+    if (answer instanceof HttpAnswer) {
+      const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      const type = typeof answer.body === 'string' ? 'text/plain' : 'application/json';
+      res.writeHead(answer.status, { 'content-type': type, ...answer.headers }).end(text);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   }
 }
 
-const DEFAULTS: Record<string, MethodHandler> = {
+/** The text of an uploaded file: raw bytes, or the one file part of a multipart form. */
+async function uploadedText(contentType: string, raw: Buffer): Promise<string> {
+  if (!contentType.startsWith('multipart/form-data')) return raw.toString('utf8');
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  for (const value of form.values()) if (typeof value !== 'string') return value.text();
+  return '';
+}
+
+let fileSeq = 0;
+let postSeq = 0;
+
+/** Where the fake's chat.postMessage starts answering msg_blocks_too_long. */
+export const BLOCK_TEXT_LIMIT = 12_000;
+
+/** Characters of every `text` string inside blocks (what Slack's cumulative limit counts). */
+export function blockTextLength(blocks: unknown): number {
+  if (Array.isArray(blocks)) return blocks.reduce((n: number, b) => n + blockTextLength(b), 0);
+  if (!blocks || typeof blocks !== 'object') return 0;
+  let n = 0;
+  for (const [key, value] of Object.entries(blocks)) {
+    if (key === 'text' && typeof value === 'string') n += value.length;
+    else if (key === 'url' && typeof value === 'string') n += value.length;
+    else n += blockTextLength(value);
+  }
+  return n;
+}
+
+const DEFAULTS: Record<string, (this: FakeSlack, body: Record<string, any>) => Record<string, unknown> | HttpAnswer> = {
   'auth.test': () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'rblbot', team_id: 'T0TEST', user_id: 'UBOT', bot_id: 'BBOT' }),
+  // The bot is a member of every channel unless a test says otherwise.
+  'conversations.info': (b) => ({
+    ok: true,
+    channel: { id: b.channel, name: 'mail-ops', is_channel: true, is_private: false, is_archived: false, is_member: true },
+  }),
+  'files.getUploadURLExternal': function (b) {
+    const id = `F${++fileSeq}`;
+    return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id, filename: b.filename };
+  },
+  'files.completeUploadExternal': (b) => ({
+    ok: true,
+    files: (Array.isArray(b.files) ? b.files : []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title ?? '' })),
+  }),
   'views.open': (b) => ({ ok: true, view: { id: 'V0001', ...(typeof b.view === 'object' ? b.view : {}) } }),
-  'chat.postMessage': (b) => ({ ok: true, channel: b.channel, ts: '1700000000.000100' }),
+  // Slack refuses blocks whose text adds up to about 12,000 characters (bolt-js issues 2509, 2867).
+  'chat.postMessage': (b) =>
+    blockTextLength(b.blocks) > BLOCK_TEXT_LIMIT
+      ? slackError('msg_blocks_too_long')
+      : { ok: true, channel: b.channel, ts: `1700000000.${String(++postSeq).padStart(6, '0')}` },
   'chat.postEphemeral': () => ({ ok: true, message_ts: '1700000000.000200' }),
   'users.info': (b) => ({ ok: true, user: { id: b.user, is_admin: false, is_owner: false } }),
 };

@@ -106,10 +106,12 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
     deferInitialization: true,
   });
   let teamId: string | undefined;
+  let botName = 'rblbot';
   try {
     await app.init();
     const auth = await app.client.auth.test();
     teamId = typeof auth.team_id === 'string' ? auth.team_id : undefined;
+    if (typeof auth.user === 'string' && auth.user) botName = auth.user;
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     throw new SlackConfigError(
@@ -130,6 +132,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
     dispatcher: { commands: options.commands, services: options.services, logger },
     progressDelayMs: options.progressDelayMs ?? 1000,
     adminIds,
+    botName,
     logger,
     track: (p) => {
       inFlight.add(p);
@@ -165,10 +168,14 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
       new webApi.WebClient(config.SLACK_BOT_TOKEN, {
         ...(slackApiUrl ? { slackApiUrl } : {}),
         retryConfig: { retries: 0 },
+        // A 429 comes back as an error with Retry-After: the outbox waits, not the client.
+        rejectRateLimitedCalls: true,
         timeout: 10_000,
         logger: boltLog,
       }),
       teamId,
+      botName,
+      logger,
     ),
     async stop() {
       if (stopped) return;

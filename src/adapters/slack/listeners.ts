@@ -19,8 +19,10 @@ import type { Logger } from '../../app/logger.js';
 import { errorReply, type Reply } from '../../reply/reply.js';
 import { clip } from '../../reply/words.js';
 import { isHelpRequest, needsAdminCheck, slackCallbackIds, slackTextToPlain, textOption, wholeTextArgs } from './command-text.js';
-import { renderSlack } from './render.js';
+import { SLACK_LIMITS, renderSlack } from './render.js';
 import { ResponseUrlDelivery, postToResponseUrl, responseBody } from './respond.js';
+import { slackChannelAccess } from './delivery.js';
+import { postReply } from './post.js';
 
 type BoltApp = InstanceType<typeof App>;
 
@@ -32,6 +34,8 @@ export interface ListenerDeps {
   readonly dispatcher: Dispatcher;
   readonly progressDelayMs: number;
   readonly adminIds: ReadonlySet<string>;
+  /** The bot's name as people invite it (/invite @name). */
+  readonly botName: string;
   readonly logger: Logger;
   readonly track: (p: Promise<unknown>) => void;
 }
@@ -177,10 +181,11 @@ export class SlackListeners {
   /** chat.postMessage / chat.postEphemeral (channel answers need the bot in the channel). */
   private async postDirect(origin: Origin, reply: Reply): Promise<void> {
     if (!origin.channelId) return;
-    const { text, blocks } = renderSlack(reply);
     if (reply.visibility === 'channel') {
-      await this.app.client.chat.postMessage({ channel: origin.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
+      await postReply(this.app.client, origin.channelId, reply, this.deps.logger);
     } else {
+      // Ephemeral messages cannot carry a file: the same budget as a post, the rest via the CLI.
+      const { text, blocks } = renderSlack(reply, { maxChars: SLACK_LIMITS.postedChars, overflow: 'cli' });
       await this.app.client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, text, blocks });
     }
   }
@@ -195,6 +200,7 @@ export class SlackListeners {
         ...(origin.userName ? { name: origin.userName } : {}),
         isAdmin: await this.isAdmin(origin.userId, lookUpAdmin),
       },
+      channelAccess: () => slackChannelAccess(this.app.client, origin.channelId, this.deps.botName),
     };
     const request: DispatchRequest = { name, invocation, progress, ...input };
     return dispatchCommand(this.deps.dispatcher, request);

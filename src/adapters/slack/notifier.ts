@@ -1,38 +1,20 @@
 /**
- * Watch alerts to Slack channels: chat.postMessage with the bot token, and Slack's error
- * codes turned into sentences for whoever reads the outbox error or /watch list.
+ * Watch alerts to Slack channels: chat.postMessage with the bot token (post.ts keeps the
+ * message within Slack's size and attaches the full report), and every failure classified
+ * for the outbox sender (delivery.ts): refused for this channel, rate limited, or temporary.
  */
 import type { webApi } from '@slack/bolt';
-import type { ChannelRef, Notifier } from '../../core/watch/notifier.js';
+import type { Logger } from '../../app/logger.js';
+import { DeliveryError, type ChannelRef, type Notifier } from '../../core/watch/notifier.js';
 import type { Reply } from '../../reply/reply.js';
-import { renderSlack } from './render.js';
-
-/** Why a post failed, in words for whoever reads the outbox error or the watch reply. */
-const POST_ERRORS: Record<string, string> = {
-  not_in_channel: 'rblbot is not a member of this channel: invite it with /invite @rblbot.',
-  channel_not_found: 'Slack does not know this channel (deleted, or private and rblbot is not in it).',
-  is_archived: 'The channel is archived.',
-  invalid_auth: 'Slack refused SLACK_BOT_TOKEN.',
-  account_inactive: 'The Slack app was uninstalled or its token revoked.',
-  token_revoked: 'The Slack app was uninstalled or its token revoked.',
-  missing_scope: 'The Slack app lacks the chat:write scope: reinstall it from manifest.yml.',
-};
-
-/** A failed alert post; `code` is Slack's error code (not_in_channel, ratelimited, …). */
-export class SlackPostError extends Error {
-  override name = 'SlackPostError';
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
+import { slackDeliveryError } from './delivery.js';
+import { postReply } from './post.js';
 
 /**
- * Posts alerts with chat.postMessage (the bot must be a member of the channel). Its own
- * Web API client makes a single attempt with a short timeout: the watch outbox retries
- * with back-off, and a client retrying in the background could post an alert twice.
+ * Posts alerts (the bot must be a member of the channel). Its own Web API client makes a
+ * single attempt with a short timeout and rejects rate-limited calls instead of waiting:
+ * the outbox retries with back-off and honours Retry-After itself, and a client retrying
+ * in the background could post an alert twice.
  */
 export class SlackNotifier implements Notifier {
   readonly platform = 'slack' as const;
@@ -40,20 +22,24 @@ export class SlackNotifier implements Notifier {
   constructor(
     private readonly client: InstanceType<typeof webApi.WebClient>,
     private readonly teamId: string | undefined,
+    /** The bot's name as people invite it (/invite @name). */
+    private readonly botName: string,
+    private readonly logger: Logger,
   ) {}
 
   async send(channel: ChannelRef, reply: Reply, _idempotencyKey: string): Promise<void> {
     if (channel.platform !== 'slack') throw new Error(`SlackNotifier cannot send to a ${channel.platform} channel.`);
     if (this.teamId && channel.workspaceId && channel.workspaceId !== this.teamId) {
-      throw new Error(`This bot token belongs to Slack workspace ${this.teamId}, not ${channel.workspaceId}.`);
+      throw new DeliveryError(`This bot token belongs to Slack workspace ${this.teamId}, not ${channel.workspaceId}.`, 'channel', {
+        code: 'other_workspace',
+        fix: `Run rblbot with the bot token of workspace ${channel.workspaceId} to deliver these alerts.`,
+      });
     }
     // Slack has no idempotency key for chat.postMessage; the outbox marks the row sent right after this returns.
-    const { text, blocks } = renderSlack(reply);
     try {
-      await this.client.chat.postMessage({ channel: channel.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
+      await postReply(this.client, channel.channelId, reply, this.logger);
     } catch (err) {
-      const code = (err as { data?: { error?: string } }).data?.error ?? (err as { code?: string }).code ?? 'request_failed';
-      throw new SlackPostError(POST_ERRORS[code] ?? `Slack did not take the message (${code}): ${(err as Error).message}`, code);
+      throw slackDeliveryError(err, this.botName);
     }
   }
 }

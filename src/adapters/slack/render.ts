@@ -35,8 +35,16 @@ export const SLACK_LIMITS = {
   richTextChars: 3000,
   /** Our own budget for one list item, so that one huge TXT record cannot crowd out the rest. */
   listItemChars: 1200,
-  /** Characters across all blocks; Slack truncates message text above 40,000. */
+  /** Characters across all blocks of a response_url answer; Slack truncates message text above 40,000. */
   messageChars: 36_000,
+  /**
+   * Characters across all blocks of a chat.postMessage (alerts, posts by the bot). Slack
+   * rejects it with msg_blocks_too_long far below 40,000: around 12,000 characters of block
+   * text, and one report counted 11,341 text characters that were still refused (bolt-js
+   * issues 2509, 2867; the same blocks passed through a response_url). 8,000 leaves a third
+   * for what Slack also counts (block structure, URLs). Beyond it the full report goes in a file.
+   */
+  postedChars: 8000,
   /** The top-level `text` (notifications, old clients). */
   fallbackText: 3000,
 } as const;
@@ -45,6 +53,21 @@ export interface SlackMessage {
   /** mrkdwn fallback, escaped; shown in notifications. */
   readonly text: string;
   readonly blocks: KnownBlock[];
+  /** Entries (list items, paragraphs) left out to stay within the budget; 0 when all is shown. */
+  readonly omitted: number;
+}
+
+/** Name of the file that carries a report too long for one message. */
+export const SLACK_REPORT_FILENAME = 'rblbot-report.txt';
+
+export interface SlackRenderOptions {
+  /** Characters across all blocks (default SLACK_LIMITS.messageChars, for response_url answers). */
+  readonly maxChars?: number;
+  /**
+   * Where the rest is when something is left out: `file` (the caller attaches the full
+   * report in the message's thread) or `cli` (nowhere in Slack: run it from the CLI).
+   */
+  readonly overflow?: 'file' | 'cli';
 }
 
 const LEVEL_ICON: Record<Level, string> = {
@@ -56,7 +79,8 @@ const LEVEL_ICON: Record<Level, string> = {
 };
 
 /** Render a Reply as a Slack message (blocks + text fallback) within Slack's limits. */
-export function renderSlack(reply: Reply): SlackMessage {
+export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): SlackMessage {
+  const maxChars = options.maxChars ?? SLACK_LIMITS.messageChars;
   const units: Unit[] = [];
   for (const block of reply.blocks) units.push(...renderBlock(block));
 
@@ -70,9 +94,9 @@ export function renderSlack(reply: Reply): SlackMessage {
   let chars = 0;
   let omitted = 0;
   for (const [index, unit] of units.entries()) {
-    const fits = blocks.length - 1 < maxUnits && chars + unit.chars <= SLACK_LIMITS.messageChars;
+    const fits = blocks.length - 1 < maxUnits && chars + unit.chars <= maxChars;
     // Keep the last unit if it is the only one left and one slot remains (no need for a note then).
-    const lastFits = index === units.length - 1 && blocks.length < SLACK_LIMITS.blocksPerMessage && chars + unit.chars <= SLACK_LIMITS.messageChars;
+    const lastFits = index === units.length - 1 && blocks.length < SLACK_LIMITS.blocksPerMessage && chars + unit.chars <= maxChars;
     if (omitted === 0 && (fits || lastFits)) {
       blocks.push(unit.block);
       chars += unit.chars;
@@ -81,12 +105,15 @@ export function renderSlack(reply: Reply): SlackMessage {
     }
   }
   if (omitted > 0) {
-    const hint = reply.fullText
-      ? 'the full report is available from the CLI (`rblbot`)'
-      : 'run the same command from the CLI (`rblbot`) for everything';
+    const hint =
+      options.overflow === 'file'
+        ? `the full report is in ${SLACK_REPORT_FILENAME}, attached in this message's thread`
+        : reply.fullText
+          ? 'the full report is available from the CLI (`rblbot`)'
+          : 'run the same command from the CLI (`rblbot`) for everything';
     blocks.push(contextBlock(`… ${omitted} more not shown (Slack's message size limit); ${hint}.`));
   }
-  return { text: fallbackText(reply), blocks };
+  return { text: fallbackText(reply), blocks, omitted };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -459,7 +459,7 @@ describe('notifier', () => {
         { visibility: 'channel', title: 't', level: 'info', blocks: [] },
         'k2',
       ),
-    ).rejects.toThrow(/invite it with \/invite @rblbot/);
+    ).rejects.toThrow(/@rblbot is not a member of this channel/);
     expect(fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0NOTIN')).toHaveLength(1);
   });
 
