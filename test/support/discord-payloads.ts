@@ -8,8 +8,15 @@ export const CHANNEL_ID = '333333333333333333';
 let counter = 0;
 const MEMBER_PERMS = (PermissionFlagsBits.SendMessages | PermissionFlagsBits.ViewChannel).toString();
 export const ADMIN_PERMS = (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages).toString();
+/** What the bot itself may do in the channel (app_permissions): all an alert needs. */
+export const BOT_CAN_POST = (
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.AttachFiles
+).toString();
 
-function base(type: number, permissions = MEMBER_PERMS) {
+function base(type: number, permissions = MEMBER_PERMS, appPermissions = BOT_CAN_POST) {
   counter++;
   return {
     id: `9000000000000${counter}`,
@@ -29,7 +36,7 @@ function base(type: number, permissions = MEMBER_PERMS) {
       mute: false,
       flags: 0,
     },
-    app_permissions: '2048',
+    app_permissions: appPermissions,
     locale: 'en-US',
     entitlements: [],
     authorizing_integration_owners: {},
@@ -40,9 +47,9 @@ function base(type: number, permissions = MEMBER_PERMS) {
 
 export type Opt = { name: string; type: number; value?: string | number | boolean; options?: Opt[] };
 
-export function chatInput(name: string, options: Opt[] = [], extra: { permissions?: string; resolved?: object } = {}) {
+export function chatInput(name: string, options: Opt[] = [], extra: { permissions?: string; resolved?: object; appPermissions?: string } = {}) {
   return {
-    ...base(InteractionType.ApplicationCommand, extra.permissions),
+    ...base(InteractionType.ApplicationCommand, extra.permissions, extra.appPermissions),
     data: { id: '5555', name, type: ApplicationCommandType.ChatInput, options, ...(extra.resolved ? { resolved: extra.resolved } : {}) },
   };
 }

@@ -1,6 +1,8 @@
 /**
  * A fake Discord REST API on 127.0.0.1 for tests: records every request (JSON bodies and
  * multipart uploads decoded) and answers like Discord would for the routes rblbot uses.
+ * Failures are answered as Discord answers them: an HTTP status with a JSON error code
+ * (discordError: 50013 Missing Permissions…), and 429 with Retry-After (rateLimited).
  * It also serves attachment files, standing in for Discord's CDN.
  */
 import http from 'node:http';
@@ -20,12 +22,47 @@ export interface RecordedRequest {
   readonly files: RecordedFile[];
 }
 
+/** A failure to answer for requests whose "METHOD /path" matches, `times` times (default once). */
+export interface FakeFailure {
+  readonly match: RegExp;
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  times?: number;
+}
+
+/** The JSON error codes rblbot meets when posting (discord.com/developers, "JSON Error Codes"). */
+export const DISCORD_ERRORS = {
+  unknownChannel: { status: 404, body: { message: 'Unknown Channel', code: 10003 } },
+  missingAccess: { status: 403, body: { message: 'Missing Access', code: 50001 } },
+  missingPermissions: { status: 403, body: { message: 'Missing Permissions', code: 50013 } },
+  unauthorized: { status: 401, body: { message: '401: Unauthorized', code: 0 } },
+  serverError: { status: 502, body: { message: 'Bad Gateway', code: 0 } },
+} as const;
+
+/** Discord's 429: Retry-After in whole seconds, retry_after in the body, and the bucket headers. */
+export function rateLimited(seconds: number, global = false): Omit<FakeFailure, 'match'> {
+  return {
+    status: 429,
+    body: { message: 'You are being rate limited.', retry_after: seconds, global },
+    headers: {
+      'retry-after': String(Math.ceil(seconds)),
+      'x-ratelimit-limit': '5',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset-after': String(seconds),
+      'x-ratelimit-bucket': 'fake-bucket',
+      'x-ratelimit-scope': global ? 'global' : 'user',
+      ...(global ? { 'x-ratelimit-global': 'true' } : {}),
+    },
+  };
+}
+
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   /** Served at GET /cdn/<name>. */
   readonly cdn = new Map<string, Buffer>();
-  /** Status to answer for requests whose path matches, once each (e.g. simulate an outage). */
-  readonly failures: { match: RegExp; status: number }[] = [];
+  /** Failures to answer for requests whose "METHOD /path" matches (an outage, a refusal). */
+  readonly failures: FakeFailure[] = [];
   private waiters: (() => void)[] = [];
   private constructor(
     private readonly server: http.Server,
@@ -108,10 +145,12 @@ export class FakeDiscord {
     this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body, files });
     for (const wake of this.waiters.splice(0)) wake();
 
-    const failure = this.failures.findIndex((f) => f.match.test(`${req.method} ${path}`));
-    if (failure >= 0) {
-      const [f] = this.failures.splice(failure, 1);
-      return void res.writeHead(f!.status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'fake failure', code: 0 }));
+    const failure = this.failures.find((f) => f.match.test(`${req.method} ${path}`));
+    if (failure) {
+      failure.times = (failure.times ?? 1) - 1;
+      if (failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
+      const body = failure.body ?? { message: 'fake failure', code: 0 };
+      return void res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers }).end(JSON.stringify(body));
     }
 
     const json = (status: number, data: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));

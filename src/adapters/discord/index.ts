@@ -23,7 +23,7 @@ import { DiscordNotifier } from './notifier.js';
 import type { Logger } from '../../app/logger.js';
 import { describe } from './run-command.js';
 import { parsePublicKey, PublicKeyError } from './signature.js';
-import { createDiscordRest, discordRestOptions } from './rest.js';
+import { createAlertRest, createDiscordRest, discordRestOptions } from './rest.js';
 
 export const DEFAULT_DISCORD_API = 'https://discord.com/api';
 export const INTERACTIONS_PATH = '/interactions';
@@ -74,13 +74,14 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     }
     if (!options.http) throw new Error('Discord HTTP interactions mode needs the shared HTTP server.');
     const rest = createDiscordRest(api, config.DISCORD_TOKEN);
-    const handler = new InteractionHandler({ commands: options.commands, services: options.services, rest, logger });
+    const canPost = Boolean(config.DISCORD_TOKEN);
+    const handler = new InteractionHandler({ commands: options.commands, services: options.services, rest, logger, canPost });
     options.http.route(INTERACTIONS_PATH, interactionsRoute(key, handler, logger));
     return {
       mode: 'http',
       rest,
       handler,
-      notifier: new DiscordNotifier(rest, Boolean(config.DISCORD_TOKEN)),
+      notifier: new DiscordNotifier(createAlertRest(api, config.DISCORD_TOKEN), canPost),
       connect: async () => {},
       stop: async () => {},
     };
@@ -98,7 +99,8 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   });
   client.rest.setToken(config.DISCORD_TOKEN);
   const rest = client.rest;
-  const handler = new InteractionHandler({ commands: options.commands, services: options.services, rest, logger });
+  const botName = () => client.user?.username ?? 'rblbot';
+  const handler = new InteractionHandler({ commands: options.commands, services: options.services, rest, logger, canPost: true, botName });
 
   // The raw dispatch, not discord.js's Interaction objects: the HTTP endpoint receives the
   // very same payload, so both paths share one handler.
@@ -112,7 +114,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     rest,
     client,
     handler,
-    notifier: new DiscordNotifier(rest),
+    notifier: new DiscordNotifier(createAlertRest(api, config.DISCORD_TOKEN), true, botName),
     connect: async () => {
       await client.login(config.DISCORD_TOKEN);
       logger.info?.({ user: client.user?.tag }, 'discord: connected to the gateway');

@@ -36,6 +36,7 @@ import { FILE_OPTION } from './payloads.js';
 import { messageRequest } from './message-request.js';
 import type { Logger } from '../../app/logger.js';
 import { describe, runCommand } from './run-command.js';
+import { discordChannelAccess, NO_TOKEN_ACCESS } from './delivery.js';
 
 /** Sends the interaction's first (and only) initial response. */
 export type InitialResponder = (response: APIInteractionResponse) => Promise<void>;
@@ -45,6 +46,10 @@ export interface InteractionHandlerOptions {
   readonly services: Services;
   readonly rest: REST;
   readonly logger: Logger;
+  /** False without DISCORD_TOKEN: no alert can be posted, and /watch says so. Default true. */
+  readonly canPost?: boolean;
+  /** The bot's name, for the fixes people read ("Give @rblbot Send Messages…"). */
+  readonly botName?: () => string;
 }
 
 const MODAL_PREFIX = 'rblbot:modal:';
@@ -65,8 +70,10 @@ function isAdmin(permissions: string | undefined): boolean {
   }
 }
 
-export function invocationOf(raw: APIInteraction): Invocation {
+export function invocationOf(raw: APIInteraction, options: { canPost?: boolean; botName?: string } = {}): Invocation {
   const user = raw.member?.user ?? raw.user;
+  const bot = options.botName ?? 'rblbot';
+  const access = options.canPost === false ? NO_TOKEN_ACCESS : discordChannelAccess(raw.app_permissions, bot);
   return {
     platform: 'discord',
     workspaceId: raw.guild_id ?? 'dm',
@@ -76,6 +83,7 @@ export function invocationOf(raw: APIInteraction): Invocation {
       ...(user ? { name: user.global_name ?? user.username } : {}),
       isAdmin: raw.guild_id ? isAdmin(raw.member?.permissions) : false,
     },
+    channelAccess: async () => access,
   };
 }
 
@@ -258,7 +266,7 @@ export class InteractionHandler {
     // Answers meant for the caller only (errors, help) replace it with an ephemeral follow-up.
     await respond({ type: InteractionResponseType.DeferredChannelMessageWithSource });
 
-    const invocation = invocationOf(raw);
+    const invocation = invocationOf(raw, { canPost: this.options.canPost, botName: this.options.botName?.() });
     const args: CommandArgs = { ...job.args };
     let reply: Reply | undefined;
     if (job.attachment && job.def.textInput) {

@@ -46,3 +46,12 @@ export function createDiscordRest(api: string, token?: string, extra: Partial<RE
   if (token) rest.setToken(token);
   return rest;
 }
+
+/**
+ * The alerts' own client: a single attempt with a 10-second timeout, and a rate limit
+ * thrown back (RateLimitError with Retry-After) instead of waited out inside the client,
+ * so the outbox honours it without holding a send open or counting it as a failure.
+ */
+export function createAlertRest(api: string, token: string | undefined): REST {
+  return createDiscordRest(api, token, { retries: 0, timeout: 10_000, rejectOnRateLimit: () => true });
+}

@@ -132,7 +132,7 @@ describe('HTTP interactions endpoint', () => {
         { visibility: 'channel', title: 'Alert', level: 'bad', blocks: [] },
         'key-2',
       ),
-    ).rejects.toThrow(/DISCORD_TOKEN/);
+    ).rejects.toMatchObject({ kind: 'channel', message: /no Discord bot token/, fix: expect.stringContaining('DISCORD_TOKEN') });
   });
 
   it('refuses a public key that is not 64 hex characters, naming the variable', () => {
