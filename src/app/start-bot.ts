@@ -1,17 +1,26 @@
 /**
  * Starts the bot: builds the core once, starts every chat adapter whose credentials are
- * present (with none, the console adapter), the zone health probe, and stops everything
- * gracefully on SIGINT/SIGTERM or, for the console, at the end of input.
+ * present (with none, the console adapter), the watch scheduler and outbox, the zone
+ * health probe, and stops everything gracefully on SIGINT/SIGTERM or, for the console, at
+ * the end of input.
+ *
+ * What the operator sees on stderr: one sentence per chat adapter once it is up ("Slack:
+ * Socket Mode, connected as @rblbot to Acme."), nothing for a platform that is not
+ * configured, and one sentence per failed attempt when a platform cannot be reached (it is
+ * tried again with back-off while the rest of the bot runs). A partial configuration or a
+ * refused token stops start-up with exit status 2 and one sentence.
  */
 import { commands } from '../../commands/index.js';
 import { runConsole, shouldUseColor } from '../adapters/console/index.js';
 import { createConsoleNotifier } from '../adapters/console/notifier.js';
 import type { Notifier } from '../core/watch/notifier.js';
-import { startWatching } from '../core/watch/index.js';
+import { startWatching, type WatchingHandle } from '../core/watch/index.js';
 import { SharedHttpServer } from '../adapters/http-server.js';
 import type { Readable, Writable } from 'node:stream';
 import type { AppConfig } from './config.js';
+import { connectWithRetry } from './connect.js';
 import { createLogger, type Logger } from './logger.js';
+import { planPlatforms, type PlatformPlan } from './platforms.js';
 import { buildServices, buildWatchService } from './services.js';
 import type { Services } from '../../commands/types.js';
 
@@ -31,38 +40,52 @@ interface Running {
   stop(): Promise<void>;
 }
 
+/** A chat adapter once connected: what the bot needs of it. */
+interface StartedAdapter {
+  readonly notifier: Notifier;
+  describe(port?: number): string;
+  stop(): Promise<void>;
+}
+
 export async function startBot(config: AppConfig, io: ProcessIO): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL);
+  const say = (line: string): void => void io.stderr.write(`${line}\n`);
+  let plan: PlatformPlan;
+  try {
+    plan = planPlatforms(config);
+  } catch (err) {
+    say(`rblbot: ${(err as Error).message}`);
+    return 2;
+  }
   // A stray rejected promise in an adapter or library must not take every channel's bot
   // down with it (Node's default is to exit): log it and keep serving.
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  const onRejection = (reason: unknown): void => logger.error({ err: reason }, 'unhandled promise rejection');
+  process.on('unhandledRejection', onRejection);
+  try {
+    return await run(config, io, plan, logger, say);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+}
+
+async function run(config: AppConfig, io: ProcessIO, plan: PlatformPlan, logger: Logger, say: (line: string) => void): Promise<number> {
   let services: Services;
   try {
     services = buildServices(config);
   } catch (err) {
-    io.stderr.write(`rblbot: ${(err as Error).message}\n`);
+    say(`rblbot: ${(err as Error).message}`);
     return 2;
   }
   try {
     // Watches persist in SQLite; a database that cannot be opened stops start-up with its reason.
     services = { ...services, watches: buildWatchService(config, services.checker) };
   } catch (err) {
-    io.stderr.write(`rblbot: cannot open the watch database: ${(err as Error).message}\n`);
+    say(`rblbot: cannot open the watch database: ${(err as Error).message}`);
     return 2;
   }
   const running: Running[] = [];
-  let notifiers: Notifier[];
-  try {
-    notifiers = await startChatAdapters(config, services, logger, running);
-  } catch (err) {
-    // A refused token or an incomplete setup: one sentence, no stack trace.
-    await stopAll(running, logger);
-    await services.watches?.store.close();
-    io.stderr.write(`rblbot: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 2;
-  }
 
-  if (notifiers.length === 0) {
+  if (!plan.slack && !plan.discord) {
     logger.debug({}, 'no chat tokens configured: starting the console adapter');
     const color = shouldUseColor(io.stdout, io.env);
     startWatches(services, [createConsoleNotifier(io.stdout, { color })], logger, running);
@@ -85,52 +108,102 @@ export async function startBot(config: AppConfig, io: ProcessIO): Promise<number
     return 0;
   }
 
-  startWatches(services, notifiers, logger, running);
+  const watching = startWatches(services, [], logger, running);
   startHealthProbes(services, logger, running);
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: string): void => {
-      logger.info({ signal }, 'shutting down');
-      void stopAll(running, logger).then(() => resolve(0));
-    };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-  });
-}
 
-/** Start Slack and Discord when configured; their notifiers (none: no chat platform is configured). */
-async function startChatAdapters(config: AppConfig, services: Services, logger: Logger, running: Running[]): Promise<Notifier[]> {
   // One HTTP server for every adapter that takes inbound HTTP (Discord interactions, Slack HTTP mode).
-  const http = new SharedHttpServer();
-  const notifiers: Notifier[] = [];
-  if (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET) {
-    // Bolt is loaded only when Slack is configured (Socket Mode, or HTTP mode at /slack/events).
-    const { startSlack } = await import('../adapters/slack/index.js');
-    const slack = await startSlack({ config, services, commands, http, logger: logger.child({ adapter: 'slack' }) });
-    running.push({ name: 'slack', stop: () => slack.stop() });
-    notifiers.push(slack.notifier);
-  }
-  if (config.DISCORD_TOKEN || config.DISCORD_PUBLIC_KEY) {
-    // discord.js takes seconds to load: only when Discord is configured.
-    const { startDiscord } = await import('../adapters/discord/index.js');
-    const discord = await startDiscord({ config, services, commands, http, logger: logger.child({ adapter: 'discord' }) });
-    running.push({ name: 'discord', stop: () => discord.stop() });
-    logger.info({ mode: discord.mode }, 'discord adapter started');
-    notifiers.push(discord.notifier);
-  }
-  if (http.hasRoutes) {
-    const port = await http.listen(config.PORT);
+  const http = plan.slack === 'http' || plan.discord === 'http' ? new SharedHttpServer() : undefined;
+  let port: number | undefined;
+  if (http) {
+    try {
+      port = await http.listen(config.PORT);
+    } catch (err) {
+      await stopAll(running, logger);
+      say(`rblbot: cannot listen on port ${config.PORT}: ${(err as Error).message}`);
+      return 2;
+    }
     running.push({ name: 'http server', stop: () => http.close() });
-    logger.info({ port }, 'listening for HTTP (Slack at /slack/events, Discord interactions at /interactions)');
   }
-  return notifiers;
+
+  // Shutdown (a signal) or a fatal refusal, whichever comes first.
+  const stopping = new AbortController();
+  let fatal: string | undefined;
+  const done = new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'shutting down');
+    stopping.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const connect = (platform: 'Slack' | 'Discord', target: string, start: () => Promise<StartedAdapter>): Promise<void> =>
+    connectWithRetry(start, { platform, target, say, signal: stopping.signal }).then(
+      (adapter) => {
+        if (stopping.signal.aborted) return adapter.stop();
+        running.push({ name: platform, stop: () => adapter.stop() });
+        watching?.sender.register(adapter.notifier);
+        say(adapter.describe(port));
+      },
+      (err: unknown) => {
+        if (stopping.signal.aborted) return;
+        // A refused token or an incomplete setup: one sentence, no stack trace, exit 2.
+        fatal = err instanceof Error ? err.message : String(err);
+        stopping.abort();
+      },
+    );
+
+  const connecting: Promise<void>[] = [];
+  if (plan.slack) {
+    const target = `Slack's Web API at ${config.SLACK_API_URL ?? 'https://slack.com/api'}`;
+    connecting.push(
+      connect('Slack', target, async () => {
+        // Bolt is loaded only when Slack is configured (Socket Mode, or HTTP mode at /slack/events).
+        const { startSlack } = await import('../adapters/slack/index.js');
+        return startSlack({ config, services, commands, http, logger: logger.child({ adapter: 'slack' }) });
+      }),
+    );
+  }
+  if (plan.discord) {
+    const { DEFAULT_DISCORD_API } = await import('../adapters/discord/index.js');
+    const target = `Discord's API at ${config.DISCORD_API_URL ?? DEFAULT_DISCORD_API}`;
+    connecting.push(
+      connect('Discord', target, async () => {
+        // discord.js takes seconds to load: only when Discord is configured.
+        const { startDiscord } = await import('../adapters/discord/index.js');
+        return startDiscord({ config, services, commands, http, logger: logger.child({ adapter: 'discord' }) });
+      }),
+    );
+  }
+
+  await done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  await Promise.allSettled(connecting);
+  await stopAll(running, logger);
+  if (fatal !== undefined) {
+    say(`rblbot: ${fatal}`);
+    return 2;
+  }
+  return 0;
 }
 
 /** The watch scheduler and alert outbox; stopped within stopAll's bound, then the database closes. */
-function startWatches(services: Services, notifiers: Notifier[], logger: Logger, running: Running[]): void {
+function startWatches(services: Services, notifiers: Notifier[], logger: Logger, running: Running[]): WatchingHandle | undefined {
   const watches = services.watches;
-  if (!watches) return;
-  const watching = startWatching({ service: watches, notifiers, onError: (err) => logger.warn({ err }, 'watch') });
+  if (!watches) return undefined;
+  const watching = startWatching({
+    service: watches,
+    notifiers,
+    onError: (err) => logger.warn({ err }, 'watch'),
+    sender: {
+      onPauseChange: (channel, pause) =>
+        pause
+          ? logger.warn({ channel, code: pause.code, problem: pause.problem }, 'alerts to a channel paused: the platform refuses it')
+          : logger.info({ channel }, 'alerts to a channel resumed'),
+    },
+  });
   running.push({ name: 'watches', stop: () => watching.stop(4000) });
+  return watching;
 }
 
 /** Keep a zone that starts answering "listed" for everything out of verdicts. */

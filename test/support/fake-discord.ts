@@ -155,6 +155,9 @@ export class FakeDiscord {
 
     const json = (status: number, data: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
     if (/^\/interactions\/[^/]+\/[^/]+\/callback$/.test(path)) return void res.writeHead(204).end();
+    if (path === '/users/@me' && req.method === 'GET') {
+      return void json(200, { id: '999000000000000001', username: 'rblbot', discriminator: '0', global_name: null, avatar: null, bot: true });
+    }
     if (req.method === 'DELETE') return void res.writeHead(204).end();
     if (/\/commands$/.test(path) && req.method === 'PUT') {
       return void json(

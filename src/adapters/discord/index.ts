@@ -10,7 +10,8 @@
  * Both feed the raw interaction to the same InteractionHandler; answers and alerts go
  * over REST (DISCORD_API_URL, default https://discord.com/api).
  */
-import { Client, GatewayDispatchEvents, GatewayIntentBits, Routes, type APIInteraction, type REST } from 'discord.js';
+import { Client, DiscordAPIError, GatewayDispatchEvents, GatewayIntentBits, Routes, type APIInteraction, type REST } from 'discord.js';
+import { PlatformRefused } from '../../app/connect.js';
 import { pino } from 'pino';
 import type { CommandDefinition } from '../../../commands/types.js';
 import { ConfigError, type AppConfig } from '../../app/config.js';
@@ -48,8 +49,14 @@ export interface DiscordAdapter {
   readonly handler: InteractionHandler;
   /** Posts watch alerts; needs DISCORD_TOKEN. */
   readonly notifier: Notifier;
-  /** Open the gateway connection (gateway mode); nothing to do in HTTP mode. */
+  /**
+   * Open the gateway connection (gateway mode), or check the bot token with the REST API
+   * (HTTP mode with DISCORD_TOKEN). Throws PlatformRefused when Discord refuses the token,
+   * a plain error when Discord cannot be reached (the caller tries again).
+   */
   connect(): Promise<void>;
+  /** One sentence for the operator once it is up. */
+  describe(port?: number): string;
   stop(): Promise<void>;
 }
 
@@ -77,12 +84,24 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     const canPost = Boolean(config.DISCORD_TOKEN);
     const handler = new InteractionHandler({ commands: options.commands, services: options.services, rest, logger, canPost });
     options.http.route(INTERACTIONS_PATH, interactionsRoute(key, handler, logger));
+    let botName = 'rblbot';
     return {
       mode: 'http',
       rest,
       handler,
-      notifier: new DiscordNotifier(createAlertRest(api, config.DISCORD_TOKEN), canPost),
-      connect: async () => {},
+      notifier: new DiscordNotifier(createAlertRest(api, config.DISCORD_TOKEN), canPost, () => botName),
+      connect: async () => {
+        if (!config.DISCORD_TOKEN) return;
+        try {
+          const me = (await rest.get(Routes.user('@me'))) as { username?: string };
+          if (me.username) botName = me.username;
+        } catch (err) {
+          throw refusedOrUnreachable(err);
+        }
+      },
+      describe: (port) =>
+        `Discord: HTTP interactions at ${INTERACTIONS_PATH}${port ? ` on port ${port}` : ''}` +
+        (config.DISCORD_TOKEN ? `, as @${botName}.` : '; no DISCORD_TOKEN, so watch alerts cannot be posted.'),
       stop: async () => {},
     };
   }
@@ -116,9 +135,14 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     handler,
     notifier: new DiscordNotifier(createAlertRest(api, config.DISCORD_TOKEN), true, botName),
     connect: async () => {
-      await client.login(config.DISCORD_TOKEN);
-      logger.info?.({ user: client.user?.tag }, 'discord: connected to the gateway');
+      try {
+        await client.login(config.DISCORD_TOKEN);
+      } catch (err) {
+        throw refusedOrUnreachable(err);
+      }
+      logger.debug({ user: client.user?.tag }, 'discord: connected to the gateway');
     },
+    describe: () => `Discord: gateway, connected as @${botName()} to ${client.guilds.cache.size} server${client.guilds.cache.size === 1 ? '' : 's'}.`,
     stop: async () => {
       await client.destroy();
     },
@@ -132,9 +156,34 @@ export function gatewayResponder(rest: REST, raw: APIInteraction): InitialRespon
   };
 }
 
-/** Build, connect, and hand back what main needs: the notifier for alerts and stop(). */
-export async function startDiscord(options: DiscordOptions): Promise<{ notifier: Notifier; mode: 'gateway' | 'http'; stop(): Promise<void> }> {
+/** A refused token stops start-up; anything else (network, 5xx) is worth another try. */
+function refusedOrUnreachable(err: unknown): Error {
+  const status = err instanceof DiscordAPIError ? err.status : undefined;
+  const code = (err as { code?: unknown }).code;
+  if (status === 401 || code === 'TokenInvalid') {
+    return new PlatformRefused('Discord refused DISCORD_TOKEN: copy the bot token again (Developer Portal → your app → Bot → Reset Token).');
+  }
+  if (code === 'DisallowedIntents') {
+    return new PlatformRefused('Discord refused the gateway intents: rblbot needs only Guilds; check the bot settings in the Developer Portal.');
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+export interface RunningDiscord {
+  readonly notifier: Notifier;
+  readonly mode: 'gateway' | 'http';
+  describe(port?: number): string;
+  stop(): Promise<void>;
+}
+
+/** Build, connect, and hand back what the bot needs: the notifier for alerts, its line, stop(). */
+export async function startDiscord(options: DiscordOptions): Promise<RunningDiscord> {
   const adapter = createDiscordAdapter(options);
-  await adapter.connect();
-  return { notifier: adapter.notifier, mode: adapter.mode, stop: () => adapter.stop() };
+  try {
+    await adapter.connect();
+  } catch (err) {
+    await adapter.stop().catch(() => undefined);
+    throw err;
+  }
+  return { notifier: adapter.notifier, mode: adapter.mode, describe: (port) => adapter.describe(port), stop: () => adapter.stop() };
 }

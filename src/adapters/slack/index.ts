@@ -14,25 +14,24 @@
 import type http from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { CommandDefinition, Services } from '../../../commands/types.js';
-import type { AppConfig } from '../../app/config.js';
+import { ConfigError, type AppConfig } from '../../app/config.js';
 import { createLogger, type Logger } from '../../app/logger.js';
 import type { Notifier } from '../../core/watch/notifier.js';
-import { UserError } from '../../reply/errors.js';
 import type { SharedHttpServer } from '../http-server.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackListeners } from './listeners.js';
 import { SlackNotifier } from './notifier.js';
+import { PlatformRefused } from '../../app/connect.js';
+import { slackModeOf, type SlackMode } from '../../app/platforms.js';
 
 /** Bolt's default path; Slack's slash-command, interactivity and events URLs all point here. */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-export type SlackMode = 'socket' | 'http';
+export type { SlackMode };
 
 /** Which mode the configuration asks for, or null when Slack is not configured. */
 export function slackMode(config: AppConfig): SlackMode | null {
-  if (config.SLACK_APP_TOKEN) return 'socket';
-  if (config.SLACK_SIGNING_SECRET) return 'http';
-  return null;
+  return slackModeOf(config);
 }
 
 export interface StartSlackOptions {
@@ -51,18 +50,21 @@ export interface StartSlackOptions {
 
 export interface SlackAdapter {
   readonly mode: SlackMode;
+  /** One sentence for the operator once it is up: mode, the bot's name, the workspace. */
+  describe(port?: number): string;
   readonly notifier: Notifier;
   /** The Slack workspace (team id) the bot token belongs to. */
   readonly teamId: string | undefined;
   stop(): Promise<void>;
 }
 
-export class SlackConfigError extends UserError {}
+export class SlackConfigError extends ConfigError {}
 
 /**
  * Start the Slack adapter. In HTTP mode the caller listens on the shared server (PORT);
- * this only adds the /slack/events route. Throws SlackConfigError for an incomplete setup
- * and Bolt's error when the bot token is refused (auth.test).
+ * this only adds the /slack/events route. Throws SlackConfigError for an incomplete setup,
+ * PlatformRefused when Slack refuses the bot token (auth.test), and a plain error when
+ * Slack cannot be reached (the caller tries again).
  */
 export async function startSlack(options: StartSlackOptions): Promise<SlackAdapter> {
   const { config } = options;
@@ -81,7 +83,10 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
   const slackApiUrl = config.SLACK_API_URL ? `${config.SLACK_API_URL}/` : undefined;
   const clientOptions = {
     ...(slackApiUrl ? { slackApiUrl } : {}),
-    ...(options.apiRetries !== undefined ? { retryConfig: { retries: options.apiRetries } } : {}),
+    // A couple of quick retries, not the client's default of ten over half an hour: an
+    // unreachable Slack at start-up is said and retried by the caller, and an interactive
+    // call (views.open within its 3-second trigger) is useless minutes later anyway.
+    retryConfig: { retries: options.apiRetries ?? 2, factor: 2 },
   };
 
   let receiver: InstanceType<typeof HTTPReceiver> | InstanceType<typeof SocketModeReceiver>;
@@ -90,8 +95,14 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
       appToken: config.SLACK_APP_TOKEN!,
       logger: boltLog,
       // Bolt hands installerOptions.clientOptions to the socket client (apps.connections.open).
-      // A copy: the socket client writes its own retry policy into the object it is given.
-      installerOptions: { clientOptions: { ...clientOptions } },
+      // A fresh object: the socket client writes its own retry policy into it, and keeps
+      // retrying reconnections for long (100 tries) unless a test says otherwise.
+      installerOptions: {
+        clientOptions: {
+          ...(slackApiUrl ? { slackApiUrl } : {}),
+          ...(options.apiRetries !== undefined ? { retryConfig: { retries: options.apiRetries } } : {}),
+        },
+      },
     });
   } else {
     receiver = new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, logger: boltLog });
@@ -106,19 +117,20 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
     deferInitialization: true,
   });
   let teamId: string | undefined;
+  let teamName: string | undefined;
   let botName = 'rblbot';
   try {
     await app.init();
     const auth = await app.client.auth.test();
     teamId = typeof auth.team_id === 'string' ? auth.team_id : undefined;
+    teamName = typeof auth.team === 'string' && auth.team ? auth.team : teamId;
     if (typeof auth.user === 'string' && auth.user) botName = auth.user;
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
-    throw new SlackConfigError(
-      code
-        ? `Slack refused SLACK_BOT_TOKEN (${code}): copy the "Bot User OAuth Token" (xoxb-…) of the installed app again.`
-        : `Could not reach Slack's Web API${config.SLACK_API_URL ? ` at ${config.SLACK_API_URL}` : ''}: ${(err as Error).message}`,
-    );
+    if (code)
+      throw new PlatformRefused(`Slack refused SLACK_BOT_TOKEN (${code}): copy the "Bot User OAuth Token" (xoxb-…) of the installed app again.`);
+    // Unreachable (network, 5xx): the caller says so and tries again.
+    throw err;
   }
 
   const adminIds = new Set(
@@ -158,12 +170,16 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackAdapt
       }
     });
   }
-  logger.info({ mode, teamId, commands: options.commands.map((c) => c.name) }, 'Slack adapter started');
+  logger.debug({ mode, teamId, commands: options.commands.map((c) => c.name) }, 'Slack adapter started');
 
   let stopped = false;
   return {
     mode,
     teamId,
+    describe: (port) =>
+      mode === 'socket'
+        ? `Slack: Socket Mode, connected as @${botName} to ${teamName ?? 'the workspace'}.`
+        : `Slack: HTTP mode at ${SLACK_EVENTS_PATH}${port ? ` on port ${port}` : ''}, as @${botName} in ${teamName ?? 'the workspace'}.`,
     notifier: new SlackNotifier(
       new webApi.WebClient(config.SLACK_BOT_TOKEN, {
         ...(slackApiUrl ? { slackApiUrl } : {}),

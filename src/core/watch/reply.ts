@@ -12,9 +12,6 @@ import { formatDuration } from './duration.js';
 import type { ChannelAccess } from './notifier.js';
 import type { AddResult, ChannelDelivery, ChannelPause, OutboxAlert, TargetState, WatchChange, WatchView, ZoneState } from './types.js';
 
-/** Items shown per heading; chat messages have block limits, and fullText carries the rest. */
-const MAX_ITEMS = 20;
-
 export function alertReply(changes: readonly WatchChange[]): Reply {
   const listed = changes.filter((c) => c.now === 'listed');
   const cleared = changes.filter((c) => c.now === 'clean');
@@ -24,13 +21,12 @@ export function alertReply(changes: readonly WatchChange[]): Reply {
   if (cleared.length > 0) verdict.push(`${verdict.length ? '; ' : ''}${count(cleared.length, 'listing')} cleared`);
   blocks.push({ kind: 'verdict', level: listed.length > 0 ? 'bad' : 'ok', text: [verdict.join('') + '.'] });
   if (listed.length > 0) {
-    blocks.push({ kind: 'list', heading: 'Newly listed', items: listed.slice(0, MAX_ITEMS).map(listedItem) });
+    // Every change is in the Reply: a platform that must shorten it says so and attaches fullText.
+    blocks.push({ kind: 'list', heading: 'Newly listed', items: listed.map(listedItem) });
   }
   if (cleared.length > 0) {
-    blocks.push({ kind: 'list', heading: 'Cleared', items: cleared.slice(0, MAX_ITEMS).map(clearedItem) });
+    blocks.push({ kind: 'list', heading: 'Cleared', items: cleared.map(clearedItem) });
   }
-  const hidden = Math.max(0, listed.length - MAX_ITEMS) + Math.max(0, cleared.length - MAX_ITEMS);
-  if (hidden > 0) blocks.push({ kind: 'context', text: [`${count(hidden, 'more change')} in the full report (/watch list shows them too).`] });
   blocks.push({ kind: 'context', text: ['Each change was seen on two checks in a row. /watch list shows every watch of this channel.'] });
 
   const targets = [...new Set(changes.map((c) => c.target))];
@@ -56,18 +52,14 @@ export function heldAlertsReply(alerts: readonly Pick<OutboxAlert, 'reply' | 'cr
   }
   const replies = alerts.map((a) => a.reply);
   const level = worstLevel(replies.map((r) => r.level));
-  const shown = alerts.slice(-MAX_ITEMS);
   const blocks: Block[] = [
     { kind: 'verdict', level, text: [`${count(alerts.length, 'alert')} for this channel since ${timestamp(since)}.`] },
     {
       kind: 'list',
       heading: 'Held alerts, oldest first',
-      items: shown.map((a) => ({ level: a.reply.level, title: [a.reply.title], lines: [[`Raised ${timestamp(a.createdAt)}`]] })),
+      items: alerts.map((a) => ({ level: a.reply.level, title: [a.reply.title], lines: [[`Raised ${timestamp(a.createdAt)}`]] })),
     },
   ];
-  if (alerts.length > shown.length) {
-    blocks.push({ kind: 'context', text: [`${count(alerts.length - shown.length, 'older alert')} in the full report.`] });
-  }
   blocks.push(note, { kind: 'context', text: ['/watch list shows what is listed now.'] });
   const title = `Watch: ${count(alerts.length, 'held alert')}`;
   const fullText = [title, ...alerts.map((a) => `[${timestamp(a.createdAt)}]\n${a.reply.fullText ?? a.reply.title}`)].join('\n\n');

@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createConsoleNotifier } from '../../../src/adapters/console/notifier.js';
+import { renderDiscord } from '../../../src/adapters/discord/render.js';
+import { SLACK_LIMITS, renderSlack } from '../../../src/adapters/slack/render.js';
 import { alertReply } from '../../../src/core/watch/reply.js';
 import type { WatchChange } from '../../../src/core/watch/types.js';
 
@@ -22,14 +24,19 @@ function change(i: number, now: 'listed' | 'clean' = 'listed'): WatchChange {
 }
 
 describe('alert message', () => {
-  it('keeps a big batch within chat limits and puts everything in the full text', () => {
-    const reply = alertReply([...Array.from({ length: 30 }, (_, i) => change(i + 1)), change(200, 'clean')]);
-    expect(reply.title).toBe('Watch: 31 changes on 31 targets');
+  it('holds every change of a big batch, and the full text a platform attaches when it must shorten it', () => {
+    const reply = alertReply([...Array.from({ length: 60 }, (_, i) => change(i + 1)), change(200, 'clean')]);
+    expect(reply.title).toBe('Watch: 61 changes on 61 targets');
     const listed = reply.blocks.find((b) => b.kind === 'list' && b.heading === 'Newly listed');
-    expect(listed && listed.kind === 'list' && listed.items.length).toBe(20);
-    expect(JSON.stringify(reply.blocks)).toContain('10 more changes in the full report');
-    expect(reply.fullText).toContain('LISTED  198.51.100.30 on SpamCop');
+    expect(listed && listed.kind === 'list' && listed.items.length).toBe(60);
+    expect(reply.fullText).toContain('LISTED  198.51.100.60 on SpamCop');
     expect(reply.fullText).toContain('CLEARED 198.51.100.200 from SpamCop');
+    // Shortened for Slack and Discord, each says so and carries the full report as a file.
+    const slack = renderSlack(reply, { maxChars: SLACK_LIMITS.postedChars, overflow: 'file' });
+    expect(slack.omitted).toBeGreaterThan(0);
+    expect(JSON.stringify(slack.blocks)).toContain('rblbot-report.txt');
+    const discord = renderDiscord(reply);
+    expect(discord.files.map((f) => f.data.toString())).toEqual([reply.fullText]);
   });
 
   it('is printed by the console notifier through the text renderer, escapes stripped', async () => {
