@@ -41,12 +41,16 @@ export async function connectWithRetry<T>(attempt: () => Promise<T>, options: Re
   }
 }
 
-/** The shortest useful reason: a network code (ECONNREFUSED) or the error's first sentence. */
+/** The shortest useful reason: a network code (ECONNREFUSED) anywhere in the error's chain, else its first sentence. */
 function reason(err: unknown): string {
-  const e = err as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
-  const code = typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) ? e.code : undefined;
-  if (code) return code;
-  const message = typeof e?.message === 'string' ? e.message : String(err);
+  // Clients wrap the socket error: Slack's WebClient in `original`, fetch in `cause`.
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
+    const { code, cause, original } = e as { code?: unknown; cause?: unknown; original?: unknown };
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    e = original ?? cause;
+  }
+  const message = err instanceof Error ? err.message : String(err);
   return message.split(/(?<=\.)\s/)[0]!.slice(0, 200);
 }
 

@@ -6,9 +6,7 @@
  * as multipart (once broken by Slack's undici 7 as the process-wide dispatcher), a long
  * Slack alert carries its report through files.uploadV2.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import net from 'node:net';
 import { ApplicationCommandOptionType, InteractionResponseType } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertReply } from '../../src/core/watch/reply.js';
@@ -19,13 +17,13 @@ import { FakeDiscord } from '../support/fake-discord.js';
 import { FakeSlack, postSigned, slashCommand } from '../support/fake-slack.js';
 import { ADMIN_PERMS, APP_ID, CHANNEL_ID, GUILD_ID, chatInput } from '../support/discord-payloads.js';
 import { tempDbFile } from '../support/watch-harness.js';
+import { freePort, startBotProcess, type BotProcess } from '../support/bot-process.js';
 
 const SECRET = 'both-secret';
 let dns: TestDnsServer;
 let slack: FakeSlack;
 let discord: FakeDiscord;
-let bot: ChildProcess;
-let stderr = '';
+let bot: BotProcess;
 let port: number;
 let privateKey: KeyObject;
 
@@ -45,18 +43,10 @@ const changes: WatchChange[] = Array.from({ length: 120 }, (_, i) => ({
 }));
 const longAlert = alertReply(changes);
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: p } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return p;
-}
-
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr so far:\n${stderr}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr so far:\n${bot.stderr()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -93,30 +83,24 @@ beforeAll(async () => {
   await store.close();
 
   port = await freePort();
-  bot = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      SLACK_BOT_TOKEN: 'xoxb-both',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      DISCORD_TOKEN: 'both-token',
-      DISCORD_APP_ID: APP_ID,
-      DISCORD_PUBLIC_KEY: publicHex,
-      DISCORD_API_URL: discord.api,
-      PORT: String(port),
-      RBLBOT_DB: file,
-      RBLBOT_RESOLVERS: dns.address,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  bot = startBotProcess({
+    SLACK_BOT_TOKEN: 'xoxb-both',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    DISCORD_TOKEN: 'both-token',
+    DISCORD_APP_ID: APP_ID,
+    DISCORD_PUBLIC_KEY: publicHex,
+    DISCORD_API_URL: discord.api,
+    PORT: String(port),
+    RBLBOT_DB: file,
+    RBLBOT_RESOLVERS: dns.address,
+    LOG_LEVEL: 'warn',
   });
-  bot.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  await until(() => /^Slack: /m.test(stderr) && /^Discord: /m.test(stderr), 'both adapters to come up', 60_000);
+  await bot.waitForStderr(/^Slack: [\s\S]*^Discord: |^Discord: [\s\S]*^Slack: /m);
 }, 90_000);
 
 afterAll(async () => {
-  if (bot && bot.exitCode === null) bot.kill('SIGKILL');
+  await bot?.stop('SIGKILL');
   await Promise.all([slack?.close(), discord?.close(), dns?.close()]);
 });
 
@@ -135,7 +119,8 @@ async function interaction(payload: object): Promise<{ status: number; body: { t
 describe('Slack and Discord in one process', () => {
   it('says once per adapter that it is up, and nothing else', () => {
     // The two connect at once, so either may come first.
-    const lines = stderr
+    const lines = bot
+      .stderr()
       .split('\n')
       .filter((l) => /^(Slack|Discord): /.test(l))
       .sort();
@@ -184,9 +169,7 @@ describe('Slack and Discord in one process', () => {
   });
 
   it('stops on SIGTERM with status 0', async () => {
-    const exited = new Promise<number | null>((resolve) => bot.once('exit', (code) => resolve(code)));
-    bot.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(stderr).not.toMatch(/action is not a function|unhandled/i);
+    expect(await bot.stop('SIGTERM')).toBe(0);
+    expect(bot.stderr()).not.toMatch(/action is not a function|unhandled/i);
   });
 });

@@ -78,11 +78,12 @@ export class FakeDiscord {
     return `http://127.0.0.1:${this.port}/cdn/${name}`;
   }
 
-  static async start(): Promise<FakeDiscord> {
+  /** Listen on `port` (default: any free one). */
+  static async start(port = 0): Promise<FakeDiscord> {
     const server = http.createServer((req, res) => {
       void fake.handle(req, res);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     const address = server.address();
     // The handler above runs only after this line: no request arrives before listen().
     const fake = new FakeDiscord(server, typeof address === 'object' && address ? address.port : 0);

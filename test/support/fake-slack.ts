@@ -47,16 +47,16 @@ export class FakeSlack {
     readonly port: number,
   ) {}
 
-  static async start(): Promise<FakeSlack> {
+  /** Listen on `port` (default: any free one). */
+  static async start(port = 0): Promise<FakeSlack> {
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => void fake.handle(req, Buffer.concat(chunks), res));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     // The handler above runs only after this line: no request arrives before listen().
-    const fake = new FakeSlack(server, port);
+    const fake = new FakeSlack(server, (server.address() as { port: number }).port);
     return fake;
   }
 
