@@ -39,34 +39,51 @@ export function findCommand(commands: readonly CommandDefinition[], name: string
 
 /** Run one command. Never throws: every outcome is a Reply. */
 export async function dispatchCommand(dispatcher: Dispatcher, request: DispatchRequest): Promise<Reply> {
+  const prepared = prepareCommand(dispatcher, request);
+  return 'reply' in prepared ? prepared.reply : prepared.run();
+}
+
+/**
+ * What is known before any work: a command checked (found, parsed, allowed, valid) and
+ * ready to run, or the answer that refuses it (usage error, not allowed, unknown). Lets an
+ * adapter answer a usage error at once and privately, before it shows a public "working…".
+ */
+export type PreparedCommand = { readonly reply: Reply } | { readonly def: CommandDefinition; run(): Promise<Reply> };
+
+/** Never throws. */
+export function prepareCommand(dispatcher: Dispatcher, request: DispatchRequest): PreparedCommand {
   const { commands, services } = dispatcher;
   const def = findCommand(commands, request.name);
-  if (!def) return unknownCommandReply(commands, request.name);
+  if (!def) return { reply: unknownCommandReply(commands, request.name) };
 
   let parsed: CommandArgs;
   try {
     parsed = request.args ? { ...request.args } : parseCommandText(def, request.text ?? '');
   } catch (err) {
-    if (err instanceof UsageError) return errorReply(`/${def.name}`, err.message, `Type /help ${def.name} for usage and examples.`);
-    if (err instanceof UserError) return userErrorReply(def, err);
-    return failedReply(dispatcher, def, request, err);
+    if (err instanceof UsageError) return { reply: errorReply(`/${def.name}`, err.message, `Type /help ${def.name} for usage and examples.`) };
+    if (err instanceof UserError) return { reply: userErrorReply(def, err) };
+    return { reply: failedReply(dispatcher, def, request, err) };
   }
 
   const subcommand = typeof parsed.subcommand === 'string' ? parsed.subcommand : undefined;
   if (!allowed(permissionOf(def, subcommand), request.invocation)) {
     const what = subcommand ? `/${def.name} ${subcommand}` : `/${def.name}`;
-    return errorReply(
-      `/${def.name}`,
-      `Only admins may run ${what}.`,
-      request.invocation.platform === 'slack'
-        ? 'Ask a workspace admin, or ask the bot operator to add you to SLACK_ADMIN_IDS.'
-        : 'Ask a server admin (Manage Server permission) to run it.',
-    );
+    return {
+      reply: errorReply(
+        `/${def.name}`,
+        `Only admins may run ${what}.`,
+        request.invocation.platform === 'slack'
+          ? 'Ask a workspace admin, or ask the bot operator to add you to SLACK_ADMIN_IDS.'
+          : 'Ask a server admin (Manage Server permission) to run it.',
+      ),
+    };
   }
 
   const validated = def.schema.safeParse(parsed);
   if (!validated.success) {
-    return errorReply(`/${def.name}`, describeIssue(def, parsed, validated.error.issues, subcommand), `Usage: ${usageOf(def, subcommand)}`);
+    return {
+      reply: errorReply(`/${def.name}`, describeIssue(def, parsed, validated.error.issues, subcommand), `Usage: ${usageOf(def, subcommand)}`),
+    };
   }
 
   const ctx = {
@@ -74,13 +91,18 @@ export async function dispatchCommand(dispatcher: Dispatcher, request: DispatchR
     services,
     progress: safeProgress(dispatcher, def, request),
   };
-  try {
-    return await def.run(validated.data, ctx);
-  } catch (err) {
-    // Bad input the core noticed (a private address, an unknown watch) is the user's to fix, not a bug.
-    if (err instanceof UserError) return userErrorReply(def, err, subcommand);
-    return failedReply(dispatcher, def, request, err);
-  }
+  return {
+    def,
+    async run() {
+      try {
+        return await def.run(validated.data, ctx);
+      } catch (err) {
+        // Bad input the core noticed (a private address, an unknown watch) is the user's to fix, not a bug.
+        if (err instanceof UserError) return userErrorReply(def, err, subcommand);
+        return failedReply(dispatcher, def, request, err);
+      }
+    },
+  };
 }
 
 /** The one place a UserError becomes an answer: its sentence, and its hint or an example. */

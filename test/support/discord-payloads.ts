@@ -16,10 +16,15 @@ export const BOT_CAN_POST = (
   PermissionFlagsBits.AttachFiles
 ).toString();
 
+/** A snowflake as Discord makes them: milliseconds since 2015 in the top bits, so ids carry their creation time. */
+export function snowflake(at = Date.now()): string {
+  return String(((BigInt(at) - 1_420_070_400_000n) << 22n) + BigInt(++counter % 4096));
+}
+
 function base(type: number, permissions = MEMBER_PERMS, appPermissions = BOT_CAN_POST) {
   counter++;
   return {
-    id: `9000000000000${counter}`,
+    id: snowflake(),
     application_id: APP_ID,
     token: `token-${counter}`,
     type,

@@ -199,3 +199,18 @@ export const testCommands: readonly CommandDefinition[] = [
   guardCommand,
   secretCommand,
 ];
+
+/** Takes `ms` milliseconds (default 2000) before answering in the channel. */
+export const slowCommand = defineCommand({
+  name: 'slow',
+  description: 'Answers after a while (test)',
+  help: [],
+  examples: [],
+  options: [{ name: 'ms', description: 'How long', type: 'integer', required: false }],
+  permission: 'everyone',
+  schema: z.object({ ms: z.number().int().min(0).max(60_000).optional() }) as unknown as z.ZodType<CommandArgs>,
+  run: async (args) => {
+    await new Promise((r) => setTimeout(r, typeof args.ms === 'number' ? args.ms : 2000));
+    return { visibility: 'channel', title: 'Slow answer', level: 'ok', blocks: [{ kind: 'text', text: ['done at last'] }] };
+  },
+});

@@ -39,6 +39,8 @@ export interface DiscordOptions {
   /** The shared HTTP server; required in HTTP interactions mode (the caller listens on PORT). */
   readonly http?: SharedHttpServer;
   readonly logger?: Logger;
+  /** How long Discord accepts answers to an interaction (default 15 minutes; tests shorten it). */
+  readonly followUpWindowMs?: number;
 }
 
 export interface DiscordAdapter {
@@ -82,7 +84,14 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     if (!options.http) throw new Error('Discord HTTP interactions mode needs the shared HTTP server.');
     const rest = createDiscordRest(api, config.DISCORD_TOKEN);
     const canPost = Boolean(config.DISCORD_TOKEN);
-    const handler = new InteractionHandler({ commands: options.commands, services: options.services, rest, logger, canPost });
+    const handler = new InteractionHandler({
+      commands: options.commands,
+      services: options.services,
+      rest,
+      logger,
+      canPost,
+      followUpWindowMs: options.followUpWindowMs,
+    });
     options.http.route(INTERACTIONS_PATH, interactionsRoute(key, handler, logger));
     let botName = 'rblbot';
     return {
@@ -119,7 +128,15 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   client.rest.setToken(config.DISCORD_TOKEN);
   const rest = client.rest;
   const botName = () => client.user?.username ?? 'rblbot';
-  const handler = new InteractionHandler({ commands: options.commands, services: options.services, rest, logger, canPost: true, botName });
+  const handler = new InteractionHandler({
+    commands: options.commands,
+    services: options.services,
+    rest,
+    logger,
+    canPost: true,
+    botName,
+    followUpWindowMs: options.followUpWindowMs,
+  });
 
   // The raw dispatch, not discord.js's Interaction objects: the HTTP endpoint receives the
   // very same payload, so both paths share one handler.

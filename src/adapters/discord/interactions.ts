@@ -35,7 +35,7 @@ import { AttachmentError, fetchTextAttachment, isTextAttachment } from './attach
 import { FILE_OPTION } from './payloads.js';
 import { messageRequest } from './message-request.js';
 import type { Logger } from '../../app/logger.js';
-import { describe, runCommand } from './run-command.js';
+import { describe, prepareRun, runCommand } from './run-command.js';
 import { discordChannelAccess, NO_TOKEN_ACCESS } from './delivery.js';
 
 /** Sends the interaction's first (and only) initial response. */
@@ -50,6 +50,28 @@ export interface InteractionHandlerOptions {
   readonly canPost?: boolean;
   /** The bot's name, for the fixes people read ("Give @rblbot Send Messages…"). */
   readonly botName?: () => string;
+  /** How long Discord accepts answers to an interaction (default 15 minutes; tests shorten it). */
+  readonly followUpWindowMs?: number;
+}
+
+/** Interaction tokens are valid for 15 minutes (discord.com/developers, "Receiving and Responding"). */
+const FOLLOW_UP_WINDOW_MS = 15 * 60_000;
+/** Say "still working" this long before the window closes, so that edit itself gets in. */
+const FOLLOW_UP_MARGIN_MS = 60_000;
+/** Discord's epoch (2015-01-01) in a snowflake's top 42 bits. */
+const DISCORD_EPOCH_MS = 1_420_070_400_000n;
+
+/**
+ * When Discord created the interaction, from its snowflake id; the time it arrived when the
+ * id says something implausible (more than the window away from now).
+ */
+export function interactionCreatedAt(id: string, now = Date.now()): number {
+  try {
+    const at = Number((BigInt(id) >> 22n) + DISCORD_EPOCH_MS);
+    return Math.abs(now - at) <= FOLLOW_UP_WINDOW_MS ? at : now;
+  } catch {
+    return now;
+  }
 }
 
 const MODAL_PREFIX = 'rblbot:modal:';
@@ -262,22 +284,8 @@ export class InteractionHandler {
   }
 
   private async deferAndRun(raw: APIInteraction, respond: InitialResponder, job: Job): Promise<void> {
-    // Public "thinking…" first: its visibility is fixed now, before the answer is known.
-    // Answers meant for the caller only (errors, help) replace it with an ephemeral follow-up.
-    await respond({ type: InteractionResponseType.DeferredChannelMessageWithSource });
-
     const invocation = invocationOf(raw, { canPost: this.options.canPost, botName: this.options.botName?.() });
     const args: CommandArgs = { ...job.args };
-    let reply: Reply | undefined;
-    if (job.attachment && job.def.textInput) {
-      try {
-        (args as Record<string, unknown>)[job.def.textInput.option] = await fetchTextAttachment(job.attachment);
-      } catch (err) {
-        if (!(err instanceof AttachmentError)) throw err;
-        reply = errorReply(`/${job.def.name}`, err.message);
-      }
-    }
-
     let finished = false;
     let edits = Promise.resolve();
     const progress = async (interim: Reply): Promise<void> => {
@@ -289,7 +297,7 @@ export class InteractionHandler {
         });
       await edits;
     };
-    reply ??= await runCommand({
+    const request = {
       commands: this.options.commands,
       def: job.def,
       args,
@@ -297,10 +305,86 @@ export class InteractionHandler {
       services: this.options.services,
       progress,
       logger: this.options.logger,
-    });
+    };
+
+    let work: () => Promise<Reply>;
+    if (job.attachment && job.def.textInput) {
+      // The text comes from a file that may take a moment to download: defer first, then check.
+      await respond({ type: InteractionResponseType.DeferredChannelMessageWithSource });
+      try {
+        (args as Record<string, unknown>)[job.def.textInput.option] = await fetchTextAttachment(job.attachment);
+      } catch (err) {
+        if (!(err instanceof AttachmentError)) throw err;
+        const reply = errorReply(`/${job.def.name}`, err.message);
+        work = async () => reply;
+      }
+      work ??= () => runCommand(request);
+    } else {
+      // Options checked before anything is shown: a usage error or a refusal is answered at
+      // once and only to the caller, never as a public "thinking…" that is then replaced.
+      const prepared = prepareRun(request);
+      if ('reply' in prepared) {
+        await respond(ephemeral(renderDiscord(prepared.reply)));
+        return;
+      }
+      // Public "thinking…": its visibility is fixed now, before the answer is known. Answers
+      // meant for the caller only (help) replace it with an ephemeral follow-up.
+      await respond({ type: InteractionResponseType.DeferredChannelMessageWithSource });
+      work = () => prepared.run();
+    }
+
+    const running = work();
+    const late = await this.withinWindow(raw, running);
     finished = true;
     await edits;
-    await this.deliver(raw, reply);
+    if (late) {
+      await this.deliverLate(raw, await running);
+      return;
+    }
+    await this.deliver(raw, await running);
+  }
+
+  /**
+   * Discord accepts edits and follow-ups for 15 minutes after the interaction. Resolves
+   * false when `work` is done in time; true when the window is about to close first, after
+   * telling the channel (while the edit still works) that the answer will come as a post.
+   */
+  private async withinWindow(raw: APIInteraction, work: Promise<Reply>): Promise<boolean> {
+    const window = this.options.followUpWindowMs ?? FOLLOW_UP_WINDOW_MS;
+    const closesAt = interactionCreatedAt(raw.id) + window - Math.min(FOLLOW_UP_MARGIN_MS, window / 10);
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([
+      work.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), Math.max(0, closesAt - Date.now()));
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!late) return false;
+    const canPost = this.options.canPost !== false;
+    const notice = renderNotice(
+      'Still working',
+      canPost
+        ? 'This is taking longer than Discord lets a bot answer a command (15 minutes). The answer will be posted in this channel when it is ready.'
+        : 'This is taking longer than Discord lets a bot answer a command (15 minutes), and this bot has no token to post the answer later. Try again later.',
+      'info',
+    );
+    const { body, files } = messageRequest(notice, { content: '' });
+    await this.options.rest
+      .patch(Routes.webhookMessage(raw.application_id, raw.token, '@original'), { body, files, auth: false })
+      .catch((err: unknown) => this.options.logger.warn({ interaction: raw.id, err: describe(err) }, 'discord: could not say the answer is late'));
+    return true;
+  }
+
+  /** The interaction can no longer be answered: post a channel answer with the bot token, or log. */
+  private async deliverLate(raw: APIInteraction, reply: Reply): Promise<void> {
+    const channelId = raw.channel?.id ?? raw.channel_id;
+    if (reply.visibility !== 'channel' || this.options.canPost === false || !channelId) {
+      this.options.logger.warn({ interaction: raw.id, visibility: reply.visibility }, 'discord: a late answer could not be delivered');
+      return;
+    }
+    const { body, files } = messageRequest(renderDiscord(reply));
+    await this.options.rest.post(Routes.channelMessages(channelId), { body, files });
   }
 
   private async editOriginal(raw: APIInteraction, reply: Reply): Promise<void> {

@@ -4,7 +4,7 @@
  * other platforms. Per-subcommand admin rules are enforced there from
  * Invocation.user.isAdmin, which the adapter sets from the member's permissions.
  */
-import { dispatchCommand } from '../../../commands/dispatch.js';
+import { dispatchCommand, prepareCommand, type PreparedCommand } from '../../../commands/dispatch.js';
 import type { CommandArgs, CommandDefinition, Invocation } from '../../../commands/types.js';
 import type { Logger } from '../../app/logger.js';
 import type { Reply } from '../../reply/reply.js';
@@ -23,6 +23,17 @@ export interface RunRequest {
 /** Never throws: every outcome, a handler's exception included, is a Reply. */
 export function runCommand(request: RunRequest): Promise<Reply> {
   return dispatchCommand(
+    { commands: request.commands, services: request.services, logger: request.logger },
+    { name: request.def.name, args: request.args, invocation: request.invocation, progress: request.progress },
+  );
+}
+
+/**
+ * Check a command before any work (found, allowed, valid options): a usage error or a
+ * refusal comes back as its answer, to be given at once and privately. Never throws.
+ */
+export function prepareRun(request: RunRequest): PreparedCommand {
+  return prepareCommand(
     { commands: request.commands, services: request.services, logger: request.logger },
     { name: request.def.name, args: request.args, invocation: request.invocation, progress: request.progress },
   );

@@ -257,8 +257,11 @@ describe('gateway interactions', () => {
       },
     ];
     const denied = feed(chatInput('guard', add));
-    const [followUp] = await fake.waitFor(isFollowUp(denied.token));
-    expect(visibleText(followUp!.body)).toMatch(/Only admins may run \/guard add.*Manage Server/s);
+    // Refused at once and privately: no public "thinking…" to take back.
+    const [refusal] = await fake.waitFor(isCallback(denied.token));
+    expect(refusal!.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(refusal!.body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(visibleText(refusal!.body.data)).toMatch(/Only admins may run \/guard add.*Manage Server/s);
 
     const allowed = feed(chatInput('guard', add, { permissions: ADMIN_PERMS }));
     const edit = await finalEdit(allowed.token);
