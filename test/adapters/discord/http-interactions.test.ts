@@ -135,6 +135,41 @@ describe('HTTP interactions endpoint', () => {
     ).rejects.toMatchObject({ kind: 'channel', message: /no Discord bot token/, fix: expect.stringContaining('DISCORD_TOKEN') });
   });
 
+  it('refuses a correctly signed interaction replayed later, or replayed at once', async () => {
+    const raw = chatInput('check', [str('target', '198.51.100.10')]);
+    const tenMinutesAgo = String(Math.floor(Date.now() / 1000) - 600);
+    expect((await post(raw, { timestamp: tenMinutesAgo })).status).toBe(401);
+    const aDayAgo = String(Math.floor(Date.now() / 1000) - 86_400);
+    expect((await post(ping(), { timestamp: aDayAgo })).status).toBe(401);
+    expect((await post(raw)).status).toBe(200);
+    expect((await post(raw)).status).toBe(401);
+    await fake.waitFor((r) => r.method === 'PATCH' && r.path.includes(raw.token));
+    // The command ran once.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fake.requests.filter((r) => r.method === 'PATCH' && r.path.includes(raw.token)).length).toBeLessThanOrEqual(2);
+  });
+
+  it('answers 413 to a body over the cap instead of resetting the connection', async () => {
+    const huge = JSON.stringify({ ...ping(), padding: 'x'.repeat(5 * 1024 * 1024) });
+    const response = await fetch(`http://127.0.0.1:${port}/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature-ed25519': '0'.repeat(128), 'x-signature-timestamp': '1' },
+      body: huge,
+    });
+    expect(response.status).toBe(413);
+    expect((await post(ping())).json).toEqual({ type: InteractionResponseType.Pong });
+  });
+
+  it('answers 400 at once to a signed body that is not an interaction, and keeps serving', async () => {
+    for (const payload of [null, [], 42, { type: 'x' }, { id: '1' }]) {
+      const started = Date.now();
+      const { status } = await post(payload as object);
+      expect(status).toBe(400);
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+    expect((await post(ping())).json).toEqual({ type: InteractionResponseType.Pong });
+  });
+
   it('refuses a public key that is not 64 hex characters, naming the variable', () => {
     expect(() =>
       createDiscordAdapter({
