@@ -8,6 +8,7 @@ import { diagnoseBounce, diagnosisReply, useCatalogue, withLiveCheck } from '../
 import { MAX_INPUT_BYTES } from '../src/core/diagnose/types.js';
 import { errorReply } from '../src/reply/reply.js';
 import { defineCommand } from './types.js';
+import { slash } from '../src/reply/command-names.js';
 
 const schema = z
   .object({
@@ -51,7 +52,10 @@ export const diagnoseCommand = defineCommand({
   async run(args, ctx) {
     const text = args.bounce ?? '';
     if (text.trim() === '') {
-      return errorReply('Bounce diagnosis', 'Paste the bounce after /diagnose: the whole message, or just the error line (e.g. "550 5.7.1 …").');
+      return errorReply(
+        'Bounce diagnosis',
+        `Paste the bounce after ${slash('diagnose')}: the whole message, or just the error line (e.g. "550 5.7.1 …").`,
+      );
     }
     // Name lists from the same catalogue the checker uses (it includes the user's zone file).
     useCatalogue(ctx.services.checker.catalogue);

@@ -12,6 +12,7 @@ import type { Logger } from '../src/app/logger.js';
 import { UserError } from '../src/reply/errors.js';
 import { parseCommandText, usageOf, UsageError } from './parse.js';
 import type { CommandArgs, CommandDefinition, Invocation, Permission } from './types.js';
+import { baseName, slash, withPrefix } from '../src/reply/command-names.js';
 
 export interface DispatchRequest {
   /** Command name, with or without the leading slash; case does not matter. */
@@ -33,7 +34,7 @@ export interface Dispatcher {
 
 /** Find a definition by name ("/rbl", "RBL" and "rbl" all work). */
 export function findCommand(commands: readonly CommandDefinition[], name: string): CommandDefinition | undefined {
-  const wanted = name.trim().replace(/^\//, '').toLowerCase();
+  const wanted = baseName(name);
   return commands.find((c) => c.name === wanted);
 }
 
@@ -60,17 +61,18 @@ export function prepareCommand(dispatcher: Dispatcher, request: DispatchRequest)
   try {
     parsed = request.args ? { ...request.args } : parseCommandText(def, request.text ?? '');
   } catch (err) {
-    if (err instanceof UsageError) return { reply: errorReply(`/${def.name}`, err.message, `Type /help ${def.name} for usage and examples.`) };
+    if (err instanceof UsageError)
+      return { reply: errorReply(`${slash(def.name)}`, err.message, `Type ${slash('help')} ${def.name} for usage and examples.`) };
     if (err instanceof UserError) return { reply: userErrorReply(def, err) };
     return { reply: failedReply(dispatcher, def, request, err) };
   }
 
   const subcommand = typeof parsed.subcommand === 'string' ? parsed.subcommand : undefined;
   if (!allowed(permissionOf(def, subcommand), request.invocation)) {
-    const what = subcommand ? `/${def.name} ${subcommand}` : `/${def.name}`;
+    const what = subcommand ? `${slash(def.name)} ${subcommand}` : `${slash(def.name)}`;
     return {
       reply: errorReply(
-        `/${def.name}`,
+        `${slash(def.name)}`,
         `Only admins may run ${what}.`,
         request.invocation.platform === 'slack'
           ? 'Ask a workspace admin, or ask the bot operator to add you to SLACK_ADMIN_IDS.'
@@ -82,7 +84,11 @@ export function prepareCommand(dispatcher: Dispatcher, request: DispatchRequest)
   const validated = def.schema.safeParse(parsed);
   if (!validated.success) {
     return {
-      reply: errorReply(`/${def.name}`, describeIssue(def, parsed, validated.error.issues, subcommand), `Usage: ${usageOf(def, subcommand)}`),
+      reply: errorReply(
+        `${slash(def.name)}`,
+        describeIssue(commands, def, parsed, validated.error.issues, subcommand),
+        `Usage: ${usageOf(def, subcommand)}`,
+      ),
     };
   }
 
@@ -108,8 +114,8 @@ export function prepareCommand(dispatcher: Dispatcher, request: DispatchRequest)
 /** The one place a UserError becomes an answer: its sentence, and its hint or an example. */
 function userErrorReply(def: CommandDefinition, err: UserError, subcommand?: string): Reply {
   const example = def.examples.find((e) => e !== '' && (!subcommand || e.startsWith(subcommand)));
-  const hint = err.hint ?? (example !== undefined ? `Example: /${def.name} ${example}` : undefined);
-  return errorReply(subcommand ? `/${def.name} ${subcommand}` : `/${def.name}`, err.message, hint);
+  const hint = err.hint ?? (example !== undefined ? `Example: ${slash(def.name)} ${example}` : undefined);
+  return errorReply(subcommand ? `${slash(def.name)} ${subcommand}` : `${slash(def.name)}`, err.message, hint);
 }
 
 function permissionOf(def: CommandDefinition, subcommand: string | undefined): Permission {
@@ -126,16 +132,27 @@ function allowed(permission: Permission, invocation: Invocation): boolean {
  * for users. A missing option becomes "needs a <name>"; messages a schema wrote itself
  * are passed on; anything else names the option and shows the usage line.
  */
-function describeIssue(def: CommandDefinition, args: CommandArgs, issues: z.ZodError['issues'], subcommand: string | undefined): string {
+function describeIssue(
+  commands: readonly CommandDefinition[],
+  def: CommandDefinition,
+  args: CommandArgs,
+  issues: z.ZodError['issues'],
+  subcommand: string | undefined,
+): string {
   const issue = issues[0];
-  if (!issue) return `That is not valid input for /${def.name}.`;
+  if (!issue) return `That is not valid input for ${slash(def.name)}.`;
   const option = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
-  const what = subcommand ? `/${def.name} ${subcommand}` : `/${def.name}`;
+  const what = subcommand ? `${slash(def.name)} ${subcommand}` : `${slash(def.name)}`;
   if (option && (args[option] === undefined || args[option] === '') && (issue.code === 'invalid_type' || issue.code === 'too_small')) {
     return `${what} needs a ${option}.`;
   }
   if (issue.code === 'custom' || !/^Invalid\b|^Too (big|small)\b|^Unrecognized\b/.test(issue.message)) {
-    return sentence(issue.message);
+    return sentence(
+      withPrefix(
+        issue.message,
+        commands.map((c) => c.name),
+      ),
+    );
   }
   return option ? `The ${option} is not valid for ${what}.` : `That is not valid input for ${what}.`;
 }
@@ -148,15 +165,15 @@ function sentence(text: string): string {
 
 function unknownCommandReply(commands: readonly CommandDefinition[], name: string): Reply {
   const shown = name.trim().replace(/^\//, '').slice(0, 40);
-  const names = commands.map((c) => `/${c.name}`).join(', ');
-  return errorReply('Unknown command', `There is no /${shown} command.`, `Commands: ${names}. Type /help for usage.`);
+  const names = commands.map((c) => `${slash(c.name)}`).join(', ');
+  return errorReply('Unknown command', `There is no ${slash(shown)} command.`, `Commands: ${names}. Type ${slash('help')} for usage.`);
 }
 
 function failedReply(dispatcher: Dispatcher, def: CommandDefinition, request: DispatchRequest, err: unknown): Reply {
   logFailure(dispatcher, def, request, err, 'command failed');
   return errorReply(
-    `/${def.name}`,
-    `Sorry, /${def.name} failed unexpectedly. The error was logged for the bot's operator.`,
+    `${slash(def.name)}`,
+    `Sorry, ${slash(def.name)} failed unexpectedly. The error was logged for the bot's operator.`,
     'Try again in a moment; if it keeps failing, tell whoever runs this bot.',
   );
 }
@@ -185,7 +202,7 @@ function logFailure(dispatcher: Dispatcher, def: CommandDefinition, request: Dis
   };
   try {
     if (dispatcher.logger) dispatcher.logger.error(details, message);
-    else process.stderr.write(`rblbot: /${def.name} ${message}: ${summary}\n`);
+    else process.stderr.write(`rblbot: ${slash(def.name)} ${message}: ${summary}\n`);
   } catch {
     // Logging must never turn a handled failure into an unhandled one.
   }

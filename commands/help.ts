@@ -8,12 +8,13 @@ import { z } from 'zod';
 import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../src/reply/reply.js';
 import { usageOf } from './parse.js';
 import { defineCommand, type CommandDefinition } from './types.js';
+import { baseName, slash, withPrefix } from '../src/reply/command-names.js';
 
 const schema = z.object({
   command: z
     .string()
     .trim()
-    .transform((v) => v.replace(/^\//, '').toLowerCase())
+    .transform((v) => baseName(v))
     .optional(),
 });
 
@@ -32,9 +33,9 @@ export function helpCommand(list: () => readonly CommandDefinition[]): CommandDe
       if (!wanted) return overviewReply(commands);
       const def = commands.find((c) => c.name === wanted);
       if (!def) {
-        return errorReply('Help', `There is no /${wanted} command.`, `Commands: ${commands.map((c) => `/${c.name}`).join(', ')}.`);
+        return errorReply('Help', `There is no ${slash(wanted)} command.`, `Commands: ${commands.map((c) => `${slash(c.name)}`).join(', ')}.`);
       }
-      return commandReply(def);
+      return commandReply(def, commands);
     },
   });
 }
@@ -52,24 +53,30 @@ export function overviewReply(commands: readonly CommandDefinition[]): Reply {
     level: 'info',
     blocks: [
       { kind: 'list', heading: 'Commands', items },
-      { kind: 'context', text: ['Type ', { code: '/help <command>' }, ' for details and examples, e.g. ', { code: '/help rbl' }, '.'] },
+      { kind: 'context', text: ['Type ', { code: slash('help <command>') }, ' for details and examples, e.g. ', { code: slash('help rbl') }, '.'] },
     ],
   };
 }
 
 /** Usage, longer help, options, examples and who may run one command. */
-export function commandReply(def: CommandDefinition): Reply {
+export function commandReply(def: CommandDefinition, commands: readonly CommandDefinition[] = [def]): Reply {
+  // Help lines are written with the plain names ("/watch list"); shown with the prefix.
+  const named = (text: string) =>
+    withPrefix(
+      text,
+      commands.map((c) => c.name),
+    );
   const usages = def.subcommands?.length ? def.subcommands.map((s) => usageOf(def, s.name)) : [usageOf(def)];
   const blocks: Block[] = [
     { kind: 'text', text: [def.description] },
     { kind: 'fields', fields: [{ label: usages.length === 1 ? 'Usage' : 'Usages', value: joinCodes(usages) }] },
   ];
-  for (const paragraph of def.help) blocks.push({ kind: 'text', text: [paragraph] });
+  for (const paragraph of def.help) blocks.push({ kind: 'text', text: [named(paragraph)] });
 
   const options = def.subcommands?.length
     ? def.subcommands.map((s) => ({
         level: 'info' as const,
-        title: [{ code: `${def.name} ${s.name}` }] as Inline[],
+        title: [{ code: `${slash(def.name)} ${s.name}` }] as Inline[],
         lines: [[s.description], ...s.options.map((o) => optionLine(o.name, o.description, o.required))],
       }))
     : def.options.map((o) => ({ level: 'info' as const, title: optionLine(o.name, o.description, o.required) }));
@@ -79,21 +86,21 @@ export function commandReply(def: CommandDefinition): Reply {
     blocks.push({
       kind: 'list',
       heading: 'Examples',
-      items: def.examples.map((e) => ({ title: [{ code: e === '' ? `/${def.name}` : `/${def.name} ${e}` }] })),
+      items: def.examples.map((e) => ({ title: [{ code: e === '' ? `${slash(def.name)}` : `${slash(def.name)} ${e}` }] })),
     });
   }
   const admin = def.permission === 'admin' || def.subcommands?.some((s) => s.permission === 'admin');
   if (admin) {
     const which =
       def.permission === 'admin'
-        ? `Only admins may run /${def.name}.`
+        ? `Only admins may run ${slash(def.name)}.`
         : `Only admins may run ${def
             .subcommands!.filter((s) => s.permission === 'admin')
-            .map((s) => `/${def.name} ${s.name}`)
+            .map((s) => `${slash(def.name)} ${s.name}`)
             .join(', ')}.`;
     blocks.push({ kind: 'context', text: [which] });
   }
-  return { visibility: 'ephemeral', title: `/${def.name}`, level: 'info', blocks };
+  return { visibility: 'ephemeral', title: `${slash(def.name)}`, level: 'info', blocks };
 }
 
 function optionLine(name: string, description: string, required: boolean): Inline[] {

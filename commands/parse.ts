@@ -8,6 +8,7 @@
 import type { CommandArgs, CommandDefinition, OptionDefinition } from './types.js';
 import { UserError } from '../src/reply/errors.js';
 import { clip } from '../src/reply/words.js';
+import { slash } from '../src/reply/command-names.js';
 
 export class UsageError extends UserError {}
 
@@ -22,7 +23,9 @@ export function parseCommandText(def: CommandDefinition, text: string): CommandA
     const sub = def.subcommands.find((s) => s.name === first.toLowerCase());
     if (!sub) {
       const names = def.subcommands.map((s) => s.name).join(', ');
-      throw new UsageError(first ? `/${def.name} has no "${first}" subcommand; use one of: ${names}.` : `/${def.name} needs a subcommand: ${names}.`);
+      throw new UsageError(
+        first ? `${slash(def.name)} has no "${first}" subcommand; use one of: ${names}.` : `${slash(def.name)} needs a subcommand: ${names}.`,
+      );
     }
     args.subcommand = sub.name;
     options = sub.options;
@@ -64,7 +67,7 @@ export function parseCommandText(def: CommandDefinition, text: string): CommandA
 export function usageOf(def: CommandDefinition, subcommand?: string): string {
   const sub = subcommand ? def.subcommands?.find((s) => s.name === subcommand) : undefined;
   const options = sub ? sub.options : def.options;
-  const parts = [`/${def.name}`];
+  const parts = [`${slash(def.name)}`];
   if (sub) parts.push(sub.name);
   else if (def.subcommands?.length) parts.push(def.subcommands.map((s) => s.name).join('|'));
   for (const o of options) parts.push(o.required ? `<${o.name}>` : `[${o.name}]`);

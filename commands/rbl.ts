@@ -9,6 +9,7 @@ import { checkOutcomesReply, checkProgressReply, type TargetOutcome } from '../s
 import { guessTargetKind, splitTargets } from '../src/core/check/targets.js';
 import { UserError } from '../src/reply/errors.js';
 import { defineCommand } from './types.js';
+import { slash } from '../src/reply/command-names.js';
 
 export const MAX_TARGETS = 5;
 
@@ -53,7 +54,7 @@ export const rblCommand = defineCommand({
       ),
     );
     const outcomes = await Promise.all(targets.map((t) => checkOne(checker, t)));
-    return checkOutcomesReply(outcomes, '/rbl 203.0.113.5');
+    return checkOutcomesReply(outcomes, slash('rbl 203.0.113.5'));
   },
 });
 

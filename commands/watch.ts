@@ -16,6 +16,7 @@ import {
 } from '../src/core/watch/reply.js';
 import { UserError } from '../src/reply/errors.js';
 import { defineCommand, type Invocation } from './types.js';
+import { slash } from '../src/reply/command-names.js';
 
 const SUBCOMMANDS = ['add', 'remove', 'list', 'check'] as const;
 
@@ -38,7 +39,7 @@ const schema = z
     if ((args.subcommand === 'add' || args.subcommand === 'remove') && !args.target) {
       ctx.addIssue({
         code: 'custom',
-        message: `Say what to ${args.subcommand === 'add' ? 'watch' : 'stop watching'}, e.g. /watch ${args.subcommand} 203.0.113.5.`,
+        message: `Say what to ${args.subcommand === 'add' ? 'watch' : 'stop watching'}, e.g. ${slash('watch')} ${args.subcommand} 203.0.113.5.`,
       });
       return z.NEVER;
     }
@@ -89,10 +90,10 @@ export const watchCommand = defineCommand({
     const watches = ctx.services.watches;
     if (!watches)
       throw new UserError('Watches are not enabled in this process.', {
-        hint: 'Run the bot (rblbot with a chat adapter or the console) to use /watch.',
+        hint: `Run the bot (rblbot with a chat adapter or the console) to use ${slash('watch')}.`,
       });
     const channel = channelOf(ctx.invocation);
-    if (!channel) throw new UserError('/watch works in a chat channel (Slack, Discord or the console), not from the one-shot CLI.');
+    if (!channel) throw new UserError(`${slash('watch')} works in a chat channel (Slack, Discord or the console), not from the one-shot CLI.`);
     const sub = watchCommand.subcommands!.find((s) => s.name === args.subcommand);
     if (sub?.permission === 'admin' && !ctx.invocation.user.isAdmin) return watchNotAllowedReply(args.subcommand);
     const now = () => watches.clock.now();

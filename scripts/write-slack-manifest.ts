@@ -7,8 +7,13 @@ import { join } from 'node:path';
 import { commands } from '../commands/index.js';
 import { packageRoot } from '../src/core/package-root.js';
 import { slackManifestYaml } from '../src/adapters/slack/manifest.js';
+import { setCommandPrefix } from '../src/reply/command-names.js';
 
-const file = join(packageRoot(), 'manifest.yml');
+// The committed manifest.yml has the plain names; `RBLBOT_COMMAND_PREFIX=mail- npm run manifest -- --out my-manifest.yml`
+// writes one with /mail-rbl, /mail-watch… for a workspace where the plain names are taken.
+setCommandPrefix(process.env.RBLBOT_COMMAND_PREFIX?.trim() || undefined);
+const outIndex = process.argv.indexOf('--out');
+const file = outIndex > 0 && process.argv[outIndex + 1] ? process.argv[outIndex + 1]! : join(packageRoot(), 'manifest.yml');
 const wanted = slackManifestYaml(commands);
 if (process.argv.includes('--check')) {
   let current = '';

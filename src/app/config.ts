@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/watch/duration.js';
 import { UserError } from '../reply/errors.js';
+import { PREFIX_PATTERN } from '../reply/command-names.js';
 
 const optionalString = z
   .string()
@@ -86,6 +87,19 @@ export const configSchema = z.object({
   DISCORD_PUBLIC_KEY: optionalString,
   DISCORD_API_URL: url,
   PORT: positiveInt(3000, 65535),
+  /** Put before every chat command's name (`mail-` → /mail-rbl, /mail-watch), where /help or /watch clash with other apps. */
+  RBLBOT_COMMAND_PREFIX: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return '';
+      if (!PREFIX_PATTERN.test(v)) {
+        ctx.addIssue({ code: 'custom', message: `must be lower-case letters, digits, - and _ (at most 16), like mail-, got "${v}"` });
+        return z.NEVER;
+      }
+      return v;
+    }),
   // --- watches ---
   /** SQLite file for watches and the alert outbox (default ./data/rblbot.db). */
   RBLBOT_DB: optionalString,

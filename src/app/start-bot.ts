@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './logger.js';
 import { planPlatforms, type PlatformPlan } from './platforms.js';
 import { buildServices, buildWatchService } from './services.js';
 import type { Services } from '../../commands/types.js';
+import { setCommandPrefix } from '../reply/command-names.js';
 
 /** How often a long-running bot re-probes zone health (RFC 5782 test points). */
 const PROBE_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -50,6 +51,8 @@ interface StartedAdapter {
 export async function startBot(config: AppConfig, io: ProcessIO): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL);
   const say = (line: string): void => void io.stderr.write(`${line}\n`);
+  // Before any adapter registers a command: every name people see carries the prefix.
+  setCommandPrefix(config.RBLBOT_COMMAND_PREFIX);
   let plan: PlatformPlan;
   try {
     plan = planPlatforms(config);

@@ -8,6 +8,7 @@ import { UserError } from '../reply/errors.js';
 import type { ProcessIO } from '../app/start-bot.js';
 import { loadConfig } from '../app/config.js';
 import { buildServices } from '../app/services.js';
+import { setCommandPrefix } from '../reply/command-names.js';
 import { packageRoot } from '../core/package-root.js';
 
 const GENERAL_HELP = (): string => `rblbot — DNS blocklist checks, bounce diagnosis, watches and relay tests for mail admins.
@@ -39,6 +40,8 @@ export async function runCli(argv: readonly string[], io: ProcessIO): Promise<nu
     io.stderr.write(`rblbot: ${err instanceof UserError ? err.message : String(err)}\n`);
     return EXIT.usage;
   }
+  // Before anything registers or answers a command: every name people see carries it.
+  setCommandPrefix(config.RBLBOT_COMMAND_PREFIX);
   if (first === undefined || first === 'start') {
     const { startBot } = await import('../app/start-bot.js');
     return startBot(config, io);

@@ -18,6 +18,7 @@ import type { CommandDefinition, Invocation } from '../../../commands/types.js';
 import { errorReply, type Reply } from '../../reply/reply.js';
 import type { Services } from '../../../commands/types.js';
 import { renderText } from '../../reply/render.js';
+import { slash } from '../../reply/command-names.js';
 
 export interface ConsoleOptions {
   readonly services: Services;
@@ -152,7 +153,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   rl.on('SIGINT', stopReading);
   if (interactive) {
     rl.setPrompt(PROMPT);
-    await write('rblbot console. Type /help for the commands, /rbl 203.0.113.5 to check an address, Ctrl+D to quit.\n');
+    await write(`rblbot console. Type ${slash('help')} for the commands, ${slash('rbl 203.0.113.5')} to check an address, Ctrl+D to quit.\n`);
     rl.prompt();
   }
   await ended;
@@ -198,14 +199,14 @@ async function answer(options: ConsoleOptions, line: ConsoleLine, progress?: (re
  * "example.com"), suggest /rbl with it rather than only listing the commands.
  */
 function unknownCommand(commands: readonly CommandDefinition[], line: ConsoleLine): Reply {
-  const names = commands.map((c) => `/${c.name}`).join(', ');
+  const names = commands.map((c) => `${slash(c.name)}`).join(', ');
   const word = line.name.slice(0, 60);
   const looksLikeTarget = /^\[?[0-9a-f:.]+\]?$/i.test(word) || /^[^\s/]+\.[a-z]{2,}\.?$/i.test(word);
   const hasRbl = commands.some((c) => c.name === 'rbl');
   const hint =
     looksLikeTarget && hasRbl
-      ? `To check it, type: /rbl ${[word, line.text].filter(Boolean).join(' ')}`
-      : `Commands: ${names}. Type /help for usage.`;
+      ? `To check it, type: ${slash('rbl')} ${[word, line.text].filter(Boolean).join(' ')}`
+      : `Commands: ${names}. Type ${slash('help')} for usage.`;
   return errorReply('Unknown command', `"${word}" is not a command.`, hint);
 }
 

@@ -37,6 +37,7 @@ import { messageRequest } from './message-request.js';
 import type { Logger } from '../../app/logger.js';
 import { describe, prepareRun, runCommand } from './run-command.js';
 import { discordChannelAccess, NO_TOKEN_ACCESS } from './delivery.js';
+import { baseName, slash } from '../../reply/command-names.js';
 
 /** Sends the interaction's first (and only) initial response. */
 export type InitialResponder = (response: APIInteractionResponse) => Promise<void>;
@@ -188,7 +189,7 @@ export class InteractionHandler {
   constructor(private readonly options: InteractionHandlerOptions) {}
 
   private find(name: string): CommandDefinition | undefined {
-    return this.options.commands.find((c) => c.name === name);
+    return this.options.commands.find((c) => c.name === baseName(name));
   }
 
   /**
@@ -272,7 +273,7 @@ export class InteractionHandler {
   }
 
   private async unknown(respond: InitialResponder, name: string): Promise<void> {
-    const names = this.options.commands.map((c) => `/${c.name}`).join(', ');
+    const names = this.options.commands.map((c) => `${slash(c.name)}`).join(', ');
     await respond(
       ephemeral(
         renderNotice(
@@ -315,7 +316,7 @@ export class InteractionHandler {
         (args as Record<string, unknown>)[job.def.textInput.option] = await fetchTextAttachment(job.attachment);
       } catch (err) {
         if (!(err instanceof AttachmentError)) throw err;
-        const reply = errorReply(`/${job.def.name}`, err.message);
+        const reply = errorReply(`${slash(job.def.name)}`, err.message);
         work = async () => reply;
       }
       work ??= () => runCommand(request);

@@ -17,6 +17,7 @@ import {
   type SlashCommandStringOption,
 } from 'discord.js';
 import type { CommandDefinition, OptionDefinition } from '../../../commands/types.js';
+import { commandName } from '../../reply/command-names.js';
 
 /** The attachment option offered by commands that take a long text (see CommandDefinition.textInput). */
 export const FILE_OPTION = 'file';
@@ -75,7 +76,8 @@ export function needsAdmin(def: CommandDefinition): boolean {
 export function discordCommandPayloads(commands: readonly CommandDefinition[]): RESTPostAPIApplicationCommandsJSONBody[] {
   const payloads: RESTPostAPIApplicationCommandsJSONBody[] = [];
   for (const def of commands) {
-    const builder = new SlashCommandBuilder().setName(def.name).setDescription(def.description);
+    // Registered under the prefixed name (RBLBOT_COMMAND_PREFIX); the handler maps it back.
+    const builder = new SlashCommandBuilder().setName(commandName(def.name)).setDescription(def.description);
     // Admin-only commands (or ones with admin-only subcommands, e.g. /watch add) are
     // hidden from members without Manage Server; server admins can relax this in
     // Server Settings → Integrations, and admin subcommands are checked again at run time.

@@ -5,6 +5,7 @@
  */
 import { errorReply, type Reply } from '../../reply/reply.js';
 import type { CommandDefinition, OptionDefinition } from '../../../commands/types.js';
+import { slash } from '../../reply/command-names.js';
 
 /** Callback ids derived from a command's name (also written into manifest.yml). */
 export const slackCallbackIds = (name: string) => ({
@@ -25,9 +26,9 @@ export function textOption(def: CommandDefinition): OptionDefinition | undefined
  */
 export function wholeTextArgs(def: CommandDefinition, text: string): { args: Record<string, string> } | { reply: Reply } {
   const option = textOption(def);
-  if (!option) return { reply: errorReply(`/${def.name}`, `/${def.name} does not take free text.`) };
+  if (!option) return { reply: errorReply(`${slash(def.name)}`, `${slash(def.name)} does not take free text.`) };
   if (option.maxLength !== undefined && text.length > option.maxLength) {
-    return { reply: errorReply(`/${def.name}`, `The text is too long: ${text.length} characters, at most ${option.maxLength}.`) };
+    return { reply: errorReply(`${slash(def.name)}`, `The text is too long: ${text.length} characters, at most ${option.maxLength}.`) };
   }
   return { args: { [option.name]: text } };
 }

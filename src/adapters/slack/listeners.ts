@@ -23,6 +23,7 @@ import { SLACK_LIMITS, renderSlack } from './render.js';
 import { ResponseUrlDelivery, postToResponseUrl, responseBody } from './respond.js';
 import { slackChannelAccess } from './delivery.js';
 import { postReply } from './post.js';
+import { slash } from '../../reply/command-names.js';
 
 type BoltApp = InstanceType<typeof App>;
 
@@ -67,7 +68,7 @@ export class SlackListeners {
 
   register(): void {
     for (const def of this.deps.dispatcher.commands) {
-      this.app.command(`/${def.name}`, (args) => this.track(this.onCommand(def, args)));
+      this.app.command(`${slash(def.name)}`, (args) => this.track(this.onCommand(def, args)));
       if (!def.textInput || !textOption(def)) continue;
       const ids = slackCallbackIds(def.name);
       this.app.view({ callback_id: ids.modal, type: 'view_submission' }, (args) =>
@@ -110,7 +111,7 @@ export class SlackListeners {
         this.deps.logger.warn({ err, command: def.name }, 'Slack: could not open the form');
         await this.answer(
           origin,
-          errorReply(`/${def.name}`, 'Slack did not open the form in time. Please try again, or paste the text after the command.'),
+          errorReply(`${slash(def.name)}`, 'Slack did not open the form in time. Please try again, or paste the text after the command.'),
         );
       }
       return;
@@ -156,8 +157,8 @@ export class SlackListeners {
     };
     const text = messageText(shortcut.message);
     if (!text.trim()) {
-      const name = def.textInput?.messageAction ?? `/${def.name}`;
-      return this.answer(origin, errorReply(name, 'That message has no text to work on.', `Paste the text with /${def.name} instead.`));
+      const name = def.textInput?.messageAction ?? `${slash(def.name)}`;
+      return this.answer(origin, errorReply(name, 'That message has no text to work on.', `Paste the text with ${slash(def.name)} instead.`));
     }
     const whole = wholeTextArgs(def, text);
     if ('reply' in whole) return this.answer(origin, whole.reply);

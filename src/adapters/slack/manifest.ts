@@ -9,6 +9,7 @@ import { usageOf } from '../../../commands/parse.js';
 import type { CommandDefinition } from '../../../commands/types.js';
 import { needsAdminCheck, slackCallbackIds, textOption } from './command-text.js';
 import { clip } from '../../reply/words.js';
+import { slash } from '../../reply/command-names.js';
 
 /** Manifest field limits (Slack's app manifest schema). */
 const LIMITS = { command: 32, commandDescription: 2000, usageHint: 1000, shortcutDescription: 150, callbackId: 255 };
@@ -22,7 +23,7 @@ const HEADER = [
 
 export function slackManifest(commands: readonly CommandDefinition[]): Record<string, unknown> {
   const slashCommands = commands.map((def) => {
-    const command = `/${def.name}`;
+    const command = `${slash(def.name)}`;
     if (command.length > LIMITS.command || !/^\/[a-z0-9_-]+$/.test(command)) {
       throw new Error(
         `Command name "${def.name}" cannot be a Slack slash command (lower-case letters, digits, - and _, at most ${LIMITS.command - 1}).`,

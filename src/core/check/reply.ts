@@ -11,6 +11,7 @@ import type { CheckReport, ListType, LookupResult } from './types.js';
 import { errorReply, type Block, type Inline, type Level, type ListItem, type Reply } from '../../reply/reply.js';
 import { listTypeRank, worstLevel } from '../../reply/severity.js';
 import { capitalise, count } from '../../reply/words.js';
+import { slash } from '../../reply/command-names.js';
 
 /** What a list "says" about the target, aggregated over its lookups. */
 type ListState = 'listed' | 'unchecked' | 'clean';
@@ -338,7 +339,7 @@ export function checkOutcomesReply(outcomes: readonly TargetOutcome[], example: 
   const reports = outcomes.flatMap((o) => ('report' in o ? [o.report] : []));
   if (reports.length === 0) {
     const sentences = outcomes.map((o) => ('error' in o ? o.error.message : '')).join(' ');
-    return errorReply('/rbl', sentences, `Example: ${example}`);
+    return errorReply(slash('rbl'), sentences, `Example: ${example}`);
   }
   const blocks: Block[] = [];
   const texts: string[] = [];

@@ -6,6 +6,7 @@ import { getDomain } from 'tldts';
 import { fillUrl, zoneView } from './catalogue-view.js';
 import type { ProviderMatch } from './providers.js';
 import type { Advice, AdviceLink, LiveStatus, NamedList, Reason } from './types.js';
+import { slash } from '../../reply/command-names.js';
 
 export interface AdviceInput {
   readonly reason: Reason;
@@ -178,7 +179,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
     } else {
       out.push({
         kind: 'recheck',
-        text: `The bounce names ${list.name}. Check ${target ?? 'your sending IP'} on it now (/rbl ${target ?? '<ip>'} or rblbot check ${target ?? '<ip>'}); if it is still listed: ${listRequirement(list.zone, null)}`,
+        text: `The bounce names ${list.name}. Check ${target ?? 'your sending IP'} on it now (${slash('rbl')} ${target ?? '<ip>'} or rblbot check ${target ?? '<ip>'}); if it is still listed: ${listRequirement(list.zone, null)}`,
         links: lookup ? [{ label: `${list.name}: lookup`, url: lookup }] : [],
       });
     }
@@ -206,7 +207,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
   ) {
     out.push({
       kind: 'relay-test',
-      text: 'This points at an open relay, an open proxy or a compromised machine or account sending through your server. Test the server with /relay (rblbot relay <host>), check for infected hosts and leaked SMTP passwords, and only then ask for delisting.',
+      text: `This points at an open relay, an open proxy or a compromised machine or account sending through your server. Test the server with ${slash('relay')} (rblbot relay <host>), check for infected hosts and leaked SMTP passwords, and only then ask for delisting.`,
       links: [],
     });
   }
@@ -236,7 +237,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
           if (ip)
             out.push({
               kind: 'recheck',
-              text: `Check ${ip} on the public lists anyway (/rbl ${ip}): receivers often build private blocks from them.`,
+              text: `Check ${ip} on the public lists anyway (${slash('rbl')} ${ip}): receivers often build private blocks from them.`,
               links: [],
             });
         }
@@ -319,14 +320,14 @@ export function buildAdvice(input: AdviceInput): Advice[] {
     case 'rejected':
       out.push({
         kind: 'fix-sender',
-        text: 'The receiver refused the envelope sender (MAIL FROM): make sure the sender domain exists, has MX or A records, and is not itself on a domain blocklist (check it with /rbl <domain>).',
+        text: `The receiver refused the envelope sender (MAIL FROM): make sure the sender domain exists, has MX or A records, and is not itself on a domain blocklist (check it with ${slash('rbl')} <domain>).`,
         links,
       });
       break;
     case 'spamdetected':
       out.push({
         kind: 'fix-content',
-        text: 'The content was judged as spam. Check the links and domains in the message (/rbl <domain> checks the domain lists such as Spamhaus DBL), avoid URL shorteners and spammy wording, and authenticate with SPF, DKIM and DMARC.',
+        text: `The content was judged as spam. Check the links and domains in the message (${slash('rbl')} <domain> checks the domain lists such as Spamhaus DBL), avoid URL shorteners and spammy wording, and authenticate with SPF, DKIM and DMARC.`,
         links,
       });
       break;
@@ -362,7 +363,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
     case 'networkerror':
       out.push({
         kind: 'network',
-        text: 'The receiving server could not be reached or kept failing until the message expired. Check the domain\u2019s MX and your outbound port 25; a server that silently drops your connections may also be blocking your IP, so check it with /rbl.',
+        text: `The receiving server could not be reached or kept failing until the message expired. Check the domain\u2019s MX and your outbound port 25; a server that silently drops your connections may also be blocking your IP, so check it with ${slash('rbl')}.`,
         links: [],
       });
       break;
@@ -387,7 +388,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
       if (publicLists.length === 0) {
         out.push({
           kind: 'security',
-          text: 'A security policy refused the message (5.7.x) without naming a list. Read the server text: it may be a private block, authentication, or the recipient\u2019s rules. Check your IP with /rbl and your SPF/DKIM/DMARC.',
+          text: `A security policy refused the message (5.7.x) without naming a list. Read the server text: it may be a private block, authentication, or the recipient\u2019s rules. Check your IP with ${slash('rbl')} and your SPF/DKIM/DMARC.`,
           links,
         });
         out.push(postmasterAdvice(domain, ip, null));
@@ -403,7 +404,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
       else
         out.push({
           kind: 'unclear',
-          text: 'The server text does not say clearly why. Read it below; if your IP may be the cause, check it with /rbl, otherwise ask the receiver\u2019s postmaster.',
+          text: `The server text does not say clearly why. Read it below; if your IP may be the cause, check it with ${slash('rbl')}, otherwise ask the receiver\u2019s postmaster.`,
           links: [],
         });
       break;

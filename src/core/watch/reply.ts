@@ -11,6 +11,7 @@ import { count } from '../../reply/words.js';
 import { formatDuration } from './duration.js';
 import type { ChannelAccess } from './notifier.js';
 import type { AddResult, ChannelDelivery, ChannelPause, OutboxAlert, TargetState, WatchChange, WatchView, ZoneState } from './types.js';
+import { slash } from '../../reply/command-names.js';
 
 export function alertReply(changes: readonly WatchChange[]): Reply {
   const listed = changes.filter((c) => c.now === 'listed');
@@ -27,7 +28,7 @@ export function alertReply(changes: readonly WatchChange[]): Reply {
   if (cleared.length > 0) {
     blocks.push({ kind: 'list', heading: 'Cleared', items: cleared.map(clearedItem) });
   }
-  blocks.push({ kind: 'context', text: ['Each change was seen on two checks in a row. /watch list shows every watch of this channel.'] });
+  blocks.push({ kind: 'context', text: [`Each change was seen on two checks in a row. ${slash('watch list')} shows every watch of this channel.`] });
 
   const targets = [...new Set(changes.map((c) => c.target))];
   const title =
@@ -60,7 +61,7 @@ export function heldAlertsReply(alerts: readonly Pick<OutboxAlert, 'reply' | 'cr
       items: alerts.map((a) => ({ level: a.reply.level, title: [a.reply.title], lines: [[`Raised ${timestamp(a.createdAt)}`]] })),
     },
   ];
-  blocks.push(note, { kind: 'context', text: ['/watch list shows what is listed now.'] });
+  blocks.push(note, { kind: 'context', text: [`${slash('watch list')} shows what is listed now.`] });
   const title = `Watch: ${count(alerts.length, 'held alert')}`;
   const fullText = [title, ...alerts.map((a) => `[${timestamp(a.createdAt)}]\n${a.reply.fullText ?? a.reply.title}`)].join('\n\n');
   return { visibility: 'channel', title, level, blocks, fullText };
@@ -199,7 +200,7 @@ export function watchNotAllowedReply(subcommand: string): Reply {
   return errorReply(
     'Not allowed',
     `Only admins can ${subcommand} watches.`,
-    'On Discord that means Manage Server; on Slack a workspace admin or a user listed in SLACK_ADMIN_IDS. Anyone can use /watch list and /watch check.',
+    `On Discord that means Manage Server; on Slack a workspace admin or a user listed in SLACK_ADMIN_IDS. Anyone can use ${slash('watch list')} and ${slash('watch check')}.`,
   );
 }
 
@@ -224,7 +225,7 @@ export function watchListReply(views: readonly WatchView[], now: number, summary
       blocks: [
         ...paused,
         { kind: 'verdict', level: 'info', text: ['This channel watches nothing yet.'] },
-        { kind: 'context', text: ['Add one with ', { code: '/watch add 203.0.113.5' }, ' (admins).'] },
+        { kind: 'context', text: ['Add one with ', { code: slash('watch add 203.0.113.5') }, ' (admins).'] },
       ],
     };
   }
@@ -266,7 +267,7 @@ function pausedBlocks(pause: ChannelPause, held: number, now: number): Block[] {
     {
       kind: 'context',
       text: [
-        `${heldText} and will be posted as one message once rblbot can post here: it tries again ${relative(pause.nextProbeAt, now)}, or at once on the next /watch command in this channel.`,
+        `${heldText} and will be posted as one message once rblbot can post here: it tries again ${relative(pause.nextProbeAt, now)}, or at once on the next ${slash('watch')} command in this channel.`,
       ],
     },
   ];

@@ -21,6 +21,7 @@ import type { WatchStore } from './store.js';
 import { parseWatchTarget } from './watch-target.js';
 import type { AddResult, ChannelDelivery, DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
 import { UserError } from '../../reply/errors.js';
+import { slash } from '../../reply/command-names.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
 
@@ -141,7 +142,7 @@ export class WatchService {
       removed.push(...(await this.store.removeWatches(channel, key)));
     }
     if (removed.length === 0) {
-      throw new WatchError(`This channel does not watch ${input.trim()}; /watch list shows what it watches.`);
+      throw new WatchError(`This channel does not watch ${input.trim()}; ${slash('watch list')} shows what it watches.`);
     }
     this.emit(this.scheduleListeners);
     return removed;
@@ -280,7 +281,7 @@ export class WatchService {
 function limitMessage(reason: 'channel-limit' | 'workspace-limit', limit: number, current: number, adding: number): string {
   const where = reason === 'channel-limit' ? 'A channel' : 'A workspace';
   const here = reason === 'channel-limit' ? 'this channel' : 'this workspace';
-  return `${where} can watch at most ${limit} targets; ${here} has ${current}, and this would add ${adding}. Remove some with /watch remove first.`;
+  return `${where} can watch at most ${limit} targets; ${here} has ${current}, and this would add ${adding}. Remove some with ${slash('watch remove')} first.`;
 }
 
 /** The forms a user may type for something they added: as typed, lower-case, canonical IP/range. */
