@@ -119,6 +119,12 @@ export interface CommandDefinition<S extends z.ZodType = z.ZodType> {
    */
   readonly textInput?: TextInputDefinition;
   /**
+   * Changes what later commands see (/watch add, remove, check): where commands run side by
+   * side (piped console input), it runs alone, after everything before it and before
+   * everything after it, so a script's "/watch add" is seen by its "/watch list".
+   */
+  readonly stateful?: boolean;
+  /**
    * Validates and normalises the parsed arguments (CommandArgs); its error messages are
    * shown to the user, so they must be friendly sentences.
    */

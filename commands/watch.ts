@@ -85,6 +85,7 @@ export const watchCommand = defineCommand({
     { name: 'check', description: "Recheck this channel's watches now", options: [] },
   ],
   permission: 'everyone',
+  stateful: true,
   schema,
   async run(args, ctx) {
     const watches = ctx.services.watches;

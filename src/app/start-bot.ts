@@ -108,6 +108,11 @@ async function run(config: AppConfig, io: ProcessIO, plan: PlatformPlan, logger:
       process.off('SIGTERM', onSignal);
     }
     await stopAll(running, logger);
+    if (stopReading.signal.aborted) {
+      // Stopped by a signal: a command abandoned after the grace period (a slow relay test)
+      // must not keep the process alive past the service manager's patience.
+      setTimeout(() => process.exit(0), 1000).unref();
+    }
     return 0;
   }
 

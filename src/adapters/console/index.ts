@@ -3,21 +3,25 @@
  * is one command (`/rbl 203.0.113.5`, `rbl 203.0.113.5`, `/help`); the answer is the
  * same Reply the chat platforms get, rendered as text.
  *
- * It works the same with piped input (scripts, tests): commands run one at a time in
- * input order (unless `concurrency` says otherwise; replies always come in input order),
- * and at the end of input the commands still in flight finish before `runConsole`
- * resolves. The prompt and progress lines appear only
- * on an interactive terminal, so piped output holds nothing but the replies.
+ * It works the same with piped input (scripts, tests). Commands run side by side, up to
+ * `concurrency` at once (default 8), started in input order; a stateful one (/watch) runs
+ * alone, so a script's "/watch add" is seen by its "/watch list" (line-queue.ts). Replies
+ * always come in input order, each under a label naming its input line when piped. At the
+ * end of input every command finishes before `runConsole` resolves; on a stop signal
+ * (SIGTERM) the commands running get `stopGraceMs` to finish and the queue is dropped.
+ * The prompt and progress lines appear only on an interactive terminal, so piped output
+ * holds nothing but the labelled replies.
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import pLimit from 'p-limit';
 import { dispatchCommand, findCommand } from '../../../commands/dispatch.js';
 import type { Logger } from '../../app/logger.js';
 import type { CommandDefinition, Invocation } from '../../../commands/types.js';
 import { errorReply, type Reply } from '../../reply/reply.js';
 import type { Services } from '../../../commands/types.js';
 import { renderText } from '../../reply/render.js';
+import { clip, count } from '../../reply/words.js';
+import { LineQueue } from './line-queue.js';
 import { slash } from '../../reply/command-names.js';
 
 export interface ConsoleOptions {
@@ -29,8 +33,10 @@ export interface ConsoleOptions {
   readonly color?: boolean;
   /** Show a prompt and progress lines. Default: when both input and output are TTYs. */
   readonly interactive?: boolean;
-  /** Commands running at once (default 1); later lines wait their turn (reading never stops). */
+  /** Commands running at once (default 8); later lines wait their turn (reading never stops). */
   readonly concurrency?: number;
+  /** After a stop signal, how long the commands running may take before the session ends anyway (default 5 s). */
+  readonly stopGraceMs?: number;
   readonly logger?: Logger;
   /** When aborted, stop reading as at end of input (SIGTERM): answers in flight are still written. */
   readonly stop?: AbortSignal;
@@ -68,9 +74,10 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { input, output } = options;
   const interactive = options.interactive ?? (isTTY(input) && isTTY(output));
   const color = options.color ?? false;
-  // One at a time by default: piped scripts such as "/watch add …" then "/watch list"
-  // must see each other's effects, exactly as a person typing would.
-  const limit = pLimit(options.concurrency ?? 1);
+  // Side by side: 500 piped /rbl lines must not wait for each other (one slow list would make
+  // it 500 times its timeout). Stateful commands still run alone, in order (LineQueue).
+  const queue = new LineQueue(options.concurrency ?? 8);
+  let lineNumber = 0;
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive, crlfDelay: Infinity });
 
   // readline may still deliver lines that were already buffered after close().
@@ -106,15 +113,16 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 
   // A command that takes pasted text (/diagnose), typed alone, collects the following
   // lines until one holding a single "." (as in SMTP's DATA) or the end of input.
-  let pasting: { name: string; lines: string[] } | null = null;
+  let pasting: { name: string; lines: string[]; label: string } | null = null;
 
   const handle = (line: string) => {
+    lineNumber++;
     if (closed) return;
     if (pasting) {
       if (line.trim() === '.') {
-        const { name, lines } = pasting;
+        const { name, lines, label } = pasting;
         pasting = null;
-        run({ name, text: lines.join('\n') });
+        run({ name, text: lines.join('\n') }, `${label} (${lines.length} pasted lines)`);
       } else pasting.lines.push(line);
       return;
     }
@@ -126,19 +134,29 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       return;
     }
     if (parsed.text === '' && findCommand(options.commands, parsed.name)?.textInput) {
-      pasting = { name: parsed.name, lines: [] };
+      pasting = { name: parsed.name, lines: [], label: labelOf(lineNumber, line) };
       if (interactive) void write('Paste the text, then a line with a single "." to finish.\n');
       return;
     }
-    run(parsed);
+    run(parsed, labelOf(lineNumber, line));
   };
 
-  const run = (parsed: ConsoleLine) => {
+  const run = (parsed: ConsoleLine, label: string) => {
     inFlight++;
-    const reply = limit(() => answer(options, parsed, interactive ? progressWriter(write, color) : undefined));
+    let settle!: (reply: Reply | undefined) => void;
+    const reply = new Promise<Reply | undefined>((resolve) => (settle = resolve));
+    queue.push({
+      stateful: findCommand(options.commands, parsed.name)?.stateful === true,
+      start: async () => settle(await answer(options, parsed, interactive ? progressWriter(write, color) : undefined)),
+      drop: () => settle(undefined),
+    });
     written = written.then(async () => {
-      const text = renderText(await reply, { color });
-      await write(`${text}\n`);
+      const answered = await reply;
+      // A dropped command (shutdown) prints nothing; the session says how many at the end.
+      if (answered) {
+        const text = renderText(answered, { color });
+        await write(interactive ? `${text}\n` : `${paint(label, color)}\n${text}\n`);
+      }
       inFlight--;
       prompt();
     });
@@ -147,8 +165,16 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const ended = new Promise<void>((resolve) => rl.once('close', resolve));
   rl.on('line', handle);
   const stopReading = (): void => rl.close();
-  if (options.stop?.aborted) stopReading();
-  else options.stop?.addEventListener('abort', stopReading, { once: true });
+  // A stop signal (SIGTERM) also drops what waits: the commands running finish, the rest never start.
+  let dropped = 0;
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+    stopReading();
+    dropped += queue.drop();
+  };
+  if (options.stop?.aborted) stop();
+  else options.stop?.addEventListener('abort', stop, { once: true });
   // Ctrl+C at the prompt ends the session like end of input: answers in flight still come.
   rl.on('SIGINT', stopReading);
   if (interactive) {
@@ -158,15 +184,38 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   }
   await ended;
   // Input ended in the middle of a paste: the paste is complete.
-  const unfinished = pasting as { name: string; lines: string[] } | null;
-  if (unfinished && unfinished.lines.length > 0) {
+  const unfinished = pasting as { name: string; lines: string[]; label: string } | null;
+  if (unfinished && unfinished.lines.length > 0 && !stopped) {
     pasting = null;
-    run({ name: unfinished.name, text: unfinished.lines.join('\n') });
+    run({ name: unfinished.name, text: unfinished.lines.join('\n') }, `${unfinished.label} (${unfinished.lines.length} pasted lines)`);
   }
-  // Every line was handled before 'close'; wait until each of their replies is written.
-  await written;
-  options.stop?.removeEventListener('abort', stopReading);
+  // Every line was handled before 'close'; wait until each of their replies is written
+  // (after a stop signal, for at most the grace period: the process is being stopped).
+  if (stopped) {
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      written.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), options.stopGraceMs ?? 5000))),
+    ]);
+    clearTimeout(timer);
+    // Out of time: what still runs is abandoned, and says nothing after the session ended.
+    if (!finished) dropped += inFlight;
+    if (dropped > 0) await write(`Stopped: ${count(dropped, 'queued command was', 'queued commands were')} not run.\n`);
+    outputGone = true;
+  } else {
+    await written;
+  }
+  options.stop?.removeEventListener('abort', stop);
   output.off('error', onOutputError);
+}
+
+/** "» line 3: /rbl 203.0.113.5": which input line an answer belongs to (control characters removed, long lines cut). */
+function labelOf(lineNumber: number, line: string): string {
+  return `» line ${lineNumber}: ${clip(line.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim(), 120)}`;
+}
+
+function paint(label: string, color: boolean): string {
+  return color ? `\u001b[2m${label}\u001b[22m` : label;
 }
 
 /**

@@ -32,7 +32,7 @@ it('runs piped commands in order, so a watch added on one line is listed on the 
   const db = join(mkdtempSync(join(tmpdir(), 'rblbot-bot-')), 'watches.db');
   const first = await bot('/watch add 203.0.113.5\n/watch list\n/rbl 203.0.113.5\n', db);
   expect(first.code).toBe(0);
-  const [add, list, rbl] = first.stdout.split(/\n(?=Watching|Watches in this channel|Blocklist check)/);
+  const [add, list, rbl] = first.stdout.split(/^» line \d+: .*\n/m).slice(1);
   expect(add).toMatch(/Now watching 203\.0\.113\.5/);
   expect(list).toMatch(/1 watch/);
   expect(list).toMatch(/203\.0\.113\.5/);

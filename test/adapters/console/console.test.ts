@@ -61,12 +61,18 @@ function startBot(timeoutMs: string) {
   return bot;
 }
 
-/** Title lines of the replies, in output order. */
-const titles = (out: string) =>
+/** Piped answers, each under its label ("» line 3: /rbl …"): [label, answer] in output order. */
+const answers = (out: string): [string, string][] =>
   out
-    .split('\n\n')
+    .split(/^(?=» line \d+: )/m)
     .filter((chunk) => chunk.trim() !== '')
-    .map((chunk) => chunk.trim().split('\n')[0]);
+    .map((chunk) => {
+      const [label, ...rest] = chunk.split('\n');
+      return [label!, rest.join('\n')];
+    });
+
+/** Title lines of the replies, in output order. */
+const titles = (out: string) => answers(out).map(([, answer]) => answer.trim().split('\n')[0]);
 
 describe('console adapter', () => {
   it('answers piped commands in input order even when they finish out of order', async () => {
@@ -75,10 +81,50 @@ describe('console adapter', () => {
     const order = [out.indexOf('Blocklist check: 203.0.113.5'), out.indexOf('Blocklist check: 198.51.100.7'), out.indexOf('rblbot commands')];
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(checkedOnSpamcop()).toEqual(['203.0.113.5', '198.51.100.7']);
+    expect(answers(out).map(([label]) => label)).toEqual(['» line 1: /rbl 203.0.113.5', '» line 2: rbl 198.51.100.7', '» line 3: /help']);
   });
 
-  it('prints only replies on a pipe: no prompt, no progress, no colour', async () => {
+  it('runs piped commands side by side: one slow list does not hold up the lines after it', async () => {
+    // Each check waits 400 ms for its slow address; one after another, ten would take 4 s.
+    const ips = Array.from({ length: 10 }, (_, i) => `198.51.100.${20 + i}`);
+    for (const ip of ips) slowAddress(t.dns, ip, 400);
+    const started = Date.now();
+    const out = await session(t.checker, ips.map((ip) => `/rbl ${ip}\n`).join(''));
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(answers(out).map(([label]) => label)).toEqual(ips.map((ip, i) => `» line ${i + 1}: /rbl ${ip}`));
+  });
+
+  it('runs a stateful command alone, after the lines before it and before the lines after it', async () => {
+    const events: string[] = [];
+    const traced: Checker = {
+      ...t.checker,
+      check: async (input, o) => {
+        events.push(`start ${String(input)}`);
+        const report = await t.checker.check(input, o);
+        events.push(`end ${String(input)}`);
+        return report;
+      },
+    };
+    slowAddress(t.dns, '198.51.100.40', 300);
+    const { WatchService } = await import('../../../src/core/watch/service.js');
+    const { SqliteWatchStore } = await import('../../../src/core/watch/sqlite-store.js');
+    const { ManualClock } = await import('../../../src/core/watch/clock.js');
+    const watches = new WatchService({ store: new SqliteWatchStore(':memory:'), checker: traced, clock: new ManualClock() });
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    const done = runConsole({ services: { checker: traced, watches }, commands, input: stdin, output: stdout, logger: silentLogger });
+    stdin.end('/rbl 198.51.100.40\n/watch add 198.51.100.41\n/rbl 198.51.100.42\n/watch list\n');
+    await done;
+    // The watch's baseline check starts after the slow /rbl ended, and the next /rbl after it.
+    expect(events.indexOf('start 198.51.100.41')).toBeGreaterThan(events.indexOf('end 198.51.100.40'));
+    expect(events.indexOf('start 198.51.100.42')).toBeGreaterThan(events.indexOf('end 198.51.100.41'));
+    expect(answers(out)[3]![1]).toContain('198.51.100.41');
+    await watches.store.close();
+  });
+
+  it('prints only labelled replies on a pipe: no prompt, no progress, no colour', async () => {
     t.dns.listIp(
       '203.0.113.5',
       'bl.spamcop.net',
@@ -89,7 +135,7 @@ describe('console adapter', () => {
     expect(out).not.toContain('rblbot>');
     expect(out).not.toContain('Checking');
     expect(out).not.toContain('\u001b');
-    expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
+    expect(out.startsWith(`» line 1: /rbl 203.0.113.5\nBlocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
     expect(out).toContain('List says: Blocked - see https://www.spamcop.net/bl.shtml?203.0.113.5');
     expect(out).toContain('Removal: https://www.spamcop.net/bl.shtml?203.0.113.5');
   });
@@ -102,10 +148,9 @@ describe('console adapter', () => {
   });
 
   it('keeps going after bad input and failing commands', async () => {
-    let calls = 0;
     const flaky: Checker = {
       ...t.checker,
-      check: (input, o) => (++calls === 2 ? Promise.reject(new Error('checker bug')) : t.checker.check(input, o)),
+      check: (input, o) => (input === '192.0.2.3' ? Promise.reject(new Error('checker bug')) : t.checker.check(input, o)),
     };
     const out = await session(flaky, '/rbl 10.0.0.1\n/rbl 192.0.2.3\n/rbl\n/rbl 192.0.2.1\n');
     expect(out).toMatch(/10\.0\.0\.1.*private/i);
@@ -147,8 +192,8 @@ describe('console adapter', () => {
     const { out, err } = bot;
     expect(err).toBe('');
     expect(code).toBe(0);
-    expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
-    expect(out.indexOf('\n\nrblbot commands\n')).toBeGreaterThan(0);
+    expect(out.startsWith(`» line 1: /rbl 203.0.113.5\nBlocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
+    expect(out.indexOf('\n» line 3: help\nrblbot commands\n')).toBeGreaterThan(0);
     expect(out).not.toContain('\u001b');
   });
 
@@ -168,8 +213,27 @@ describe('console adapter', () => {
     const { out, err } = bot;
     expect(err).toBe('');
     expect(code).toBe(0);
-    expect(out.startsWith(`Blocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
+    expect(out.startsWith(`» line 1: /rbl 203.0.113.5\nBlocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
     expect(out).not.toContain('rblbot commands');
+  });
+
+  it('on SIGTERM with a long queue finishes what runs, drops the rest and exits within 10 s', async () => {
+    const ips = Array.from({ length: 40 }, (_, i) => `198.51.100.${100 + i}`);
+    for (const ip of ips) slowAddress(t.dns, ip, 1500);
+    const bot = startBot('3000');
+    const { child } = bot;
+    child.stdin.write(ips.map((ip) => `/rbl ${ip}\n`).join(''));
+    const deadline = Date.now() + 20_000;
+    while (!t.dns.queries.some((q) => q.endsWith('.100.51.198.in-addr.arpa')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const code = await bot.closed;
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(code).toBe(0);
+    const answered = bot.out.match(/^» line \d+: /gm)?.length ?? 0;
+    expect(answered).toBeGreaterThan(0);
+    expect(answered).toBeLessThanOrEqual(8);
+    expect(bot.out).toMatch(new RegExp(`Stopped: ${ips.length - answered} queued commands were not run\\.\\n$`));
   });
 });
 
