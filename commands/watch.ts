@@ -125,7 +125,7 @@ export const watchCommand = defineCommand({
         const mine = await watches.store.listWatches(channel);
         if (mine.length === 0) return watchListReply([], now(), undefined, await watches.delivery(channel));
         await ctx.progress(watchRecheckProgressReply(new Set(mine.map((w) => w.target)).size));
-        const result = await watches.checkChannel(channel);
+        const result = await watches.recheckNow(channel);
         return watchListReply(await watches.list(channel), now(), recheckSummary(result.targets, result.changes), await watches.delivery(channel));
       }
     }

@@ -87,8 +87,18 @@ describe('/watch command', () => {
     const first = await watch('check');
     expect(text(first)).toContain('Rechecked 1 target');
     expect(text(first)).toContain('Pending: listed on SpamCop Blocking List (SCBL) (bl.spamcop.net), seen 1 time');
+    // Twice in a row confirms nothing: the second is refused (cooldown), and a check within
+    // the shortest interval (15 minutes) of the first sighting does not confirm it either.
+    const again = await watch('check');
+    expect(text(again)).toContain("This channel's watches were rechecked just now");
+    expect(text(again)).toContain('/watch check works again in 5m');
+    await h.advance(5 * 60_000);
     const second = await watch('check');
-    expect(text(second)).toContain('1 change confirmed');
+    expect(text(second)).toContain('no confirmed change');
+    expect(text(second)).toContain('seen 2 times');
+    await h.advance(10 * 60_000);
+    const third = await watch('check');
+    expect(text(third)).toContain('1 change confirmed');
     await h.running.sender.settled();
     expect(h.notifier.delivered).toHaveLength(1);
   });

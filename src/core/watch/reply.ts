@@ -285,7 +285,7 @@ function viewItem(v: WatchView, now: number): ListItem {
   else if (v.states.every((s) => s?.baselined)) lines.push(['Not listed anywhere.']);
   for (const z of pending) {
     lines.push([
-      `Pending: ${z.pending === 'listed' ? 'listed on' : 'cleared from'} ${describeZone(z, v)}, seen ${count(z.pendingCount, 'time')}; confirmed on the next check if it persists.`,
+      `Pending: ${z.pending === 'listed' ? 'listed on' : 'cleared from'} ${describeZone(z, v)}, seen ${count(z.pendingCount, 'time')}; confirmed on a later check if it persists.`,
     ]);
   }
   if (problems.length) {

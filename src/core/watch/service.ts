@@ -11,7 +11,7 @@ import ipaddr from 'ipaddr.js';
 import pLimit from 'p-limit';
 import { TargetError } from '../check/types.js';
 import type { Checker } from '../check/checker.js';
-import type { ChannelAccess, ChannelRef } from './notifier.js';
+import { channelKey, type ChannelAccess, type ChannelRef } from './notifier.js';
 import { PROBE_EVERY_MS } from './sender.js';
 import { alertReply } from './reply.js';
 import type { Clock } from './clock.js';
@@ -24,6 +24,13 @@ import { UserError } from '../../reply/errors.js';
 import { slash } from '../../reply/command-names.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
+
+/**
+ * How often one channel may ask for /watch check: 5 minutes, or the shortest watch interval
+ * when that is shorter (demos). A recheck costs a lookup per list per address, and the
+ * lists' usage policies count them.
+ */
+export const RECHECK_COOLDOWN_MS = 5 * 60_000;
 
 export interface WatchServiceOptions {
   readonly store: WatchStore;
@@ -61,6 +68,8 @@ export class WatchService {
   private readonly random: () => number;
   readonly probeEveryMs: number;
   private lock: Promise<unknown> = Promise.resolve();
+  /** When each channel last ran /watch check (this process; a restart forgets, which is harmless). */
+  private readonly lastRecheck = new Map<string, number>();
   private readonly alertListeners = new Set<() => void>();
   private readonly scheduleListeners = new Set<() => void>();
 
@@ -184,6 +193,24 @@ export class WatchService {
     }
   }
 
+  /**
+   * /watch check: recheck the channel's watches now, at most once per cooldown. Throws
+   * WatchError (with when it works again) inside the cooldown.
+   */
+  async recheckNow(channel: ChannelRef): Promise<CycleResult> {
+    const now = this.clock.now();
+    const key = channelKey(channel);
+    const cooldown = Math.min(RECHECK_COOLDOWN_MS, this.minIntervalMs);
+    const last = this.lastRecheck.get(key);
+    if (last !== undefined && now - last < cooldown) {
+      throw new WatchError(
+        `This channel's watches were rechecked ${now - last < 1000 ? 'just now' : `${formatDuration(now - last)} ago`}; ${slash('watch check')} works again in ${formatDuration(cooldown - (now - last))}. ${slash('watch list')} shows the latest results.`,
+      );
+    }
+    this.lastRecheck.set(key, now);
+    return this.checkChannel(channel);
+  }
+
   /** Recheck every watch of this channel now (and reschedule them). */
   async checkChannel(channel: ChannelRef): Promise<CycleResult> {
     const watches = await this.store.listWatches(channel);
@@ -216,7 +243,7 @@ export class WatchService {
         const target = targets[next++]!;
         try {
           const report = await this.checker.check(target);
-          const { state, changes } = applyReport(before.get(target), report, this.clock.now());
+          const { state, changes } = applyReport(before.get(target), report, this.clock.now(), { confirmGapMs: this.minIntervalMs });
           states.push(state);
           if (changes.length) changesByTarget.set(target, changes);
         } catch (err) {

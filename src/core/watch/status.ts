@@ -1,7 +1,8 @@
 /**
  * How a check result moves a target's per-list state. A change is a list going
- * listed ↔ clean, and it only counts once seen on CONFIRMATIONS checks in a row, so a
- * list that flickers does not page anyone. Timeouts, errors and refusals say nothing
+ * listed ↔ clean, and it only counts once seen on CONFIRMATIONS checks in a row that are
+ * at least `confirmGapMs` apart (the shortest watch interval), so a list that flickers does
+ * not page anyone, and two checks a second apart (/watch check twice) confirm nothing. Timeouts, errors and refusals say nothing
  * about the listing: they are remembered for /watch list and otherwise ignored (they
  * neither confirm nor reset a pending change).
  */
@@ -24,7 +25,13 @@ export function emptyState(target: string): TargetState {
  * Fold one report into the previous state. The first report of a target is its
  * baseline: it records what is listed now and produces no change.
  */
-export function applyReport(prev: TargetState | undefined, report: CheckReport, now: number): { state: TargetState; changes: TargetChange[] } {
+export function applyReport(
+  prev: TargetState | undefined,
+  report: CheckReport,
+  now: number,
+  options: { readonly confirmGapMs?: number } = {},
+): { state: TargetState; changes: TargetChange[] } {
+  const confirmGapMs = options.confirmGapMs ?? 0;
   const before = prev ?? emptyState(report.target);
   const zones: Record<string, ZoneState> = { ...before.zones };
   const changes: TargetChange[] = [];
@@ -41,11 +48,13 @@ export function applyReport(prev: TargetState | undefined, report: CheckReport, 
         next = { ...base(r, seen), ...(seen === 'listed' ? details(r) : undefined) };
       } else {
         const count = old.pending === seen ? old.pendingCount + 1 : 1;
-        if (count >= CONFIRMATIONS) {
+        // A state first seen before pendingSince was stored (older databases) confirms as before.
+        const since = count === 1 ? now : (old.pendingSince ?? now - confirmGapMs);
+        if (count >= CONFIRMATIONS && now - since >= confirmGapMs) {
           next = { ...base(r, seen), ...details(r) };
           if (r.listType !== 'allow') changes.push(changeOf(report.target, r, seen, old));
         } else {
-          next = { ...old, pending: seen, pendingCount: count, ...details(r), problem: null };
+          next = { ...old, pending: seen, pendingCount: count, pendingSince: since, ...details(r), problem: null };
         }
       }
     } else {

@@ -41,6 +41,8 @@ export interface ZoneState {
   /** A different state seen on the last check(s), not yet confirmed. */
   readonly pending: Confirmed | null;
   readonly pendingCount: number;
+  /** When the pending state was first seen: a change is confirmed only a shortest interval later. */
+  readonly pendingSince?: number;
   /** Details of the current listing (confirmed or pending), for alerts and /watch list. */
   readonly codes?: readonly string[];
   readonly meaning?: string | null;

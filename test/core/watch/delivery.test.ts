@@ -176,10 +176,10 @@ describe('delivery failures', () => {
     expect(renderText(h.notifier.delivered[0]!.reply)).toContain('3 held alerts');
     expect(renderText(h.notifier.delivered[0]!.reply)).toContain('because delivery here failed until now');
 
-    // A change right after a post waits out the gap instead of following within the second.
-    dns.listIp(OTHER, 'bl.spamcop.net');
-    await h.service.checkChannel(channel);
-    await h.service.checkChannel(channel);
+    // An alert queued right after a post waits out the gap instead of following within the second.
+    const next = { visibility: 'channel' as const, title: 'Watch: another change', level: 'bad' as const, blocks: [] };
+    await h.store.commitCycle({ states: [], reschedule: [], alerts: [{ channel, reply: next }] }, h.clock.now());
+    h.running.sender.wake();
     await h.advance(0);
     expect(h.notifier.delivered).toHaveLength(1);
     await h.advance(CHANNEL_GAP_MS);

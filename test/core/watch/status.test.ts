@@ -23,6 +23,18 @@ describe('per-list state', () => {
     expect(state.zones['wl.example|203.0.113.5']).toMatchObject({ confirmed: 'listed' });
   });
 
+  it('confirms a change only when its sightings are the shortest interval apart', () => {
+    const gap = { confirmGapMs: 900_000 };
+    const base = applyReport(undefined, report({ results: [cleanOn('a.example')] }), 0, gap).state;
+    const first = applyReport(base, report({ results: [listedOn('a.example')] }), 1_000_000, gap);
+    const soon = applyReport(first.state, report({ results: [listedOn('a.example')] }), 1_000_300, gap);
+    expect(soon.changes).toEqual([]);
+    expect(soon.state.zones['a.example|203.0.113.5']).toMatchObject({ pending: 'listed', pendingCount: 2, pendingSince: 1_000_000 });
+    const later = applyReport(soon.state, report({ results: [listedOn('a.example')] }), 1_900_000, gap);
+    expect(later.changes).toHaveLength(1);
+    expect(later.state.zones['a.example|203.0.113.5']).toMatchObject({ confirmed: 'listed', pending: null });
+  });
+
   it('takes a list first answering after timeouts as its baseline, not as a change', () => {
     const { state } = applyReport(undefined, report({ results: [lookup({ zone: 'a.example', status: 'timeout' })] }), 1);
     expect(state.zones['a.example|203.0.113.5']).toMatchObject({ confirmed: null, problem: { status: 'timeout' } });
