@@ -70,8 +70,10 @@ export interface Invocation {
  */
 export interface Services {
   readonly checker: Checker;
-  /** Channel watches; absent where nothing persists (the one-shot CLI). */
+  /** Channel watches; absent where nothing persists (the one-shot CLI) or the store could not be opened. */
   readonly watches?: WatchService;
+  /** Why watches are absent in a bot that wanted them (the database cannot be opened), for /watch answers. */
+  readonly watchesUnavailable?: string;
   /**
    * The open-relay test (/relay, `rblbot relay`). buildServices always sets it; optional
    * so that tests of other commands can build Services without one.

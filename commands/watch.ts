@@ -89,6 +89,11 @@ export const watchCommand = defineCommand({
   schema,
   async run(args, ctx) {
     const watches = ctx.services.watches;
+    if (!watches && ctx.services.watchesUnavailable) {
+      throw new UserError(`Watches are unavailable: ${ctx.services.watchesUnavailable}.`, {
+        hint: `${slash('rbl')}, ${slash('diagnose')} and ${slash('relay')} still work; the bot's operator sees the same reason in its log.`,
+      });
+    }
     if (!watches)
       throw new UserError('Watches are not enabled in this process.', {
         hint: `Run the bot (rblbot with a chat adapter or the console) to use ${slash('watch')}.`,
@@ -105,30 +110,33 @@ export const watchCommand = defineCommand({
       if (seen) await watches.noteChannelAccess(channel, seen);
       return seen;
     };
-    switch (args.subcommand) {
-      case 'add': {
-        const target = args.target!;
-        await ctx.progress(watchAddProgressReply(target));
-        const createdBy = ctx.invocation.user.name ?? ctx.invocation.user.id;
-        const added = await watches.add(channel, target, { intervalMs: args.intervalMs, createdBy });
-        return watchAddedReply(added, await access());
+    // A storage failure (disk full, corrupt file) is answered as what it is, not "failed unexpectedly".
+    return watches.guarded(async () => {
+      switch (args.subcommand) {
+        case 'add': {
+          const target = args.target!;
+          await ctx.progress(watchAddProgressReply(target));
+          const createdBy = ctx.invocation.user.name ?? ctx.invocation.user.id;
+          const added = await watches.add(channel, target, { intervalMs: args.intervalMs, createdBy });
+          return watchAddedReply(added, await access());
+        }
+        case 'remove': {
+          const removed = await watches.remove(channel, args.target!);
+          return watchRemovedReply([...new Set(removed.map((w) => w.label))], removed.length);
+        }
+        case 'list':
+          await access();
+          return watchListReply(await watches.list(channel), now(), undefined, await watches.delivery(channel));
+        case 'check': {
+          await access();
+          const mine = await watches.store.listWatches(channel);
+          if (mine.length === 0) return watchListReply([], now(), undefined, await watches.delivery(channel));
+          await ctx.progress(watchRecheckProgressReply(new Set(mine.map((w) => w.target)).size));
+          const result = await watches.recheckNow(channel);
+          return watchListReply(await watches.list(channel), now(), recheckSummary(result.targets, result.changes), await watches.delivery(channel));
+        }
       }
-      case 'remove': {
-        const removed = await watches.remove(channel, args.target!);
-        return watchRemovedReply([...new Set(removed.map((w) => w.label))], removed.length);
-      }
-      case 'list':
-        await access();
-        return watchListReply(await watches.list(channel), now(), undefined, await watches.delivery(channel));
-      case 'check': {
-        await access();
-        const mine = await watches.store.listWatches(channel);
-        if (mine.length === 0) return watchListReply([], now(), undefined, await watches.delivery(channel));
-        await ctx.progress(watchRecheckProgressReply(new Set(mine.map((w) => w.target)).size));
-        const result = await watches.recheckNow(channel);
-        return watchListReply(await watches.list(channel), now(), recheckSummary(result.targets, result.changes), await watches.delivery(channel));
-      }
-    }
+    });
   },
 });
 

@@ -14,7 +14,8 @@ import { commands } from '../../commands/index.js';
 import { runConsole, shouldUseColor } from '../adapters/console/index.js';
 import { createConsoleNotifier } from '../adapters/console/notifier.js';
 import type { Notifier } from '../core/watch/notifier.js';
-import { startWatching, type WatchingHandle } from '../core/watch/index.js';
+import { DEFAULT_DB_PATH, startWatching, type WatchingHandle, type WatchService } from '../core/watch/index.js';
+import { storeProblem, storeProblemSentence } from '../core/watch/store-problem.js';
 import { SharedHttpServer } from '../adapters/http-server.js';
 import type { Readable, Writable } from 'node:stream';
 import type { AppConfig } from './config.js';
@@ -79,13 +80,17 @@ async function run(config: AppConfig, io: ProcessIO, plan: PlatformPlan, logger:
     say(`rblbot: ${(err as Error).message}`);
     return 2;
   }
+  const location = config.RBLBOT_DB ?? DEFAULT_DB_PATH;
   try {
-    // Watches persist in SQLite; a database that cannot be opened stops start-up with its reason.
     services = { ...services, watches: buildWatchService(config, services.checker) };
   } catch (err) {
-    say(`rblbot: cannot open the watch database: ${(err as Error).message}`);
-    return 2;
+    // A database that cannot be opened (corrupt, full disk, no such folder) costs /watch only:
+    // the operator reads why, and /rbl, /diagnose and /relay keep working.
+    const problem = storeProblem(err) ?? (err instanceof Error ? err.message : String(err));
+    say(`rblbot: ${storeProblemSentence(location, problem)}`);
+    services = { ...services, watchesUnavailable: problem };
   }
+  if (services.watches) watchStoreProblems(services.watches, location, logger, say);
   const running: Running[] = [];
 
   if (!plan.slack && !plan.discord) {
@@ -195,6 +200,21 @@ async function run(config: AppConfig, io: ProcessIO, plan: PlatformPlan, logger:
   return 0;
 }
 
+/** How often the same storage problem is said again while it lasts. */
+const STORE_PROBLEM_REPEAT_MS = 10 * 60_000;
+
+/** Tell the operator, in one sentence on stderr and not more than every 10 minutes, when the watch store fails. */
+function watchStoreProblems(watches: WatchService, location: string, logger: Logger, say: (line: string) => void): void {
+  let last: { problem: string; at: number } | undefined;
+  watches.onStoreProblem((problem) => {
+    const now = Date.now();
+    if (last && last.problem === problem && now - last.at < STORE_PROBLEM_REPEAT_MS) return;
+    last = { problem, at: now };
+    say(`rblbot: ${storeProblemSentence(location, problem)}`);
+    logger.error({ problem }, 'watch database unusable');
+  });
+}
+
 /** The watch scheduler and alert outbox; stopped within stopAll's bound, then the database closes. */
 function startWatches(services: Services, notifiers: Notifier[], logger: Logger, running: Running[]): WatchingHandle | undefined {
   const watches = services.watches;
@@ -202,7 +222,10 @@ function startWatches(services: Services, notifiers: Notifier[], logger: Logger,
   const watching = startWatching({
     service: watches,
     notifiers,
-    onError: (err) => logger.warn({ err }, 'watch'),
+    onError: (err) => {
+      // A failing store (disk full) makes every round fail: said once through onStoreProblem, not logged each time.
+      if (!watches.noteStoreFailure(err)) logger.warn({ err }, 'watch');
+    },
     sender: {
       onPauseChange: (channel, pause) =>
         pause

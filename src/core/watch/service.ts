@@ -21,6 +21,7 @@ import type { WatchStore } from './store.js';
 import { parseWatchTarget } from './watch-target.js';
 import type { AddResult, ChannelDelivery, DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
 import { UserError } from '../../reply/errors.js';
+import { storeProblem } from './store-problem.js';
 import { slash } from '../../reply/command-names.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
@@ -50,6 +51,9 @@ export interface WatchServiceOptions {
 /** A sentence for the user: bad interval, over a cap, not watched. */
 export class WatchError extends UserError {}
 
+/** The store failed (disk full, corrupt file, database down): said to the user, and to the operator once. */
+export class WatchStoreError extends WatchError {}
+
 export interface CycleResult {
   readonly targets: number;
   readonly changes: number;
@@ -71,6 +75,7 @@ export class WatchService {
   /** When each channel last ran /watch check (this process; a restart forgets, which is harmless). */
   private readonly lastRecheck = new Map<string, number>();
   private readonly alertListeners = new Set<() => void>();
+  private readonly problemListeners = new Set<(problem: string) => void>();
   private readonly scheduleListeners = new Set<() => void>();
 
   constructor(options: WatchServiceOptions) {
@@ -89,6 +94,36 @@ export class WatchService {
   onAlertsQueued(fn: () => void): () => void {
     this.alertListeners.add(fn);
     return () => this.alertListeners.delete(fn);
+  }
+
+  /** Called with a sentence when the store fails in a way the operator must fix (disk full, corrupt). */
+  onStoreProblem(fn: (problem: string) => void): () => void {
+    this.problemListeners.add(fn);
+    return () => this.problemListeners.delete(fn);
+  }
+
+  /**
+   * Run a /watch operation; a storage failure becomes a WatchStoreError that says what is
+   * wrong (the dispatcher answers it like any user error: no "failed unexpectedly"), and the
+   * operator is told through onStoreProblem. Other errors pass unchanged.
+   */
+  async guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      const problem = this.noteStoreFailure(err);
+      if (!problem) throw err;
+      throw new WatchStoreError(`The watch database is not usable right now: ${problem}.`, {
+        hint: `${slash('rbl')}, ${slash('diagnose')} and ${slash('relay')} still work; the bot's operator sees the same reason in its log.`,
+      });
+    }
+  }
+
+  /** Tell the operator (onStoreProblem) when `err` is a storage failure; returns the problem, or undefined. */
+  noteStoreFailure(err: unknown): string | undefined {
+    const problem = storeProblem(err);
+    if (problem) for (const fn of this.problemListeners) fn(problem);
+    return problem;
   }
 
   /** Called when the schedule changed (the scheduler re-reads when to wake). */
