@@ -17,11 +17,11 @@
  */
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
-import { messageId, queryFrameLength, readResponseAt, typeName, writeQueryFrame, type HotType } from './wire.js';
+import { messageId, queryFrameLength, readResponseAt, typeName, writeQueryFrame, type QueryType } from './wire.js';
 import type { DnsFailure, Outcome, OutcomeSink } from './outcome.js';
 
 /** Asks the same question over UDP, within the time the lookup has left (or until `stop`). */
-export type UdpFallback = (type: HotType, name: string, remainingMs: number, stop?: AbortSignal) => Promise<Outcome<string[]>>;
+export type UdpFallback = (type: QueryType, name: string, remainingMs: number, stop?: AbortSignal) => Promise<Outcome<string[]>>;
 
 /** One lookup waiting for its answer: the only object the connection keeps per lookup. */
 class Pending {
@@ -33,7 +33,7 @@ class Pending {
   hedge: AbortController | null = null;
   constructor(
     readonly id: number,
-    readonly type: HotType,
+    readonly type: QueryType,
     readonly name: string,
     /** The query as sent (`chunk[start…end)`), to match the answer's question against. */
     readonly chunk: Buffer,
@@ -124,7 +124,7 @@ export class TcpPipeline {
    * Look up the A (or PTR) records of `name` and hand the outcome to `sink`, always
    * later, never during this call. False when this connection cannot take it now.
    */
-  lookup(type: HotType, name: string, sink: OutcomeSink): boolean {
+  lookup(type: QueryType, name: string, sink: OutcomeSink): boolean {
     if (!this.usable() || this.waiting >= 0xffff) return false;
     const frameLength = queryFrameLength(name);
     if (this.chunkUsed + frameLength > this.chunk.length) {
