@@ -15,6 +15,7 @@ import { MAX_INPUT_BYTES } from '../core/diagnose/types.js';
 import type { Checker } from '../core/check/checker.js';
 import { serviceOverrides } from './service-options.js';
 import type { CliCommand, CliIO } from './types.js';
+import { UserError } from '../reply/errors.js';
 
 const HELP = `Usage: rblbot diagnose [FILE|-]... [--json] [--no-live] [--resolver HOST[:PORT]]
 
@@ -28,7 +29,7 @@ server, the sending IP it blamed, blocklists named (re-checked live) and what to
 
 Inputs over 1 MB are refused. Exit status: 0 diagnosed, 2 unusable input or usage error.`;
 
-class UnusableInput extends Error {}
+class UnusableInput extends UserError {}
 
 async function readLimited(stream: Readable): Promise<Uint8Array> {
   const chunks: Buffer[] = [];

@@ -3,10 +3,12 @@
  * Reply's fullText). Server replies and banners are untrusted text: they go into the
  * Reply as plain strings and code blocks, which the renderers escape.
  */
-import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+import { errorReply, type Block, type Inline, type Level, type ListItem, type Reply } from '../../reply/reply.js';
+import { count } from '../../reply/words.js';
 import { GENERAL_ADVICE, relayAdvice } from './closing-advice.js';
 import { shortenTranscript } from './transcript.js';
 import type { HostReport, RelayReport, TlsReport, Verdict } from './types.js';
+import type { RateDecision } from './user-limit.js';
 
 const LEVEL: Record<Verdict, Level> = { open: 'bad', closed: 'ok', inconclusive: 'warn' };
 const WORD: Record<Verdict, string> = { open: 'OPEN RELAY', closed: 'closed', inconclusive: 'inconclusive' };
@@ -155,4 +157,25 @@ export function formatRelayText(report: RelayReport, options: { transcript?: boo
   for (const n of report.notes) out.push(`Note: ${n}`);
   out.push(`No message was sent: the test stops before DATA. Took ${(report.ms / 1000).toFixed(1)} s.`);
   return out.join('\n');
+}
+
+/** Shown while a relay test runs (slow servers take a minute or two). */
+export function relayProgressReply(target: string): Reply {
+  return {
+    visibility: 'channel',
+    title: `Open-relay test: ${target}`,
+    level: 'info',
+    blocks: [{ kind: 'context', text: [`Testing ${target} for open relaying… (up to a minute or two for slow servers)`] }],
+  };
+}
+
+/** A user over their allowance of relay tests. */
+export function relayLimitReply(decision: RateDecision): Reply {
+  const minutes = Math.round(decision.windowMs / 60_000);
+  const wait = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
+  return errorReply(
+    'Relay test: slow down',
+    `You can run ${decision.limit} relay tests per ${minutes} minutes; try again in about ${count(wait, 'minute')}.`,
+    'Each test connects to a real mail server, so the bot keeps them few. `rblbot relay` on the command line has no limit.',
+  );
 }
