@@ -90,7 +90,14 @@ function answers(port: number, name: string, ms: number): Promise<boolean> {
 }
 
 /** Start `command`, wait until it answers `probeName` on `port`, or fail with its output. */
-async function startServer(name: string, command: string, args: string[], port: number, probeName: string, cleanup: () => void): Promise<RunningServer> {
+async function startServer(
+  name: string,
+  command: string,
+  args: string[],
+  port: number,
+  probeName: string,
+  cleanup: () => void,
+): Promise<RunningServer> {
   const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));

@@ -12,8 +12,12 @@
  * that sheds load makes a check slower instead of wrong.
  */
 
-/** Lookups in flight per resolver before anything is known of it: a bare script's 64 lose nothing behind dnsmasq or Unbound. */
-export const INITIAL_WINDOW = 64;
+/**
+ * Lookups in flight per resolver before anything is known of it: enough for one check of
+ * 50 lists, their test points and the PTR in one round trip, and fewer than dnsmasq
+ * forwards at once (150) or a resolver's 208 KB socket buffer holds (about 200 queries).
+ */
+export const INITIAL_WINDOW = 128;
 /** Never fewer in flight than this: a check of one address still goes out at once. */
 export const MIN_WINDOW = 8;
 /** Never more: the IDs of one socket, and more than any resolver we measured takes. */
@@ -27,16 +31,36 @@ export const INITIAL_RETRY_MS = 250;
 export const MAX_RETRY_MS = 2000;
 
 /**
+ * Queueing a resolver may show before its window stops growing: answers this much (or the
+ * shortest round trip, if longer) slower than the shortest round trip mean lookups wait in
+ * its queue, and more of them would only wait longer, then be dropped.
+ */
+const QUEUE_SLACK_MS = 5;
+/** The shortest round trip is the least of this long, and the one before. */
+const MIN_PERIOD_MS = 30_000;
+
+/**
  * The round-trip estimate of one resolver (RFC 6298 §2): smoothed time and its variation,
- * from lookups answered on their first try only (Karn's rule: an answer to a retried
- * lookup may answer either question).
+ * from sends whose answer is known to answer them (every send has its own ID), and the
+ * shortest round trip lately (as TCP Vegas uses it).
  */
 export class RoundTrip {
   private smoothed = -1;
   private variation = 0;
+  private latest = -1;
+  private minThisPeriod = Infinity;
+  private minLastPeriod = Infinity;
+  private periodStartedAt = -Infinity;
 
-  /** Milliseconds from sending to the answer of a lookup asked once. */
-  sample(ms: number): void {
+  /** Milliseconds from a send to its answer, at `now`. */
+  sample(ms: number, now = 0): void {
+    if (now - this.periodStartedAt >= MIN_PERIOD_MS) {
+      this.minLastPeriod = this.minThisPeriod;
+      this.minThisPeriod = Infinity;
+      this.periodStartedAt = now;
+    }
+    if (ms < this.minThisPeriod) this.minThisPeriod = ms;
+    this.latest = ms;
     if (this.smoothed < 0) {
       this.smoothed = ms;
       this.variation = ms / 2;
@@ -49,6 +73,22 @@ export class RoundTrip {
   /** The smoothed round trip, or -1 before the first answer. */
   get ms(): number {
     return this.smoothed;
+  }
+
+  /** The shortest round trip lately (Infinity before the first answer). */
+  get shortest(): number {
+    return Math.min(this.minThisPeriod, this.minLastPeriod);
+  }
+
+  /**
+   * Are answers coming about as fast as they can, so that more lookups at once would help?
+   * Judged on the latest answer, not the smoothed time: that one lags by eight answers,
+   * and slow start doubles the window in fewer.
+   */
+  unqueued(): boolean {
+    if (this.latest < 0) return true;
+    const shortest = this.shortest;
+    return this.latest - shortest <= Math.max(QUEUE_SLACK_MS, shortest);
   }
 
   /**
@@ -65,23 +105,38 @@ export class RoundTrip {
 /**
  * The congestion window of one resolver (RFC 5681 §3.1): slow start doubles it every round
  * trip while answers come back, past the threshold it grows by one per round trip, and a
- * loss halves it — once per round trip of lookups, however many of them were lost.
+ * loss halves it — once per round trip of lookups, however many of them were lost. It
+ * grows only while answers are not queueing (RoundTrip.unqueued): a lost lookup is noticed
+ * a retry wait late, many round trips on a fast link, and slow start would have overshot
+ * the resolver many times over by then.
  */
 export class CongestionWindow {
   private window: number = INITIAL_WINDOW;
   private threshold: number = MAX_WINDOW;
   /** Lookups first sent before this (a performance.now() time) belong to a round already cut. */
   private cutAt = -Infinity;
+  /** Slow start doubles the window at most once per `roundMs` (see grow): since when, and from what. */
+  private roundStartedAt = -Infinity;
+  private roundBase: number = INITIAL_WINDOW;
 
   /** Lookups this resolver may have in flight now. */
   get size(): number {
     return Math.floor(this.window);
   }
 
-  /** A lookup was answered on its first try. */
-  grow(): void {
-    if (this.window < this.threshold) this.window += 1;
-    else this.window += 1 / this.window;
+  /**
+   * A lookup was answered on its first try, at `now`. In slow start the window doubles at
+   * most once per `roundMs` — the retry wait, how long a loss takes to show: one round trip
+   * on a fast link is far shorter, and the window would overshoot before any loss is seen.
+   */
+  grow(now: number, roundMs: number): void {
+    if (this.window < this.threshold) {
+      if (now - this.roundStartedAt >= roundMs) {
+        this.roundStartedAt = now;
+        this.roundBase = this.window;
+      }
+      if (this.window < 2 * this.roundBase) this.window += 1;
+    } else this.window += 1 / this.window;
     if (this.window > MAX_WINDOW) this.window = MAX_WINDOW;
   }
 

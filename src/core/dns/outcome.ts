@@ -43,7 +43,9 @@ const RCODE_FAILURES: Record<number, DnsFailure> = { 2: 'SERVFAIL', 3: 'NXDOMAIN
 export function responseOutcome(response: HotResponse, type: QueryType, name: string): Outcome<string[]> {
   if (response.rcode === 3) return NXDOMAIN;
   if (response.rcode === 0) {
-    return response.records.length > 0 ? { value: [...response.records] } : { failure: 'NODATA', message: `${typeName(type)} ${name}: no record of that type` };
+    return response.records.length > 0
+      ? { value: [...response.records] }
+      : { failure: 'NODATA', message: `${typeName(type)} ${name}: no record of that type` };
   }
   const failure = RCODE_FAILURES[response.rcode] ?? 'ERROR';
   return { failure, message: `${typeName(type)} ${name}: the server answered ${failure === 'ERROR' ? `rcode ${response.rcode}` : failure}` };

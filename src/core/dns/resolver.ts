@@ -2,19 +2,18 @@
  * The DNS port: A/AAAA/TXT/PTR/MX lookups through the configured resolvers, each with a
  * hard time budget of our own.
  *
- * A, AAAA, TXT and PTR go over UDP with our own client (udp-client.ts): a congestion
- * window per resolver and retries within the budget, so that a resolver that sheds load
- * (dnsmasq past 150 queries at once, Unbound past its limit) slows a check down instead of
- * losing answers. A truncated answer is asked again over TCP (tcp.ts). MX (the relay
- * test's, a few per run) goes through c-ares.
+ * A, AAAA, TXT and PTR go through our own client (client.ts): a congestion window per
+ * resolver and retries within the budget, so that a resolver that sheds load (dnsmasq past
+ * 150 queries at once, Unbound past its limits) slows a check down instead of losing
+ * answers; over UDP, and over pipelined TCP where that serves well (resolver-lane.ts).
+ * MX (the relay test's, a few per run) goes through c-ares.
  */
 import { Resolver, getServers } from 'node:dns/promises';
-import { TcpPipeline } from './tcp.js';
-import { TYPE_A, TYPE_AAAA, TYPE_PTR, TYPE_TXT, typeName, type QueryType } from './wire.js';
+import { TYPE_A, TYPE_AAAA, TYPE_PTR, TYPE_TXT, type QueryType } from './wire.js';
 import { DnsError, type DnsFailure, type Outcome, type OutcomeSink } from './outcome.js';
 import { arpaName } from './reverse.js';
-import { parseServer, splitServer } from './servers.js';
-import { UdpClient } from './udp-client.js';
+import { parseServer } from './servers.js';
+import { LookupClient } from './client.js';
 
 export interface MxRecord {
   readonly exchange: string;
@@ -45,71 +44,22 @@ export interface DnsOptions {
   readonly servers?: readonly string[];
   readonly timeoutMs?: number;
   /**
-   * Send blocklist A and PTR lookups over a pipelined TCP connection per server first
-   * (default false), with UDP as the fallback.
+   * Send lookups over a pipelined TCP connection per resolver where it serves well (default
+   * true); false: UDP only (TCP still carries answers too big for UDP).
    */
   readonly tcp?: boolean;
 }
-
-/** Lookups one TCP connection carries before the next server's connection is used. */
-const PER_CONNECTION_IN_FLIGHT = 512;
 
 export function createDns(options: DnsOptions = {}): Dns {
   const timeoutMs = options.timeoutMs ?? 4000;
   const servers = options.servers && options.servers.length > 0 ? options.servers.map(parseServer) : getServers();
   if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
+  const client = new LookupClient(servers, timeoutMs, { tcp: options.tcp });
 
-  const pipelines = servers.map((server) => {
-    const { host, port } = splitServer(server);
-    return new TcpPipeline(host, port, timeoutMs, (type, name, remainingMs, stop) => udpLookup(type, name, remainingMs, stop));
-  });
-  /** A truncated UDP answer: the same question over TCP, to the first server that takes it, in the time left. */
-  const overTcp = (type: QueryType, name: string, remainingMs: number, sink: OutcomeSink): void => {
-    let settled = false;
-    const once: OutcomeSink = {
-      settle(outcome) {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        sink.settle(outcome);
-      },
-    };
-    const timer = setTimeout(() => once.settle({ failure: 'TIMEOUT', message: `${typeName(type)} ${name}: no answer within ${timeoutMs} ms` }), remainingMs);
-    const pipeline = pipelines.find((p) => p.usable());
-    if (!pipeline || !pipeline.lookup(type, name, once)) {
-      queueMicrotask(() => once.settle({ failure: 'ERROR', message: `${typeName(type)} ${name}: the answer was truncated, and TCP is not available` }));
-    }
-  };
-  const udp = new UdpClient(servers, timeoutMs, overTcp);
-
-  /** Over UDP, within `budgetMs`, stopped early by `stop` (a hedge answered over TCP). */
-  const udpLookup = (type: QueryType, name: string, budgetMs = timeoutMs, stop?: AbortSignal): Promise<Outcome<string[]>> =>
-    new Promise((resolve) => {
-      const query = udp.lookup(type, name, { settle: resolve }, budgetMs);
-      stop?.addEventListener('abort', () => udp.cancel(query), { once: true });
-    });
-
-  const tcpFirst = options.tcp === true ? pipelines : [];
-  /** Fill one connection before using the next (one read then wakes up for many answers). */
-  const pickPipeline = (): TcpPipeline | undefined => {
-    let least: TcpPipeline | undefined;
-    for (let i = 0; i < tcpFirst.length; i++) {
-      const pipeline = tcpFirst[i]!;
-      if (!pipeline.usable()) continue;
-      if (pipeline.inFlight < PER_CONNECTION_IN_FLIGHT) return pipeline;
-      if (!least || pipeline.inFlight < least.inFlight) least = pipeline;
-    }
-    return least;
-  };
-  /** A blocklist or PTR lookup: over TCP first when asked to, else over UDP. */
-  const send = (type: QueryType, name: string, sink: OutcomeSink): void => {
-    const pipeline = pickPipeline();
-    if (!pipeline || !pipeline.lookup(type, name, sink)) udp.lookup(type, name, sink);
-  };
-  const hotLookup = (type: QueryType, name: string): Promise<Outcome<string[]>> => new Promise((resolve) => send(type, name, { settle: resolve }));
-
+  const send = (type: QueryType, name: string, sink: OutcomeSink): void => void client.lookup(type, name, sink);
+  const lookup = (type: QueryType, name: string): Promise<Outcome<string[]>> => new Promise((resolve) => send(type, name, { settle: resolve }));
   const orThrow = async (type: QueryType, name: string): Promise<string[]> => {
-    const outcome = await udpLookup(type, name);
+    const outcome = await lookup(type, name);
     if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.message);
     return outcome.value;
   };
@@ -142,12 +92,12 @@ export function createDns(options: DnsOptions = {}): Dns {
     servers,
     timeoutMs,
     resolve4: (name) => orThrow(TYPE_A, name),
-    lookupA: (name) => hotLookup(TYPE_A, name),
+    lookupA: (name) => lookup(TYPE_A, name),
     sendA: (name, sink) => send(TYPE_A, name, sink),
     resolve6: (name) => orThrow(TYPE_AAAA, name),
     resolveTxt: (name) => orThrow(TYPE_TXT, name),
     resolveMx,
-    lookupPtr: (ip) => hotLookup(TYPE_PTR, arpaName(ip)),
+    lookupPtr: (ip) => lookup(TYPE_PTR, arpaName(ip)),
     async reverse(ip) {
       const outcome = await dns.lookupPtr(ip);
       if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.failure === 'NXDOMAIN' ? `PTR ${ip}: no such name` : outcome.message);

@@ -1,15 +1,20 @@
 /**
- * Lookups over UDP that are not lost: each resolver gets as many at once as its
- * congestion window allows (congestion.ts), the rest wait their turn here, and every
- * lookup is asked again — after about twice the resolver's round trip, then backing off —
- * until it is answered or its time is up.
+ * Lookups that are not lost: each resolver gets as many sends at once as its congestion
+ * window allows (congestion.ts), the rest wait their turn here, and every lookup is asked
+ * again — after about twice the resolver's round trip, then backing off — until it is
+ * answered or its time is up. Sends go over UDP, or over TCP where that serves well
+ * (resolver-lane.ts).
  *
  * Why not c-ares: it retries on its own schedule (its timeout, doubled per try, the same
  * for every server), so a short per-lookup budget gets one try or none, and it has no
  * notion of how much a resolver takes at once.
  *
+ * The window counts sends that are neither answered nor presumed lost (a retry wait after
+ * they left); a lookup due to be asked again waits for room like a new one, ahead of them.
+ * So a resolver that sheds load gets no more than it answers, retries included.
+ *
  * Several resolvers: a lookup goes to the first one with room that answers; a retry of a
- * lookup its resolver has not answered goes to another one that does. A resolver that
+ * lookup its resolver has not answered since goes to another one that does. A resolver that
  * answers nothing at all for a whole lookup budget (or cannot be reached) is "down": it
  * gets a few lookups to find out when it is back, and while every resolver is down,
  * lookups beyond those end at once instead of waiting for one budget after another.
@@ -19,24 +24,28 @@ import { responseOutcome, type Outcome, type OutcomeSink } from './outcome.js';
 import { Query } from './query.js';
 import { turnNow } from './turn-clock.js';
 import { MAX_RETRY_MS } from './congestion.js';
-import { ServerLane, type AnsweredSend, type LaneDown, type LaneOwner } from './udp-lane.js';
+import { ResolverLane, type AnsweredSend, type LaneDown, type LaneOptions, type LaneOwner } from './resolver-lane.js';
 import { splitServer } from './servers.js';
 import { typeName, type HotResponse, type QueryType } from './wire.js';
-
-/** Takes over a lookup whose UDP answer was truncated (TC): ask over TCP in the time left. */
-export type TruncatedHandler = (type: QueryType, name: string, remainingMs: number, sink: OutcomeSink) => void;
 
 const RCODE_REFUSED = 5;
 const REFUSED: HotResponse = { rcode: RCODE_REFUSED, truncated: false, records: [] };
 
+/**
+ * A lookup refused this many times by a resolver that answers others is refused for real
+ * (a resolver may refuse some zones): dnsmasq's overload clears within a few retry waits.
+ */
+const MAX_REFUSALS = 4;
+
 /** Turns a retry waits at most for the answers still arriving (32 per socket per turn). */
 const MAX_DEFERRALS = 16;
 
-export class UdpClient implements LaneOwner {
-  readonly lanes: readonly ServerLane[];
-  /** Lookups waiting for room in a window, in order of arrival (from `head` on). */
+export class LookupClient implements LaneOwner {
+  readonly lanes: readonly ResolverLane[];
+  /** New lookups waiting for room in a window, in order of arrival (from `head` on). */
   private waiting: Query[] = [];
   private head = 0;
+  /** Every lookup in flight, by the time its next event is due: presumed lost, asked again, or out of time. */
   private readonly due = new DueHeap<Query>();
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
@@ -48,15 +57,19 @@ export class UdpClient implements LaneOwner {
   constructor(
     servers: readonly string[],
     readonly timeoutMs: number,
-    private readonly onTruncated?: TruncatedHandler,
+    options: LaneOptions = {},
   ) {
     this.lanes = servers.map((server) => {
       const { host, port } = splitServer(server);
-      return new ServerLane(server, host, port, this);
+      return new ResolverLane(server, host, port, this, options);
     });
     if (process.env.RBLBOT_DNS_STATS) {
       process.on('exit', () => {
-        for (const lane of this.lanes) process.stderr.write(`DNSSTATS ${lane.server} ${JSON.stringify(lane.stats)} window=${lane.window.size} srtt=${lane.roundTrip.ms} rto=${lane.roundTrip.retryAfter()}\n`);
+        for (const lane of this.lanes) {
+          process.stderr.write(
+            `DNSSTATS ${lane.server} ${JSON.stringify(lane.stats)} window=${lane.window.size} srtt=${lane.roundTrip.ms.toFixed(1)} min=${lane.roundTrip.shortest} rto=${lane.roundTrip.retryAfter().toFixed(1)}\n`,
+          );
+        }
       });
     }
   }
@@ -95,69 +108,72 @@ export class UdpClient implements LaneOwner {
     this.pump();
   }
 
-  /** Lookups in flight on every resolver (not those waiting for room). */
-  get inFlight(): number {
-    let n = 0;
-    for (const lane of this.lanes) n += lane.inFlight;
-    return n;
-  }
+  // --- what the lanes report ---
 
-  // --- LaneOwner ---
-
-  answered(lane: ServerLane, query: Query, response: HotResponse, send: AnsweredSend): void {
+  answered(lane: ResolverLane, query: Query, response: HotResponse, send: AnsweredSend): void {
     const now = turnNow();
     this.answersSinceLook++;
-    if (response.rcode === RCODE_REFUSED && now - lane.servedAt <= this.timeoutMs) {
-      this.shed(lane, query, now);
-      return;
-    }
-    if (response.rcode !== RCODE_REFUSED) lane.servedAt = now;
+    if (response.rcode === RCODE_REFUSED) {
+      // REFUSED from a resolver that answers our other lookups is load shed (dnsmasq says so
+      // past 150 queries in flight upstream): slow down and ask again. From one that answers
+      // nothing else it may be either: ask once more, and take a second REFUSED at its word.
+      const shedding = now - lane.servedAt <= this.timeoutMs;
+      if ((shedding && query.refusals < MAX_REFUSALS) || query.refusals === 0) {
+        this.askAgainLater(lane, query, now, shedding);
+        return;
+      }
+    } else lane.servedAt = now;
     if (send === 'retry') {
-      // Only a retry was answered: the resolver (or a buffer on the way) dropped the first.
-      lane.window.lost(query.laneSentAt, now);
+      // Only a retry was answered: the resolver (or a buffer on the way) dropped the send before it.
+      lane.window.lost(query.prevSentAt, now);
     } else {
       // The first send was answered (a retry, if any, was needless: the answer was late).
-      lane.roundTrip.sample(now - query.laneSentAt);
-      // Grow only a window in use: one filled to half at least.
-      if (send === 'only' && 2 * lane.inFlight >= lane.window.size) lane.window.grow();
+      lane.roundTrip.sample(now - query.laneSentAt, now);
+      // Grow only a window in use (filled to half at least) on a resolver not queueing.
+      if (send === 'only' && 2 * lane.pipe >= lane.window.size && lane.roundTrip.unqueued()) {
+        lane.window.grow(now, lane.roundTrip.retryAfter());
+      }
+    }
+    if (response.truncated && !query.needsTcp) {
+      // Too big for UDP: the same question over TCP (RFC 7766 §5), and its retries too.
+      query.needsTcp = true;
+      lane.resend(query);
+      return;
     }
     lane.release(query);
     this.dropDue(query);
-    if (response.truncated && this.onTruncated) {
-      query.done = true;
-      this.onTruncated(query.type, query.name, query.deadline - now, query.sink);
-    } else {
-      this.settle(query, responseOutcome(response, query.type, query.name));
-    }
+    this.settle(query, responseOutcome(response, query.type, query.name));
     this.pump();
   }
 
-  /**
-   * REFUSED from a resolver that answers our other lookups: dnsmasq says so when it has
-   * 150 queries in flight upstream already. Load shed, not a refusal: slow down and ask again.
-   */
-  private shed(lane: ServerLane, query: Query, now: number): void {
-    lane.stats.shed++;
-    lane.window.lost(query.laneSentAt, now);
-    query.refused = true;
+  lostNow(lane: ResolverLane, query: Query): void {
+    if (query.done || query.lane !== lane) return;
+    lane.leavePipe(query);
+    if (query.waitingForRoom) return;
     this.due.remove(query);
-    const backoff = Math.min(MAX_RETRY_MS, lane.roundTrip.retryAfter() * 2 ** (query.sends - 1));
-    query.dueAt = Math.min(now + backoff, query.deadline);
+    query.resendAt = 0;
+    query.dueAt = 0;
     this.due.push(query);
     this.armTimer();
   }
 
-  unreachable(lane: ServerLane, reason: string): void {
+  failed(lane: ResolverLane, query: Query, message: string): void {
+    if (query.done) return;
+    lane.release(query);
+    this.dropDue(query);
+    this.settle(query, { failure: 'ERROR', message: `${what(query)}: ${message}` });
+    this.pump();
+  }
+
+  unreachable(lane: ResolverLane, reason: string): void {
     this.markDown(lane, { failure: 'ERROR', reason: `no DNS server answering (${reason})` });
+    const now = turnNow();
     for (const query of lane.queriesInFlight()) {
       lane.release(query);
-      const other = this.otherLaneWithRoom(lane);
-      if (other && other.send(query)) {
-        query.laneSentAt = turnNow();
-        continue; // its deadline and retry time stand
-      }
       this.dropDue(query);
-      this.settle(query, this.downOutcome(query, lane));
+      const other = this.otherLaneWithRoom(lane);
+      if (other && other.send(query)) this.sent(query, other, now, true);
+      else this.settle(query, this.downOutcome(query, lane));
     }
     this.pump();
   }
@@ -165,8 +181,8 @@ export class UdpClient implements LaneOwner {
   // --- sending ---
 
   /** The first resolver that answers and has room; while none answers, the first with room (to find out when one is back). */
-  private pickLane(): ServerLane | undefined {
-    let fallback: ServerLane | undefined;
+  private pickLane(): ResolverLane | undefined {
+    let fallback: ResolverLane | undefined;
     let anyResponsive = false;
     for (let i = 0; i < this.lanes.length; i++) {
       const lane = this.lanes[i]!;
@@ -178,7 +194,7 @@ export class UdpClient implements LaneOwner {
     return anyResponsive ? undefined : fallback;
   }
 
-  private otherLaneWithRoom(not: ServerLane): ServerLane | undefined {
+  private otherLaneWithRoom(not: ResolverLane): ResolverLane | undefined {
     return this.lanes.find((lane) => lane !== not && lane.responsive && lane.hasRoom());
   }
 
@@ -187,7 +203,7 @@ export class UdpClient implements LaneOwner {
   }
 
   /** First send of `query` on `lane`. `fresh`: inside lookup(), where the outcome must wait for a later turn. */
-  private start(query: Query, lane: ServerLane, fresh = false): void {
+  private start(query: Query, lane: ResolverLane, fresh = false): void {
     if (!lane.send(query)) {
       const outcome: Outcome<string[]> = { failure: 'ERROR', message: `${what(query)}: not a name that can be looked up` };
       if (fresh) this.settleLater(query, outcome);
@@ -197,16 +213,86 @@ export class UdpClient implements LaneOwner {
     const now = turnNow();
     query.firstSentAt = now;
     query.deadline = now + query.budgetMs;
-    query.laneSentAt = now;
+    query.sends = 0;
+    this.sent(query, lane, now, true);
+  }
+
+  /**
+   * Book a send of `query` on `lane` (`first`: its first there): it counts in the window
+   * until answered or presumed lost a retry wait later, and is asked again after a wait
+   * that doubles with every send.
+   */
+  private sent(query: Query, lane: ResolverLane, now: number, first: boolean): void {
+    if (first) query.laneSentAt = now;
+    query.sends++;
+    query.prevSentAt = query.sends === 1 ? now : query.lastSentAt;
     query.lastSentAt = now;
-    query.sends = 1;
-    query.dueAt = Math.min(now + lane.roundTrip.retryAfter(), query.deadline);
+    lane.enterPipe(query);
+    const wait = lane.roundTrip.retryAfter();
+    query.lostAt = now + wait;
+    query.resendAt = now + Math.min(MAX_RETRY_MS, wait * 2 ** (query.sends - 1));
+    query.dueAt = Math.min(query.lostAt, query.deadline);
     this.due.push(query);
     this.armTimer();
   }
 
-  /** Start waiting lookups while some resolver has room. */
+  /** Ask `query` again now: on another resolver when its own has answered nothing since it was first sent. */
+  private askAgain(query: Query, now: number): void {
+    const lane = query.lane as ResolverLane;
+    if (lane.lastAnswerAt < query.firstSentAt || !lane.responsive) {
+      const other = this.otherLaneWithRoom(lane);
+      if (other) {
+        lane.release(query);
+        other.send(query); // it was encoded once, so it encodes again
+        this.sent(query, other, now, true);
+        return;
+      }
+    }
+    if (!lane.hasRoom()) {
+      // Behind the lane's other retries, ahead of new lookups; its deadline still stands.
+      query.waitingForRoom = true;
+      lane.retries.push(query);
+      query.dueAt = query.deadline;
+      this.due.push(query);
+      return;
+    }
+    lane.resend(query);
+    this.sent(query, lane, now, false);
+  }
+
+  /** A REFUSED send: out of the window, asked again after the usual wait. `shedding`: the resolver is overloaded. */
+  private askAgainLater(lane: ResolverLane, query: Query, now: number, shedding: boolean): void {
+    if (shedding) {
+      lane.stats.shed++;
+      lane.window.lost(query.lastSentAt, now);
+    }
+    query.refusals++;
+    lane.leavePipe(query);
+    if (query.waitingForRoom) return;
+    this.due.remove(query);
+    query.resendAt = Math.max(query.resendAt, now + lane.roundTrip.retryAfter());
+    query.dueAt = Math.min(query.resendAt, query.deadline);
+    this.due.push(query);
+    this.armTimer();
+    this.pump();
+  }
+
+  /** Start what waits while resolvers have room: their retries first, then new lookups. */
   private pump(): void {
+    const now = turnNow();
+    for (let i = 0; i < this.lanes.length; i++) {
+      const lane = this.lanes[i]!;
+      const retries = lane.retries;
+      let taken = 0;
+      while (taken < retries.length && lane.hasRoom()) {
+        const query = retries[taken++]!;
+        if (query.done || query.lane !== lane || !query.waitingForRoom) continue;
+        query.waitingForRoom = false;
+        this.due.remove(query);
+        this.askAgain(query, now);
+      }
+      if (taken > 0) retries.splice(0, taken);
+    }
     while (this.head < this.waiting.length) {
       const query = this.waiting[this.head]!;
       if (query.done) {
@@ -227,7 +313,7 @@ export class UdpClient implements LaneOwner {
     }
   }
 
-  // --- retries and deadlines ---
+  // --- the timer: sends presumed lost, retries, deadlines ---
 
   private armTimer(): void {
     const next = this.due.peek();
@@ -277,42 +363,36 @@ export class UdpClient implements LaneOwner {
     const now = performance.now();
     for (let next = this.due.peek(); next && next.dueAt <= now; next = this.due.peek()) {
       this.due.pop();
-      if (now >= next.deadline) this.giveUp(next);
-      else this.retry(next, now);
+      const lane = next.lane as ResolverLane;
+      if (now >= next.deadline) {
+        this.giveUp(next);
+        continue;
+      }
+      if (next.waitingForRoom) continue; // (its deadline is its due time, handled above)
+      // Its latest send is presumed lost: out of the window.
+      lane.leavePipe(next);
+      if (now >= next.resendAt) this.askAgain(next, now);
+      else {
+        next.dueAt = Math.min(next.resendAt, next.deadline);
+        this.due.push(next);
+      }
     }
     this.armTimer();
     this.pump();
   }
 
-  /** Ask again; on another resolver when this one has answered nothing since the lookup was first sent. */
-  private retry(query: Query, now: number): void {
-    let lane = query.lane as ServerLane;
-    const other = lane.lastAnswerAt < query.firstSentAt || !lane.responsive ? this.otherLaneWithRoom(lane) : undefined;
-    if (other) {
-      lane.release(query);
-      other.send(query); // it was encoded once, so it encodes again
-      lane = other;
-      query.laneSentAt = turnNow();
-    } else lane.resend(query);
-    query.sends++;
-    query.lastSentAt = now;
-    const backoff = Math.min(MAX_RETRY_MS, lane.roundTrip.retryAfter() * 2 ** (query.sends - 1));
-    query.dueAt = Math.min(now + backoff, query.deadline);
-    this.due.push(query);
-  }
-
   /** No answer within the lookup's budget. A resolver silent all that time is down. */
   private giveUp(query: Query): void {
-    const lane = query.lane as ServerLane;
+    const lane = query.lane as ResolverLane;
     lane.release(query);
     if (lane.responsive && lane.lastAnswerAt < query.firstSentAt) {
       this.markDown(lane, { failure: 'TIMEOUT', reason: `no answer within ${this.timeoutMs} ms (the resolver stopped answering)` });
     }
     // Refused while the resolver was shedding load, and never answered: say what it said.
-    this.settle(query, query.refused ? responseOutcome(REFUSED, query.type, query.name) : this.timedOut(query));
+    this.settle(query, query.refusals > 0 ? responseOutcome(REFUSED, query.type, query.name) : this.timedOut(query));
   }
 
-  private markDown(lane: ServerLane, down: LaneDown): void {
+  private markDown(lane: ResolverLane, down: LaneDown): void {
     const wasResponsive = lane.responsive;
     lane.responsive = false;
     lane.down = down;
@@ -338,7 +418,7 @@ export class UdpClient implements LaneOwner {
   }
 
   /** The outcome of a lookup that `lane`, down, cannot take. */
-  private downOutcome(query: Query, lane: ServerLane): Outcome<string[]> {
+  private downOutcome(query: Query, lane: ResolverLane): Outcome<string[]> {
     const down = lane.down ?? { failure: 'TIMEOUT', reason: `no answer within ${this.timeoutMs} ms` };
     return { failure: down.failure, message: `${what(query)}: ${down.reason}` };
   }
