@@ -63,49 +63,30 @@ export class LookupClient implements LaneOwner {
       const { host, port } = splitServer(server);
       return new ResolverLane(server, host, port, this, options);
     });
-    if (process.env.RBLBOT_DNS_STATS) {
-      process.on('exit', () => {
-        for (const lane of this.lanes) {
-          process.stderr.write(
-            `DNSSTATS ${lane.server} ${JSON.stringify(lane.stats)} window=${lane.window.size} srtt=${lane.roundTrip.ms.toFixed(1)} min=${lane.roundTrip.shortest} rto=${lane.roundTrip.retryAfter().toFixed(1)}\n`,
-          );
-        }
-      });
-    }
   }
 
   /**
    * Look `name` up and hand the outcome to `sink` (always later, never during this call),
-   * within `budgetMs` of its first send. The query returned can be cancelled.
+   * within `budgetMs` of its first send.
    */
-  lookup(type: QueryType, name: string, sink: OutcomeSink, budgetMs = this.timeoutMs): Query {
+  lookup(type: QueryType, name: string, sink: OutcomeSink, budgetMs = this.timeoutMs): void {
     const query = new Query(type, name, budgetMs, sink);
     if (budgetMs <= 0) {
       this.settleLater(query, this.timedOut(query));
-      return query;
+      return;
     }
     if (this.head === this.waiting.length) {
       const lane = this.pickLane();
       if (lane) {
         this.start(query, lane, true);
-        return query;
+        return;
       }
       if (!this.anyResponsive()) {
         this.settleLater(query, this.downOutcome(query, this.lanes[0]!));
-        return query;
+        return;
       }
     }
     this.waiting.push(query);
-    return query;
-  }
-
-  /** Stop waiting for `query` (answered another way): it ends as a timeout nobody reads. */
-  cancel(query: Query): void {
-    if (query.done) return;
-    query.lane?.release(query);
-    this.dropDue(query);
-    this.settle(query, this.timedOut(query));
-    this.pump();
   }
 
   // --- what the lanes report ---
@@ -124,8 +105,10 @@ export class LookupClient implements LaneOwner {
       }
     } else lane.servedAt = now;
     if (send === 'retry') {
-      // Only a retry was answered: the resolver (or a buffer on the way) dropped the send before it.
-      lane.window.lost(query.prevSentAt, now);
+      // Only a retry was answered: the resolver (or a buffer on the way) dropped the send
+      // before it. (A first send over TCP is not lost on the way: it was slow, which the
+      // lane holds against TCP, not against the window.)
+      if (!(query.firstOverTcp && query.prevSentAt === query.laneSentAt)) lane.window.lost(query.prevSentAt, now);
     } else {
       // The first send was answered (a retry, if any, was needless: the answer was late).
       lane.roundTrip.sample(now - query.laneSentAt, now);

@@ -134,6 +134,7 @@ export class ResolverLane implements QueryHolder {
   /** turnNow() of its last answer, and of its last answer other than REFUSED. */
   lastAnswerAt = -Infinity;
   servedAt = -Infinity;
+  /** What it has done, for tests and diagnosis. */
   readonly stats = { sent: 0, overTcp: 0, retries: 0, answeredAfterRetry: 0, needlessRetries: 0, shed: 0, maxPipe: 0 };
 
   private readonly sockets: LaneSocket[] = [];

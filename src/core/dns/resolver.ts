@@ -56,7 +56,7 @@ export function createDns(options: DnsOptions = {}): Dns {
   if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
   const client = new LookupClient(servers, timeoutMs, { tcp: options.tcp });
 
-  const send = (type: QueryType, name: string, sink: OutcomeSink): void => void client.lookup(type, name, sink);
+  const send = (type: QueryType, name: string, sink: OutcomeSink): void => client.lookup(type, name, sink);
   const lookup = (type: QueryType, name: string): Promise<Outcome<string[]>> => new Promise((resolve) => send(type, name, { settle: resolve }));
   const orThrow = async (type: QueryType, name: string): Promise<string[]> => {
     const outcome = await lookup(type, name);
