@@ -15,9 +15,9 @@
  *
  * Several resolvers: a lookup goes to the first one with room that answers; a retry of a
  * lookup its resolver has not answered since goes to another one that does. A resolver that
- * answers nothing at all for a whole lookup budget (or cannot be reached) is "down": it
- * gets a few lookups to find out when it is back, and while every resolver is down,
- * lookups beyond those end at once instead of waiting for one budget after another.
+ * answers none of several lookups for a whole lookup budget (or cannot be reached) is
+ * "down": it gets a few lookups to find out when it is back, and while every resolver is
+ * down, lookups beyond those end at once instead of waiting for one budget after another.
  */
 import { DueHeap } from './due-heap.js';
 import { responseOutcome, type Outcome, type OutcomeSink } from './outcome.js';
@@ -36,6 +36,9 @@ const REFUSED: HotResponse = { rcode: RCODE_REFUSED, truncated: false, records: 
  * (a resolver may refuse some zones): dnsmasq's overload clears within a few retry waits.
  */
 const MAX_REFUSALS = 4;
+
+/** A resolver is down when a lookup ran out of time and this many lookups in a row went unanswered. */
+const DOWN_AFTER_UNANSWERED = 8;
 
 /** Turns a retry waits at most for the answers still arriving (32 per socket per turn). */
 const MAX_DEFERRALS = 16;
@@ -206,7 +209,10 @@ export class LookupClient implements LaneOwner {
    * that doubles with every send.
    */
   private sent(query: Query, lane: ResolverLane, now: number, first: boolean): void {
-    if (first) query.laneSentAt = now;
+    if (first) {
+      query.laneSentAt = now;
+      lane.unanswered++;
+    }
     query.sends++;
     query.prevSentAt = query.sends === 1 ? now : query.lastSentAt;
     query.lastSentAt = now;
@@ -368,7 +374,9 @@ export class LookupClient implements LaneOwner {
   private giveUp(query: Query): void {
     const lane = query.lane as ResolverLane;
     lane.release(query);
-    if (lane.responsive && lane.lastAnswerAt < query.firstSentAt) {
+    // One list that never answers (its servers are down) proves nothing about the
+    // resolver; many lookups in a row without any answer do.
+    if (lane.responsive && lane.lastAnswerAt < query.firstSentAt && lane.unanswered >= DOWN_AFTER_UNANSWERED) {
       this.markDown(lane, { failure: 'TIMEOUT', reason: `no answer within ${this.timeoutMs} ms (the resolver stopped answering)` });
     }
     // Refused while the resolver was shedding load, and never answered: say what it said.

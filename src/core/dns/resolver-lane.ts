@@ -131,6 +131,8 @@ export class ResolverLane implements QueryHolder {
   responsive = true;
   /** Why it is not responsive: how a lookup it cannot take ends. */
   down: LaneDown | null = null;
+  /** Lookups sent here since its last answer. */
+  unanswered = 0;
   /** turnNow() of its last answer, and of its last answer other than REFUSED. */
   lastAnswerAt = -Infinity;
   servedAt = -Infinity;
@@ -332,6 +334,7 @@ export class ResolverLane implements QueryHolder {
     const response = readResponseAt(data, at, end, query.chunk!, query.start, query.end);
     if (!response) return; // not the answer to this question: keep waiting for it
     this.lastAnswerAt = turnNow();
+    this.unanswered = 0;
     this.responsive = true;
     this.down = null;
     const send: AnsweredSend = query.lastId === query.id ? 'only' : id === query.id ? 'first' : 'retry';

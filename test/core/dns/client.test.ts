@@ -160,6 +160,29 @@ describe('a resolver that stops answering', () => {
     expect(third.filter((o) => failureOf(o) === 'NXDOMAIN')).toHaveLength(49);
   });
 
+  it('ends a bulk of lookups to a silent resolver once it is known to be down, without asking it each of them', async () => {
+    const s = await server();
+    s.rule({ suffix: 'example', behaviour: 'silent' });
+    const dns = createDns({ servers: [s.address], timeoutMs: 300 });
+    const outcomes = await Promise.all(Array.from({ length: 2000 }, (_, i) => dns.lookupA(`${i}.zen.example`)));
+    expect(outcomes.map(failureOf)).toEqual(Array(2000).fill('TIMEOUT'));
+    // The first window's worth were asked; the rest ended when those ran out of time.
+    expect(new Set(s.queries).size).toBeLessThan(500);
+  });
+
+  it('does not take one list that never answers for a resolver that stopped answering', async () => {
+    const s = await server();
+    s.rule({ suffix: 'dead.example', behaviour: 'silent' });
+    s.listIp('192.0.2.4', 'zen.example');
+    const dns = createDns({ servers: [s.address], timeoutMs: 300 });
+    // The only lookup in flight goes unanswered for its whole time...
+    expect(failureOf(await dns.lookupA('4.2.0.192.dead.example'))).toBe('TIMEOUT');
+    // ...and the resolver still gets every lookup that follows.
+    const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => dns.lookupA(`${i}.2.0.192.zen.example`)));
+    expect(outcomes[4]).toEqual({ value: ['127.0.0.2'] });
+    expect(outcomes.filter((o) => failureOf(o) === 'NXDOMAIN')).toHaveLength(99);
+  });
+
   it('asks the second resolver when the first answers nothing', async () => {
     const silent = await server();
     silent.rule({ suffix: 'example', behaviour: 'silent' });
