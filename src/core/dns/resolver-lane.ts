@@ -163,7 +163,6 @@ export class ResolverLane implements QueryHolder {
     this.tcpWanted = options.tcp ?? true;
     this.tcp = new TcpStream(host, port, {
       message: (data, at, end) => this.onMessage(data, at, end),
-      connected: () => undefined,
       closed: (refused) => this.onTcpClosed(refused),
     });
   }

@@ -16,8 +16,6 @@ import net from 'node:net';
 export interface TcpStreamEvents {
   /** A message at `data[at…end)`. */
   message(data: Buffer, at: number, end: number): void;
-  /** The connection is up: queries may go over it. */
-  connected(): void;
   /** The connection is gone; `refused`: it never came up. */
   closed(refused: boolean): void;
 }
@@ -70,7 +68,6 @@ export class TcpStream {
       clearTimeout(this.connectTimer!);
       this.isConnected = true;
       this.flush();
-      this.events.connected();
     });
     socket.on('data', (chunk: Buffer) => {
       // A connection closed for idleness has nothing more to say to the current one's framing.
