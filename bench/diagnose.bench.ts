@@ -5,10 +5,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diagnoseBounce } from '../src/core/diagnose/index.js';
+import { loadCatalogue } from '../src/core/check/catalogue.js';
+import { createDiagnoser } from '../src/core/diagnose/index.js';
 import type { BenchSuite, BenchTable } from './types.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'bounces');
+const diagnoser = createDiagnoser({ catalogue: loadCatalogue() });
+const diagnoseBounce = (raw: string | Uint8Array) => diagnoser.diagnose(raw);
 
 function corpus(): { name: string; bytes: Uint8Array }[] {
   return readdirSync(FIXTURES)

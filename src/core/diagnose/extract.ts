@@ -1,125 +1,12 @@
 /**
- * Extraction: splits a bounce into one segment per failed recipient and pulls the
- * facts out of each (reply code, enhanced status, rejecting host and IP, the sending IP
- * the receiver blamed, the failed SMTP command). Patterns are literal words with bounded
- * character classes, so every scan is linear in the input.
+ * Extraction of facts from a recipient's error text: the SMTP reply, the rejecting host
+ * and its IP, the sending IP the receiver blamed, a domain it says is listed. Patterns are
+ * literal words with bounded character classes, so every scan is linear in the input.
  */
 import net from 'node:net';
-import type { BounceDocument, DsnFields } from './input.js';
-import { logicalLines, squeeze } from './text.js';
-
-export interface Segment {
-  readonly recipient: string | null;
-  /** Logical lines that belong to this recipient. */
-  readonly text: string;
-  readonly dsn: DsnFields | null;
-}
-
-const ADDRESS = /<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?/;
-const ROLE = /^(?:postmaster|mailer-daemon|delist|delist-request|tosa|icloudadmin|abuse_rbl)@/i;
-
-/** Plain address from a DSN recipient field ("rfc822; <a@b>"). */
-export function dsnAddress(value: string | undefined): string | null {
-  if (!value) return null;
-  const v = value.replace(/^[a-z0-9-]{1,20};\s*/i, '');
-  const m = ADDRESS.exec(v.slice(0, 400));
-  return m ? m[1]!.toLowerCase() : v.trim().slice(0, 200) || null;
-}
-
-/** The recipient a logical line introduces, if it is a recipient marker. */
-function recipientMarker(line: string): string | null {
-  const head = line.slice(0, 600);
-  // "<a@b>: host …", "  a@b", "a@b (a@b)", "a@b on 1/2/2024"
-  const lead =
-    /^\s{0,12}(?:final-recipient:\s{0,3}rfc822;\s{0,3}|original-recipient:\s{0,3}rfc822;\s{0,3})?<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?:[\s:,(]|$)/i.exec(
-      head,
-    );
-  if (lead) return lead[1]!.toLowerCase();
-  const rcpt = /rcpt to:?\s{0,3}<([^<>\s]{1,254})>/i.exec(head);
-  if (rcpt && rcpt[1]!.includes('@')) return rcpt[1]!.toLowerCase();
-  if (!head.includes('@')) return null;
-  const re = new RegExp(ADDRESS.source, 'g');
-  let m: RegExpExecArray | null;
-  for (let n = 0; n < 5 && (m = re.exec(head)); n++) {
-    if (ROLE.test(m[1]!)) continue;
-    const before = head.slice(Math.max(0, m.index - 60), m.index).toLowerCase();
-    if (
-      /(?:\bto|recipients?|rcpt|permanently|failed|address(?:es)?|\bfor|mailbox|user|delivery to)\W{0,6}$/.test(before) &&
-      !/\bfrom\W{0,6}$/.test(before)
-    ) {
-      return m[1]!.toLowerCase();
-    }
-  }
-  return null;
-}
-
-const MAX_SEGMENT_LINES = 400;
-const MAX_RECIPIENT_SEGMENTS = 200;
-
-/** One segment per recipient (DSN groups first, then markers in the text). */
-export function segment(doc: BounceDocument): { segments: Segment[]; preamble: string } {
-  const lines = logicalLines(doc.body);
-  const byRecipient = new Map<string, string[]>();
-  const order: string[] = [];
-  const preamble: string[] = [];
-  let current: string | null = null;
-  for (const line of lines) {
-    if (line === '') {
-      if (current) {
-        const lines = byRecipient.get(current)!;
-        if (lines.length < MAX_SEGMENT_LINES) lines.push('');
-      } else if (preamble.length < MAX_SEGMENT_LINES * 2) preamble.push('');
-      continue;
-    }
-    const r = recipientMarker(line);
-    if (r && (byRecipient.has(r) || order.length < MAX_RECIPIENT_SEGMENTS)) {
-      current = r;
-      if (!byRecipient.has(r) && order.length < MAX_RECIPIENT_SEGMENTS) {
-        byRecipient.set(r, []);
-        order.push(r);
-      }
-    }
-    // Bounded per recipient: the reply is near the recipient, not 1000 lines later.
-    if (current) {
-      const lines = byRecipient.get(current)!;
-      if (lines.length < MAX_SEGMENT_LINES) lines.push(line);
-    } else if (preamble.length < MAX_SEGMENT_LINES * 2) preamble.push(line);
-  }
-
-  const segments: Segment[] = [];
-  const used = new Set<string>();
-  for (const dsn of doc.dsnRecipients) {
-    const rcpt = dsnAddress(dsn['final-recipient']) ?? dsnAddress(dsn['original-recipient']);
-    const text = rcpt ? (byRecipient.get(rcpt) ?? []) : [];
-    if (rcpt) used.add(rcpt);
-    segments.push({ recipient: rcpt, text: text.join('\n'), dsn });
-  }
-  if (segments.length === 0) {
-    for (const r of order) segments.push({ recipient: r, text: byRecipient.get(r)!.join('\n'), dsn: null });
-    // A recipient named only in passing, with no error of its own, is not a separate failure.
-    if (segments.length > 1) {
-      const withReply = segments.filter((s) => findReply(s.text) !== null);
-      if (withReply.length > 0 && withReply.length < segments.length) {
-        const leftovers = segments.filter((s) => !withReply.includes(s));
-        // Keep recipients without their own reply when the shared text has one (one reply for several recipients).
-        if (findReply(preamble.join('\n')) === null) segments.splice(0, segments.length, ...withReply);
-        else void leftovers;
-      }
-    }
-  }
-  if (segments.length === 0) {
-    const failed = doc.headers.get('x-failed-recipients');
-    const recipients = failed
-      ? failed
-          .split(',')
-          .map((s) => dsnAddress(s))
-          .filter((s): s is string => !!s)
-      : [];
-    if (recipients.length === 0) recipients.push('');
-    for (const r of recipients.slice(0, 100)) segments.push({ recipient: r || null, text: '', dsn: null });
-  }
-  return { segments, preamble: preamble.join('\n') };
-}
+import type { DsnFields } from './input.js';
+import { isReplyCode } from './statuses.js';
+import { squeeze } from './text.js';
 
 export interface Reply {
   readonly code: number | null;
@@ -147,7 +34,7 @@ export function findReply(text: string): Reply | null {
     const after = bounded.slice(index + 3, index + 12);
     if (/^ ?(?:bytes|kb|mb|seconds|secs|minutes|days|hours|ms)\b/i.test(after)) continue;
     if (/^:\d/.test(after)) continue;
-    if (code % 100 > 59) continue;
+    if (!isReplyCode(code)) continue;
     let score = 0;
     if (m[2]) score += 3;
     if (m[2] && m[2][0] !== m[1]![0]) score -= 2;
@@ -168,25 +55,6 @@ function lineFrom(text: string, index: number): string {
   let end = text.indexOf('\n', index);
   if (end < 0) end = text.length;
   return squeeze(text.slice(index, Math.min(end, index + 1500)));
-}
-
-export type SmtpCommand = 'CONN' | 'EHLO' | 'MAIL' | 'RCPT' | 'DATA' | null;
-
-export function failedCommand(text: string): SmtpCommand {
-  const m =
-    /(?:in reply to|after|reply to)\s{1,3}(?:the\s)?(rcpt to|rcpt|mail from|mail|data|end of data|ehlo|helo|initial connection|connect|banner|greeting|\.)\b/i.exec(
-      text.slice(0, 100_000),
-    );
-  if (m) {
-    const w = m[1]!.toLowerCase();
-    if (w.startsWith('rcpt')) return 'RCPT';
-    if (w.startsWith('mail')) return 'MAIL';
-    if (w.includes('data') || w === '.') return 'DATA';
-    if (w === 'ehlo' || w === 'helo') return 'EHLO';
-    return 'CONN';
-  }
-  if (/>>> (?:RCPT|rcpt)/.test(text.slice(0, 100_000))) return 'RCPT';
-  return null;
 }
 
 export function isIp(s: string | undefined | null): s is string {
@@ -219,6 +87,10 @@ const IPCHARS = '(?:IPv6:)?([0-9A-Fa-f.:]{2,45})';
  */
 const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
   { re: new RegExp(`\\bhost ${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'), needs: '] said:' },
+  { re: new RegExp(`(?:^|\\s)${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'), needs: '] said:' },
+  { re: new RegExp(`(?:lost connection|conversation|connection) with ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'), needs: ' with ' },
+  { re: new RegExp(`(?:^|\\s)${IPCHARS} failed (?:after i sent the message|on data command)`, 'i'), needs: ' failed ' },
+  { re: new RegExp(`>:?\\s{1,8}${HOSTNAME} \\[${IPCHARS}\\]:`, 'i'), needs: ']:' },
   { re: new RegExp(`remote server at ${HOSTNAME}(?: \\(${IPCHARS}\\))? returned`, 'i'), needs: 'remote server at ' },
   {
     re: new RegExp(`remote (?:server|host|mta) \\(?${HOSTNAME}\\)? ?(?:\\[${IPCHARS}\\] )?(?:replied|said|returned|responded|issued|rejected)`, 'i'),
@@ -230,6 +102,8 @@ const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
   { re: new RegExp(`(?:^|[^a-z])host ${HOSTNAME} ?\\[${IPCHARS}\\]`, 'i'), needs: 'host ' },
   { re: new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'), needs: 'connect' },
   { re: new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'), needs: ' (' },
+  // MDaemon: "Attempting SMTP connection to [198.51.100.247:25]".
+  { re: /attempting smtp connection to \[([0-9A-Fa-f.:]{2,45}?)(?::\d{1,5})?\]/i, needs: 'attempting smtp connection to [' },
   { re: new RegExp(`-> ${IPCHARS}:25\\)`, 'i'), needs: ':25)' },
   { re: new RegExp(`\\bH=${HOSTNAME} \\[${IPCHARS}\\]`), needs: 'h=' },
   { re: new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'), needs: 'delivery via ' },

@@ -90,8 +90,20 @@ function blocksOf(d: Diagnosis, heading: boolean): Block[] {
   return blocks;
 }
 
+/** Said for text with no reply code, status, DSN or bounce wording. */
+export const NO_FAILURE =
+  'No delivery error found in this text: it has no SMTP reply (like "550 5.7.1 …"), no delivery status report and no bounce wording. Paste the whole bounce, or attach it as an .eml file.';
+
 export function diagnosisReply(result: DiagnoseResult): Reply {
   const ds = result.diagnoses;
+  if (!result.error && ds.length === 0) {
+    return {
+      visibility: 'ephemeral',
+      title: 'Bounce diagnosis',
+      level: 'info',
+      blocks: [{ kind: 'verdict', level: 'info', text: [NO_FAILURE] }],
+    };
+  }
   if (result.error || ds.length === 0) {
     return {
       visibility: 'ephemeral',
@@ -120,6 +132,7 @@ export function diagnosisReply(result: DiagnoseResult): Reply {
 /** The whole report as plain text (CLI without --json, and fullText for long chat replies). */
 export function diagnosisText(result: DiagnoseResult): string {
   if (result.error) return result.error;
+  if (result.diagnoses.length === 0) return NO_FAILURE;
   const out: string[] = [];
   for (const d of result.diagnoses) {
     if (out.length) out.push('');
