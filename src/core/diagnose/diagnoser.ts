@@ -85,11 +85,45 @@ function stripType(value: string | undefined): { type: string; text: string } {
 
 /** Remove the code prefixes a folded multi-line reply repeats ("… 550-5.7.25 PTR …"). */
 function cleanDiagnostic(text: string, code: number | null): string {
+  // Exchange 2003 wraps the reply: "<mx.example.net #5.2.3 smtp;552 … bytes)>".
+  if (text.endsWith('>') && text.split('>').length > text.split('<').length) text = text.slice(0, -1).trimEnd();
+  // Exchange quotes the reply: "Remote Server returned '550 5.1.1 … found.'".
+  if (text.endsWith("'") && (/[^A-Za-z]'$/.test(text) || text.split("'").length % 2 === 0)) text = text.slice(0, -1).trimEnd();
   if (code === null || text.length < 8) return text;
   const head = text.slice(0, 4);
   const rest = text.slice(4).replace(new RegExp(`\\s${code}[- ](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s)?`, 'g'), ' ');
   return squeeze(head + rest);
 }
+
+/**
+ * The text up to the second reply of a different code: a retry history ("… returned '550
+ * 4.4.7 …' … returned '451 4.4.0 …'", newest first) states its status in the first one.
+ */
+function firstReply(text: string): string {
+  const re = /(?:^|[\s'"(;])([245][0-9]{2})[ -][245]\.[0-9]{1,3}\.[0-9]{1,3}\b/g;
+  let first: string | null = null;
+  let m: RegExpExecArray | null;
+  for (let n = 0; n < 20 && (m = re.exec(text)); n++) {
+    if (first === null) first = m[1]!;
+    else if (m[1] !== first) return text.slice(0, m.index);
+  }
+  return text;
+}
+
+/** The text without the second and later "550-5.7.1 " prefixes of a multi-line reply. */
+function withoutRepeats(text: string, code: number): string {
+  let seen = false;
+  return text.replace(new RegExp(`(^|\\s)${code}[- ](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?`, 'g'), (all, lead: string) => {
+    if (!seen) {
+      seen = true;
+      return all;
+    }
+    return lead;
+  });
+}
+
+const GENERATING_SERVER =
+  /^(?:Generating server|Serveur de g.n.ration|Generierender Server|Servidor de generaci.n|Server di generazione) ?: ?([A-Za-z0-9.-]{1,253})/m;
 
 function domainOf(address: string | null): string | null {
   const at = address?.lastIndexOf('@') ?? -1;
@@ -202,7 +236,7 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
       replyCode: n.reason === 'delivered' ? (reply?.code ?? null) : null,
       status: n.status ?? reply?.status ?? null,
       recipient: n.recipient,
-      remote: dsn ? findRemote(doc.body.slice(0, 50_000), dsn) : { host: null, ip: null },
+      remote: dsn ? findRemote(doc.body.slice(0, 50_000), dsn) : { host: null, ip: n.remoteIp ?? null },
       senderIp: n.senderIp ?? null,
       lists: [],
       providerCodes: [],
@@ -240,7 +274,7 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     const reply = findReply(dsnFlat) ?? ownReply ?? sharedReply;
     const replyCode = reply?.code ?? null;
     const dsnStatus = s.dsn?.status ? (/([245]\.[0-9]{1,3}\.[0-9]{1,3})/.exec(s.dsn.status)?.[1] ?? null) : null;
-    const inText = findStatus(dsnFlat || ownWords || sharedWords, replyCode === null ? undefined : String(replyCode)[0]);
+    const inText = findStatus(firstReply(dsnFlat || ownWords || sharedWords), replyCode === null ? undefined : String(replyCode)[0]);
     let status = preferStatus(dsnStatus, inText, replyCode);
     if (status && isPseudoStatus(status)) status = null;
 
@@ -253,7 +287,9 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     const fmtReason = s.known ?? formatReason(s.format, doc, rawWords, command);
 
     const rhost = findRhost(domainOf(s.recipient), remote.host ?? hostInText(words), s.reportingHost);
-    const lower = words.toLowerCase();
+    // A multi-line reply repeats its code inside sentences ("not authorized to 550-5.7.1 send
+    // email directly"): phrases are matched on the sentences without the repeats.
+    const lower = (replyCode === null ? words : withoutRepeats(words, replyCode)).toLowerCase();
     const facts: Facts = {
       formatReason: fmtReason,
       status,
@@ -267,7 +303,9 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     };
     let reason = classify(facts);
 
-    const diagnostic = cleanDiagnostic(squeeze(dsnDiag || reply?.text || ownFlat || sharedWords), replyCode).slice(0, MAX_DIAGNOSTIC);
+    // A reply that is only a status ("<host #4.4.7>") says less than the block around it.
+    const replyWords = reply && /[a-z]{3}/i.test(reply.text) ? reply.text : '';
+    const diagnostic = cleanDiagnostic(squeeze(dsnDiag || replyWords || ownFlat || reply?.text || sharedWords), replyCode).slice(0, MAX_DIAGNOSTIC);
     const senderIp = findSenderIp(diagnostic, context, remote.ip);
     const listText = `${diagnostic}\n${own}`.slice(0, 50_000);
     const listedDomain = findListedDomain(listText);
@@ -314,14 +352,23 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     const feedback = feedbackNotices(doc);
     if (feedback) return feedback.slice(0, MAX_RECIPIENTS).map((n) => notice(n, doc));
     const ses = sesNotices(doc);
-    const reportingHost = stripType(doc.dsnMessage?.['reporting-mta']).text.trim().toLowerCase() || null;
+    const reportingHost =
+      stripType(doc.dsnMessage?.['reporting-mta']).text.trim().toLowerCase() ||
+      // Exchange 2010+ NDRs: "Generating server: PA4PR04MB9273.eurprd04.prod.outlook.com".
+      GENERATING_SERVER.exec(doc.body.slice(0, 100_000))?.[1]?.toLowerCase() ||
+      null;
     if (ses) {
       if (ses.notices.length) return ses.notices.slice(0, MAX_RECIPIENTS).map((n) => notice(n, doc));
       return ses.bounces.slice(0, MAX_RECIPIENTS).map((b) =>
         diagnoseSource(
           {
             recipient: b.recipient,
-            dsn: { 'diagnostic-code': b.diagnostic ?? '', status: b.status ?? '', action: b.action ?? 'failed' },
+            dsn: {
+              'diagnostic-code': b.diagnostic ?? '',
+              status: b.status ?? '',
+              action: b.action ?? 'failed',
+              ...(b.remoteIp ? { 'remote-mta': `dns; ${b.remoteIp}` } : {}),
+            },
             own: '',
             shared: '',
             format: { id: 'amazonses', name: 'Amazon SES notification', signals: [] },

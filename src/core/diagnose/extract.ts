@@ -16,14 +16,16 @@ export interface Reply {
 }
 
 const STATUS_RE = /(?:^|[^0-9.])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9])/;
-const REPLY_RE = /(?:^|[\s'"(:;>#[=])([245][0-9]{2})(?:[ -]|$)(?:#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9]))?/g;
+const REPLY_RE = /(?:^|[\s'"(:;>#[=])([245][0-9]{2})(?:[ \t-]|\r?\n {0,8}|$)(?:#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9]))?/g;
 const GOOD_BEFORE = /(?:said|returned|was|replied|error|smtp|reason|response|<<<|message|status|code|answer)\W{0,4}$/i;
 
 /** The best SMTP reply in a text: prefer one with an enhanced status and a telling prefix. */
 export function findReply(text: string): Reply | null {
   if (!text) return null;
   let best: { score: number; index: number; code: number; status: string | null } | null = null;
-  const bounded = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  let bounded = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  // Zoho: "Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 <a@b>: …".
+  if (bounded.includes('ERROR_CODE :')) bounded = bounded.replace(/ERROR_CODE :([245][0-9]{2}),/g, 'ERROR_CODE :$1 ');
   REPLY_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   let count = 0;
@@ -34,7 +36,8 @@ export function findReply(text: string): Reply | null {
     const after = bounded.slice(index + 3, index + 12);
     if (/^ ?(?:bytes|kb|mb|seconds|secs|minutes|days|hours|ms)\b/i.test(after)) continue;
     if (/^:\d/.test(after)) continue;
-    if (!isReplyCode(code)) continue;
+    // A code outside RFC 5321 counts when its own status follows ("571 5.7.1", La Poste).
+    if (!isReplyCode(code) && !(m[2] && m[2][0] === m[1]![0] && code >= 400 && code < 600)) continue;
     let score = 0;
     if (m[2]) score += 3;
     if (m[2] && m[2][0] !== m[1]![0]) score -= 2;
@@ -86,12 +89,20 @@ const IPCHARS = '(?:IPv6:)?([0-9A-Fa-f.:]{2,45})';
  * literal is not in the text is not run at all.
  */
 const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
+  // Exchange 2010+: "Receiving server: mx.example.net (198.51.100.7)" (French, German, Spanish NDRs too).
+  {
+    re: new RegExp(
+      `(?:receiving server|serveur de r.ception|empfangender server|servidor de recepci.n|server ricevente) ?: ${HOSTNAME}(?: \\(${IPCHARS}\\))?`,
+      'i',
+    ),
+    needs: ': ',
+  },
   { re: new RegExp(`\\bhost ${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'), needs: '] said:' },
   { re: new RegExp(`(?:^|\\s)${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'), needs: '] said:' },
   { re: new RegExp(`(?:lost connection|conversation|connection) with ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'), needs: ' with ' },
   { re: new RegExp(`(?:^|\\s)${IPCHARS} failed (?:after i sent the message|on data command)`, 'i'), needs: ' failed ' },
   { re: new RegExp(`>:?\\s{1,8}${HOSTNAME} \\[${IPCHARS}\\]:`, 'i'), needs: ']:' },
-  { re: new RegExp(`remote server at ${HOSTNAME}(?: \\(${IPCHARS}\\))? returned`, 'i'), needs: 'remote server at ' },
+  { re: new RegExp(`(?:remote )?server at ${HOSTNAME}(?: \\(${IPCHARS}\\))? returned`, 'i'), needs: 'server at ' },
   {
     re: new RegExp(`remote (?:server|host|mta) \\(?${HOSTNAME}\\)? ?(?:\\[${IPCHARS}\\] )?(?:replied|said|returned|responded|issued|rejected)`, 'i'),
     needs: 'remote ',
@@ -102,6 +113,13 @@ const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
   { re: new RegExp(`(?:^|[^a-z])host ${HOSTNAME} ?\\[${IPCHARS}\\]`, 'i'), needs: 'host ' },
   { re: new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'), needs: 'connect' },
   { re: new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'), needs: ' (' },
+  // Japanese ISP notices: "応答サーバ: mx.softbank.ne.jp [198.51.100.241]", "相手先サーバー: …".
+  {
+    re: new RegExp(`(?:応答サーバー?|相手先サーバー?|接続先サーバー?|送信先サーバー?)\\s{0,8}[:：]\\s{0,4}${HOSTNAME} \\[${IPCHARS}\\]`),
+    needs: 'サーバ',
+  },
+  // GMX / web.de: "SMTP error from remote server for TEXT command, host: mx.example.com (198.51.100.44)".
+  { re: new RegExp(`remote server for [A-Z ]{2,12}command, host: ${HOSTNAME}(?: \\(${IPCHARS}\\))?`, 'i'), needs: 'host: ' },
   // MDaemon: "Attempting SMTP connection to [198.51.100.247:25]".
   { re: /attempting smtp connection to \[([0-9A-Fa-f.:]{2,45}?)(?::\d{1,5})?\]/i, needs: 'attempting smtp connection to [' },
   { re: new RegExp(`-> ${IPCHARS}:25\\)`, 'i'), needs: ':25)' },
@@ -155,7 +173,7 @@ export function findRemote(text: string, dsn: DsnFields | null): Remote {
 }
 
 const SENDER_CONTEXT =
-  /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
+  /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|sent over ipv6|sending ipv[46] address|ipv[46] address|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_URL =
   /(?:[?&](?:ip|ipr|v|q|query|i|ipaddr|addr|ip_address)=|\/query\/ip\/|\/ip\/|bl\.shtml\?|\/lookup\/|rblcheck\.php\?ipr=)([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_BRACKET_GMAIL =

@@ -64,6 +64,12 @@ export interface Format {
   readonly delivered?: readonly RegExp[];
   /** Reason for every recipient when the writer says nothing more specific (Google Groups). */
   readonly defaultReason?: Reason;
+  /** A line that alone identifies the writer in pasted text, which has no headers. */
+  readonly pasted?: RegExp;
+  /** The error text comes before the recipient line it belongs to (Notes). */
+  readonly errorFirst?: boolean;
+  /** Without one of its start lines the body is not this writer's (a subject alone is not enough). */
+  readonly needsStart?: boolean;
 }
 
 /** Markers of a returned original message that every writer may use. */
@@ -82,6 +88,7 @@ export const GENERIC_ORIGINAL: readonly RegExp[] = [
   /^content-type:\s*(?:message\/rfc822|text\/rfc822-headers?|message\/partial)/i,
   /^original message follows\.?\s*$/i,
   /^-{2,} ?original message -{2,}\s*$/i,
+  /^\|?-{5,} ?message (?:text|header) follows:? ?-{5,}\|?\s*$/i,
 ];
 
 /** Subject words of delay notices ("still being retried"), and body words. */
@@ -99,7 +106,17 @@ export const FORMATS: readonly Format[] = [
   {
     id: 'amazonses',
     name: 'Amazon SES notification',
-    signals: [{ body: /"notificationType"\s{0,4}:\s{0,4}"(?:Bounce|Complaint|Delivery)"/ }],
+    // The JSON notifications are read by notices.ts; this entry reads SES's own DSN mails.
+    signals: [
+      { body: /"notificationType"\s{0,4}:\s{0,4}"(?:Bounce|Complaint|Delivery)"/ },
+      { header: 'x-ses-outgoing' },
+      { from: /@amazonses\.com/i },
+      { messageId: /amazonses\.com/i },
+    ],
+    recipients: [],
+    messages: [
+      ['suppressed', ['Amazon SES has suppressed sending to this address', 'on the account-level suppression list', 'on the suppression list']],
+    ],
   },
   {
     id: 'arf',
@@ -117,6 +134,7 @@ export const FORMATS: readonly Format[] = [
     name: 'Google Groups',
     signals: [{ from: /mailer-daemon@googlemail\.com/i }, { header: 'x-failed-recipients' }, { body: /Google Groups/ }],
     need: 3,
+    pasted: /^We're writing to let you know that the group you tried to contact/,
     original: [/^-{5} Original message -{5}/],
     recipients: [],
     defaultReason: 'onhold',
@@ -129,7 +147,8 @@ export const FORMATS: readonly Format[] = [
     name: 'Gmail',
     signals: [{ from: /mailer-daemon@googlemail\.com|mailer-daemon@google\.com/i }, { subject: /delivery status notification/i }],
     need: 2,
-    start: [/^Delivery to the following recipient/, /^\*\* /, /^Your message wasn't delivered/i, /^Message not delivered/i],
+    pasted: /^\*\* (?:Address not found|Message not delivered|Delivery incomplete|Message blocked) \*\*/,
+    start: [/^Delivery to the following recipient/, /^\*\* /, /^Your message wasn't delivered to \S{1,64}@/i, /^Message not delivered/i],
     original: [/^-{5} Original message -{5}/, /^-{5} Message header follows -{5}/],
     recipients: [new RegExp(`^\\s{2,}${addr}\\s*$`), new RegExp(`^Your message wasn't delivered to ${addr}`, 'i')],
     recipientFromOriginal: true,
@@ -137,6 +156,9 @@ export const FORMATS: readonly Format[] = [
       ['expired', ['DNS Error: Could not contact DNS servers', 'The recipient server did not accept our requests to connect']],
       ['hostunknown', ['DNS Error: Domain name not found', 'DNS Error: DNS server returned answer with no data']],
       ['userunknown', ["because the address couldn't be found. Check for typos or unnecessary spaces and try again."]],
+      // Google Workspace NDRs ("** Message not delivered **").
+      ['networkerror', [' had no relevant answers.', ' responded with code NXDOMAIN']],
+      ['notaccept', ['Null MX']],
     ],
     codes: {
       pattern: /\(state (\d{1,2})\)/,
@@ -163,9 +185,17 @@ export const FORMATS: readonly Format[] = [
       { header: 'x-mimeole', value: /^Produced By Microsoft Exchange/ },
       { received: / with Internet Mail Service \(/ },
     ],
+    pasted: /did not reach the following recipient\(s\):|^The following recipient\(s\) cannot be reached:/,
     start: [/^Your message/],
     original: [/^Content-Type: message\/rfc822/i],
-    recipients: [new RegExp(`^\\s{0,8}${addr} on `), /^\s{0,8}[^@\s]{0,200}:SMTP=([^;\s]{1,200}@[^;\s]{1,200}); on /i],
+    recipients: [
+      new RegExp(`^\\s{0,8}'?${addr}'? on `),
+      /^\s{0,8}[^@\s]{0,200}:SMTP=([^;\s]{1,200}@[^;\s]{1,200}); on /i,
+      // Outlook's rendering names the recipient by display name only: "'Bruno Costa' on 11/12/2026".
+      /^\s{0,8}'[^'@]{1,200}' on [0-9]/,
+    ],
+    // The template sentence for x.2.3 names two causes; the status code that follows says which.
+    ignore: [/^\s{0,16}The message is larger than the current system limit or the recipient's mailbox is full/],
     codes: {
       pattern: /MSEXCH:[^(]{0,200}\(([0-9A-F]{8})\)/,
       reasons: {
@@ -206,6 +236,8 @@ export const FORMATS: readonly Format[] = [
       /^Urspr.ngliche Nachrichtenkopfzeilen:/,
       /^Content-Type: message\/rfc822/i,
     ],
+    pasted:
+      /^(?:Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren)/,
     recipients: [
       new RegExp(`^\\s{0,8}${addr}\\s*$`),
       new RegExp(`^\\s{0,8}${addr}\\s{1,4}(?:#|Remote Server|Generating server)`),
@@ -310,7 +342,19 @@ export const FORMATS: readonly Format[] = [
     start: [/^ {0,8}This is the (?:mail system|Postfix)/, /^ {0,8}The (?:Postfix|mail system)\b/, /^ {0,8}The \S{1,40} program/],
     original: [/^Content-Type: (?:message\/rfc822|text\/rfc822-headers)/i],
     recipients: [new RegExp(`^<${addr}>(?: \\(expanded from <[^>]{1,300}>\\))?:`)],
+    needsStart: true,
     recipientFromOriginal: true,
+    // bounce(5)'s template sentences, and its placeholder when the report was lost: no server words.
+    ignore: [
+      /^ {0,8}This is the mail system at host /,
+      /^ {0,8}I'm sorry to have to inform you that your message could not\s*$/,
+      /^ {0,8}be delivered to one or more recipients\. It's attached below\.\s*$/,
+      /^ {0,8}For further assistance, please send mail to postmaster\.\s*$/,
+      /^ {0,8}If you do so, please include this problem report\. You can\s*$/,
+      /^ {0,8}delete your own text from the attached returned message\.\s*$/,
+      /^ {0,24}The mail system\s*$/,
+      /^\s{0,8}--- Delivery report unavailable ---\s*$/,
+    ],
     delayed: [/^#{20,}\s*$/, /^ {0,8}THIS IS A WARNING ONLY/],
   },
   {
@@ -321,6 +365,7 @@ export const FORMATS: readonly Format[] = [
       { received: /\(qmail \d{1,9} invoked/ },
       { body: /Hi\. This is the qmail|This is the qmail-send program/ },
     ],
+    pasted: /Hi\. This is the qmail|This is the qmail-send program/,
     start: [
       /Hi\. This is the qmail/,
       /He\/Her is not /,
@@ -444,6 +489,7 @@ export const FORMATS: readonly Format[] = [
     id: 'domino',
     name: 'HCL Domino',
     signals: [{ subject: /^DELIVERY FAILURE:|DELIVERY_FAILURE/ }],
+    pasted: /^DELIVERY FAILURE: |^was not delivered to:\s*$/,
     start: [/^Your message/],
     original: [/^Content-Type: message\/rfc822/i],
     recipients: [new RegExp(`^\\s{2,}${addr}\\s*$`)],
@@ -470,6 +516,7 @@ export const FORMATS: readonly Format[] = [
     start: [/^------- Failure Reasons/],
     original: [/^------- Returned Message --------/],
     recipients: [new RegExp(`^${addr}\\s*$`)],
+    errorFirst: true,
     recipientFromOriginal: true,
     messages: [
       ['networkerror', ['Message has exceeded maximum hop count']],
@@ -670,7 +717,7 @@ export const FORMATS: readonly Format[] = [
   {
     id: 'gmx',
     name: 'GMX / web.de (United Internet)',
-    signals: [{ header: 'x-gmx-antispam' }, { header: 'x-ui-out-filterresults' }],
+    signals: [{ header: 'x-gmx-antispam' }, { header: 'x-ui-out-filterresults' }, { from: /mailer-daemon@(?:gmx\.[a-z]{2,3}|web\.de)\b/i }],
     start: [/^This message was created automatically by mail delivery software/],
     original: [/^--- The header of the original message is following\. ---/],
     recipients: [new RegExp(`^"${addr}":?\\s*$`), new RegExp(`^<${addr}>:?\\s*$`)],
@@ -719,7 +766,7 @@ export const FORMATS: readonly Format[] = [
     signals: [{ body: /^\|-{10,} Failed addresses follow: -{5,}\|/m }],
     start: [/^\|-{10,} Failed addresses follow: -{5,}\|/],
     original: [/^\|-{10,} Message (?:header|text) follows: -{5,}\|/],
-    recipients: [new RegExp(`^ <${addr}>\\s*$`), new RegExp(`^ ${addr} \\.\\.\\. `)],
+    recipients: [new RegExp(`^ <${addr}>(?:\\s|$)`), new RegExp(`^ ${addr} \\.\\.\\. `)],
   },
   {
     id: 'x1',

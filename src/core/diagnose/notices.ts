@@ -16,6 +16,8 @@ export interface Notice {
   readonly senderIp?: string | null;
   readonly dsn?: DsnFields | null;
   readonly action?: string | null;
+  /** The receiving server's address as the notification states it (SES remoteMtaIp). */
+  readonly remoteIp?: string | null;
 }
 
 const EMAIL = /[A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/;
@@ -46,7 +48,13 @@ export function feedbackNotices(doc: BounceDocument): Notice[] | null {
     address(/^x-hmxmroriginalrecipient:\s*([^\r\n]{1,300})/im.exec(doc.originalHeaders ?? '')?.[1]) ??
     address(/^to:\s*([^\r\n]{1,300})/im.exec(doc.originalHeaders ?? '')?.[1]) ??
     (apple ? address(fromRaw) : null);
-  return [{ reason: 'feedback', recipient: rcpt, feedbackType: type, senderIp: ip(fb['source-ip']) }];
+  // JMRP has no Source-IP field: "complaint about message from 203.0.113.111" (subject),
+  // "received from IP 203.0.113.111" (body).
+  const senderIp =
+    ip(fb['source-ip']) ??
+    ip(/complaint about message from ([0-9A-Fa-f.:]{2,45})/i.exec(doc.subject)?.[1]) ??
+    ip(/received from IP ([0-9A-Fa-f.:]{2,45}[0-9A-Fa-f])/i.exec(doc.body.slice(0, 5000))?.[1]);
+  return [{ reason: 'feedback', recipient: rcpt, feedbackType: type, senderIp }];
 }
 
 interface SesRecipient {
@@ -102,15 +110,20 @@ export function sesNotices(doc: BounceDocument): { notices: Notice[]; bounces: N
     };
   }
   if (type === 'Delivery') {
-    const d = (obj.delivery ?? {}) as { recipients?: string[]; smtpResponse?: string };
+    const d = (obj.delivery ?? {}) as { recipients?: string[]; smtpResponse?: string; remoteMtaIp?: string };
     const list = d.recipients?.length ? d.recipients : [null];
     return {
-      notices: list.slice(0, 200).map((r) => ({ reason: 'delivered' as Reason, recipient: address(r), diagnostic: d.smtpResponse ?? null })),
+      notices: list.slice(0, 200).map((r) => ({
+        reason: 'delivered' as Reason,
+        recipient: address(r),
+        diagnostic: d.smtpResponse ?? null,
+        remoteIp: ip(d.remoteMtaIp),
+      })),
       bounces: [],
     };
   }
   if (type === 'Bounce') {
-    const b = (obj.bounce ?? {}) as { bouncedRecipients?: SesRecipient[]; bounceSubType?: string; bounceType?: string };
+    const b = (obj.bounce ?? {}) as { bouncedRecipients?: SesRecipient[]; bounceSubType?: string; bounceType?: string; remoteMtaIp?: string };
     const sub = b.bounceSubType ? SES_SUBTYPES[b.bounceSubType] : undefined;
     const list = b.bouncedRecipients?.length ? b.bouncedRecipients : [{}];
     return {
@@ -121,6 +134,7 @@ export function sesNotices(doc: BounceDocument): { notices: Notice[]; bounces: N
         status: r.status ?? null,
         diagnostic: r.diagnosticCode ?? null,
         action: r.action ?? (b.bounceType === 'Transient' ? 'delayed' : 'failed'),
+        remoteIp: ip(b.remoteMtaIp),
       })),
     };
   }

@@ -96,12 +96,18 @@ export function candidates(doc: BounceDocument): Format[] {
     let n = 0;
     for (const s of f.signals) if (holds(s, c)) n++;
     if (n >= (f.need ?? 1)) return true;
-    return pastedLines.length > 0 && !!f.start?.length && !!f.recipients?.length && firstMatch(pastedLines, 0, f.start) >= 0;
+    if (pastedLines.length === 0) return false;
+    if (f.pasted && firstMatch(pastedLines, 0, [f.pasted]) >= 0) return true;
+    // A long start marker is the writer's own sentence; short ones ("<", "Your message") are not evidence.
+    const own = f.start?.filter((re) => re.source.length >= 24) ?? [];
+    return own.length > 0 && !!f.recipients?.length && firstMatch(pastedLines, 0, own) >= 0;
   });
 }
 
 /** A reply code or enhanced status: the text before a generic marker is an error, not a forward wrapper. */
 const HAS_REPLY = /(?:^|\s)[245][0-9]{2}[ -]|[245]\.[0-9]{1,3}\.[0-9]{1,3}|^(?:diagnostic-code|status):/im;
+
+const DIVIDER = /^[|=*-]{3,}[^\n]{0,200}[|=*-]{3,}\s*$/;
 
 function firstMatch(lines: readonly string[], from: number, patterns: readonly RegExp[]): number {
   if (patterns.length === 0) return -1;
@@ -162,7 +168,7 @@ export function genericRecipient(line: string): string | undefined {
     if (ROLE.test(m[1]!)) continue;
     const before = head.slice(Math.max(0, m.index - 60), m.index).toLowerCase();
     if (
-      /(?:\bto|recipients?|rcpt|permanently|failed|address(?:es)?|\bfor|mailbox|user|delivery to|deliver(?: your message)? to)\W{0,6}$/.test(
+      /(?:\bto|recipients?|rcpt|permanently|failed|address(?:es)?|\bfor|mailbox|user|delivery to|deliver(?: your message)? to|宛先|あて先|受信者)\W{0,16}$/.test(
         before,
       ) &&
       !/\bfrom\W{0,6}$/.test(before)
@@ -213,7 +219,10 @@ function originalTo(original: string): string | null {
 export function readWith(doc: BounceDocument, format: Format): Reading | null {
   const lines = physicalLines(doc.body);
   const startAt = format.start?.length ? firstMatch(lines, 0, format.start) : -1;
-  const start = Math.max(0, startAt);
+  if (format.needsStart && startAt < 0) return null;
+  // A divider line ("|------ Failed addresses follow: ------|") is no error text; keeping it
+  // would join the indented recipient lines under it into one logical line.
+  const start = startAt >= 0 && DIVIDER.test(lines[startAt]!) ? startAt + 1 : Math.max(0, startAt);
   const cut = cutIndex(lines, start, startAt >= 0, format);
   const ignore = format.ignore;
   const regionLines = lines.slice(start, cut);
@@ -225,8 +234,13 @@ export function readWith(doc: BounceDocument, format: Format): Reading | null {
   // A writer's recipient lines missing (and no DSN fields): this is not that writer's bounce.
   if (own && own.blocks.length === 0 && doc.dsnRecipients.length === 0 && !format.recipientFromOriginal) return null;
   const found = own && own.blocks.length ? own : split(logical, genericRecipient);
-  const { preamble } = found;
+  let { preamble } = found;
   let blocks: Block[] = found.blocks;
+  // Notes writes the reason first, then the address: that reason is the first recipient's.
+  if (format.errorFirst && own?.blocks.length && preamble.length) {
+    blocks = [{ recipient: blocks[0]!.recipient, lines: [...preamble, ...blocks[0]!.lines] }, ...blocks.slice(1)];
+    preamble = [];
+  }
 
   // A recipient only mentioned (no error text of its own) next to ones with errors is no failure.
   if (!own?.blocks.length && blocks.length > 1) {
@@ -262,12 +276,15 @@ export function readWith(doc: BounceDocument, format: Format): Reading | null {
             .map((s) => dsnAddress(s))
             .filter((s): s is string => !!s)
         : [];
-      for (const r of listed.slice(0, MAX_RECIPIENTS)) out.push({ recipient: r, text: '', dsn: null });
+      for (const r of listed.slice(0, MAX_RECIPIENTS)) out.push({ recipient: r, text: preamble.join('\n'), dsn: null });
     }
     if (out.length === 0 && format.recipientFromOriginal) {
       const to = originalTo(original);
-      if (to) out.push({ recipient: to, text: '', dsn: null });
+      // The whole error text is that recipient's.
+      if (to) out.push({ recipient: to, text: preamble.join('\n'), dsn: null });
     }
+    // A writer that names no recipient at all (a pasted Google Groups notice) still failed one.
+    if (out.length === 0 && format.defaultReason) out.push({ recipient: null, text: preamble.join('\n'), dsn: null });
   }
   if (out.length === 0) return null;
   const delayedMarkers = [...GENERIC_DELAYED, ...(format.delayed ?? [])];
@@ -278,7 +295,8 @@ export function readWith(doc: BounceDocument, format: Format): Reading | null {
 /** Read a bounce with the first format that recognises it and finds its recipients. */
 export function read(doc: BounceDocument): Reading {
   for (const format of candidates(doc)) {
-    if (format.id === 'amazonses' || format.id === 'arf') continue;
+    // ARF reports and SES JSON notifications were answered by notices.ts already.
+    if (format.id === 'arf') continue;
     const r = readWith(doc, format);
     if (r) return r;
   }

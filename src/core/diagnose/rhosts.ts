@@ -49,6 +49,24 @@ export interface Rhost {
 
 const p = (reason: Reason, phrase: string, extra: Omit<RhostRule, 'reason' | 'phrase'> = {}): RhostRule => ({ reason, phrase, ...extra });
 
+/** Outlook.com postmaster codes, valid with the reply code they come with (421, 550). */
+const OUTLOOK_CODES: CodeTable = {
+  pattern: /\b(RP-00[123]|SC-00[1234]|DY-00[12]|OU-00[12])\b/,
+  reasons: {
+    'RP-001': 'badreputation',
+    'RP-002': 'badreputation',
+    'RP-003': 'badreputation',
+    'SC-001': 'badreputation',
+    'SC-002': 'policyviolation',
+    'SC-003': 'blocked',
+    'SC-004': 'blocked',
+    'DY-001': 'blocked',
+    'DY-002': 'virusdetected',
+    'OU-001': 'blocked',
+    'OU-002': 'badreputation',
+  },
+};
+
 export const RHOSTS: readonly Rhost[] = [
   {
     id: 'aol',
@@ -537,23 +555,7 @@ export const RHOSTS: readonly Rhost[] = [
       p('userunknown', 'invalid x.400 address', { status: '5.1.2' }),
       p('userunknown', 'remote server returned unknown recipient or mailbox unavailable', { status: '5.1.351' }),
     ],
-    codes: {
-      // Outlook.com postmaster codes, valid with the reply code they come with.
-      pattern: /\b(RP-00[123]|SC-00[1234]|DY-00[12]|OU-00[12])\b/,
-      reasons: {
-        'RP-001': 'badreputation',
-        'RP-002': 'badreputation',
-        'RP-003': 'badreputation',
-        'SC-001': 'badreputation',
-        'SC-002': 'policyviolation',
-        'SC-003': 'blocked',
-        'SC-004': 'blocked',
-        'DY-001': 'blocked',
-        'DY-002': 'virusdetected',
-        'OU-001': 'blocked',
-        'OU-002': 'badreputation',
-      },
-    },
+    codes: OUTLOOK_CODES,
   },
   {
     id: 'mimecast',
@@ -605,6 +607,7 @@ export const RHOSTS: readonly Rhost[] = [
       p('userunknown', 'invalid address', { reply: '501' }),
       p('userunknown', 'user unknown', { reply: '503' }),
       p('userunknown', 'invalid recipient', { reply: '550' }),
+      p('virusdetected', 'email rejected due to security policies', { reply: '554' }),
       p('virusdetected', 'message contains a virus', { reply: '554' }),
       p('virusdetected', 'message contains an unacceptable file type', { reply: '554' }),
     ],
@@ -628,6 +631,7 @@ export const RHOSTS: readonly Rhost[] = [
   {
     id: 'outlook',
     hosts: ['.hotmail.com'],
+    codes: OUTLOOK_CODES,
     rules: [
       p('hostunknown', 'the mail could not be delivered to the recipient because the domain is not reachable'),
       p('userunknown', 'requested action not taken: mailbox unavailable'),
@@ -694,6 +698,8 @@ export const RHOSTS: readonly Rhost[] = [
       p('policyviolation', 'not accepted for policy reasons'),
       p('rejected', 'temporarily deferred due to unexpected volume or user complaints'),
       p('rejected', 'due to unresolvable rfc.5321 domain'),
+      // Yahoo's own wording of the same deferral (the rule above misses its "from").
+      p('rejected', 'due to unresolvable rfc.5321 from domain'),
       p('rejected', ' will be permanently deferred'),
       p('speeding', 'user is receiving mail too quickly'),
       p('suspend', ' is no longer valid.'),
@@ -791,7 +797,7 @@ export function rhostReason(rhost: Rhost, f: RhostFacts): Reason | null {
   if (rhost.codes) {
     const r = codeReason(rhost.codes, f.text);
     // Outlook.com codes count only with the reply class they are documented with.
-    if (r && !(rhost.id === 'microsoft' && !/^(?:421|550)$/.test(String(f.reply ?? '')))) return r;
+    if (r && !(rhost.codes === OUTLOOK_CODES && !/^(?:421|550)$/.test(String(f.reply ?? '')))) return r;
   }
   for (const rule of rhost.rules) if (ruleMatches(rule, f)) return rule.reason;
   return null;
