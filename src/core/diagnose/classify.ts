@@ -14,7 +14,7 @@
  *   7. an auto-reply's words → vacation; some text → onhold; nothing → undefined.
  */
 import { BEFORE_DATA, type SmtpCommand } from './commands.js';
-import { says } from './reasons.js';
+import { phrasesIn } from './reasons.js';
 import { rhostReason, type Rhost } from './rhosts.js';
 import { statusReason } from './statuses.js';
 import type { Reason } from './types.js';
@@ -100,6 +100,9 @@ export interface Facts {
   readonly rhost: Rhost | null;
 }
 
+/** Whether the server's words carry a reason's phrases (reasons.ts phrasesIn). */
+type Says = (reason: Reason) => boolean;
+
 /** Reasons whose own status (via the status table) proves them in the probe. */
 const STATUS_PROVES: ReadonlySet<Reason> = new Set<Reason>([
   'mailboxfull',
@@ -117,51 +120,50 @@ const STATUS_PROVES: ReadonlySet<Reason> = new Set<Reason>([
 /** A user-unknown status does not hold when the words say one of these instead. */
 const NOT_USERUNKNOWN: readonly Reason[] = ['norelaying', 'blocked', 'mailboxfull', 'hasmoved', 'rejected', 'notaccept'];
 
-function probe(reason: Reason, f: Facts, statusSays: Reason | null): boolean {
+function probe(reason: Reason, f: Facts, statusSays: Reason | null, says: Says): boolean {
   if (f.formatReason === reason) return true;
-  const lower = f.lower;
   switch (reason) {
     case 'mesgtoobig':
       if (statusSays === 'mesgtoobig') return true;
       if (statusSays === 'exceedlimit' || f.status === '5.2.3') return false;
-      return says(reason, lower);
+      return says(reason);
     case 'suspend':
-      return f.reply === 525 || says(reason, lower);
+      return f.reply === 525 || says(reason);
     case 'norelaying':
       if (f.formatReason === 'securityerror' || f.formatReason === 'systemerror' || f.formatReason === 'undefined') return false;
       if (f.command === 'CONN' || f.command === 'EHLO' || f.command === 'HELO') return false;
-      return says(reason, lower);
+      return says(reason);
     case 'userunknown':
       if (statusSays === 'suspend') return false;
-      if (statusSays === 'userunknown') return !NOT_USERUNKNOWN.some((r) => says(r, lower));
-      return f.command === 'RCPT' && says('userunknown', lower);
+      if (statusSays === 'userunknown') return !NOT_USERUNKNOWN.some((r) => says(r));
+      return f.command === 'RCPT' && says('userunknown');
     case 'filtered':
       if (statusSays === 'suspend') return false;
-      if (statusSays === 'filtered') return says('userunknown', lower) || says('filtered', lower);
+      if (statusSays === 'filtered') return says('userunknown') || says('filtered');
       if (f.command && BEFORE_DATA.has(f.command)) return false;
-      return says('filtered', lower) || says('userunknown', lower);
+      return says('filtered') || says('userunknown');
     case 'contenterror':
-      if (probe('spamdetected', f, statusSays)) return false;
-      return statusSays === 'contenterror' || says(reason, lower);
+      if (probe('spamdetected', f, statusSays, says)) return false;
+      return statusSays === 'contenterror' || says(reason);
     case 'rejected': {
       if (statusSays === 'rejected') return true;
       const temp = statusSays ?? 'undefined';
-      if (f.command === 'MAIL') return says(reason, lower);
-      if (f.command === 'DATA') return temp !== 'userunknown' && says(reason, lower);
-      if (!isExplicit(temp) || temp === 'securityerror' || temp === 'systemerror') return says(reason, lower);
+      if (f.command === 'MAIL') return says(reason);
+      if (f.command === 'DATA') return temp !== 'userunknown' && says(reason);
+      if (!isExplicit(temp) || temp === 'securityerror' || temp === 'systemerror') return says(reason);
       return false;
     }
     case 'hostunknown':
-      if (statusSays === 'hostunknown') return !says('networkerror', lower);
-      return says(reason, lower);
+      if (statusSays === 'hostunknown') return !says('networkerror');
+      return says(reason);
     case 'spamdetected':
       if (!f.status) return false;
       if (statusSays === 'spamdetected') return true;
       if (f.command && BEFORE_DATA.has(f.command)) return false;
-      return says(reason, lower);
+      return says(reason);
     default:
       if (STATUS_PROVES.has(reason) && statusSays === reason) return true;
-      return says(reason, lower);
+      return says(reason);
   }
 }
 
@@ -225,11 +227,11 @@ function localAgentReason(f: Facts): Reason | null {
   return null;
 }
 
-function anotherOne(f: Facts, statusSays: Reason | null): Reason | null {
+function anotherOne(f: Facts, statusSays: Reason | null, says: Says): Reason | null {
   if (isExplicit(f.formatReason)) return f.formatReason;
   const type = f.diagnosticType.toUpperCase();
   if (RETRYABLE.has(statusSays ?? '') || (type !== 'SMTP' && type !== '')) {
-    for (const r of PHRASE_ORDER) if (says(r, f.lower)) return r;
+    for (const r of PHRASE_ORDER) if (says(r)) return r;
     if (statusSays) return statusSays;
     const cls = f.status?.slice(0, 3);
     if (cls === '5.6' || cls === '4.6') return 'contenterror';
@@ -245,15 +247,16 @@ function anotherOne(f: Facts, statusSays: Reason | null): Reason | null {
 /** Sisimai's generic matcher: probes, then phrases and the status table, then structural fallbacks. */
 function find(f: Facts): Reason {
   const statusSays = statusReason(f.status);
+  const says = phrasesIn(f.lower);
   const type = f.diagnosticType.toUpperCase();
   if (type === 'SMTP' || type === '' || type === 'X-POSTFIX') {
-    for (const r of PROBE_ORDER) if (probe(r, f, statusSays)) return r;
+    for (const r of PROBE_ORDER) if (probe(r, f, statusSays, says)) return r;
   }
-  let r = anotherOne(f, statusSays);
+  let r = anotherOne(f, statusSays, says);
   if (r === 'undefined') r = null;
   if (!r && f.action === 'delayed') r = 'expired';
   if (r) return r;
-  if (says('vacation', f.lower)) return 'vacation';
+  if (says('vacation')) return 'vacation';
   return f.lower ? 'onhold' : 'undefined';
 }
 

@@ -17,49 +17,56 @@ export function isGreeting(c: SmtpCommand | null): boolean {
   return c === 'CONN' || c === 'EHLO' || c === 'HELO';
 }
 
-/** Phrases that name the failed command, each MTA's wording. Case-insensitive; first match wins. */
-const MARKERS: readonly (readonly [RegExp, SmtpCommand])[] = [
+/**
+ * Phrases that name the failed command, each MTA's wording, with a lower-case literal every
+ * match contains (a marker whose literal is absent is not run). Case-insensitive; the
+ * earliest match in the text wins.
+ */
+const MARKERS: readonly (readonly [RegExp, SmtpCommand, string])[] = [
   // Postfix: "(in reply to RCPT TO command)", "(in reply to end of DATA command)"
-  [/in reply to (?:the )?rcpt to\b|in reply to rcpt\b/i, 'RCPT'],
-  [/in reply to (?:the )?mail from\b|in reply to mail\b/i, 'MAIL'],
-  [/in reply to (?:end of )?data\b|in reply to message (?:body|text)/i, 'DATA'],
-  [/in reply to (?:e|h)lo\b/i, 'EHLO'],
-  [/in reply to (?:the )?(?:initial )?(?:greeting|banner|connect)/i, 'CONN'],
-  [/in reply to starttls\b/i, 'STARTTLS'],
-  [/in reply to auth\b/i, 'AUTH'],
+  [/in reply to (?:the )?rcpt to\b|in reply to rcpt\b/i, 'RCPT', 'in reply to'],
+  [/in reply to (?:the )?mail from\b|in reply to mail\b/i, 'MAIL', 'in reply to'],
+  [/in reply to (?:end of )?data\b|in reply to message (?:body|text)/i, 'DATA', 'in reply to'],
+  [/in reply to (?:e|h)lo\b/i, 'EHLO', 'in reply to'],
+  [/in reply to (?:the )?(?:initial )?(?:greeting|banner|connect)/i, 'CONN', 'in reply to'],
+  [/in reply to starttls\b/i, 'STARTTLS', 'in reply to'],
+  [/in reply to auth\b/i, 'AUTH', 'in reply to'],
   // Exim: "SMTP error from remote mail server after RCPT TO:<…>", "after end of data", "after initial connection"
-  [/\bafter rcpt to\b|\bafter rcpt\b/i, 'RCPT'],
-  [/\bafter mail from\b|\bafter mail\b(?!\s+(?:server|system|delivery))/i, 'MAIL'],
-  [/\bafter (?:end of )?data\b|\bafter sending data block\b|\bafter pipelined data\b/i, 'DATA'],
-  [/\bafter (?:e|h)lo\b/i, 'EHLO'],
-  [/\bafter initial connection\b|\bafter (?:the )?(?:greeting|banner)\b/i, 'CONN'],
-  [/\bafter starttls\b/i, 'STARTTLS'],
-  [/\bafter auth\b/i, 'AUTH'],
+  [/\bafter rcpt to\b|\bafter rcpt\b/i, 'RCPT', 'after '],
+  [/\bafter mail from\b|\bafter mail\b(?!\s+(?:server|system|delivery))/i, 'MAIL', 'after '],
+  [/\bafter (?:end of )?data\b|\bafter sending data block\b|\bafter pipelined data\b/i, 'DATA', 'after '],
+  [/\bafter (?:e|h)lo\b/i, 'EHLO', 'after '],
+  [/\bafter initial connection\b|\bafter (?:the )?(?:greeting|banner)\b/i, 'CONN', 'after '],
+  [/\bafter starttls\b/i, 'STARTTLS', 'after '],
+  [/\bafter auth\b/i, 'AUTH', 'after '],
   // qmail-remote
-  [/\bdoes not like recipient\b/i, 'RCPT'],
-  [/\bfailed on data command\b|\bfailed after i sent the message\b/i, 'DATA'],
-  [/\bbut sender was rejected\b/i, 'MAIL'],
-  [/\bbut my name was rejected\b/i, 'EHLO'],
-  [/\bbut greeting failed\b/i, 'CONN'],
+  [/\bdoes not like recipient\b/i, 'RCPT', 'does not like'],
+  [/\bfailed on data command\b|\bfailed after i sent the message\b/i, 'DATA', 'failed '],
+  [/\bbut sender was rejected\b/i, 'MAIL', 'but '],
+  [/\bbut my name was rejected\b/i, 'EHLO', 'but '],
+  [/\bbut greeting failed\b/i, 'CONN', 'but '],
   // Sendmail / Courier / MDaemon transcripts: ">>> RCPT To:<…>"
-  [/>>> ?rcpt\b/i, 'RCPT'],
-  [/>>> ?mail from\b/i, 'MAIL'],
-  [/>>> ?data\b/i, 'DATA'],
-  [/>>> ?(?:e|h)lo\b/i, 'EHLO'],
+  [/>>> ?rcpt\b/i, 'RCPT', '>>>'],
+  [/>>> ?mail from\b/i, 'MAIL', '>>>'],
+  [/>>> ?data\b/i, 'DATA', '>>>'],
+  [/>>> ?(?:e|h)lo\b/i, 'EHLO', '>>>'],
   // Exchange, X3, GMX, 1&1: "SMTP:RCPT", "Error following RCPT command", "after RCPT command", "for TEXT command"
-  [/\bsmtp:rcpt\b|following rcpt command|after rcpt command|for rcpt command/i, 'RCPT'],
-  [/\bsmtp:mail\b|following mail command|after mail command|for mail command/i, 'MAIL'],
-  [/\bsmtp:data\b|following data command|after data command|for data command|for text command/i, 'DATA'],
+  [/\bsmtp:rcpt\b|following rcpt command|after rcpt command|for rcpt command/i, 'RCPT', 'rcpt'],
+  [/\bsmtp:mail\b|following mail command|after mail command|for mail command/i, 'MAIL', 'mail'],
+  [/\bsmtp:data\b|following data command|after data command|for data command/i, 'DATA', 'data'],
+  [/for text command/i, 'DATA', 'text command'],
   // Postfix client: "refused to talk to me" is a greeting refusal
-  [/refused to talk to me/i, 'HELO'],
+  [/refused to talk to me/i, 'HELO', 'refused to talk'],
 ];
 
 /** The failed command named by an MTA's own wording, or null. */
 export function commandFromMarkers(text: string): SmtpCommand | null {
   if (!text) return null;
   const t = text.length > 100_000 ? text.slice(0, 100_000) : text;
+  const lower = t.toLowerCase();
   let best: { at: number; command: SmtpCommand } | null = null;
-  for (const [re, command] of MARKERS) {
+  for (const [re, command, needle] of MARKERS) {
+    if (!lower.includes(needle)) continue;
     const m = re.exec(t);
     // The earliest marker names the failure (later ones are usually QUIT or a retry).
     if (m && (!best || m.index < best.at)) best = { at: m.index, command };

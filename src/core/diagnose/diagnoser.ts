@@ -19,7 +19,7 @@ import { findLists } from './lists.js';
 import { feedbackNotices, isAutoReply, isDeliveryReport, sesNotices, type Notice } from './notices.js';
 import { findProviderCodes, type ProviderMatch } from './providers.js';
 import { blockCommand, read, type Reading, type RecipientBlock } from './reader.js';
-import { REASON_TABLE, aligned, says } from './reasons.js';
+import { aligned, saysAnything } from './reasons.js';
 import { findRhost } from './rhosts.js';
 import { findStatus, isPseudoStatus, preferStatus } from './statuses.js';
 import { squeeze } from './text.js';
@@ -260,9 +260,7 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     const ownWords = ownFlat.length > 600 && ownReply ? ownReply.text : ownFlat;
     // Text shared by all recipients counts only when it holds a server reply of its own.
     const sharedFlat =
-      !dsnFlat && !ownReply && !findStatus(ownFlat) && !REASON_TABLE.some((r) => r.phrases.length && says(r.reason, ownFlat.toLowerCase()))
-        ? squeeze(s.shared.slice(0, 20_000))
-        : '';
+      !dsnFlat && !ownReply && !findStatus(ownFlat) && !saysAnything(ownFlat.toLowerCase()) ? squeeze(s.shared.slice(0, 20_000)) : '';
     const sharedReply = sharedFlat ? findReply(sharedFlat) : null;
     const sharedWords = sharedReply || findStatus(sharedFlat) ? (sharedFlat.length > 600 && sharedReply ? sharedReply.text : sharedFlat) : '';
     let words = dsnFlat;
@@ -496,7 +494,7 @@ function isBounce(doc: BounceDocument, reading: Reading): boolean {
   if (findReply(text) || findStatus(text)) return true;
   if (BOUNCE_WORDS.test(text) || BOUNCE_WORDS.test(doc.subject)) return true;
   const lower = squeeze(text).toLowerCase();
-  return REASON_TABLE.some((r) => r.phrases.length > 0 && says(r.reason, lower));
+  return saysAnything(lower);
 }
 
 /** Should this diagnosis get a live re-check, and of what? */

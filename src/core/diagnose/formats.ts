@@ -25,7 +25,7 @@ export interface Signal {
   /** Any Received header matches. */
   readonly received?: RegExp;
   readonly messageId?: RegExp;
-  /** Anywhere in the first 64 KB of the readable text. */
+  /** Anywhere in the first 24 KB of the readable text (markers come first in every format). */
   readonly body?: RegExp;
 }
 
@@ -72,7 +72,10 @@ export interface Format {
   readonly needsStart?: boolean;
 }
 
-/** Markers of a returned original message that every writer may use. */
+/**
+ * Markers of a returned original message that every writer may use. Each starts with "-",
+ * "|", "o" or "c" at the start of the line: reader.ts filters lines on that first.
+ */
 export const GENERIC_ORIGINAL: readonly RegExp[] = [
   /^-{2,} ?this is a copy of the message/i,
   /^-{2,} ?(?:the )?original message (?:follows|headers?)/i,

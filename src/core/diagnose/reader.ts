@@ -87,7 +87,7 @@ export function candidates(doc: BounceDocument): Format[] {
     doc,
     from: doc.headers.get('from') ?? doc.from,
     received: doc.headers.get('received') ?? '',
-    head: doc.body.length > 65_536 ? doc.body.slice(0, 65_536) : doc.body,
+    head: doc.body.length > 24_576 ? doc.body.slice(0, 24_576) : doc.body,
   };
   // Pasted text has no headers: the writer's own start line is evidence enough.
   const pastedLines = doc.kind === 'text' ? physicalLines(c.head).slice(0, 400) : [];
@@ -129,7 +129,9 @@ function cutIndex(lines: readonly string[], start: number, startFound: boolean, 
   let at = own >= 0 ? own : lines.length;
   for (let i = start + 1; i < at; i++) {
     const l = lines[i]!;
-    if (l === '' || !GENERIC_ORIGINAL.some((re) => re.test(l))) continue;
+    // Every generic marker starts with "-", "|", "o"/"O" or "c"/"C" (a cheap filter first).
+    const c = l.charCodeAt(0) | 0x20;
+    if (l === '' || (c !== 0x2d && c !== 0x7c && c !== 0x6f && c !== 0x63) || !GENERIC_ORIGINAL.some((re) => re.test(l))) continue;
     if (startFound || HAS_REPLY.test(lines.slice(Math.max(start, i - 400), i).join('\n'))) {
       at = i;
       break;
@@ -216,8 +218,7 @@ function originalTo(original: string): string | null {
 }
 
 /** Read the bounce with one format; null when the format finds no recipient in it. */
-export function readWith(doc: BounceDocument, format: Format): Reading | null {
-  const lines = physicalLines(doc.body);
+export function readWith(doc: BounceDocument, format: Format, lines: readonly string[] = physicalLines(doc.body)): Reading | null {
   const startAt = format.start?.length ? firstMatch(lines, 0, format.start) : -1;
   if (format.needsStart && startAt < 0) return null;
   // A divider line ("|------ Failed addresses follow: ------|") is no error text; keeping it
@@ -294,19 +295,20 @@ export function readWith(doc: BounceDocument, format: Format): Reading | null {
 
 /** Read a bounce with the first format that recognises it and finds its recipients. */
 export function read(doc: BounceDocument): Reading {
+  const lines = physicalLines(doc.body);
   for (const format of candidates(doc)) {
     // ARF reports and SES JSON notifications were answered by notices.ts already.
     if (format.id === 'arf') continue;
-    const r = readWith(doc, format);
+    const r = readWith(doc, format, lines);
     if (r) return r;
   }
   const generic = doc.dsnRecipients.length > 0 ? DSN_FORMAT : TEXT_FORMAT;
   return (
-    readWith(doc, generic) ?? {
+    readWith(doc, generic, lines) ?? {
       format: generic,
       blocks: [{ recipient: null, text: '', dsn: null }],
       preamble: '',
-      region: physicalLines(doc.body).join('\n'),
+      region: lines.join('\n'),
       original: '',
       delayed: GENERIC_DELAYED.some((re) => re.test(doc.subject)),
     }

@@ -1157,13 +1157,86 @@ export function aligned(text: string, parts: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * A quick "might contain" test before the substring searches: one bit per pair of adjacent
+ * characters (low 8 bits of each code) present in the text. A phrase whose pairs are not
+ * all present cannot occur, which rules out almost every phrase without a search: the
+ * table has about 1,500 phrases, and searching each in every reply cost a third of the
+ * diagnosis time.
+ */
+function pairBits(text: string): Uint8Array {
+  const bits = new Uint8Array(8192);
+  for (let i = 1; i < text.length; i++) {
+    const h = ((text.charCodeAt(i - 1) & 0xff) << 8) | (text.charCodeAt(i) & 0xff);
+    bits[h >> 3]! |= 1 << (h & 7);
+  }
+  return bits;
+}
+
+/** Up to six pair keys spread over a phrase (more keys cost more than they save). */
+function keysOf(phrase: string): Uint16Array {
+  const n = phrase.length - 1;
+  const count = Math.min(6, Math.max(0, n));
+  const keys = new Uint16Array(count);
+  for (let k = 0; k < count; k++) {
+    const i = 1 + Math.floor((k * (n - 1)) / Math.max(1, count - 1));
+    keys[k] = ((phrase.charCodeAt(i - 1) & 0xff) << 8) | (phrase.charCodeAt(i) & 0xff);
+  }
+  return keys;
+}
+
+interface CompiledRecord {
+  readonly phrases: readonly string[];
+  /** keys[i] belongs to phrases[i]. */
+  readonly keys: readonly Uint16Array[];
+  readonly pairs: readonly (readonly string[])[];
+  readonly excludes: readonly string[];
+}
+
+const COMPILED: ReadonlyMap<Reason, CompiledRecord> = new Map(
+  REASON_TABLE.map((r) => [r.reason, { phrases: r.phrases, keys: r.phrases.map(keysOf), pairs: r.pairs ?? [], excludes: r.excludes ?? [] }]),
+);
+
+function mayContain(bits: Uint8Array, keys: Uint16Array): boolean {
+  for (let k = 0; k < keys.length; k++) {
+    const h = keys[k]!;
+    if ((bits[h >> 3]! & (1 << (h & 7))) === 0) return false;
+  }
+  return true;
+}
+
+function saysWith(reason: Reason, lower: string, bits: Uint8Array): boolean {
+  const r = COMPILED.get(reason);
+  if (!r) return false;
+  for (let i = 0; i < r.excludes.length; i++) if (lower.includes(r.excludes[i]!)) return false;
+  const { phrases, keys } = r;
+  for (let i = 0; i < phrases.length; i++) if (mayContain(bits, keys[i]!) && lower.includes(phrases[i]!)) return true;
+  for (let i = 0; i < r.pairs.length; i++) if (aligned(lower, r.pairs[i]!)) return true;
+  return false;
+}
+
 /** Does the lower-cased text carry one of this reason's phrases (and none of its exclusions)? */
 export function says(reason: Reason, lower: string): boolean {
-  if (!lower) return false;
-  const r = REASON_RECORDS.get(reason);
-  if (!r) return false;
-  if (r.excludes?.some((e) => lower.includes(e))) return false;
-  for (const p of r.phrases) if (lower.includes(p)) return true;
-  if (r.pairs) for (const p of r.pairs) if (aligned(lower, p)) return true;
-  return false;
+  return lower !== '' && saysWith(reason, lower, pairBits(lower));
+}
+
+/**
+ * `says` for many reasons on one text: the text is indexed once and each reason is
+ * looked up at most once.
+ */
+export function phrasesIn(lower: string): (reason: Reason) => boolean {
+  const bits = lower ? pairBits(lower) : null;
+  const known = new Map<Reason, boolean>();
+  return (reason) => {
+    if (!bits) return false;
+    let v = known.get(reason);
+    if (v === undefined) known.set(reason, (v = saysWith(reason, lower, bits)));
+    return v;
+  };
+}
+
+/** Does the text carry any reason's phrase at all? */
+export function saysAnything(lower: string): boolean {
+  const s = phrasesIn(lower);
+  return REASON_TABLE.some((r) => r.phrases.length > 0 && s(r.reason));
 }
