@@ -256,7 +256,8 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     const ownFlat = squeeze(own);
     const dsnFlat = squeeze(dsnDiag);
     // A long block is a transcript or a template: the failing reply is what the server said.
-    const ownReply = findReply(ownFlat);
+    // Found on the logical lines (wrapped replies are joined), so its text ends with its line.
+    const ownReply = findReply(own);
     const ownWords = ownFlat.length > 600 && ownReply ? ownReply.text : ownFlat;
     // Text shared by all recipients counts only when it holds a server reply of its own.
     const sharedFlat =

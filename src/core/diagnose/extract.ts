@@ -118,6 +118,9 @@ const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
     re: new RegExp(`(?:応答サーバー?|相手先サーバー?|接続先サーバー?|送信先サーバー?)\\s{0,8}[:：]\\s{0,4}${HOSTNAME} \\[${IPCHARS}\\]`),
     needs: 'サーバ',
   },
+  // "SMTP:RCPT host 198.51.100.8: 553 …" (X3), MailMarshal "Remote-MTA: <198.51.100.240>".
+  { re: new RegExp(`\\bhost ${IPCHARS}: [245][0-9]{2}[ -]`, 'i'), needs: 'host ' },
+  { re: new RegExp(`^remote-mta:\\s{1,20}<${IPCHARS}>`, 'im'), needs: 'remote-mta:' },
   // GMX / web.de: "SMTP error from remote server for TEXT command, host: mx.example.com (198.51.100.44)".
   { re: new RegExp(`remote server for [A-Z ]{2,12}command, host: ${HOSTNAME}(?: \\(${IPCHARS}\\))?`, 'i'), needs: 'host: ' },
   // MDaemon: "Attempting SMTP connection to [198.51.100.247:25]".

@@ -692,7 +692,9 @@ export const FORMATS: readonly Format[] = [
     signals: [{ subject: /^Undeliverable Mail: "/ }],
     start: [/^Your message:/],
     original: [/^'\+{20,}/],
-    recipients: [new RegExp(`^ {4}${addr}\\s*$`)],
+    // "The following recipients were affected:" then the addresses, indented (joined to that line).
+    recipients: [new RegExp(`(?:^ {4}|recipients were affected: )${addr}\\s*$`)],
+    errorFirst: true,
   },
   {
     id: 'v5sendmail',
@@ -753,7 +755,9 @@ export const FORMATS: readonly Format[] = [
     name: 'Apache James',
     signals: [{ subject: /^\[BOUNCE\]$/ }, { messageId: /\.JavaMail\./ }, { received: /JAMES SMTP Server/ }],
     original: [/^Content-Type: message\/rfc822/i],
-    recipients: [new RegExp(`^ {2}RCPT TO: ${addr}`)],
+    // "Message details:" lists "  RCPT TO: a@b" after the error, indented (so joined to its heading).
+    recipients: [new RegExp(`(?:^|\\s)RCPT TO: ${addr}`)],
+    errorFirst: true,
   },
   {
     id: 'mimecast',
