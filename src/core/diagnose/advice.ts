@@ -155,10 +155,22 @@ function bigReceiver(input: AdviceInput, domain: string | null): BigReceiver | n
  * A request to the receiver's postmaster, ready to send: subject and body filled in with
  * the sending IP, its PTR, the error line and the date.
  */
+/** An address the refusal itself says to write to ("Contact postmaster@isp.example"). */
+function namedContact(input: AdviceInput): string | null {
+  const text = (input.diagnostic ?? '').slice(0, 2000);
+  const m =
+    /(?:contact|write to|e-?mail|mail to|send (?:an? )?(?:e-?mail|message|request) to|at)\s{1,3}<?([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6})/i.exec(
+      text,
+    ) ?? /\b((?:postmaster|abuse|delist|unblock|blocklist|rbl|support|security)@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6})/i.exec(text);
+  const address = m?.[1]?.replace(/\.$/, '').toLowerCase() ?? null;
+  return address && address !== input.recipient?.toLowerCase() ? address : null;
+}
+
 function removalRequest(domain: string | null, input: AdviceInput): Advice {
   const ip = input.senderIp;
   const ptr = input.live?.ptr;
-  const who = domain ? `postmaster@${domain}` : 'the postmaster of the receiving domain';
+  const contact = namedContact(input) ?? (domain ? `postmaster@${domain}` : null);
+  const who = contact ?? 'the postmaster of the receiving domain';
   const error = (input.diagnostic ?? '').slice(0, 300);
   const lines = [
     'Hello,',
@@ -172,11 +184,11 @@ function removalRequest(domain: string | null, input: AdviceInput): Advice {
     'Thank you.',
   ];
   const subject = `Block removal request${ip ? ` for ${ip}` : ''}`;
-  const mailto = domain ? `mailto:postmaster@${domain}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(lines.join('\n'))}` : null;
+  const mailto = contact ? `mailto:${contact}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(lines.join('\n'))}` : null;
   return {
     kind: 'postmaster',
     text: `Write to ${who} from an address outside your own blocked domain (e.g. a webmail account), quote the full error line${ip ? ` and your sending IP ${ip}` : ''}, and ask them to lift the block or say why it is there. The link opens the request ready to send.`,
-    links: mailto ? [{ label: `Request to postmaster@${domain}`, url: mailto }] : [],
+    links: mailto ? [{ label: `Request to ${contact}`, url: mailto }] : [],
   };
 }
 
