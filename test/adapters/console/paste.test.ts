@@ -53,7 +53,12 @@ it('ends a piped paste at the next slash command, which then runs', async () => 
 });
 
 it('keeps pasted lines that only start with a command word', async () => {
-  const relay = ['/diagnose', '<user@example.net>: host mx.example.net[198.51.100.25] said:', 'relay access denied (in reply to RCPT TO command)', '.'];
+  const relay = [
+    '/diagnose',
+    '<user@example.net>: host mx.example.net[198.51.100.25] said:',
+    'relay access denied (in reply to RCPT TO command)',
+    '.',
+  ];
   const out = await session(relay.join('\n'));
   expect(out).not.toMatch(/is not a command|Relay test|Usage/i);
   expect(out).toMatch(/Bounce diagnosis/);

@@ -57,7 +57,7 @@ describe('everyday case: zen answers SBL and PBL', () => {
   let diagnoser: Diagnoser;
   beforeAll(async () => {
     dns = await TestDnsServer.start();
-    checker = createChecker({ resolvers: [dns.address], timeoutMs: 400 });
+    checker = createChecker({ resolvers: [dns.address], timeoutMs: 1500 });
     diagnoser = createDiagnoser({ catalogue: checker.catalogue, checker });
   });
   afterAll(() => dns.close());

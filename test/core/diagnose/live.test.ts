@@ -14,7 +14,8 @@ let diagnoser: Diagnoser;
 
 beforeAll(async () => {
   dns = await TestDnsServer.start();
-  checker = createChecker({ resolvers: [dns.address], timeoutMs: 400 });
+  // Generous: on a loaded machine a loopback answer can take a few hundred ms.
+  checker = createChecker({ resolvers: [dns.address], timeoutMs: 1500 });
   diagnoser = createDiagnoser({ catalogue: checker.catalogue, checker });
 });
 
