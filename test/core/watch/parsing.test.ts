@@ -83,11 +83,11 @@ describe('SQLite store', () => {
     const store = new SqliteWatchStore(file);
     expect(fs.existsSync(file)).toBe(true);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.schemaVersion()).toBe(2);
+    expect(store.schemaVersion()).toBe(3);
     await store.close();
     const again = new SqliteWatchStore(file);
-    expect(again.schemaVersion()).toBe(2);
-    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
+    expect(again.schemaVersion()).toBe(3);
+    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 3 });
     await again.close();
   });
 
@@ -105,11 +105,16 @@ describe('SQLite store', () => {
       limits: { perChannel: 10, perWorkspace: 10 },
     });
     expect(res.ok).toBe(true);
-    expect((await store.dueWatches(500, 10)).map((w) => w.nextDue)).toEqual([100, 300, 500]);
-    expect(await store.nextDueAt()).toBe(100);
+    expect(await store.nextDueAt(0)).toBe(100);
+    expect((await store.claimDueWatches(10, { owner: 't', now: 500, until: 1500 })).map((w) => w.nextDue)).toEqual([100, 300, 500]);
+    // Leased targets wake the scheduler when their lease runs out (1500), the free one when due (900).
+    expect(await store.nextDueAt(600)).toBe(900);
     const plan = store.db
-      .prepare('EXPLAIN QUERY PLAN SELECT id, target, interval_ms, next_due FROM watches WHERE next_due <= ? ORDER BY next_due LIMIT ?')
-      .all(1, 1);
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT w.target FROM watches w JOIN target_state s ON s.target = w.target
+         WHERE w.next_due <= ? AND (s.lease_owner IS NULL OR s.lease_until <= ?) ORDER BY w.next_due LIMIT ?`,
+      )
+      .all(1, 1, 1);
     expect(JSON.stringify(plan)).toContain('USING COVERING INDEX watches_due');
     await store.close();
   });
