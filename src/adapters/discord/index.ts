@@ -23,6 +23,7 @@ import { DiscordNotifier } from './notifier.js';
 import { describe, type Logger } from './run-command.js';
 import { parsePublicKey, PublicKeyError } from './signature.js';
 import { LeaseHolder } from '../../core/fleet/lease.js';
+import { GATEWAY_LEASE } from './lease-name.js';
 import type { FleetStore } from '../../core/fleet/store.js';
 import type { Clock } from '../../core/watch/clock.js';
 
@@ -149,8 +150,7 @@ export function gatewayResponder(rest: REST, raw: APIInteraction): InitialRespon
   };
 }
 
-/** The lease that lets one replica at a time hold the gateway connection. */
-export const GATEWAY_LEASE = 'discord-gateway';
+export { GATEWAY_LEASE };
 
 export interface GatewayLeaseOptions {
   readonly store: FleetStore;

@@ -85,6 +85,8 @@ export interface StartWatchingOptions {
   readonly batchSize?: number;
   readonly version?: string;
   readonly onError?: (err: unknown) => void;
+  /** After each scheduler round that checked something. */
+  readonly onCycle?: (result: Awaited<ReturnType<WatchService['runDue']>>) => void;
   /** The live replicas after each heartbeat; default: give the checker its share of the query budget. */
   readonly onLiveReplicas?: (replicas: readonly ReplicaInfo[]) => void;
 }
@@ -106,6 +108,7 @@ export function startWatching(options: StartWatchingOptions): WatchingHandle {
   const pollMs = shared ? (options.pollMs ?? heartbeat.intervalMs) : undefined;
   const scheduler = new WatchScheduler(service, clock, {
     onError: options.onError,
+    onCycle: options.onCycle,
     batchSize: options.batchSize ?? (shared ? SHARED_BATCH : undefined),
     maxSleepMs: pollMs,
   });

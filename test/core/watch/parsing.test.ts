@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/app/config.js';
 import { TargetError } from '../../../src/core/check/types.js';
 import { formatDuration, parseDuration } from '../../../src/core/watch/duration.js';
+import Database from 'better-sqlite3';
+import { SQLITE_MIGRATIONS } from '../../../src/core/watch/sqlite-migrations.js';
 import { SqliteWatchStore } from '../../../src/core/watch/sqlite-store.js';
 import { parseWatchTarget } from '../../../src/core/watch/watch-target.js';
 import { tempDbFile } from '../../support/watch-harness.js';
@@ -89,6 +91,24 @@ describe('SQLite store', () => {
     expect(again.schemaVersion()).toBe(3);
     expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 3 });
     await again.close();
+  });
+
+  it('upgrades a version-2 file: every watched target gets the state row its lease lives on', async () => {
+    const file = tempDbFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    for (const m of SQLITE_MIGRATIONS.slice(0, 2)) {
+      old.exec(m.sql);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, 0)').run(m.version);
+    }
+    old.exec(`INSERT INTO watches (platform, workspace_id, channel_id, target, label, interval_ms, next_due, created_at, created_by)
+              VALUES ('slack', 'T', 'C', '192.0.2.9', '192.0.2.9', 1000, 5, 0, 'U')`);
+    old.close();
+    const store = new SqliteWatchStore(file);
+    expect(store.schemaVersion()).toBe(3);
+    expect((await store.claimDueWatches(10, { owner: 'me', now: 10, until: 100 })).map((w) => w.target)).toEqual(['192.0.2.9']);
+    await store.close();
   });
 
   it('selects due watches earliest first through the next_due index', async () => {
