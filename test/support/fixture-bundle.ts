@@ -5,6 +5,7 @@
  * bundle sits under node_modules/.cache inside the package, where packageRoot() finds
  * data/ and package.json as it does for the real installation; npm packages stay imports.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -26,6 +27,7 @@ export function fixtureBundle(name: string): Promise<string> {
       logLevel: 'silent',
     }).then(() => outfile);
     built.set(name, out);
+    process.once('exit', () => fs.rmSync(outfile, { force: true }));
   }
   return out;
 }
