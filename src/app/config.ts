@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/watch/duration.js';
 import { DatabaseSettingError, parseDatabaseSetting } from '../core/watch/open-store.js';
+import { UserError } from '../reply/errors.js';
 
 const optionalString = z
   .string()
@@ -172,9 +173,7 @@ export const configSchema = z.object({
 
 export type AppConfig = z.output<typeof configSchema>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export class ConfigError extends UserError {}
 
 /** Validate an environment; throws ConfigError with one sentence per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

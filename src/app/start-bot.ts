@@ -66,7 +66,7 @@ export async function startBot(config: AppConfig, io: ProcessIO): Promise<number
   }
 
   if (notifiers.length === 0) {
-    logger.debug('no chat tokens configured: starting the console adapter');
+    logger.debug({}, 'no chat tokens configured: starting the console adapter');
     const color = shouldUseColor(io.stdout, io.env);
     startWatches(services, [createConsoleNotifier(io.stdout, { color })], logger, running);
     // SIGTERM (a service manager stopping us) or SIGINT on a pipe ends the session like end

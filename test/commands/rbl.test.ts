@@ -1,7 +1,8 @@
+import { silentLogger } from '../../src/app/logger.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../commands/dispatch.js';
 import { commands } from '../../commands/index.js';
-import { guessKind, splitTargets } from '../../commands/rbl.js';
+import { guessTargetKind as guessKind, splitTargets } from '../../src/core/check/targets.js';
 import type { Invocation } from '../../commands/types.js';
 import type { Checker } from '../../src/core/check/checker.js';
 import type { Block, Inline, Reply } from '../../src/reply/reply.js';
@@ -33,7 +34,7 @@ beforeEach(() => {
 
 async function rbl(text: string, progress: Reply[] = [], checker: Checker = t.checker) {
   return dispatchCommand(
-    { commands, services: { checker }, logger: { error: () => {} } },
+    { commands, services: { checker }, logger: silentLogger },
     { name: 'rbl', text, invocation, progress: async (r) => void progress.push(r) },
   );
 }

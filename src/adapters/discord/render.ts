@@ -12,6 +12,8 @@
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+import { LEVELS_WORST_FIRST, levelRank } from '../../reply/severity.js';
+import { clip } from '../../reply/words.js';
 
 /** Discord's message and embed limits (https://discord.com/developers/docs/resources/message, "Embed Limits"). */
 export const DISCORD_LIMITS = {
@@ -43,9 +45,6 @@ const LEVEL_ICONS: Readonly<Record<Level, string>> = {
   bad: '🔴',
   error: '⚪',
 };
-
-/** Lists with the worst news first: a listing matters more than a refusal or a clean result. */
-const SEVERITY: Readonly<Record<Level, number>> = { bad: 0, error: 1, warn: 2, info: 3, ok: 4 };
 
 export const REPORT_FILENAME = 'rblbot-report.txt';
 
@@ -160,11 +159,6 @@ function plainInline(parts: readonly Inline[]): string {
   return parts.map((part) => (typeof part === 'string' ? part : 'link' in part ? part.label : 'code' in part ? part.code : part.bold)).join('');
 }
 
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1)}…`;
-}
-
 /** Cut markdown at a line or word boundary (never inside an escape pair) and mark the cut. */
 function truncateMarkdown(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -180,7 +174,8 @@ function truncateMarkdown(text: string, max: number): string {
 // --- layout -----------------------------------------------------------------------
 
 function listSeverity(items: readonly ListItem[]): number {
-  return items.reduce((worst, item) => Math.min(worst, SEVERITY[item.level ?? 'info']), SEVERITY.ok + 1);
+  // Lists with the worst news first: a listing matters more than a refusal or a clean result.
+  return items.reduce((worst, item) => Math.min(worst, levelRank(item.level ?? 'info')), LEVELS_WORST_FIRST.length);
 }
 
 function renderListItem(item: ListItem): string {
@@ -303,7 +298,7 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
   }));
   let droppedFields = arranged.fields.length - fields.length;
   if (fields.length > 0) first.fields = fields;
-  const footerText = arranged.context.length > 0 ? truncate(neutraliseMentions(arranged.context.join(' · ')), DISCORD_LIMITS.footer) : undefined;
+  const footerText = arranged.context.length > 0 ? clip(neutraliseMentions(arranged.context.join(' · ')), DISCORD_LIMITS.footer) : undefined;
 
   // Room for the footer (added to the last embed) and a truncation note, reserved up front.
   const noteReserve = 160;

@@ -14,6 +14,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+import { clip } from '../../reply/words.js';
 
 type KnownBlock = types.KnownBlock;
 type RichTextElement = types.RichTextElement;
@@ -135,14 +136,9 @@ function stripControl(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '');
 }
 
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-
 function headerText(title: string): string {
   const oneLine = stripControl(title).replace(/\s+/g, ' ').trim();
-  return truncate(oneLine || 'rblbot', SLACK_LIMITS.headerText);
+  return clip(oneLine || 'rblbot', SLACK_LIMITS.headerText);
 }
 
 function inlinePlain(inline: Inline): string {
@@ -161,7 +157,7 @@ function fallbackText(reply: Reply): string {
   const verdict = reply.blocks.find((b) => b.kind === 'verdict');
   const parts = [`${LEVEL_ICON[reply.level]} ${reply.title}`];
   if (verdict && verdict.kind === 'verdict') parts.push(plainOf(verdict.text));
-  return truncate(escapeMrkdwn(parts.join(': ').replace(/\s+/g, ' ')), SLACK_LIMITS.fallbackText);
+  return clip(escapeMrkdwn(parts.join(': ').replace(/\s+/g, ' ')), SLACK_LIMITS.fallbackText);
 }
 
 /** Inline content as a mrkdwn string (context blocks): every string escaped, links checked. */
@@ -225,7 +221,7 @@ function richInlines(inlines: readonly Inline[], max: number, base?: Style): Ric
     const room = max - used;
     if (room > 1) {
       const text = el.type === 'text' ? el.text : el.type === 'link' ? (el.text ?? el.url) : '';
-      out.push(textEl(truncate(text, room), el.type === 'text' ? el.style : base));
+      out.push(textEl(clip(text, room), el.type === 'text' ? el.style : base));
     } else {
       out.push(textEl('…'));
     }
@@ -265,7 +261,7 @@ function renderBlock(block: Block): Unit[] {
     case 'code':
       return renderCode(block.text);
     case 'context': {
-      const text = truncate(inlinesToMrkdwn(block.text), SLACK_LIMITS.textObject);
+      const text = clip(inlinesToMrkdwn(block.text), SLACK_LIMITS.textObject);
       return text.trim() ? [{ block: contextBlock(text), chars: text.length, entries: 1 }] : [];
     }
   }
@@ -297,7 +293,7 @@ function renderFields(fields: readonly { label: string; value: readonly Inline[]
     count = 0;
   };
   for (const field of fields) {
-    const label = truncate(field.label, 200);
+    const label = clip(field.label, 200);
     const line = [textEl(`${label}: `, { bold: true }), ...richInlines(field.value, SLACK_LIMITS.fieldText - label.length - 2)];
     const size = charsOf(line) + 1;
     if (count > 0 && charsOf(current) + size > SLACK_LIMITS.richTextChars) flush();
@@ -315,7 +311,7 @@ function renderList(heading: string, items: readonly ListItem[]): Unit[] {
   let sections: RichTextSection[] = [];
   let chars = 0;
   let first = true;
-  const headingSection = heading.trim() ? section([textEl(truncate(heading, 300), { bold: true })]) : undefined;
+  const headingSection = heading.trim() ? section([textEl(clip(heading, 300), { bold: true })]) : undefined;
   const flush = () => {
     if (sections.length === 0) return;
     const elements: RichTextBlock['elements'] = [];

@@ -8,7 +8,9 @@
  * admin's question is "which lists have a problem with me".
  */
 import type { CheckReport, ListType, LookupResult } from './types.js';
-import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+import { errorReply, type Block, type Inline, type Level, type ListItem, type Reply } from '../../reply/reply.js';
+import { listTypeRank, worstLevel } from '../../reply/severity.js';
+import { capitalise, count } from '../../reply/words.js';
 
 /** What a list "says" about the target, aggregated over its lookups. */
 type ListState = 'listed' | 'unchecked' | 'clean';
@@ -98,20 +100,20 @@ export function verdictBlock(report: CheckReport): { kind: 'verdict'; level: Lev
   } else if (listed > 0) {
     const listings = report.results.filter((r) => r.status === 'listed' && r.listType !== 'allow');
     level = listings.some((r) => r.listType === 'block') ? 'bad' : 'warn';
-    parts.push(`${target} is listed on ${listed} of ${plural(total, 'list')}${lowSeverityNote(listings)}`);
+    parts.push(`${target} is listed on ${listed} of ${count(total, 'list')}${lowSeverityNote(listings)}`);
   } else if (clean === 0) {
     level = 'error';
-    parts.push(`${target} could not be checked: none of the ${plural(total, 'list')} gave an answer`);
+    parts.push(`${target} could not be checked: none of the ${count(total, 'list')} gave an answer`);
   } else if (unchecked > 0) {
     level = 'warn';
-    parts.push(`${target} is not listed on ${clean} of ${plural(total, 'list')}`);
+    parts.push(`${target} is not listed on ${clean} of ${count(total, 'list')}`);
   } else {
     level = 'ok';
-    parts.push(`${target} is not listed on any of ${plural(total, 'list')}`);
+    parts.push(`${target} is not listed on any of ${count(total, 'list')}`);
   }
-  if (unchecked > 0 && clean + listed > 0) parts.push(`${plural(unchecked, 'list')} could not be checked`);
+  if (unchecked > 0 && clean + listed > 0) parts.push(`${count(unchecked, 'list')} could not be checked`);
   let text = parts.join('; ');
-  if (allowHits > 0) text += `; it is on ${plural(allowHits, 'allow-list')} (good news)`;
+  if (allowHits > 0) text += `; it is on ${count(allowHits, 'allow-list')} (good news)`;
   return { kind: 'verdict', level, text: [text] };
 }
 
@@ -121,8 +123,8 @@ function lowSeverityNote(listings: readonly LookupResult[]): string {
   const notes: string[] = [];
   const policy = zonesOf('policy');
   const reputation = zonesOf('reputation');
-  if (policy > 0) notes.push(plural(policy, 'policy listing'));
-  if (reputation > 0) notes.push(plural(reputation, 'reputation listing'));
+  if (policy > 0) notes.push(count(policy, 'policy listing'));
+  if (reputation > 0) notes.push(count(reputation, 'reputation listing'));
   return notes.length > 0 ? ` (${notes.join(', ')})` : '';
 }
 
@@ -147,12 +149,10 @@ function fcrdnsText(report: CheckReport): string {
   return 'unknown (the reverse lookup did not answer)';
 }
 
-const SEVERITY_ORDER: Record<ListType, number> = { block: 0, policy: 1, reputation: 2, allow: 3 };
-
 function listedBlock(results: readonly LookupResult[], target: string): Block | undefined {
   const listings = results
     .filter((r) => r.status === 'listed' && r.listType !== 'allow')
-    .sort((a, b) => SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name));
+    .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name));
   if (listings.length === 0) return undefined;
   // Explain what a policy or reputation listing is once, on its first item; later ones just say which it is.
   const explained = new Set<ListType>();
@@ -263,7 +263,7 @@ function contextBlocks(report: CheckReport): Block[] {
   const blocks: Block[] = [];
   const clean = listOutcomes(report.results).filter((o) => o.state === 'clean').length;
   const summary: string[] = [];
-  if (clean > 0) summary.push(`${plural(clean, 'list')} clean`);
+  if (clean > 0) summary.push(`${count(clean, 'list')} clean`);
   summary.push(`checked in ${report.ms} ms`);
   blocks.push({ kind: 'context', text: [summary.join(' · ')] });
   for (const note of report.notes) blocks.push({ kind: 'context', text: [note] });
@@ -288,7 +288,7 @@ export function reportFullText(report: CheckReport): string {
   lines.push('');
   const order: Record<LookupResult['status'], number> = { listed: 0, refused: 1, timeout: 2, error: 3, clean: 4 };
   const sorted = [...report.results].sort(
-    (a, b) => order[a.status] - order[b.status] || SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name),
+    (a, b) => order[a.status] - order[b.status] || listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name),
   );
   for (const r of sorted) {
     const parts = [`${r.status.padEnd(7)} ${r.name} (${r.zone}, ${r.listType}) for ${r.query}`];
@@ -309,21 +309,57 @@ export function reportFullText(report: CheckReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * Catalogue meanings are fragments ("listed (IP transmitted mail …)"); on a line of
- * their own they read better as sentences. A first word with a dot or a capital
- * inside ("s5h.net", "iDNS") is a name and stays as written.
- */
-export function capitalise(text: string): string {
-  const first = /^\S+/.exec(text)?.[0] ?? '';
-  if (!/^[a-z]/.test(first) || /[.A-Z]/.test(first.slice(1))) return text;
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function kindNoun(kind: CheckReport['kind']): string {
   return kind === 'ipv4' ? 'IPv4 addresses' : kind === 'ipv6' ? 'IPv6 addresses' : 'domain names';
 }
 
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** One target's outcome in a multi-target answer: its report, or why it was not checked. */
+export type TargetOutcome = { readonly input: string; readonly report: CheckReport } | { readonly input: string; readonly error: Error };
+
+/** "Checking 23 lists…" while a check runs; `listCounts` is the number of lists per target. */
+export function checkProgressReply(targets: readonly string[], listCounts: readonly number[]): Reply {
+  const most = Math.max(0, ...listCounts);
+  const lists = count(most, 'list');
+  const text =
+    targets.length === 1
+      ? `Checking ${lists}…`
+      : `Checking ${targets.length} targets on ${listCounts.every((c) => c === most) ? '' : 'up to '}${lists}…`;
+  return {
+    visibility: 'channel',
+    title: targets.length === 1 ? `Blocklist check: ${targets[0]}` : `Blocklist check: ${targets.length} targets`,
+    level: 'info',
+    blocks: [{ kind: 'context', text: [text] }],
+  };
+}
+
+/** The answer to a check of one or more targets: each one's blocks in the order given, bad input said per target. */
+export function checkOutcomesReply(outcomes: readonly TargetOutcome[], example: string): Reply {
+  if (outcomes.length === 1 && 'report' in outcomes[0]!) return checkReportReply(outcomes[0].report);
+  const reports = outcomes.flatMap((o) => ('report' in o ? [o.report] : []));
+  if (reports.length === 0) {
+    const sentences = outcomes.map((o) => ('error' in o ? o.error.message : '')).join(' ');
+    return errorReply('/rbl', sentences, `Example: ${example}`);
+  }
+  const blocks: Block[] = [];
+  const texts: string[] = [];
+  const levels: Level[] = [];
+  for (const outcome of outcomes) {
+    if ('error' in outcome) {
+      const sentence = `${outcome.input} was not checked: ${outcome.error.message}`;
+      blocks.push({ kind: 'verdict', level: 'error', text: [sentence] });
+      texts.push(`${sentence}\n`);
+      levels.push('error');
+      continue;
+    }
+    levels.push(checkReportReply(outcome.report).level);
+    blocks.push(...reportBlocks(outcome.report));
+    texts.push(reportFullText(outcome.report));
+  }
+  return {
+    visibility: 'channel',
+    title: `Blocklist check: ${outcomes.map((o) => ('report' in o ? o.report.target : o.input)).join(', ')}`,
+    level: worstLevel(levels),
+    blocks,
+    fullText: texts.join('\n'),
+  };
 }

@@ -8,6 +8,7 @@ import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { getDomain, parse as parseDomain } from 'tldts';
 import { TargetError, type ZoneKind } from './types.js';
+import { quoted } from '../../reply/words.js';
 
 export interface Target {
   readonly input: string;
@@ -53,15 +54,18 @@ export function parseTarget(raw: string): Target {
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) return checkAddress(input, ipaddr.IPv4.parse(text));
   if (text.includes(':')) {
     if (text.includes('%'))
-      throw new TargetError(`${clip(text)} has a zone index (%…), which only has meaning on one machine. Give the bare public IPv6 address.`, input);
-    if (!ipaddr.IPv6.isValid(text)) throw new TargetError(`${clip(text)} is not a valid IPv6 address.`, input);
+      throw new TargetError(
+        `${quoted(text, 80)} has a zone index (%…), which only has meaning on one machine. Give the bare public IPv6 address.`,
+        input,
+      );
+    if (!ipaddr.IPv6.isValid(text)) throw new TargetError(`${quoted(text, 80)} is not a valid IPv6 address.`, input);
     const v6 = ipaddr.IPv6.parse(text);
     // ::ffff:192.0.2.1 is an IPv4 address written as IPv6: check it as the IPv4 it is.
     if (v6.isIPv4MappedAddress()) return checkAddress(input, v6.toIPv4Address());
     return checkAddress(input, v6);
   }
   if (/^\d+(\.\d+)*\.?$/.test(text))
-    throw new TargetError(`${clip(text)} is not a valid IPv4 address (four numbers from 0 to 255, like 203.0.113.5).`, input);
+    throw new TargetError(`${quoted(text, 80)} is not a valid IPv4 address (four numbers from 0 to 255, like 203.0.113.5).`, input);
   return { input, kind: 'domain', value: normaliseName(text, input) };
 }
 
@@ -86,26 +90,26 @@ function normaliseName(text: string, input: string): string {
   let name = text.replace(/\.$/, '');
   if (/[^\x21-\x7e]/.test(name) && !/\s/.test(name)) {
     const ascii = domainToASCII(name);
-    if (!ascii) throw new TargetError(`${clip(text)} is not a valid internationalised domain name.`, input);
+    if (!ascii) throw new TargetError(`${quoted(text, 80)} is not a valid internationalised domain name.`, input);
     name = ascii;
   }
   name = name.toLowerCase();
   if (/\s/.test(name) || !/^[a-z0-9_.-]+$/.test(name)) {
     throw new TargetError(
-      `${clip(text)} is not an IP address or a domain name. Give something like 203.0.113.5, 2001:db8::25 or mail.example.com.`,
+      `${quoted(text, 80)} is not an IP address or a domain name. Give something like 203.0.113.5, 2001:db8::25 or mail.example.com.`,
       input,
     );
   }
   if (name.length > 253) throw new TargetError('That domain name is longer than DNS allows (253 characters).', input);
   const labels = name.split('.');
   if (labels.some((l) => l.length === 0 || l.length > 63 || l.startsWith('-') || l.endsWith('-'))) {
-    throw new TargetError(`${clip(text)} is not a valid domain name (empty, over-long or hyphen-edged label).`, input);
+    throw new TargetError(`${quoted(text, 80)} is not a valid domain name (empty, over-long or hyphen-edged label).`, input);
   }
-  if (labels.length < 2) throw new TargetError(`${clip(text)} is not a full domain name: give the public name, like mail.example.com.`, input);
+  if (labels.length < 2) throw new TargetError(`${quoted(text, 80)} is not a full domain name: give the public name, like mail.example.com.`, input);
   const parsed = parseDomain(name, { allowPrivateDomains: true });
   if (!parsed.domain || (!parsed.isIcann && !parsed.isPrivate)) {
     throw new TargetError(
-      `${clip(text)} is not under a public domain suffix, so no public blocklist can list it. Give the public name of your mail server or domain.`,
+      `${quoted(text, 80)} is not under a public domain suffix, so no public blocklist can list it. Give the public name of your mail server or domain.`,
       input,
     );
   }
@@ -128,6 +132,22 @@ export function isCheckableAddress(ip: string): boolean {
   }
 }
 
-function clip(s: string): string {
-  return s.length > 80 ? `"${s.slice(0, 80)}…"` : `"${s}"`;
+/** What kind of target this looks like, for a "Checking N lists…" line only (parseTarget decides for real). */
+export function guessTargetKind(input: string): 'ipv4' | 'ipv6' | 'domain' {
+  const bare = input.trim().replace(/^\[(.*)\]$/, '$1');
+  if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return 'ipv4';
+  if (ipaddr.IPv6.isValid(bare)) return 'ipv6';
+  return 'domain';
+}
+
+/** Split free text into targets (spaces, commas, semicolons); duplicates, ignoring case, once. */
+export function splitTargets(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const word of text.split(/[\s,;]+/)) {
+    if (word === '' || seen.has(word.toLowerCase())) continue;
+    seen.add(word.toLowerCase());
+    out.push(word);
+  }
+  return out;
 }

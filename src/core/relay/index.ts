@@ -7,5 +7,5 @@ export { parseTarget, privateAddressReason } from './relay-target.js';
 export { relayAdvice, GENERAL_ADVICE, SOFTWARE_NAMES } from './closing-advice.js';
 export { shortenTranscript } from './transcript.js';
 export * from './types.js';
-export { relayReply, formatRelayText, summaryLine } from './reply.js';
+export { relayReply, formatRelayText, summaryLine, relayProgressReply, relayLimitReply } from './reply.js';
 export { createRelayDns, relayDnsFrom } from './dns.js';

@@ -3,14 +3,13 @@
  * SQLite, one process, no set-up; a `postgres://` or `postgresql://` URL is PostgreSQL,
  * for several replicas sharing the work. PostgreSQL's client is loaded only when used.
  */
+import { UserError } from '../../reply/errors.js';
 import { DEFAULT_DB_PATH, SqliteWatchStore } from './sqlite-store.js';
 import type { WatchStore } from './store.js';
 
 export type DatabaseSetting = { readonly engine: 'sqlite'; readonly file: string } | { readonly engine: 'postgres'; readonly url: string };
 
-export class DatabaseSettingError extends Error {
-  override name = 'DatabaseSettingError';
-}
+export class DatabaseSettingError extends UserError {}
 
 /** Read a database setting (RBLBOT_DB, `rblbot migrate --from/--to`); throws DatabaseSettingError with a sentence. */
 export function parseDatabaseSetting(value: string | undefined): DatabaseSetting {

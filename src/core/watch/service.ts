@@ -11,7 +11,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import pLimit from 'p-limit';
-import { TargetError, type CheckReport } from '../check/types.js';
+import { TargetError } from '../check/types.js';
 import type { Checker } from '../check/checker.js';
 import type { ChannelRef } from './notifier.js';
 import { alertReply } from './reply.js';
@@ -21,7 +21,8 @@ import { applyFailure, applyReport } from './status.js';
 import type { Lease, WatchStore } from './store.js';
 import { newReplicaId } from '../fleet/replica.js';
 import { parseWatchTarget } from './watch-target.js';
-import type { DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits } from './types.js';
+import type { AddResult, DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
+import { UserError } from '../../reply/errors.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
 
@@ -48,23 +49,7 @@ export interface WatchServiceOptions {
 export const DEFAULT_LEASE_MS = 60_000;
 
 /** A sentence for the user: bad interval, over a cap, not watched. */
-export class WatchError extends Error {
-  override name = 'WatchError';
-}
-
-export interface AddResult {
-  readonly label: string;
-  readonly added: readonly Watch[];
-  readonly existing: readonly Watch[];
-  readonly intervalMs: number;
-  readonly reports: readonly CheckReport[];
-}
-
-export interface WatchView {
-  readonly label: string;
-  readonly watches: readonly Watch[];
-  readonly states: readonly (TargetState | undefined)[];
-}
+export class WatchError extends UserError {}
 
 export interface CycleResult {
   readonly targets: number;

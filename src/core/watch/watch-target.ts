@@ -6,6 +6,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { TargetError } from '../check/types.js';
+import { clip } from '../../reply/words.js';
 
 /** The largest range one `/watch add` accepts (256 addresses). */
 export const MAX_RANGE_PREFIX = 24;
@@ -27,7 +28,7 @@ export function parseWatchTarget(input: string): WatchTargetSpec {
   if (text.includes('/')) return parseRange(text, input);
   if (text.length > 253 || !/^[\p{L}\p{N}._:-]+$/u.test(text)) {
     throw new TargetError(
-      `"${shorten(input)}" is not an IP address, domain, hostname or IPv4 range; try 203.0.113.5, mail.example.com or 203.0.113.0/28.`,
+      `"${clip(input.trim(), 41)}" is not an IP address, domain, hostname or IPv4 range; try 203.0.113.5, mail.example.com or 203.0.113.0/28.`,
       input,
     );
   }
@@ -40,7 +41,7 @@ function parseRange(text: string, input: string): WatchTargetSpec {
   try {
     [addr, prefix] = ipaddr.parseCIDR(text);
   } catch {
-    throw new TargetError(`"${shorten(input)}" is not a valid range; write it like 203.0.113.0/28 (at most a /${MAX_RANGE_PREFIX}).`, input);
+    throw new TargetError(`"${clip(input.trim(), 41)}" is not a valid range; write it like 203.0.113.0/28 (at most a /${MAX_RANGE_PREFIX}).`, input);
   }
   if (addr.kind() === 'ipv6') {
     if (prefix === 128) return { label: addr.toString(), targets: [addr.toString()], isRange: false };
@@ -80,9 +81,4 @@ function describeRange(range: string): string {
     default:
       return range;
   }
-}
-
-function shorten(s: string): string {
-  const t = s.trim();
-  return t.length > 40 ? `${t.slice(0, 40)}…` : t;
 }
