@@ -84,7 +84,7 @@ async function snapshot(setting: DatabaseSetting): Promise<Snapshot> {
 }
 
 describePostgres('rblbot migrate', () => {
-  it('copies watches, state and alert history from SQLite to PostgreSQL and back, unchanged', async () => {
+  it('copies watches, state and alert history from SQLite to PostgreSQL and back, unchanged', { timeout: 90_000 }, async () => {
     const file = await populatedSqlite();
     const before = await snapshot({ engine: 'sqlite', file });
     expect(before.alerts.map((a) => a.sentAt === null)).toEqual([false, true]);
@@ -120,7 +120,7 @@ describePostgres('rblbot migrate', () => {
     expect(round.alerts).toEqual(before.alerts);
   });
 
-  it('refuses a target that already holds watches, a missing file, the same database, and a running bot', async () => {
+  it('refuses a target that already holds watches, a missing file, the same database, and a running bot', { timeout: 60_000 }, async () => {
     const file = await populatedSqlite();
     const url = await postgres!.createDatabase();
     expect((await cli(['migrate', '--from', file, '--to', url])).code).toBe(0);

@@ -308,6 +308,15 @@ export class PgWatchStore implements WatchStore {
     return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id).map(toAlert);
   }
 
+  async holdAlert(id: number, lease: Lease): Promise<boolean> {
+    const { rowCount } = await this.pool.query('UPDATE outbox SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND sent_at IS NULL', [
+      lease.until,
+      id,
+      lease.owner,
+    ]);
+    return rowCount === 1;
+  }
+
   async nextAlertAt(): Promise<number | null> {
     return (await this.pool.query<{ t: number | null }>(NEXT_ALERT_SQL)).rows[0]?.t ?? null;
   }

@@ -44,7 +44,8 @@ export class OutboxSender {
     this.notifiers = new Map(notifiers.map((n) => [n.platform, n]));
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.maxDelayMs = options.maxDelayMs ?? 600_000;
-    this.sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
+    // Well inside the lease, so a hanging send gives up before another replica may take the alert.
+    this.sendTimeoutMs = options.sendTimeoutMs ?? Math.min(30_000, Math.floor(options.leaseMs / 2));
     const batchSize = options.batchSize ?? 50;
     this.loop = new WakeableLoop({
       clock,
@@ -95,6 +96,11 @@ export class OutboxSender {
   }
 
   private async deliver(alert: OutboxAlert): Promise<void> {
+    // A replica that stalled past its lease may have lost this alert to another one, which
+    // sends it: confirm the lease first, so that only a stall during the send itself (longer
+    // than the lease, while the send times out after half of it) could send it twice.
+    const now = this.clock.now();
+    if (!(await this.store.holdAlert(alert.id, { owner: this.options.owner, now, until: now + this.options.leaseMs }))) return;
     const notifier = this.notifiers.get(alert.channel.platform);
     try {
       if (!notifier) throw new Error(`no notifier for ${alert.channel.platform} is connected`);

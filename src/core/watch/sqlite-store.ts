@@ -102,6 +102,7 @@ export class SqliteWatchStore implements WatchStore {
       ),
       leaseAlert: db.prepare<[string, number, number], OutboxRow>('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? RETURNING *'),
       nextAlert: db.prepare<[], { t: number | null }>(NEXT_ALERT_SQL),
+      holdAlert: db.prepare('UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND sent_at IS NULL'),
       markSent: db.prepare(
         'UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ?',
       ),
@@ -301,6 +302,10 @@ export class SqliteWatchStore implements WatchStore {
         this.stmts.pendingIds.all({ now: lease.now, limit }).map((r) => toAlert(this.stmts.leaseAlert.get(lease.owner, lease.until, r.id)!)),
       )
       .immediate();
+  }
+
+  async holdAlert(id: number, lease: Lease): Promise<boolean> {
+    return this.stmts.holdAlert.run(lease.until, id, lease.owner).changes === 1;
   }
 
   async nextAlertAt(): Promise<number | null> {

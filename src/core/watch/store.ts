@@ -107,6 +107,12 @@ export interface WatchStore extends FleetStore {
 
   /** Lease up to `limit` undelivered alerts whose next attempt is due, oldest first. */
   claimAlerts(limit: number, lease: Lease): Promise<OutboxAlert[]>;
+  /**
+   * Just before sending: true when `lease.owner` still holds this alert (and it is not
+   * sent), pushing its lease out to `lease.until`; false when another replica took it
+   * over meanwhile (this one stalled past its lease), which then must not send it.
+   */
+  holdAlert(id: number, lease: Lease): Promise<boolean>;
   /** When the next undelivered alert may be attempted (or its lease runs out), or null. */
   nextAlertAt(): Promise<number | null>;
   markAlertSent(id: number, at: number): Promise<void>;

@@ -127,7 +127,7 @@ async function seededDatabase(): Promise<string> {
 async function settled(url: string): Promise<void> {
   const store = await PgWatchStore.open(url);
   try {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const stats = await store.stats(Date.now());
       if (stats.due === 0 && stats.pendingAlerts === 0) return;
@@ -169,8 +169,11 @@ const stopAll = async (replicas: Replica[]): Promise<void> => {
   );
 };
 
+/** Spawning processes on a busy 2-core machine: generous bounds, none of them a speed claim. */
+const SLOW = { timeout: 120_000 };
+
 describePostgres('replicas on one PostgreSQL database', () => {
-  it.each([2, 3])('%i replicas check each due target once and alert each change exactly once', async (n) => {
+  it.each([2, 3])('%i replicas check each due target once and alert each change exactly once', SLOW, async (n) => {
     const url = await seededDatabase();
     const mark = dns.queries.length;
     dns.latencyMs = 30;
@@ -190,7 +193,7 @@ describePostgres('replicas on one PostgreSQL database', () => {
     expect(checked.filter((c) => c > 0).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('loses and duplicates nothing when a replica is killed (SIGKILL) in the middle of a cycle', async () => {
+  it('loses and duplicates nothing when a replica is killed (SIGKILL) in the middle of a cycle', SLOW, async () => {
     const url = await seededDatabase();
     dns.latencyMs = 150;
     const watcher = await PgWatchStore.open(url);
@@ -221,7 +224,7 @@ describePostgres('replicas on one PostgreSQL database', () => {
     }
   });
 
-  it('delivers an alert once when the replica sending it is killed before the platform accepted it', async () => {
+  it('delivers an alert once when the replica sending it is killed before the platform accepted it', SLOW, async () => {
     const url = await seededDatabase();
     recorder.acceptAfterMs = 800;
     const replicas = await Promise.all(['r1', 'r2'].map((name) => startReplica(name, url)));
@@ -241,9 +244,11 @@ describePostgres('replicas on one PostgreSQL database', () => {
     expect(redelivered.replica).not.toBe(victim.name);
   });
 
-  it('runs the Discord gateway on one replica at a time and takes it over when its holder dies', async () => {
+  it('runs the Discord gateway on one replica at a time and takes it over when its holder dies', SLOW, async () => {
     const url = await postgres!.createDatabase();
-    const env = { LEASE_MS: '1500', BEAT_MS: '250' };
+    const LEASE = 4000;
+    const BEAT = 250;
+    const env = { LEASE_MS: String(LEASE), BEAT_MS: String(BEAT) };
     const a = await startReplica('ga', url, env, 'gateway-lease');
     await a.waitFor((e) => e.gateway === 'acquired');
     const b = await startReplica('gb', url, env, 'gateway-lease');
@@ -253,23 +258,23 @@ describePostgres('replicas on one PostgreSQL database', () => {
 
     const killedAt = Date.now();
     a.child.kill('SIGKILL');
-    const took = await b.waitFor((e) => e.gateway === 'acquired', 10_000);
-    // Not before the dead holder's lease ran out, and soon after (lease + one renewal period).
-    const lastRenewal = killedAt - 250;
-    expect(took.at as number).toBeGreaterThanOrEqual(lastRenewal + 1500 - 50);
-    expect((took.at as number) - killedAt).toBeLessThan(1500 + 250 + 1000);
+    const took = await b.waitFor((e) => e.gateway === 'acquired', 20_000);
+    // Not before the dead holder's last lease ran out (it renewed at most one period before
+    // the kill), and within a lease and a renewal period of it (plus slack for a busy machine).
+    expect(took.at as number).toBeGreaterThanOrEqual(killedAt - BEAT + LEASE - 50);
+    expect((took.at as number) - killedAt).toBeLessThan(LEASE + BEAT + 3000);
 
-    // A clean stop hands it over at once.
+    // A clean stop hands it over at once, not after the lease.
     const c = await startReplica('gc', url, env, 'gateway-lease');
     await c.waitFor((e) => e.ready === true);
     const stoppedAt = Date.now();
     await stopAll([b]);
-    const next = await c.waitFor((e) => e.gateway === 'acquired', 10_000);
-    expect((next.at as number) - stoppedAt).toBeLessThan(1500);
+    const next = await c.waitFor((e) => e.gateway === 'acquired', 20_000);
+    expect((next.at as number) - stoppedAt).toBeLessThan(LEASE - 1000);
     await stopAll([c]);
   });
 
-  it('migrates a new database once when replicas start at the same moment', async () => {
+  it('migrates a new database once when replicas start at the same moment', SLOW, async () => {
     const url = await postgres!.createDatabase();
     const bundle = await fixtureBundle('open-store');
     const outputs = await Promise.all(

@@ -191,7 +191,10 @@ describeEngines('watch store contract', (engine) => {
     expect(b.map((x) => x.reply.title)).toEqual(['alert 3']);
     expect(await s.claimAlerts(5, lease('C', T0))).toEqual([]);
 
+    expect(await s.holdAlert(a[0]!.id, lease('A', T0 + 10, 1000))).toBe(true);
+    expect(await s.holdAlert(a[0]!.id, lease('B', T0 + 10, 1000))).toBe(false);
     await s.markAlertSent(a[0]!.id, T0 + 1);
+    expect(await s.holdAlert(a[0]!.id, lease('A', T0 + 10, 1000))).toBe(false);
     await s.markAlertFailed(b[0]!.id, 'platform down', T0 + 5000);
     // A renews its lease on alert 2 (it is alive); the failed one waits for its back-off.
     await s.renewClaims('A', T0 + 3000);
