@@ -31,10 +31,12 @@ export class LeaseHolder {
   private holding = false;
   private renewedAt = 0;
   readonly leaseMs: number;
+  private readonly renewEveryMs: number;
 
   constructor(private readonly options: LeaseHolderOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
     const every = options.renewEveryMs ?? Math.floor(this.leaseMs / 3);
+    this.renewEveryMs = every;
     const onError = options.onError ?? ((err) => console.error(`lease ${options.name}:`, err));
     this.loop = new WakeableLoop({
       clock: options.clock,
@@ -90,9 +92,9 @@ export class LeaseHolder {
     try {
       ours = await store.tryLease(name, owner, now + this.leaseMs, now);
     } catch (err) {
-      // Cannot tell: keep the job only while the last renewal is surely still in force.
+      // Cannot tell: keep the job only if the last renewal surely holds until the next try.
       onError(err);
-      if (this.holding && clock.now() - this.renewedAt >= this.leaseMs * 0.8) await this.lose();
+      if (this.holding && clock.now() + this.renewEveryMs >= this.renewedAt + this.leaseMs) await this.lose();
       return;
     }
     if (ours) {

@@ -34,6 +34,25 @@ describe('durations', () => {
     expect(formatDuration(30_000)).toBe('30s');
   });
 
+  it('reads RBLBOT_DB as a SQLite file or a PostgreSQL URL, and RBLBOT_LEASE as a duration', () => {
+    expect(loadConfig({}).RBLBOT_DB).toEqual({ engine: 'sqlite', file: './data/rblbot.db' });
+    expect(loadConfig({ RBLBOT_DB: '/var/lib/rblbot/watch.db' }).RBLBOT_DB).toEqual({ engine: 'sqlite', file: '/var/lib/rblbot/watch.db' });
+    expect(loadConfig({ RBLBOT_DB: 'sqlite:rblbot.db' }).RBLBOT_DB).toEqual({ engine: 'sqlite', file: 'rblbot.db' });
+    const url = 'postgresql://rblbot:s3cret@db.example.net:5432/rblbot?sslmode=require';
+    expect(loadConfig({ RBLBOT_DB: url }).RBLBOT_DB).toEqual({ engine: 'postgres', url });
+    expect(loadConfig({ RBLBOT_DB: 'POSTGRES://u@h/db' }).RBLBOT_DB).toMatchObject({ engine: 'postgres' });
+    // A mistyped URL is refused with the password hidden, not turned into a folder named "postgres:".
+    expect(() => loadConfig({ RBLBOT_DB: 'postgres://rblbot:s3cret@' })).toThrow(
+      /RBLBOT_DB is wrong: "postgres:\/\/rblbot:\*\*\*@" is not a valid PostgreSQL URL/,
+    );
+    expect(() => loadConfig({ RBLBOT_DB: 'mysql://u:p@h/db' })).toThrow(/neither a file path nor a postgres:\/\/ URL/);
+    expect(() => loadConfig({ RBLBOT_DB: 'sqlite:' })).toThrow(/needs a file after it/);
+    expect(loadConfig({}).RBLBOT_LEASE).toBe(30_000);
+    expect(loadConfig({ RBLBOT_LEASE: '2m' }).RBLBOT_LEASE).toBe(120_000);
+    expect(() => loadConfig({ RBLBOT_LEASE: '1s' })).toThrow(/RBLBOT_LEASE must be from 3s to 3600s/);
+    expect(() => loadConfig({ RBLBOT_LEASE: 'soon' })).toThrow(/RBLBOT_LEASE must be a duration/);
+  });
+
   it('validates RBLBOT_MIN_INTERVAL and the watch caps at start-up', () => {
     expect(loadConfig({ RBLBOT_MIN_INTERVAL: '30s' }).RBLBOT_MIN_INTERVAL).toBe('30s');
     expect(() => loadConfig({ RBLBOT_MIN_INTERVAL: 'often' })).toThrow(/RBLBOT_MIN_INTERVAL must be a duration like 30s, 15m, 1h or 1d/);
