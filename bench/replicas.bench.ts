@@ -37,7 +37,9 @@ async function seedPg(url: string, count: number, dueSpreadMs = 0): Promise<void
     [count, T0 - (dueSpreadMs ? 0 : 1000), dueSpreadMs],
   );
   await store.pool.query(`INSERT INTO target_state (target, baselined, zones) SELECT DISTINCT target, true, '{}' FROM watches`);
-  await store.pool.query('ANALYZE');
+  // As autovacuum would have by then: statistics, and the visibility map that lets the due
+  // query read the next_due index alone.
+  await store.pool.query('VACUUM ANALYZE');
   await store.close();
 }
 
@@ -203,26 +205,31 @@ async function dueAmongMillion(pg: TestPostgres): Promise<BenchTable> {
     ] as const) {
       const now = T0 + Math.floor(day * fraction);
       const times: number[] = [];
+      const selects: number[] = [];
       let found = 0;
       for (let i = 0; i < 11; i++) {
-        const t = performance.now();
+        let t = performance.now();
+        await store.pool.query('SELECT target FROM watches WHERE next_due <= $1 ORDER BY next_due LIMIT $2', [now, BATCH]);
+        selects.push(performance.now() - t);
+        t = performance.now();
         found = (await store.claimDueWatches(BATCH, { owner: 'bench', now, until: now + 60_000 })).length;
         await store.nextDueAt(now);
         times.push(performance.now() - t);
         await store.releaseClaims('bench');
       }
       times.sort((a, b) => a - b);
-      rows.push([label, found, times[5]!.toFixed(1), times[10]!.toFixed(1)]);
+      selects.sort((a, b) => a - b);
+      rows.push([label, found, selects[5]!.toFixed(1), times[5]!.toFixed(1), times[10]!.toFixed(1)]);
     }
   } finally {
     await store.close();
   }
   return {
     title: `Claiming due watches among ${AMONG.toLocaleString('en-US')} on PostgreSQL (a batch of ${BATCH.toLocaleString('en-US')}, then when to wake next)`,
-    columns: ['case', 'due watches claimed', 'median ms', 'max ms'],
+    columns: ['case', 'due watches claimed', 'select only, median ms', 'claim + next wake, median ms', 'claim + next wake, max ms'],
     rows,
     notes: [
-      'Goal: under 100 ms. The claim walks the next_due index and leases each target row it passes (FOR UPDATE SKIP LOCKED); leases are released between runs.',
+      'Goal: under 100 ms. "Select only" is the plain due query (index-only scan of next_due, target); the claim adds skipping leased targets, locking the target rows (FOR UPDATE SKIP LOCKED) and writing their leases, then the query for when to wake next. Leases are released between runs.',
       'With jitter spreading 1,000,000 hourly watches, about 280 fall due per second: the 0.1% and 1% rows are the usual case; 10% is a backlog after downtime.',
     ],
   };

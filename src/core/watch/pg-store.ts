@@ -181,17 +181,23 @@ export class PgWatchStore implements WatchStore {
 
   async claimDueWatches(limit: number, lease: Lease): Promise<DueWatch[]> {
     return this.tx(async (c) => {
-      // Walk due watches earliest first, lock their targets' rows, skipping targets another
-      // replica is checking (leased) or claiming right now (locked).
+      // Walk due watches earliest first (an index-only scan of next_due, target), skipping
+      // targets another replica holds; then lock those targets' rows, skipping any another
+      // replica is claiming right now, and re-checking the lease on the row's latest version.
+      // Locking in a second step keeps the watches scan index-only: a lock taken over the
+      // join would make PostgreSQL fetch every watch row from the heap.
       const claimed = await c.query<{ target: string }>(
-        `WITH candidates AS (
-           SELECT s.target FROM watches w JOIN target_state s ON s.target = w.target
+        `WITH due AS MATERIALIZED (
+           SELECT w.target FROM watches w JOIN target_state s ON s.target = w.target
            WHERE w.next_due <= $1 AND (s.lease_owner IS NULL OR s.lease_until <= $1)
            ORDER BY w.next_due LIMIT $2
-           FOR UPDATE OF s SKIP LOCKED
+         ), locked AS (
+           SELECT s.target FROM target_state s
+           WHERE s.target IN (SELECT target FROM due) AND (s.lease_owner IS NULL OR s.lease_until <= $1)
+           FOR UPDATE SKIP LOCKED
          )
          UPDATE target_state s SET lease_owner = $3, lease_until = $4
-         FROM (SELECT DISTINCT target FROM candidates) c WHERE s.target = c.target
+         FROM locked WHERE s.target = locked.target
          RETURNING s.target`,
         [lease.now, limit, lease.owner, lease.until],
       );
