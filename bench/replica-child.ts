@@ -1,7 +1,9 @@
 /**
  * One replica for the replicas bench: opens the shared PostgreSQL database, waits for "go"
- * on stdin, then runs scheduler rounds (claim up to 2,000 due watches, check them, commit)
+ * on stdin, then runs scheduler rounds (claim due watches, check them, commit)
  * until nothing is due, and prints {targets, lookups} as JSON.
+ *
+ * Claims SHARED_BATCH watches a round, as the scheduler does on a shared database.
  *
  * env: DB, DNS (comma-separated host:port), ZONES_FILE, ZONE_RATE (fleet), REPLICAS
  */
@@ -10,6 +12,7 @@ import { createChecker } from '../src/core/check/checker.js';
 import { systemClock } from '../src/core/watch/clock.js';
 import { PgWatchStore } from '../src/core/watch/pg-store.js';
 import { WatchService } from '../src/core/watch/service.js';
+import { SHARED_BATCH } from '../src/core/watch/index.js';
 
 const env = process.env;
 const store = await PgWatchStore.open(env.DB!);
@@ -22,7 +25,7 @@ let targets = 0;
 let lookups = 0;
 const zones = checker.zoneCount('ipv4');
 for (;;) {
-  const result = await service.runDue(2000);
+  const result = await service.runDue(SHARED_BATCH);
   if (result.targets === 0) break;
   targets += result.targets;
   lookups += result.targets * zones;
