@@ -208,6 +208,15 @@ export class PgWatchStore implements WatchStore {
          WHERE target = ANY($1) AND next_due <= $2 ORDER BY next_due, id`,
         [claimed.rows.map((r) => r.target), lease.now],
       );
+      // Targets whose watches all turned out rescheduled go straight back to the pool.
+      const serving = new Set(rows.map((w) => w.target));
+      const idle = claimed.rows.map((r) => r.target).filter((t) => !serving.has(t));
+      if (idle.length > 0) {
+        await c.query('UPDATE target_state SET lease_owner = NULL, lease_until = NULL WHERE target = ANY($1) AND lease_owner = $2', [
+          idle,
+          lease.owner,
+        ]);
+      }
       return rows;
     });
   }

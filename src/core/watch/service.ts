@@ -158,10 +158,9 @@ export class WatchService {
       const states = await this.store.getTargetStates(claimed);
       const held = new Set(claimed);
       const fresh = reports.filter((r) => held.has(r.target) && !states.get(r.target)?.baselined);
-      const commitNow = this.clock.now();
       await this.store.commitCycle({
         owner: this.replicaId,
-        now: commitNow,
+        now: this.clock.now(),
         claimed,
         states: fresh.map((r) => applyReport(undefined, r, now).state),
         alerts: [],
