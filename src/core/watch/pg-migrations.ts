@@ -69,6 +69,48 @@ export const PG_MIGRATIONS: readonly { readonly version: number; readonly sql: s
         until BIGINT NOT NULL,
         acquired_at BIGINT NOT NULL
       );
+
+      -- Claiming due work in one round trip (see PgWatchStore.claimDueWatches). Each statement
+      -- of a volatile function takes a fresh snapshot, as separate statements would.
+      CREATE FUNCTION rblbot_claim_due(p_now BIGINT, p_limit INTEGER, p_owner TEXT, p_until BIGINT)
+      RETURNS TABLE (id BIGINT, target TEXT, "intervalMs" BIGINT, "nextDue" BIGINT)
+      LANGUAGE plpgsql VOLATILE AS $fn$
+      #variable_conflict use_column
+      DECLARE
+        claimed TEXT[];
+      BEGIN
+        -- Due watches earliest first (an index-only scan of next_due, target), skipping targets
+        -- another replica holds; then lock those targets' rows, skipping any another replica
+        -- is claiming right now and re-checking the lease on the latest row version. Locking
+        -- in a second step keeps the scan index-only (a lock over the join would fetch every
+        -- watch row from the heap).
+        WITH due AS MATERIALIZED (
+          SELECT w.target FROM watches w JOIN target_state s ON s.target = w.target
+          WHERE w.next_due <= p_now AND (s.lease_owner IS NULL OR s.lease_until <= p_now)
+          ORDER BY w.next_due LIMIT p_limit
+        ), locked AS (
+          SELECT s.target FROM target_state s
+          WHERE s.target IN (SELECT d.target FROM due d) AND (s.lease_owner IS NULL OR s.lease_until <= p_now)
+          FOR UPDATE SKIP LOCKED
+        ), leased AS (
+          UPDATE target_state s SET lease_owner = p_owner, lease_until = p_until
+          FROM locked WHERE s.target = locked.target
+          RETURNING s.target
+        )
+        SELECT array_agg(leased.target) INTO claimed FROM leased;
+        IF claimed IS NULL THEN
+          RETURN;
+        END IF;
+        -- A fresh snapshot: a watch another replica rescheduled a moment ago is not due any more.
+        RETURN QUERY
+          SELECT w.id, w.target, w.interval_ms, w.next_due FROM watches w
+          WHERE w.target = ANY (claimed) AND w.next_due <= p_now ORDER BY w.next_due, w.id;
+        -- Targets whose watches all turned out rescheduled go straight back to the pool.
+        UPDATE target_state s SET lease_owner = NULL, lease_until = NULL
+        WHERE s.target = ANY (claimed) AND s.lease_owner = p_owner
+          AND NOT EXISTS (SELECT 1 FROM watches w WHERE w.target = s.target AND w.next_due <= p_now);
+      END
+      $fn$;
     `,
   },
 ];

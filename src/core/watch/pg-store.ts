@@ -180,45 +180,9 @@ export class PgWatchStore implements WatchStore {
   }
 
   async claimDueWatches(limit: number, lease: Lease): Promise<DueWatch[]> {
-    return this.tx(async (c) => {
-      // Walk due watches earliest first (an index-only scan of next_due, target), skipping
-      // targets another replica holds; then lock those targets' rows, skipping any another
-      // replica is claiming right now, and re-checking the lease on the row's latest version.
-      // Locking in a second step keeps the watches scan index-only: a lock taken over the
-      // join would make PostgreSQL fetch every watch row from the heap.
-      const claimed = await c.query<{ target: string }>(
-        `WITH due AS MATERIALIZED (
-           SELECT w.target FROM watches w JOIN target_state s ON s.target = w.target
-           WHERE w.next_due <= $1 AND (s.lease_owner IS NULL OR s.lease_until <= $1)
-           ORDER BY w.next_due LIMIT $2
-         ), locked AS (
-           SELECT s.target FROM target_state s
-           WHERE s.target IN (SELECT target FROM due) AND (s.lease_owner IS NULL OR s.lease_until <= $1)
-           FOR UPDATE SKIP LOCKED
-         )
-         UPDATE target_state s SET lease_owner = $3, lease_until = $4
-         FROM locked WHERE s.target = locked.target
-         RETURNING s.target`,
-        [lease.now, limit, lease.owner, lease.until],
-      );
-      if (claimed.rows.length === 0) return [];
-      // A fresh snapshot: a watch another replica rescheduled a moment ago is not due any more.
-      const { rows } = await c.query<DueWatch>(
-        `SELECT id, target, interval_ms AS "intervalMs", next_due AS "nextDue" FROM watches
-         WHERE target = ANY($1) AND next_due <= $2 ORDER BY next_due, id`,
-        [claimed.rows.map((r) => r.target), lease.now],
-      );
-      // Targets whose watches all turned out rescheduled go straight back to the pool.
-      const serving = new Set(rows.map((w) => w.target));
-      const idle = claimed.rows.map((r) => r.target).filter((t) => !serving.has(t));
-      if (idle.length > 0) {
-        await c.query('UPDATE target_state SET lease_owner = NULL, lease_until = NULL WHERE target = ANY($1) AND lease_owner = $2', [
-          idle,
-          lease.owner,
-        ]);
-      }
-      return rows;
-    });
+    // One round trip: the claim is a server function (pg-migrations.ts, rblbot_claim_due).
+    const { rows } = await this.pool.query<DueWatch>('SELECT * FROM rblbot_claim_due($1, $2, $3, $4)', [lease.now, limit, lease.owner, lease.until]);
+    return rows;
   }
 
   async claimTargets(targets: readonly string[], lease: Lease): Promise<string[]> {
