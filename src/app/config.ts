@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../core/watch/duration.js';
-import { DatabaseSettingError, parseDatabaseSetting } from '../core/watch/open-store.js';
+import { DatabaseSettingError, parseDatabaseSetting } from '../core/watch/database-setting.js';
 import { UserError } from '../reply/errors.js';
 
 const optionalString = z

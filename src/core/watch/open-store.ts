@@ -1,43 +1,11 @@
 /**
- * Which database RBLBOT_DB names: nothing or a file path (optionally `sqlite:FILE`) is
- * SQLite, one process, no set-up; a `postgres://` or `postgresql://` URL is PostgreSQL,
- * for several replicas sharing the work. PostgreSQL's client is loaded only when used.
+ * Opens the store a database setting (database-setting.ts) names, loading only that
+ * engine's driver: better-sqlite3 for SQLite, node-postgres for PostgreSQL.
  */
-import { UserError } from '../../reply/errors.js';
-import { DEFAULT_DB_PATH, SqliteWatchStore } from './sqlite-store.js';
+import type { DatabaseSetting } from './database-setting.js';
 import type { WatchStore } from './store.js';
 
-export type DatabaseSetting = { readonly engine: 'sqlite'; readonly file: string } | { readonly engine: 'postgres'; readonly url: string };
-
-export class DatabaseSettingError extends UserError {}
-
-/** Read a database setting (RBLBOT_DB, `rblbot migrate --from/--to`); throws DatabaseSettingError with a sentence. */
-export function parseDatabaseSetting(value: string | undefined): DatabaseSetting {
-  const text = value?.trim() ?? '';
-  if (text === '') return { engine: 'sqlite', file: DEFAULT_DB_PATH };
-  if (/^postgres(ql)?:\/\//i.test(text)) {
-    try {
-      const url = new URL(text);
-      if (!url.hostname && !url.searchParams.get('host')) throw new Error('no host');
-    } catch {
-      throw new DatabaseSettingError(
-        `"${hidePassword(text)}" is not a valid PostgreSQL URL; write it like postgres://user:password@host:5432/rblbot.`,
-      );
-    }
-    return { engine: 'postgres', url: text };
-  }
-  if (/^sqlite:/i.test(text)) {
-    const file = text.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (file === '') throw new DatabaseSettingError('"sqlite:" needs a file after it, like sqlite:./data/rblbot.db.');
-    return { engine: 'sqlite', file };
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new DatabaseSettingError(
-      `"${hidePassword(text)}" is neither a file path nor a postgres:// URL; rblbot stores watches in SQLite or PostgreSQL.`,
-    );
-  }
-  return { engine: 'sqlite', file: text };
-}
+export { DEFAULT_DB_PATH, DatabaseSettingError, parseDatabaseSetting, type DatabaseSetting } from './database-setting.js';
 
 export interface OpenStoreOptions {
   readonly onError?: (err: Error) => void;
@@ -46,11 +14,10 @@ export interface OpenStoreOptions {
 
 /** Open (and migrate) the store a setting names. */
 export async function openWatchStore(setting: DatabaseSetting, options: OpenStoreOptions = {}): Promise<WatchStore> {
-  if (setting.engine === 'sqlite') return new SqliteWatchStore(setting.file);
+  if (setting.engine === 'sqlite') {
+    const { SqliteWatchStore } = await import('./sqlite-store.js');
+    return new SqliteWatchStore(setting.file);
+  }
   const { PgWatchStore } = await import('./pg-store.js');
   return PgWatchStore.open(setting.url, options);
-}
-
-function hidePassword(text: string): string {
-  return text.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }

@@ -29,7 +29,9 @@ import {
   type WatchRow,
 } from './rows.js';
 
-export const DEFAULT_DB_PATH = './data/rblbot.db';
+import { DEFAULT_DB_PATH } from './database-setting.js';
+
+export { DEFAULT_DB_PATH };
 
 /** SQLite's bound-parameter limit is generous, but IN lists stay chunked to be safe. */
 const CHUNK = 500;
