@@ -41,13 +41,15 @@ export function buildServices(config: AppConfig, overrides: ServiceOverrides = {
   return { checker, relay, diagnoser };
 }
 
-/** Open the watch database (creating it) and build the watch service from configuration. */
-export function buildWatchService(config: AppConfig, checker: Checker): WatchService {
+/** Open the watch database (creating it, or migrating its schema) and build the watch service from configuration. */
+export function buildWatchService(config: AppConfig, checker: Checker, onDatabaseError?: (err: Error) => void): Promise<WatchService> {
   return createWatchService({
     checker,
-    dbPath: config.RBLBOT_DB,
+    database: config.RBLBOT_DB,
     minIntervalMs: config.RBLBOT_MIN_INTERVAL ? parseDuration(config.RBLBOT_MIN_INTERVAL) : undefined,
     limits: { perChannel: config.RBLBOT_WATCH_MAX_PER_CHANNEL, perWorkspace: config.RBLBOT_WATCH_MAX_PER_WORKSPACE },
+    leaseMs: config.RBLBOT_LEASE,
+    onDatabaseError,
   });
 }
 
