@@ -183,10 +183,11 @@ describePostgres('replicas on one PostgreSQL database', () => {
 
     expectEachChangeOnce();
     expect(recorder.accepted).toHaveLength(recorder.shown.length);
-    // Every target's query to one list went out once: no target was checked by two replicas.
+    // Every target was looked up on the counted list. The DNS client may retransmit a query the
+    // server answered late (src/core/dns/client.ts), so the number of queries per target is not
+    // the number of checks: the cycle events below count checks.
     const counts = checksSince(mark);
     expect(counts.size).toBe(TARGETS);
-    expect([...counts.values()].every((c) => c === 1)).toBe(true);
     // The work was shared: the cycles of all replicas add up to every target once.
     const checked = replicas.map((r) => r.events.filter((e) => e.cycle).reduce((sum, e) => sum + (e.cycle as { targets: number }).targets, 0));
     expect(checked.reduce((a, b) => a + b, 0)).toBe(TARGETS);
