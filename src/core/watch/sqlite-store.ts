@@ -8,8 +8,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ChannelRef } from './notifier.js';
-import type { AddWatchesInput, AddWatchesResult, CycleCommit, WatchStore } from './store.js';
-import type { DueWatch, OutboxAlert, TargetState, Watch } from './types.js';
+import { HISTORY_MIGRATION, SqliteHistory } from './sqlite-history.js';
+import type { AddWatchesInput, AddWatchesResult, CycleCommit, StoreCounts, WatchStore } from './store.js';
+import type { DueWatch, HistoryEvent, HistoryWrite, OutboxAlert, TargetState, Watch } from './types.js';
 
 export const DEFAULT_DB_PATH = './data/rblbot.db';
 
@@ -67,6 +68,7 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX watches_due ON watches (next_due, target, interval_ms);
     `,
   },
+  HISTORY_MIGRATION,
 ];
 
 interface WatchRow {
@@ -110,6 +112,7 @@ const CHUNK = 500;
 export class SqliteWatchStore implements WatchStore {
   readonly db: Database.Database;
   private readonly stmts;
+  private readonly history: SqliteHistory;
 
   constructor(file: string = DEFAULT_DB_PATH) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -165,7 +168,13 @@ export class SqliteWatchStore implements WatchStore {
       markSent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?'),
       markFailed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?'),
       allAlerts: db.prepare<[], OutboxRow>('SELECT * FROM outbox ORDER BY id'),
+      watchedStates: db.prepare<[], StateRow>('SELECT * FROM target_state WHERE target IN (SELECT target FROM watches)'),
+      counts: db.prepare<[], StoreCounts>(
+        `SELECT (SELECT count(*) FROM watches) AS watches, (SELECT count(DISTINCT target) FROM watches) AS targets,
+           (SELECT count(*) FROM outbox WHERE sent_at IS NULL) AS pendingAlerts`,
+      ),
     };
+    this.history = new SqliteHistory(db);
   }
 
   private migrate(): void {
@@ -274,15 +283,7 @@ export class SqliteWatchStore implements WatchStore {
       const rows = this.db
         .prepare<string[], StateRow>(`SELECT * FROM target_state WHERE target IN (${chunk.map(() => '?').join(',')})`)
         .all(...chunk);
-      for (const r of rows) {
-        out.set(r.target, {
-          target: r.target,
-          baselined: r.baselined === 1,
-          lastChecked: r.last_checked,
-          lastError: r.last_error,
-          zones: JSON.parse(r.zones) as TargetState['zones'],
-        });
-      }
+      for (const r of rows) out.set(r.target, toState(r));
     }
     return out;
   }
@@ -300,6 +301,7 @@ export class SqliteWatchStore implements WatchStore {
           });
         }
         for (const r of commit.reschedule) this.stmts.reschedule.run(r.nextDue, r.id);
+        this.history.write(commit.history);
         for (const a of commit.alerts) {
           this.stmts.insertAlert.run(
             newIdempotencyKey(),
@@ -335,9 +337,39 @@ export class SqliteWatchStore implements WatchStore {
     return this.stmts.allAlerts.all().map(toAlert);
   }
 
+  async appendHistory(events: readonly HistoryWrite[]): Promise<void> {
+    this.db.transaction(() => this.history.write(events)).immediate();
+  }
+
+  async readHistory(targets: readonly string[], since: number): Promise<HistoryEvent[]> {
+    return this.history.read(targets, since);
+  }
+
+  async pruneHistory(before: number): Promise<number> {
+    return this.history.prune(before);
+  }
+
+  async watchedStates(): Promise<TargetState[]> {
+    return this.stmts.watchedStates.all().map(toState);
+  }
+
+  async counts(): Promise<StoreCounts> {
+    return this.stmts.counts.get()!;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function toState(r: StateRow): TargetState {
+  return {
+    target: r.target,
+    baselined: r.baselined === 1,
+    lastChecked: r.last_checked,
+    lastError: r.last_error,
+    zones: JSON.parse(r.zones) as TargetState['zones'],
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  * Every method is synchronous-looking async so a network database fits.
  */
 import type { ChannelRef } from './notifier.js';
-import type { DueWatch, NewAlert, OutboxAlert, TargetState, Watch, WatchLimits } from './types.js';
+import type { DueWatch, HistoryEvent, HistoryWrite, NewAlert, OutboxAlert, TargetState, Watch, WatchLimits } from './types.js';
 
 export interface NewWatch {
   readonly target: string;
@@ -31,6 +31,17 @@ export interface CycleCommit {
   readonly states: readonly TargetState[];
   readonly alerts: readonly NewAlert[];
   readonly reschedule: readonly { readonly id: number; readonly nextDue: number }[];
+  /** The listing history of the cycle (baselines, confirmed changes, failed checks). */
+  readonly history: readonly HistoryWrite[];
+}
+
+/** Counts for /metrics and /healthz. */
+export interface StoreCounts {
+  readonly watches: number;
+  /** Distinct targets watched. */
+  readonly targets: number;
+  /** Alerts not delivered yet. */
+  readonly pendingAlerts: number;
 }
 
 export interface WatchStore {
@@ -55,6 +66,23 @@ export interface WatchStore {
   markAlertFailed(id: number, error: string, nextAttemptAt: number): Promise<void>;
   /** All alerts, for tests and diagnostics. */
   allAlerts(): Promise<OutboxAlert[]>;
+
+  /** Store history events outside a cycle (a target nobody watches any more). */
+  appendHistory(events: readonly HistoryWrite[]): Promise<void>;
+  /**
+   * The history of these targets from `since` on: every event that reaches into the period,
+   * plus, per lane (target × zone × query), the last state event before it (what held at
+   * `since`). Oldest first.
+   */
+  readHistory(targets: readonly string[], since: number): Promise<HistoryEvent[]>;
+  /**
+   * Forget history older than `before`, keeping per lane the last state event before it
+   * (so a listing that began earlier still shows); returns the rows deleted.
+   */
+  pruneHistory(before: number): Promise<number>;
+  /** Every watched target's state (the rblbot_listed gauge); targets never checked have none. */
+  watchedStates(): Promise<TargetState[]>;
+  counts(): Promise<StoreCounts>;
 
   close(): Promise<void>;
 }
