@@ -83,10 +83,10 @@ describe('SQLite store', () => {
     const store = new SqliteWatchStore(file);
     expect(fs.existsSync(file)).toBe(true);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.schemaVersion()).toBe(2);
+    expect(store.schemaVersion()).toBe(4);
     await store.close();
     const again = new SqliteWatchStore(file);
-    expect(again.schemaVersion()).toBe(2);
+    expect(again.schemaVersion()).toBe(4);
     expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
     await again.close();
   });
