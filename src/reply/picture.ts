@@ -7,6 +7,9 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type * as Resvg from '@resvg/resvg-js';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
 import { loadFontMetrics } from './font-metrics.js';
 
 export interface Picture {
@@ -21,14 +24,14 @@ export interface PictureOptions {
   readonly scale?: number;
 }
 
-type VegaModule = typeof import('vega');
+type VegaModule = typeof Vega;
 interface TextItem {
   readonly fontSize?: number | string;
   readonly fontWeight?: string | number;
   readonly limit?: number;
 }
-type VegaLiteModule = typeof import('vega-lite');
-type ResvgModule = typeof import('@resvg/resvg-js');
+type VegaLiteModule = typeof VegaLite;
+type ResvgModule = typeof Resvg;
 
 let modules: Promise<{ vega: VegaModule; vl: VegaLiteModule; resvg: ResvgModule; fonts: string[] }> | undefined;
 

@@ -28,6 +28,8 @@ export interface ChartRow {
   readonly from: number;
   readonly to: number;
   readonly state: string;
+  /** Bar thickness in px (CHART_THICKNESS of the state). */
+  readonly thickness: number;
 }
 
 /** A Vega-Lite spec (plain JSON) for the timeline. */
@@ -35,7 +37,9 @@ export function historyChartSpec(timeline: Timeline): Record<string, unknown> {
   const lanes = timeline.lanes.length > 0 ? timeline.lanes : timeline.overall ? [timeline.overall] : [];
   const multiTarget = new Set(lanes.map((l) => l.target)).size > 1 || timeline.targets.length > 1;
   const names = lanes.map((l) => laneLabel(l, timeline, multiTarget));
-  const rows: ChartRow[] = lanes.flatMap((l, i) => l.spans.map((s) => ({ lane: names[i]!, from: s.from, to: s.to, state: STATE_LABEL[s.state] })));
+  const rows: ChartRow[] = lanes.flatMap((l, i) =>
+    l.spans.map((s) => ({ lane: names[i]!, from: s.from, to: s.to, state: STATE_LABEL[s.state], thickness: CHART_THICKNESS[s.state] })),
+  );
   const alerts = lanes.flatMap((l, i) => l.alerts.map((at) => ({ lane: names[i]!, at, what: 'alert sent' })));
   const days = Math.max(1, Math.round((timeline.to - timeline.from) / DAY));
   const states = ['listed', 'clean', 'check failed'];
@@ -80,7 +84,13 @@ export function historyChartSpec(timeline: Timeline): Record<string, unknown> {
             type: 'temporal',
             title: null,
             scale: { type: 'utc', domain: [timeline.from, timeline.to] },
-            axis: { format: days <= 2 ? '%H:%M' : '%d %b', labelFontSize: 12, tickCount: Math.min(6, Math.max(2, days)), grid: true, labelFlush: true },
+            axis: {
+              format: days <= 2 ? '%H:%M' : '%d %b',
+              labelFontSize: 12,
+              tickCount: Math.min(6, Math.max(2, days)),
+              grid: true,
+              labelFlush: true,
+            },
           },
           x2: { field: 'to' },
           color: {
@@ -90,12 +100,8 @@ export function historyChartSpec(timeline: Timeline): Record<string, unknown> {
             scale: { domain: states, range: [CHART_COLOURS.listed, CHART_COLOURS.clean, CHART_COLOURS.unknown] },
             legend: { symbolType: 'square', symbolSize: 150 },
           },
-          size: {
-            field: 'state',
-            type: 'nominal',
-            scale: { domain: states, range: [CHART_THICKNESS.listed, CHART_THICKNESS.clean, CHART_THICKNESS.unknown] },
-            legend: null,
-          },
+          // The thickness in px as it is (no scale), so each state keeps its own.
+          size: { field: 'thickness', type: 'quantitative', scale: null, legend: null },
         },
       },
       {

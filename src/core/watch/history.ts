@@ -154,12 +154,18 @@ export function buildTimeline(label: string, targets: readonly string[], events:
     listings: built.reduce((n, l) => n + l.listings, 0),
     listedMs: unionLength(built.flatMap((l) => l.listedPeriods)),
     failedChecks,
-    watchedNow: allWatched.some((w) => w.to >= to),
+    watchedNow: allWatched.some((w) => w.to === Infinity),
     lastChange,
   };
 }
 
-function foldLane(lane: Lane, watched: readonly { from: number; to: number }[], failures: readonly HistoryEvent[], from: number, to: number): TimelineLane {
+function foldLane(
+  lane: Lane,
+  watched: readonly { from: number; to: number }[],
+  failures: readonly HistoryEvent[],
+  from: number,
+  to: number,
+): TimelineLane {
   const spans: TimelineSpan[] = [];
   let listings = 0;
   let listedSince: number | null = null;
@@ -197,7 +203,7 @@ function foldLane(lane: Lane, watched: readonly { from: number; to: number }[], 
       stateSince = s.at;
     }
     push(end);
-    if (end >= to && state === 'listed') {
+    if (w.to === Infinity && state === 'listed') {
       listedNow = true;
       listedSince = Math.max(stateSince, from);
     }

@@ -93,7 +93,12 @@ export function applyReport(prev: TargetState | undefined, report: CheckReport, 
 }
 
 /** The whole check failed (resolver unreachable, target now refused): keep the state, note why. */
-export function applyFailure(prev: TargetState | undefined, target: string, message: string, now: number): { state: TargetState; history: HistoryWrite[] } {
+export function applyFailure(
+  prev: TargetState | undefined,
+  target: string,
+  message: string,
+  now: number,
+): { state: TargetState; history: HistoryWrite[] } {
   const failed: HistoryWrite = { ...targetEvent(target, 'unknown', now), detail: message.slice(0, 200), continues: !!prev?.lastError };
   return { state: { ...(prev ?? emptyState(target)), lastChecked: now, lastError: message }, history: [failed] };
 }
