@@ -11,7 +11,7 @@ import { checkReportReply } from '../core/check/reply.js';
 import { renderText } from '../reply/render.js';
 import { EXIT, fail, usageMessage } from './errors.js';
 import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
-import type { CliCommand } from './types.js';
+import { useColor, type CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot check <target>... [options]
 
@@ -90,9 +90,8 @@ export const checkCli: CliCommand = {
       const report: CheckReport = outcome.report;
       if (report.summary.listed > 0) listed = true;
       if (report.summary.listed + report.summary.clean + report.summary.allowed > 0) checkedSomething = true;
-      // The same answer the chat platforms give, rendered for the terminal (colour only on a TTY).
-      const color = Boolean((io.stdout as NodeJS.WriteStream).isTTY) && !io.env.NO_COLOR;
-      io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${renderText(checkReportReply(report), { color })}\n`);
+      // The same answer the chat platforms give, rendered for the terminal.
+      io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${renderText(checkReportReply(report), { color: useColor(io) })}\n`);
     }
     if (badInput) return EXIT.usage;
     if (listed) return EXIT.found;

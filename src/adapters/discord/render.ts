@@ -14,6 +14,7 @@ import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Block, ImageBlock, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
 import { LEVELS_WORST_FIRST, levelRank } from '../../reply/severity.js';
 import { clip } from '../../reply/words.js';
+import { safeLinkUrl } from '../../reply/links.js';
 
 /** Discord's message and embed limits (https://discord.com/developers/docs/resources/message, "Embed Limits"). */
 export const DISCORD_LIMITS = {
@@ -126,18 +127,13 @@ function codeBlock(text: string, max: number): string {
   return `\`\`\`\n${inner}\n\`\`\``;
 }
 
-/** A link only if it really is http(s); the label is escaped so it cannot nest markup. */
+/** A link only for an allowed URL (src/reply/links.ts); the label is escaped so it cannot nest markup. */
 function link(url: string, label: string): string {
   // Brackets are escaped too, so the label cannot close the link early.
   const safeLabel = escapeDiscord(label.replace(/\s+/g, ' ')) || 'link';
-  let href: string;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return safeLabel;
-    href = parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
-  } catch {
-    return safeLabel;
-  }
+  const safe = safeLinkUrl(url);
+  if (!safe) return safeLabel;
+  const href = safe.replace(/\(/g, '%28').replace(/\)/g, '%29');
   // <…> around the URL stops Discord unfurling a preview of every removal page.
   return `[${safeLabel}](<${href}>)`;
 }

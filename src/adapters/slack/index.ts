@@ -45,7 +45,7 @@ export interface StartSlackOptions {
   readonly progressDelayMs?: number;
   /** Web API retries (default: the WebClient's own policy). Tests pass 0. */
   readonly apiRetries?: number;
-  /** The bot's logger (src/logger.ts); default one at LOG_LEVEL. */
+  /** The bot's logger (src/app/logger.ts); default one at LOG_LEVEL. */
   readonly logger?: Logger;
 }
 

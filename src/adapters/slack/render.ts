@@ -15,6 +15,7 @@
 import type { types } from '@slack/bolt';
 import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
 import { clip } from '../../reply/words.js';
+import { safeLinkUrl } from '../../reply/links.js';
 
 type KnownBlock = types.KnownBlock;
 type RichTextElement = types.RichTextElement;
@@ -119,16 +120,8 @@ const FORMAT_LOOKALIKE: Record<string, string> = {
 
 /** An http(s) URL safe to put in a link, or null. */
 export function safeUrl(link: string): string | null {
-  try {
-    const url = new URL(link.trim());
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    if (url.username || url.password) return null;
-    // URL.href percent-encodes spaces, quotes and angle brackets; `|` ends a mrkdwn link target.
-    const href = url.href.replace(/\|/g, '%7C');
-    return href.length <= 2000 ? href : null;
-  } catch {
-    return null;
-  }
+  // URL.href percent-encodes spaces, quotes and angle brackets; `|` ends a mrkdwn link target.
+  return safeLinkUrl(link)?.replace(/\|/g, '%7C') ?? null;
 }
 
 /** Drop C0 control characters except newline and tab (they can garble rendering). */

@@ -1,4 +1,4 @@
-/** The open-relay test: public surface for commands, the CLI and main.ts. */
+/** The open-relay test: public surface for commands, the CLI and the app's services. */
 export { createRelayTester, relayTesterFromConfig, overallVerdict, RELAY_DEFAULTS } from './tester.js';
 export type { RelayTester, RelayTesterOptions, RelayTestOptions } from './tester.js';
 export { RelayDnsError } from './dns.js';

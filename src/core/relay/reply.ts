@@ -71,6 +71,12 @@ function hostLines(h: HostReport): string[] {
   return lines;
 }
 
+/** One relay attempt: a mark (! accepted, ? maybe a catch-all, - rejected, ~ temporary), the trick and the reply. */
+function attemptLine(a: HostReport['attempts'][number]): string {
+  const mark = a.accepted ? (a.ambiguous ? '?' : '!') : a.outcome === 'rejected' ? '-' : '~';
+  return `${mark} ${a.name.padEnd(16)} MAIL FROM:<${a.from}> RCPT TO:${a.to} → ${a.reply}`;
+}
+
 function countOutcomes(h: HostReport): string {
   const c = { accepted: 0, rejected: 0, temporary: 0, untested: 0 };
   for (const a of h.attempts) c[a.outcome]++;
@@ -80,12 +86,16 @@ function countOutcomes(h: HostReport): string {
     .join(', ');
 }
 
-export function relayReply(report: RelayReport, options: { transcript?: boolean } = {}): Reply {
+/**
+ * The relay answer. `transcript` adds the shortened SMTP conversation; `attempts` lists
+ * every relay attempt with the server's reply (the CLI shows them; chat keeps a count).
+ */
+export function relayReply(report: RelayReport, options: { transcript?: boolean; attempts?: boolean } = {}): Reply {
   const blocks: Block[] = [{ kind: 'verdict', level: LEVEL[report.verdict], text: [summaryLine(report)] }];
   const items: ListItem[] = report.hosts.map((h) => ({
     level: LEVEL[h.verdict],
     title: [{ bold: hostTitle(h) }, ` — ${WORD[h.verdict]}`],
-    lines: hostLines(h).map((l): Inline[] => [l]),
+    lines: [...hostLines(h), ...(options.attempts ? h.attempts.map(attemptLine) : [])].map((l): Inline[] => [l]),
   }));
   blocks.push({ kind: 'list', heading: report.hosts.length === 1 ? 'Server' : 'Servers', items });
 
@@ -132,12 +142,7 @@ export function formatRelayText(report: RelayReport, options: { transcript?: boo
   for (const h of report.hosts) {
     out.push(`${hostTitle(h)}: ${WORD[h.verdict]}`);
     for (const l of hostLines(h)) out.push(`  ${l}`);
-    if (h.attempts.length > 0) {
-      for (const a of h.attempts) {
-        const mark = a.accepted ? (a.ambiguous ? '?' : '!') : a.outcome === 'rejected' ? '-' : '~';
-        out.push(`    ${mark} ${a.name.padEnd(16)} MAIL FROM:<${a.from}> RCPT TO:${a.to} → ${a.reply}`);
-      }
-    }
+    for (const a of h.attempts) out.push(`    ${attemptLine(a)}`);
     if (options.transcript && h.transcript.length > 0) {
       out.push('  Transcript:');
       const lines = options.shorten ? shortenTranscript(h.transcript) : h.transcript;

@@ -6,6 +6,7 @@
  */
 import type { CheckReport } from '../check/types.js';
 import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../../reply/reply.js';
+import { listTypeRank } from '../../reply/severity.js';
 import { count } from '../../reply/words.js';
 import { formatDuration } from './duration.js';
 import type { AddResult, TargetState, WatchChange, WatchView, ZoneState } from './types.js';
@@ -90,7 +91,8 @@ export function watchAddProgressReply(target: string): Reply {
 
 /** The answer to /watch add: the baseline, what is listed now, what could not be checked. */
 export function watchAddedReply(result: AddResult): Reply {
-  const listed = result.reports.flatMap((r) => listedResults(r));
+  // The most serious listing first (src/reply/severity.ts): a block list before a policy list.
+  const listed = result.reports.flatMap((r) => listedResults(r)).sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType));
   const blocks: Block[] = [];
   const every = formatDuration(result.intervalMs);
   const what = result.reports.length > 1 ? `${result.label} (${result.reports.length} addresses)` : result.label;
