@@ -9,6 +9,7 @@ import type { Reply } from '../src/reply/reply.js';
 import type { Checker } from '../src/core/check/checker.js';
 import type { RelayTester } from '../src/core/relay/tester.js';
 import type { WatchService } from '../src/core/watch/service.js';
+import type { MetricsSink } from '../src/core/metrics.js';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -70,6 +71,8 @@ export interface Services {
    * so that tests of other commands can build Services without one.
    */
   readonly relay?: RelayTester;
+  /** Where commands are counted (/metrics); absent when metrics are off. */
+  readonly metrics?: MetricsSink;
 }
 
 export interface CommandContext {

@@ -37,8 +37,13 @@ export function historyChartSpec(timeline: Timeline): Record<string, unknown> {
   const lanes = timeline.lanes.length > 0 ? timeline.lanes : timeline.overall ? [timeline.overall] : [];
   const multiTarget = new Set(lanes.map((l) => l.target)).size > 1 || timeline.targets.length > 1;
   const names = lanes.map((l) => laneLabel(l, timeline, multiTarget));
+  // A span shorter than 1/150 of the period (a watch added an hour ago) is still drawn about 2 px wide.
+  const minimum = (timeline.to - timeline.from) / 150;
   const rows: ChartRow[] = lanes.flatMap((l, i) =>
-    l.spans.map((s) => ({ lane: names[i]!, from: s.from, to: s.to, state: STATE_LABEL[s.state], thickness: CHART_THICKNESS[s.state] })),
+    l.spans.map((s) => {
+      const to = Math.min(timeline.to, Math.max(s.to, s.from + minimum));
+      return { lane: names[i]!, from: Math.min(s.from, to - minimum), to, state: STATE_LABEL[s.state], thickness: CHART_THICKNESS[s.state] };
+    }),
   );
   const alerts = lanes.flatMap((l, i) => l.alerts.map((at) => ({ lane: names[i]!, at, what: 'alert sent' })));
   const days = Math.max(1, Math.round((timeline.to - timeline.from) / DAY));

@@ -12,6 +12,11 @@
 import type { ListType } from '../check/types.js';
 import type { HistoryEvent } from './types.js';
 
+/** How long the listing history is kept by default (RBLBOT_HISTORY_DAYS): a year and a bit, to compare with last year. */
+export const DEFAULT_HISTORY_DAYS = 400;
+/** What /watch history and `rblbot history` show when no number of days is given. */
+export const DEFAULT_HISTORY_PERIOD_DAYS = 30;
+
 export type SpanState = 'listed' | 'clean' | 'unknown';
 
 export interface TimelineSpan {

@@ -11,8 +11,9 @@ import { WatchScheduler } from './scheduler.js';
 import { OutboxSender, type SenderOptions } from './sender.js';
 import { WatchService } from './service.js';
 import { DEFAULT_DB_PATH, SqliteWatchStore } from './sqlite-store.js';
+import type { MetricsSink } from '../metrics.js';
 
-export { WatchService, WatchError, DEFAULT_LIMITS } from './service.js';
+export { WatchService, WatchError, DEFAULT_LIMITS, DEFAULT_HISTORY_DAYS } from './service.js';
 export { SqliteWatchStore, DEFAULT_DB_PATH } from './sqlite-store.js';
 export { WatchScheduler } from './scheduler.js';
 export { OutboxSender } from './sender.js';
@@ -29,6 +30,9 @@ export interface CreateWatchServiceOptions {
   readonly limits: { readonly perChannel: number; readonly perWorkspace: number };
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** Days of listing history kept; default DEFAULT_HISTORY_DAYS. */
+  readonly historyDays?: number;
+  readonly metrics?: MetricsSink;
 }
 
 /** Open the store (creating its directory and schema) and build `services.watches`. */
@@ -40,6 +44,8 @@ export function createWatchService(options: CreateWatchServiceOptions): WatchSer
     minIntervalMs: options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS,
     limits: options.limits,
     random: options.random,
+    historyDays: options.historyDays,
+    metrics: options.metrics,
   });
 }
 
@@ -68,10 +74,17 @@ export function startWatching(options: StartWatchingOptions): WatchingHandle {
   const { service } = options;
   const clock = options.clock ?? service.clock;
   const scheduler = new WatchScheduler(service, clock, { onError: options.onError });
-  const sender = new OutboxSender(service.store, options.notifiers, clock, { onError: options.onError, ...options.sender });
+  const sender = new OutboxSender(service.store, options.notifiers, clock, { onError: options.onError, metrics: service.metrics, ...options.sender });
   const unsubscribe = service.onAlertsQueued(() => sender.wake());
   scheduler.start();
   sender.start();
+  // The listing history is pruned to its retention now and then once a day.
+  const prune = (): void => {
+    service.pruneHistory().catch((err: unknown) => options.onError?.(err));
+  };
+  prune();
+  const pruning = setInterval(prune, 86_400_000);
+  pruning.unref();
   let stopping: Promise<void> | undefined;
   return {
     scheduler,
@@ -79,6 +92,7 @@ export function startWatching(options: StartWatchingOptions): WatchingHandle {
     stop(boundMs = 10_000) {
       stopping ??= (async () => {
         unsubscribe();
+        clearInterval(pruning);
         await Promise.all([scheduler.stop(boundMs), sender.stop(boundMs)]);
         await service.store.close();
       })();

@@ -266,7 +266,7 @@ export function historySummary(t: Timeline): [string, string] {
   const first =
     t.listings === 0
       ? `Not listed on any list ${period}.`
-      : `${count(t.listings, 'listing')} on ${count(lists, 'list')} ${period}; listed for ${formatDuration(t.listedMs)} in all.`;
+      : `${count(t.listings, 'listing')} on ${count(lists, 'list')} ${period}; listed for ${t.listedMs < 60_000 ? 'under a minute' : formatDuration(t.listedMs)} in all.`;
   const now = t.lanes.filter((l) => l.listedNow);
   let second: string;
   if (!t.watchedNow) second = 'Not watched any more: nothing is known after the watch was removed.';
@@ -294,7 +294,7 @@ export async function watchHistoryReply(t: Timeline): Promise<Reply> {
       width: picture.width,
       height: picture.height,
       filename: `history-${t.label.replace(/[^A-Za-z0-9.-]+/g, '_')}-${Math.round((t.to - t.from) / 86_400_000)}d.png`,
-      alt: `Listing history of ${t.label}, ${formatDay(t.from)} to ${formatDay(t.to)}: ${first} ${second}`,
+      alt: `Timeline of the listings of ${t.label}, ${formatDay(t.from)} to ${formatDay(t.to)}`,
     },
   ];
   const notes: string[] = [];

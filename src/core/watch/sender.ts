@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import { WakeableLoop } from './loop.js';
 import type { WatchStore } from './store.js';
 import type { OutboxAlert } from './types.js';
+import type { MetricsSink } from '../metrics.js';
 
 export interface SenderOptions {
   readonly baseDelayMs?: number;
@@ -17,6 +18,8 @@ export interface SenderOptions {
   readonly sendTimeoutMs?: number;
   readonly batchSize?: number;
   readonly onError?: (err: unknown, alert?: OutboxAlert) => void;
+  /** Counts each delivery attempt (/metrics). */
+  readonly metrics?: MetricsSink;
 }
 
 export class OutboxSender {
@@ -92,10 +95,12 @@ export class OutboxSender {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       (this.options.onError ?? defaultOnError)(err, alert);
+      this.options.metrics?.alert(alert.channel.platform, 'failed');
       await this.store.markAlertFailed(alert.id, message, this.clock.now() + this.backoff(alert.attempts + 1));
       return;
     }
     await this.store.markAlertSent(alert.id, this.clock.now());
+    this.options.metrics?.alert(alert.channel.platform, 'sent');
   }
 }
 

@@ -19,16 +19,12 @@ import { applyFailure, applyReport, targetEvent } from './status.js';
 import type { WatchStore } from './store.js';
 import { parseWatchTarget } from './watch-target.js';
 import type { AddResult, DueWatch, HistoryWrite, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
-import { buildTimeline, type Timeline } from './history.js';
+import { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_PERIOD_DAYS, buildTimeline, type Timeline } from './history.js';
 import { NO_METRICS, type MetricsSink } from '../metrics.js';
 import { UserError } from '../../reply/errors.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
-
-/** How long the listing history is kept by default. */
-export const DEFAULT_HISTORY_DAYS = 400;
-/** What /watch history shows when no number of days is given. */
-export const DEFAULT_HISTORY_PERIOD_DAYS = 30;
+export { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_PERIOD_DAYS };
 const DAY_MS = 86_400_000;
 
 export interface WatchServiceOptions {
