@@ -85,7 +85,9 @@ export const historyCli: CliCommand = {
       }
       if (values.json) {
         const [summary, now] = historySummary(timeline);
-        io.stdout.write(`${JSON.stringify({ ...timeline, summary: [summary, now], events, ...(values.png ? { png: path.resolve(values.png) } : {}) })}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ ...timeline, summary: [summary, now], events, ...(values.png ? { png: path.resolve(values.png) } : {}) })}\n`,
+        );
       } else {
         io.stdout.write(historyText(timeline));
         if (events.length === 0) io.stdout.write(`No history is stored for ${label}: is it watched? (/watch list shows a channel's watches.)\n`);

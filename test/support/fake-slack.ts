@@ -31,7 +31,7 @@ export class FakeSlack {
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => fake.handle(req, Buffer.concat(chunks), res));
+      req.on('end', () => void fake.handle(req, Buffer.concat(chunks), res));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
@@ -87,11 +87,18 @@ export class FakeSlack {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private handle(req: http.IncomingMessage, bytes: Buffer, res: http.ServerResponse): void {
+  private async handle(req: http.IncomingMessage, bytes: Buffer, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path.startsWith('/upload/')) {
-      // files.uploadV2's second step: the file's bytes, sent to the URL files.getUploadURLExternal gave.
-      this.record({ method: 'upload', path, body: {}, bytes });
+      // files.uploadV2's second step: the file, sent (as a form) to the URL files.getUploadURLExternal gave.
+      const type = req.headers['content-type'] ?? '';
+      let file = bytes;
+      if (type.startsWith('multipart/form-data')) {
+        const form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+        const part = [...form.values()].find((v) => typeof v !== 'string');
+        if (part) file = Buffer.from(await part.arrayBuffer());
+      }
+      this.record({ method: 'upload', path, body: {}, bytes: file });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK - 1');
       return;
     }

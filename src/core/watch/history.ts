@@ -178,7 +178,8 @@ function foldLane(
   for (const w of watched) {
     const start = Math.max(w.from, from);
     const end = Math.min(w.to, to);
-    if (end <= start) continue;
+    // A watch added this very moment still has its (empty) present: it is what holds now.
+    if (end < start || (end === start && w.to !== Infinity)) continue;
     // The state at `start`: the last state event of this watched period at or before it.
     let state: 'listed' | 'clean' = 'clean';
     let stateSince = w.from;
@@ -189,8 +190,8 @@ function foldLane(
       stateSince = s.at;
     }
     let cursor = start;
-    const push = (until: number): void => {
-      if (until <= cursor) return;
+    const push = (until: number, final = false): void => {
+      if (until < cursor || (until === cursor && !(final && spans.length === 0))) return;
       const last = spans[spans.length - 1];
       if (last && last.state === state && last.to === cursor) spans[spans.length - 1] = { ...last, to: until };
       else {
@@ -207,7 +208,7 @@ function foldLane(
       state = next;
       stateSince = s.at;
     }
-    push(end);
+    push(end, true);
     if (w.to === Infinity && state === 'listed') {
       listedNow = true;
       listedSince = Math.max(stateSince, from);
