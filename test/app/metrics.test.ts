@@ -33,7 +33,7 @@ beforeAll(async () => {
   dns = await TestDnsServer.start();
   dns.listIp(LISTED, 'bl.spamcop.net');
   metrics = createPrometheusMetrics();
-  const checker = createChecker({ resolvers: [dns.address], timeoutMs: 300, metrics: metrics.sink });
+  const checker = createChecker({ resolvers: [dns.address], timeoutMs: 2000, metrics: metrics.sink });
   store = new SqliteWatchStore(tempDbFile());
   service = new WatchService({ store, checker, clock: new ManualClock(Date.now()), metrics: metrics.sink, random: () => 0 });
   metrics.sources = { checker, store };
@@ -110,11 +110,13 @@ describe('/metrics', () => {
     expect(outcome('unknown', 'invalid')).toBe(1);
   });
 
-  it.skipIf(PROMTOOL_MISSING)('passes promtool check metrics', async () => {
+  it.skipIf(PROMTOOL_MISSING)('passes promtool check metrics (its only remarks are on prom-client’s own nodejs_*_total gauges)', async () => {
     const { body } = await get('/metrics');
     const result = promtool(['check', 'metrics'], body);
-    expect(result.output).toBe('');
-    expect(result.status).toBe(0);
+    // Exit 3 is "lint remarks", 1 would be an exposition promtool cannot parse.
+    expect([0, 3]).toContain(result.status);
+    const remarks = result.output.split('\n').filter(Boolean);
+    for (const remark of remarks) expect(remark).toMatch(/^nodejs_active_\w+_total non-counter metrics should not have "_total" suffix$/);
   });
   if (PROMTOOL_MISSING) it.todo(`promtool check metrics: ${PROMTOOL_MISSING}`);
 });
@@ -136,7 +138,7 @@ describe('/healthz', () => {
       const report = JSON.parse(failing.body) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
       expect(report.status).toBe('failing');
       expect(report.checks.resolver!.ok).toBe(false);
-      expect(report.checks.resolver!.detail).toMatch(/did not answer within 300 ms/);
+      expect(report.checks.resolver!.detail).toMatch(/did not answer within 2000 ms/);
       expect(report.checks.store!.ok).toBe(true);
     } finally {
       dns.clearRules();
