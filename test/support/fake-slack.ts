@@ -94,7 +94,7 @@ export class FakeSlack {
       const type = req.headers['content-type'] ?? '';
       let file = bytes;
       if (type.startsWith('multipart/form-data')) {
-        const form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+        const form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': type } }).formData();
         const part = [...form.values()].find((v) => typeof v !== 'string');
         if (part) file = Buffer.from(await part.arrayBuffer());
       }

@@ -8,8 +8,8 @@
  * resolves to (1 when any of its addresses is listed there). Targets not checked yet
  * have no series.
  *
- * Written as text directly: at 10,000 watched addresses that is 200,000 lines, and going
- * through prom-client's label handling would take most of a second per scrape.
+ * Written as bytes directly: at 10,000 watched addresses that is 200,000 lines (16 MB),
+ * and going through prom-client's label handling would take most of a second per scrape.
  */
 import type { Checker } from '../../core/check/checker.js';
 import type { ActiveZone } from '../../core/check/catalogue.js';
@@ -20,38 +20,54 @@ const HEADER =
   '# HELP rblbot_listed 1 when the watched target is listed on the zone (confirmed on two checks in a row), 0 when it is not.\n' +
   '# TYPE rblbot_listed gauge\n';
 
-export async function listedExposition(store: WatchStore, checker: Checker): Promise<string> {
+export async function listedExposition(store: WatchStore, checker: Checker): Promise<Buffer> {
   const states = await store.watchedStates();
   const health = checker.health();
   const usable = (z: ActiveZone) => z.listType !== 'allow' && health.get(z.zone)?.state !== 'lists-everything';
-  // Per kind of target: the zones a check queries, each with its label suffix prepared once.
-  const zonesOf = new Map<ZoneKind | 'name', { zone: string; labels: string }[]>();
-  const prepare = (kinds: ZoneKind[]) => {
+  // Per kind of target: the zones a check queries, each line's end (labels and value) prepared once.
+  const prepare = (kinds: ZoneKind[]): LineEnd[] => {
     const seen = new Set<string>();
-    const out: { zone: string; labels: string }[] = [];
+    const out: LineEnd[] = [];
     for (const kind of kinds)
       for (const z of checker.catalogue.activeFor(kind)) {
         if (!usable(z) || seen.has(z.zone)) continue;
         seen.add(z.zone);
-        out.push({ zone: z.zone, labels: `",zone="${escapeLabel(z.zone)}",list_type="${z.listType}"} ` });
+        const labels = `",zone="${escapeLabel(z.zone)}",list_type="${z.listType}"} `;
+        out.push({ zone: z.zone, clean: Buffer.from(`${labels}0\n`), listed: Buffer.from(`${labels}1\n`) });
       }
     return out;
   };
-  zonesOf.set('ipv4', prepare(['ipv4']));
-  zonesOf.set('ipv6', prepare(['ipv6']));
-  zonesOf.set('name', prepare(['domain', 'ipv4', 'ipv6']));
+  const zonesOf = { ipv4: prepare(['ipv4']), ipv6: prepare(['ipv6']), name: prepare(['domain', 'ipv4', 'ipv6']) };
 
-  const parts: string[] = [HEADER];
+  // Two passes over plain bytes: 200,000 lines built as strings would cost ~200 ms of CPU.
+  const header = Buffer.from(HEADER);
+  const rows: { prefix: Buffer; zones: LineEnd[]; listed: Set<string> }[] = [];
+  let size = header.length;
   for (const state of states) {
     if (!state.baselined) continue;
     const listed = new Set<string>();
     for (const z of Object.values(state.zones)) if (z.confirmed === 'listed' && z.listType !== 'allow') listed.add(z.zone);
-    const prefix = `rblbot_listed{target="${escapeLabel(state.target)}`;
-    let chunk = '';
-    for (const z of zonesOf.get(kindOf(state.target))!) chunk += `${prefix}${z.labels}${listed.has(z.zone) ? 1 : 0}\n`;
-    parts.push(chunk);
+    const prefix = Buffer.from(`rblbot_listed{target="${escapeLabel(state.target)}`);
+    const zones = zonesOf[kindOf(state.target)];
+    for (const z of zones) size += prefix.length + (listed.has(z.zone) ? z.listed : z.clean).length;
+    rows.push({ prefix, zones, listed });
   }
-  return parts.length > 1 ? parts.join('') : '';
+  if (rows.length === 0) return Buffer.alloc(0);
+  const out = Buffer.allocUnsafe(size);
+  let at = header.copy(out, 0);
+  for (const { prefix, zones, listed } of rows) {
+    for (const z of zones) {
+      at += prefix.copy(out, at);
+      at += (listed.has(z.zone) ? z.listed : z.clean).copy(out, at);
+    }
+  }
+  return out;
+}
+
+interface LineEnd {
+  readonly zone: string;
+  readonly clean: Buffer;
+  readonly listed: Buffer;
 }
 
 /** Targets are stored normalised: an address has a colon (IPv6) or only digits and dots (IPv4). */

@@ -40,8 +40,8 @@ export interface PrometheusMetrics {
   readonly contentType: string;
   /** Where the gauges read from (set once the store and checker exist). */
   sources: MetricsSources;
-  /** The whole exposition (text format 0.0.4). */
-  render(): Promise<string>;
+  /** The whole exposition (text format 0.0.4), UTF-8. */
+  render(): Promise<Buffer>;
 }
 
 export function createPrometheusMetrics(sources: MetricsSources = {}): PrometheusMetrics {
@@ -90,8 +90,9 @@ export function createPrometheusMetrics(sources: MetricsSources = {}): Prometheu
       command: (command: string, platform: string, outcome: CommandOutcome) => commands.inc({ command, platform, outcome }),
     },
     async render() {
-      const listed = metrics.sources.store && metrics.sources.checker ? await listedExposition(metrics.sources.store, metrics.sources.checker) : '';
-      return (await registry.metrics()) + listed;
+      const { store, checker } = metrics.sources;
+      const [rest, listed] = await Promise.all([registry.metrics(), store && checker ? listedExposition(store, checker) : Buffer.alloc(0)]);
+      return Buffer.concat([Buffer.from(rest), listed]);
     },
   };
 
