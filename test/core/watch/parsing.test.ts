@@ -87,7 +87,7 @@ describe('SQLite store', () => {
     await store.close();
     const again = new SqliteWatchStore(file);
     expect(again.schemaVersion()).toBe(4);
-    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
+    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 3 });
     await again.close();
   });
 
