@@ -119,7 +119,7 @@ async function metricsScrape(): Promise<BenchTable> {
             }
           : {},
     }));
-    await store.commitCycle({ states, alerts: [], reschedule: [], history: [] }, now);
+    await store.commitCycle({ owner: 'bench', now, claimed: [], states, alerts: [], reschedule: [], history: [] });
     const metrics = createPrometheusMetrics();
     const checker = createChecker({ resolvers: ['127.0.0.1:9'], timeoutMs: 200, metrics: metrics.sink });
     metrics.sources = { checker, store };

@@ -51,17 +51,16 @@ export const historyCli: CliCommand = {
       return fail(io.stderr, `--days must be a whole number from 1 to ${config.RBLBOT_HISTORY_DAYS}.`, 'history');
     }
     // The database, the timeline and the picture load only for this subcommand.
-    const [{ DEFAULT_DB_PATH, SqliteWatchStore }, { buildTimeline }, { historyChartSpec }, { historySummary, historyText }, { renderPicture }] =
-      await Promise.all([
-        import('../core/watch/sqlite-store.js'),
-        import('../core/watch/history.js'),
-        import('../core/watch/history-chart.js'),
-        import('../core/watch/reply.js'),
-        import('../reply/picture.js'),
-      ]);
-    const file = config.RBLBOT_DB ?? DEFAULT_DB_PATH;
-    if (!fs.existsSync(file)) {
-      return fail(io.stderr, `there is no watch database at ${file} (RBLBOT_DB): the bot creates it when a channel adds a watch.`);
+    const [{ openWatchStore }, { buildTimeline }, { historyChartSpec }, { historySummary, historyText }, { renderPicture }] = await Promise.all([
+      import('../core/watch/open-store.js'),
+      import('../core/watch/history.js'),
+      import('../core/watch/history-chart.js'),
+      import('../core/watch/reply.js'),
+      import('../reply/picture.js'),
+    ]);
+    const database = config.RBLBOT_DB;
+    if (database.engine === 'sqlite' && !fs.existsSync(database.file)) {
+      return fail(io.stderr, `there is no watch database at ${database.file} (RBLBOT_DB): the bot creates it when a channel adds a watch.`);
     }
     let label: string;
     let targets: string[];
@@ -72,7 +71,7 @@ export const historyCli: CliCommand = {
       throw err;
     }
 
-    const store = new SqliteWatchStore(file);
+    const store = await openWatchStore(database);
     try {
       const to = Date.now();
       const from = to - days * DAY_MS;

@@ -21,7 +21,7 @@ beforeAll(async () => {
   file = tempDbFile();
   // The CLI reads with the real clock: write the history around now.
   const { ManualClock } = await import('../../src/core/watch/clock.js');
-  const h = await startHarness({ dns, file, clock: new ManualClock(Date.now() - 5 * HOUR) });
+  const h = await startHarness({ dns, database: { engine: 'sqlite', file }, clock: new ManualClock(Date.now() - 5 * HOUR) });
   await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
   dns.listIp(IP, 'bl.spamcop.net');
   await h.advance(HOUR);

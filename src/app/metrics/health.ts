@@ -66,7 +66,7 @@ export function createHealthCheck(sources: HealthSources): () => Promise<HealthR
 
 async function storeCheck(store: WatchStore): Promise<{ ok: boolean; detail: string }> {
   try {
-    const c = await store.counts();
+    const c = await store.stats(Date.now());
     return { ok: true, detail: `${c.watches} watches, ${c.pendingAlerts} alerts pending` };
   } catch (err) {
     return { ok: false, detail: `the store failed: ${err instanceof Error ? err.message : String(err)}` };

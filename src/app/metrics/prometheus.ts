@@ -123,7 +123,7 @@ export function createPrometheusMetrics(sources: MetricsSources = {}): Prometheu
   let counts: Promise<{ watches: number; pendingAlerts: number } | undefined> | undefined;
   // Both gauges come from one query per scrape.
   const storeCounts = () => {
-    counts ??= (metrics.sources.store?.counts() ?? Promise.resolve(undefined)).finally(() => setImmediate(() => (counts = undefined)));
+    counts ??= (metrics.sources.store?.stats(Date.now()) ?? Promise.resolve(undefined)).finally(() => setImmediate(() => (counts = undefined)));
     return counts;
   };
   registry.registerMetric(

@@ -14,7 +14,7 @@ import type { HistoryEvent, HistoryWrite } from './types.js';
 const NOW_MS = `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
 
 /**
- * Migration 4 (3 is PostgreSQL's lease schema, on its own branch). Watches that exist when
+ * Migration 4. Watches that exist when
  * it runs start their history now: a 'watched' event per baselined target and a 'listed'
  * event per list that lists it at that moment, so an upgrade shows the current listings.
  */

@@ -95,13 +95,13 @@ describe('listing history', () => {
     const file = tempDbFile();
     const clock = new ManualClock();
     dns.listIp(IP, 'bl.spamcop.net');
-    h = await startHarness({ dns, file, clock });
+    h = await startHarness({ dns, database: { engine: 'sqlite', file }, clock });
     await h.service.add(consoleChannel('C1'), IP, { createdBy: 'admin' });
     await h.service.add(consoleChannel('C2'), IP, { createdBy: 'admin' });
     const start = clock.now();
     await h.stop();
     clock.advance(3 * HOUR);
-    h = await startHarness({ dns, file, clock });
+    h = await startHarness({ dns, database: { engine: 'sqlite', file }, clock });
     await expect(h.service.history(consoleChannel('C3'), IP)).rejects.toThrow('This channel does not watch 203.0.113.5');
     await h.service.remove(consoleChannel('C1'), IP);
     expect((await h.store.readHistory([IP], start)).map((e) => e.kind)).toEqual(['watched', 'listed']);
