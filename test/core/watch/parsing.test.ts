@@ -125,7 +125,7 @@ describe('SQLite store', () => {
               VALUES ('slack', 'T', 'C', '192.0.2.9', '192.0.2.9', 1000, 5, 0, 'U')`);
     old.close();
     const store = new SqliteWatchStore(file);
-    expect(store.schemaVersion()).toBe(3);
+    expect(store.schemaVersion()).toBe(4);
     expect((await store.claimDueWatches(10, { owner: 'me', now: 10, until: 100 })).map((w) => w.target)).toEqual(['192.0.2.9']);
     await store.close();
   });
