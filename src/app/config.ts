@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../core/watch/duration.js';
+import { DEFAULT_HISTORY_DAYS } from '../core/watch/history.js';
 import { DatabaseSettingError, parseDatabaseSetting } from '../core/watch/database-setting.js';
 import { UserError } from '../reply/errors.js';
 
@@ -82,6 +83,22 @@ const url = z
     }
   });
 
+/** host:port to listen on ("127.0.0.1:9464", "[::]:9464", ":9464" for every interface). */
+const listenAddress = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(v);
+    const port = m ? Number(m[3]) : NaN;
+    if (!m || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `must be host:port like 127.0.0.1:9464 or [::1]:9464, got "${v}"` });
+      return z.NEVER;
+    }
+    return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+  });
+
 export const configSchema = z.object({
   // --- checker ---
   /** Comma-separated host[:port] list; empty = the system resolver (/etc/resolv.conf). */
@@ -143,6 +160,11 @@ export const configSchema = z.object({
   /** Caps on watches (each address of a range counts). */
   RBLBOT_WATCH_MAX_PER_CHANNEL: positiveInt(300, 100_000),
   RBLBOT_WATCH_MAX_PER_WORKSPACE: positiveInt(2000, 1_000_000),
+  /** Days of listing history kept (/watch history, rblbot history). */
+  RBLBOT_HISTORY_DAYS: positiveInt(DEFAULT_HISTORY_DAYS, 3650),
+  // --- operations ---
+  /** host:port for GET /metrics (Prometheus) and GET /healthz; unset: off. */
+  RBLBOT_METRICS_LISTEN: listenAddress,
   // --- relay test ---
   RBLBOT_ALLOW_PRIVATE: flag,
   /** How long to wait for a TCP connection to a mail server. */

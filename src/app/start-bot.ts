@@ -13,6 +13,9 @@ import type { Readable, Writable } from 'node:stream';
 import type { AppConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildServices, buildWatchService } from './services.js';
+import { startMetricsEndpoint } from './metrics/endpoint.js';
+import { createHealthCheck } from './metrics/health.js';
+import type { PrometheusMetrics } from './metrics/prometheus.js';
 import type { Services } from '../../commands/types.js';
 import { packageVersion } from '../core/package-root.js';
 
@@ -37,16 +40,19 @@ export async function startBot(config: AppConfig, io: ProcessIO): Promise<number
   // A stray rejected promise in an adapter or library must not take every channel's bot
   // down with it (Node's default is to exit): log it and keep serving.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  // Metrics are counted from the start (the checker and dispatcher report into them) and served once everything runs.
+  // prom-client loads only when metrics are on.
+  const metrics = config.RBLBOT_METRICS_LISTEN ? (await import('./metrics/prometheus.js')).createPrometheusMetrics() : undefined;
   let services: Services;
   try {
-    services = buildServices(config);
+    services = buildServices(config, { metrics: metrics?.sink });
   } catch (err) {
     io.stderr.write(`rblbot: ${(err as Error).message}\n`);
     return 2;
   }
   try {
     // Watches persist in SQLite or PostgreSQL; a database that cannot be opened stops start-up with its reason.
-    const watches = await buildWatchService(config, services.checker, (err) => logger.warn({ err }, 'database connection failed'));
+    const watches = await buildWatchService(config, services.checker, (err) => logger.warn({ err }, 'database connection failed'), metrics?.sink);
     services = { ...services, watches };
     logger.info({ engine: watches.store.engine, db: watches.store.location, replica: watches.replicaId }, 'watch database open');
   } catch (err) {
@@ -63,6 +69,16 @@ export async function startBot(config: AppConfig, io: ProcessIO): Promise<number
     await services.watches?.store.close();
     io.stderr.write(`rblbot: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
+  }
+  if (metrics && config.RBLBOT_METRICS_LISTEN) {
+    try {
+      await startOperations(config.RBLBOT_METRICS_LISTEN, services, metrics, logger, running, notifiers.length === 0);
+    } catch (err) {
+      await stopAll(running, logger);
+      await services.watches?.store.close();
+      io.stderr.write(`rblbot: cannot serve metrics on RBLBOT_METRICS_LISTEN: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
   }
 
   if (notifiers.length === 0) {
@@ -160,6 +176,27 @@ function startWatches(services: Services, notifiers: Notifier[], logger: Logger,
     },
   });
   running.push({ name: 'watches', stop: () => watching.stop(4000) });
+}
+
+/**
+ * GET /metrics and /healthz on their own listener. The console starts the zone health
+ * probes here too (the chat bot always does), so rblbot_zone_healthy has values.
+ */
+async function startOperations(
+  listen: { host: string; port: number },
+  services: Services,
+  metrics: PrometheusMetrics,
+  logger: Logger,
+  running: Running[],
+  console: boolean,
+): Promise<void> {
+  const watches = services.watches;
+  metrics.sources = { checker: services.checker, store: watches?.store };
+  const health = createHealthCheck({ checker: services.checker, store: watches?.store, nextDueAt: watches ? () => watches.nextDueAt() : undefined });
+  const endpoint = await startMetricsEndpoint(listen, metrics, health);
+  running.push({ name: 'metrics endpoint', stop: () => endpoint.close() });
+  logger.info({ address: endpoint.address }, 'serving /metrics and /healthz');
+  if (console) startHealthProbes(services, logger, running);
 }
 
 /** Keep a zone that starts answering "listed" for everything out of verdicts. */

@@ -10,10 +10,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { openWatchStore, type DatabaseSetting } from '../../src/core/watch/open-store.js';
 import type { WatchStore } from '../../src/core/watch/store.js';
-import type { OutboxAlert, TargetState, Watch } from '../../src/core/watch/types.js';
+import type { HistoryEvent, OutboxAlert, TargetState, Watch } from '../../src/core/watch/types.js';
 import { TestDnsServer } from '../support/dns-server.js';
 import { describePostgres, postgres, sqlite } from '../support/engines.js';
 import { HOUR, consoleChannel, startHarness, tempDbFile } from '../support/watch-harness.js';
+import { PG_MIGRATIONS } from '../../src/core/watch/pg-migrations.js';
+import { SQLITE_MIGRATIONS } from '../../src/core/watch/sqlite-migrations.js';
 
 let dns: TestDnsServer;
 beforeAll(async () => {
@@ -69,6 +71,7 @@ interface Snapshot {
   watches: Watch[];
   states: [string, TargetState][];
   alerts: OutboxAlert[];
+  history: HistoryEvent[];
   stats: object;
 }
 
@@ -77,7 +80,13 @@ async function snapshot(setting: DatabaseSetting): Promise<Snapshot> {
   try {
     const watches = [...(await store.listWatches(consoleChannel('C1'))), ...(await store.listWatches(consoleChannel('C2')))];
     const states = await store.getTargetStates(watches.map((w) => w.target));
-    return { watches, states: [...states.entries()].sort(), alerts: await store.allAlerts(), stats: await store.stats(Date.UTC(2026, 0, 2)) };
+    return {
+      watches,
+      states: [...states.entries()].sort(),
+      alerts: await store.allAlerts(),
+      history: await store.readHistory([...new Set(watches.map((w) => w.target))], 0),
+      stats: await store.stats(Date.UTC(2026, 0, 2)),
+    };
   } finally {
     await store.close();
   }
@@ -88,6 +97,8 @@ describePostgres('rblbot migrate', () => {
     const file = await populatedSqlite();
     const before = await snapshot({ engine: 'sqlite', file });
     expect(before.alerts.map((a) => a.sentAt === null)).toEqual([false, true]);
+    // The listing came and went: the history holds it, and it must survive the move.
+    expect(before.history.filter((e) => e.kind === 'listed').map((e) => e.zone)).toEqual(['bl.spamcop.net']);
 
     const url = await postgres!.createDatabase();
     const run = await rblbot(['migrate', '--from', `sqlite:${file}`, '--to', url]);
@@ -118,6 +129,7 @@ describePostgres('rblbot migrate', () => {
     expect(round.watches).toEqual(before.watches);
     expect(round.states).toEqual(before.states);
     expect(round.alerts).toEqual(before.alerts);
+    expect(round.history).toEqual(before.history);
   });
 
   it('refuses a target that already holds watches, a missing file, the same database, and a running bot', { timeout: 60_000 }, async () => {
@@ -165,7 +177,7 @@ describePostgres('rblbot status', () => {
 
     const { code, stdout } = await cli(['status'], { RBLBOT_DB: url.replace('postgres@', 'postgres:secret@'), RBLBOT_ZONE_RATE: '500' });
     expect(code).toBe(0);
-    expect(stdout).toContain('(PostgreSQL, schema version 1)');
+    expect(stdout).toContain(`(PostgreSQL, schema version ${PG_MIGRATIONS.at(-1)!.version})`);
     expect(stdout).toContain('postgres:***@');
     expect(stdout).not.toContain('secret');
     expect(stdout).toContain('Watches: 1 on 1 targets; 1 due now; 0 alerts waiting to be sent');
@@ -183,7 +195,7 @@ describePostgres('rblbot status', () => {
     const file = tempDbFile();
     const none = await cli(['status'], { RBLBOT_DB: file });
     expect(none.code).toBe(0);
-    expect(none.stdout).toContain('(SQLite, schema version 3)');
+    expect(none.stdout).toContain(`(SQLite, schema version ${SQLITE_MIGRATIONS.at(-1)!.version})`);
     expect(none.stdout).toContain('Replicas alive: none');
     expect(fs.existsSync(file)).toBe(true);
     void sqlite;

@@ -58,6 +58,7 @@ export class TestDnsServer {
   /** UDP queries waiting for their answer now. */
   private waitingUdp = 0;
   readonly ports: number[] = [];
+  private closed = false;
 
   /** Start listening on `count` ports (several "resolvers" for load spreading). */
   static async start(count = 1, options: { tcp?: boolean } = {}): Promise<TestDnsServer> {
@@ -121,6 +122,8 @@ export class TestDnsServer {
         const answer = this.answer(msg, false);
         if (!answer) return;
         const send = (): void => {
+          // A delayed answer may fall due after close(): the socket is gone, nobody waits.
+          if (this.closed) return;
           socket.send(answer.response, rinfo.port, rinfo.address);
         };
         if (answer.latencyMs > 0) {
@@ -253,6 +256,7 @@ export class TestDnsServer {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const conn of this.tcpConnections) conn.destroy();
     await Promise.all([
       ...this.sockets.map((s) => new Promise<void>((r) => s.close(() => r()))),

@@ -15,8 +15,9 @@ import { DEFAULT_DB_PATH } from './sqlite-store.js';
 import { Heartbeat } from '../fleet/heartbeat.js';
 import { replicaBeat } from '../fleet/replica.js';
 import type { ReplicaInfo } from '../fleet/store.js';
+import type { MetricsSink } from '../metrics.js';
 
-export { WatchService, WatchError, DEFAULT_LIMITS } from './service.js';
+export { WatchService, WatchError, DEFAULT_LIMITS, DEFAULT_HISTORY_DAYS } from './service.js';
 export { SqliteWatchStore, DEFAULT_DB_PATH } from './sqlite-store.js';
 export { parseDatabaseSetting, openWatchStore, DatabaseSettingError, type DatabaseSetting } from './open-store.js';
 export { WatchScheduler } from './scheduler.js';
@@ -34,6 +35,9 @@ export interface CreateWatchServiceOptions {
   readonly limits: { readonly perChannel: number; readonly perWorkspace: number };
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** Days of listing history kept; default DEFAULT_HISTORY_DAYS. */
+  readonly historyDays?: number;
+  readonly metrics?: MetricsSink;
   readonly leaseMs?: number;
   /** A PostgreSQL connection failed while idle (logged; the pool reconnects). */
   readonly onDatabaseError?: (err: Error) => void;
@@ -49,6 +53,8 @@ export async function createWatchService(options: CreateWatchServiceOptions): Pr
     minIntervalMs: options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS,
     limits: options.limits,
     random: options.random,
+    historyDays: options.historyDays,
+    metrics: options.metrics,
     leaseMs: options.leaseMs,
   });
 }
@@ -118,6 +124,7 @@ export function startWatching(options: StartWatchingOptions): WatchingHandle {
   });
   const sender = new OutboxSender(service.store, options.notifiers, clock, {
     onError: options.onError,
+    metrics: service.metrics,
     owner: service.replicaId,
     leaseMs: service.leaseMs,
     maxSleepMs: pollMs,
@@ -127,6 +134,13 @@ export function startWatching(options: StartWatchingOptions): WatchingHandle {
   heartbeat.start();
   scheduler.start();
   sender.start();
+  // The listing history is pruned to its retention now and then once a day.
+  const prune = (): void => {
+    service.pruneHistory().catch((err: unknown) => options.onError?.(err));
+  };
+  prune();
+  const pruning = setInterval(prune, 86_400_000);
+  pruning.unref();
   let stopping: Promise<void> | undefined;
   return {
     scheduler,
@@ -135,6 +149,7 @@ export function startWatching(options: StartWatchingOptions): WatchingHandle {
     stop(boundMs = 10_000) {
       stopping ??= (async () => {
         unsubscribe();
+        clearInterval(pruning);
         await Promise.all([scheduler.stop(boundMs), sender.stop(boundMs)]);
         try {
           await heartbeat.stop(boundMs);

@@ -5,6 +5,8 @@
  * its version 3: epoch-ms times in BIGINT, JSON in TEXT (jsonb refuses the \u0000 that
  * a pasted bounce or a TXT record may carry). Append new ones, never edit a shipped one.
  */
+import { PG_HISTORY_MIGRATION } from './pg-history.js';
+
 export const PG_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
   {
     version: 1,
@@ -113,6 +115,7 @@ export const PG_MIGRATIONS: readonly { readonly version: number; readonly sql: s
       $fn$;
     `,
   },
+  PG_HISTORY_MIGRATION,
 ];
 
 /** The advisory lock key migrations run under (any constant unique to rblbot: "rblb"). */

@@ -19,7 +19,8 @@ import type { ChannelRef } from './notifier.js';
 import type { LeaseInfo, ReplicaBeat, ReplicaInfo } from '../fleet/store.js';
 import type { AddWatchesInput, AddWatchesResult, CycleCommit, Lease, StoreStats, WatchStore } from './store.js';
 import type { ColumnType, PortableRow, PortableTable } from './tables.js';
-import type { DueWatch, OutboxAlert, TargetState, Watch } from './types.js';
+import type { DueWatch, HistoryEvent, HistoryWrite, OutboxAlert, TargetState, Watch } from './types.js';
+import { pruneHistory, readHistory, writeHistory } from './pg-history.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS } from './pg-migrations.js';
 import {
   NEXT_ALERT_SQL,
@@ -255,6 +256,7 @@ export class PgWatchStore implements WatchStore {
           commit.reschedule.map((r) => r.nextDue),
         ]);
       }
+      await writeHistory(c, commit.history ?? []);
       if (commit.alerts.length > 0) {
         await c.query(
           `INSERT INTO outbox (idempotency_key, platform, workspace_id, channel_id, reply, next_attempt_at, created_at)
@@ -425,6 +427,25 @@ export class PgWatchStore implements WatchStore {
         );
       }
     });
+  }
+
+  async appendHistory(events: readonly HistoryWrite[]): Promise<void> {
+    await this.tx((c) => writeHistory(c, events));
+  }
+
+  async readHistory(targets: readonly string[], since: number): Promise<HistoryEvent[]> {
+    return readHistory(this.pool, targets, since);
+  }
+
+  async pruneHistory(before: number): Promise<number> {
+    return this.tx((c) => pruneHistory(c, before));
+  }
+
+  async watchedStates(): Promise<TargetState[]> {
+    const { rows } = await this.pool.query<StateRow>(
+      'SELECT target, baselined, last_checked, last_error, zones FROM target_state s WHERE EXISTS (SELECT 1 FROM watches w WHERE w.target = s.target)',
+    );
+    return rows.map(toState);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import type { Clock } from './clock.js';
 import { WakeableLoop } from './loop.js';
 import type { WatchStore } from './store.js';
 import type { OutboxAlert } from './types.js';
+import type { MetricsSink } from '../metrics.js';
 
 export interface SenderOptions {
   readonly baseDelayMs?: number;
@@ -26,6 +27,8 @@ export interface SenderOptions {
   /** Look for alerts at least this often (other replicas queue alerts too). Default an hour. */
   readonly maxSleepMs?: number;
   readonly onError?: (err: unknown, alert?: OutboxAlert) => void;
+  /** Counts each delivery attempt (/metrics). */
+  readonly metrics?: MetricsSink;
 }
 
 export class OutboxSender {
@@ -108,10 +111,12 @@ export class OutboxSender {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       (this.options.onError ?? defaultOnError)(err, alert);
+      this.options.metrics?.alert(alert.channel.platform, 'failed');
       await this.store.markAlertFailed(alert.id, message, this.clock.now() + this.backoff(alert.attempts + 1));
       return;
     }
     await this.store.markAlertSent(alert.id, this.clock.now());
+    this.options.metrics?.alert(alert.channel.platform, 'sent');
   }
 }
 

@@ -17,14 +17,18 @@ import type { ChannelRef } from './notifier.js';
 import { alertReply } from './reply.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_INTERVAL_MS, DEFAULT_MIN_INTERVAL_MS, MAX_INTERVAL_MS, formatDuration } from './duration.js';
-import { applyFailure, applyReport } from './status.js';
+import { applyFailure, applyReport, targetEvent } from './status.js';
 import type { Lease, WatchStore } from './store.js';
 import { newReplicaId } from '../fleet/replica.js';
 import { parseWatchTarget } from './watch-target.js';
-import type { AddResult, DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
+import type { AddResult, DueWatch, HistoryWrite, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
+import { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_PERIOD_DAYS, buildTimeline, type Timeline } from './history.js';
+import { NO_METRICS, type MetricsSink } from '../metrics.js';
 import { UserError } from '../../reply/errors.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
+export { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_PERIOD_DAYS };
+const DAY_MS = 86_400_000;
 
 export interface WatchServiceOptions {
   readonly store: WatchStore;
@@ -37,6 +41,9 @@ export interface WatchServiceOptions {
   readonly targetConcurrency?: number;
   /** Source of jitter in [0, 1); tests pass a constant. */
   readonly random?: () => number;
+  /** Days of listing history kept (default DEFAULT_HISTORY_DAYS). */
+  readonly historyDays?: number;
+  readonly metrics?: MetricsSink;
   /** This process's id in the fleet: the owner of its leases. Default: host, pid and a random part. */
   readonly replicaId?: string;
   /**
@@ -66,6 +73,8 @@ export class WatchService {
   readonly limits: WatchLimits;
   readonly minIntervalMs: number;
   readonly defaultIntervalMs: number;
+  readonly historyDays: number;
+  readonly metrics: MetricsSink;
   readonly replicaId: string;
   readonly leaseMs: number;
   private readonly targetConcurrency: number;
@@ -83,6 +92,8 @@ export class WatchService {
     this.defaultIntervalMs = Math.max(options.defaultIntervalMs ?? DEFAULT_INTERVAL_MS, this.minIntervalMs);
     this.targetConcurrency = options.targetConcurrency ?? 64;
     this.random = options.random ?? Math.random;
+    this.historyDays = options.historyDays ?? DEFAULT_HISTORY_DAYS;
+    this.metrics = options.metrics ?? NO_METRICS;
     this.replicaId = options.replicaId ?? newReplicaId();
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
@@ -158,13 +169,15 @@ export class WatchService {
       const states = await this.store.getTargetStates(claimed);
       const held = new Set(claimed);
       const fresh = reports.filter((r) => held.has(r.target) && !states.get(r.target)?.baselined);
+      const baselines = fresh.map((r) => applyReport(undefined, r, now));
       await this.store.commitCycle({
         owner: this.replicaId,
         now: this.clock.now(),
         claimed,
-        states: fresh.map((r) => applyReport(undefined, r, now).state),
+        states: baselines.map((x) => x.state),
         alerts: [],
         reschedule: [],
+        history: baselines.flatMap((x) => x.history),
       });
     });
     this.emit(this.scheduleListeners);
@@ -180,8 +193,50 @@ export class WatchService {
     if (removed.length === 0) {
       throw new WatchError(`This channel does not watch ${input.trim()}; /watch list shows what it watches.`);
     }
+    // A target nobody watches any more ends its watched period in the history.
+    const targets = [...new Set(removed.map((w) => w.target))];
+    const still = new Set((await this.store.watchesOfTargets(targets)).map((w) => w.target));
+    const now = this.clock.now();
+    const ended = targets.filter((t) => !still.has(t)).map((t) => targetEvent(t, 'unwatched', now));
+    if (ended.length > 0) await this.store.appendHistory(ended);
     this.emit(this.scheduleListeners);
     return removed;
+  }
+
+  /**
+   * The listing history of what this channel watches as `input` (a target or a range as
+   * added) over the last `days` days. Throws WatchError when the channel does not watch it.
+   */
+  async history(channel: ChannelRef, input: string, days = DEFAULT_HISTORY_PERIOD_DAYS): Promise<Timeline> {
+    this.validateHistoryDays(days);
+    const keys = new Set(removalKeys(input));
+    const mine = (await this.store.listWatches(channel)).filter((w) => keys.has(w.target) || keys.has(w.label));
+    if (mine.length === 0) {
+      throw new WatchError(`This channel does not watch ${input.trim()}; /watch list shows what it watches.`);
+    }
+    const label = mine.some((w) => keys.has(w.target)) ? mine.find((w) => keys.has(w.target))!.target : mine[0]!.label;
+    const targets = [...new Set(mine.filter((w) => keys.has(w.target) || w.label === label).map((w) => w.target))];
+    return this.timeline(label, targets, days);
+  }
+
+  /** The history of targets as stored, whoever watches them (the CLI's `rblbot history`). */
+  async timeline(label: string, targets: readonly string[], days = DEFAULT_HISTORY_PERIOD_DAYS): Promise<Timeline> {
+    const to = this.clock.now();
+    const from = to - days * DAY_MS;
+    const events = await this.store.readHistory(targets, from);
+    return buildTimeline(label, targets, events, from, to);
+  }
+
+  /** Throws WatchError unless `days` is a period the history can show. */
+  validateHistoryDays(days: number): void {
+    if (!Number.isInteger(days) || days < 1 || days > this.historyDays) {
+      throw new WatchError(`Give the period in whole days, from 1 to ${this.historyDays} (the history kept).`);
+    }
+  }
+
+  /** Forget history older than the retention setting (startWatching runs it daily). */
+  async pruneHistory(): Promise<number> {
+    return this.store.pruneHistory(this.clock.now() - this.historyDays * DAY_MS);
   }
 
   /** The channel's watches grouped as added (a range is one entry), with each target's state. */
@@ -226,14 +281,16 @@ export class WatchService {
   }
 
   private async cycle(watches: readonly DueWatch[], claimed: readonly string[], signal?: AbortSignal): Promise<CycleResult> {
+    const started = performance.now();
     const targets = [...new Set(watches.map((w) => w.target))];
     if (targets.length === 0) {
       if (claimed.length > 0)
-        await this.store.commitCycle({ owner: this.replicaId, now: this.clock.now(), claimed, states: [], alerts: [], reschedule: [] });
+        await this.store.commitCycle({ owner: this.replicaId, now: this.clock.now(), claimed, states: [], alerts: [], reschedule: [], history: [] });
       return { targets: 0, changes: 0, alerts: 0, abandoned: false };
     }
     const before = await this.store.getTargetStates(targets);
     const states: TargetState[] = [];
+    const history: HistoryWrite[] = [];
     const changesByTarget = new Map<string, ReturnType<typeof applyReport>['changes']>();
     // A few workers pull targets in turn: memory stays flat however many targets are due,
     // and each report is folded into a small state and dropped at once.
@@ -243,12 +300,15 @@ export class WatchService {
         const target = targets[next++]!;
         try {
           const report = await this.checker.check(target);
-          const { state, changes } = applyReport(before.get(target), report, this.clock.now());
-          states.push(state);
-          if (changes.length) changesByTarget.set(target, changes);
+          const applied = applyReport(before.get(target), report, this.clock.now());
+          states.push(applied.state);
+          history.push(...applied.history);
+          if (applied.changes.length) changesByTarget.set(target, applied.changes);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          states.push(applyFailure(before.get(target), target, message, this.clock.now()));
+          const failed = applyFailure(before.get(target), target, message, this.clock.now());
+          states.push(failed.state);
+          history.push(...failed.history);
         }
       }
     };
@@ -260,10 +320,11 @@ export class WatchService {
     const alerts = changesByTarget.size > 0 ? await this.alertsFor(changesByTarget) : [];
     const now = this.clock.now();
     const reschedule = watches.map((w) => ({ id: w.id, nextDue: now + w.intervalMs + this.jitter(w.intervalMs) }));
-    const committed = await this.store.commitCycle({ owner: this.replicaId, now, claimed, states, alerts, reschedule });
+    const committed = await this.store.commitCycle({ owner: this.replicaId, now, claimed, states, alerts, reschedule, history });
     // Our leases ran out and another replica took targets over (this process stalled for a
     // lease's length): its check stands, ours is dropped, nothing is alerted twice.
     if (!committed) return { targets: targets.length, changes: 0, alerts: 0, abandoned: true };
+    this.metrics.watchCycle((performance.now() - started) / 1000);
     if (alerts.length) this.emit(this.alertListeners);
     let changes = 0;
     for (const c of changesByTarget.values()) changes += c.length;

@@ -3,6 +3,8 @@
  * transaction, so two processes opening a new file at once cannot both apply one).
  * Append new ones, never edit one that has shipped; pg-migrations.ts keeps PostgreSQL in step.
  */
+import { HISTORY_MIGRATION } from './sqlite-history.js';
+
 export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
   {
     version: 1,
@@ -87,4 +89,5 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       );
     `,
   },
+  HISTORY_MIGRATION,
 ];

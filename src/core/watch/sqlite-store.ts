@@ -12,8 +12,9 @@ import type { ChannelRef } from './notifier.js';
 import type { LeaseInfo, ReplicaBeat, ReplicaInfo } from '../fleet/store.js';
 import type { AddWatchesInput, AddWatchesResult, CycleCommit, Lease, StoreStats, WatchStore } from './store.js';
 import type { PortableRow, PortableTable } from './tables.js';
-import type { DueWatch, OutboxAlert, TargetState, Watch } from './types.js';
+import type { DueWatch, HistoryEvent, HistoryWrite, OutboxAlert, TargetState, Watch } from './types.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SqliteHistory } from './sqlite-history.js';
 import {
   NEXT_ALERT_SQL,
   NEXT_DUE_SQL,
@@ -41,6 +42,7 @@ export class SqliteWatchStore implements WatchStore {
   readonly location: string;
   readonly db: Database.Database;
   private readonly stmts;
+  private readonly history: SqliteHistory;
 
   constructor(file: string = DEFAULT_DB_PATH) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -131,7 +133,11 @@ export class SqliteWatchStore implements WatchStore {
       ),
       releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
       leases: db.prepare<[], { name: string; owner: string; until: number; acquired_at: number }>('SELECT * FROM leases ORDER BY name'),
+      watchedStates: db.prepare<[], StateRow>(
+        'SELECT target, baselined, last_checked, last_error, zones FROM target_state WHERE target IN (SELECT target FROM watches)',
+      ),
     };
+    this.history = new SqliteHistory(db);
   }
 
   private migrate(): void {
@@ -281,6 +287,7 @@ export class SqliteWatchStore implements WatchStore {
         }
         for (const target of commit.claimed) this.stmts.releaseTarget.run(target, commit.owner);
         for (const r of commit.reschedule) this.stmts.reschedule.run(r.nextDue, r.id);
+        this.history.write(commit.history ?? []);
         const { now } = commit;
         for (const a of commit.alerts) {
           this.stmts.insertAlert.run(
@@ -406,6 +413,22 @@ export class SqliteWatchStore implements WatchStore {
       this.db.exec('ROLLBACK');
       throw err;
     }
+  }
+
+  async appendHistory(events: readonly HistoryWrite[]): Promise<void> {
+    this.db.transaction(() => this.history.write(events)).immediate();
+  }
+
+  async readHistory(targets: readonly string[], since: number): Promise<HistoryEvent[]> {
+    return this.history.read(targets, since);
+  }
+
+  async pruneHistory(before: number): Promise<number> {
+    return this.history.prune(before);
+  }
+
+  async watchedStates(): Promise<TargetState[]> {
+    return this.stmts.watchedStates.all().map(toState);
   }
 
   async close(): Promise<void> {

@@ -18,7 +18,7 @@
 import type { ChannelRef } from './notifier.js';
 import type { FleetStore } from '../fleet/store.js';
 import type { PortableRow, PortableTable } from './tables.js';
-import type { DueWatch, NewAlert, OutboxAlert, TargetState, Watch, WatchLimits } from './types.js';
+import type { DueWatch, HistoryEvent, HistoryWrite, NewAlert, OutboxAlert, TargetState, Watch, WatchLimits } from './types.js';
 
 export interface NewWatch {
   readonly target: string;
@@ -62,6 +62,8 @@ export interface CycleCommit {
   readonly states: readonly TargetState[];
   readonly alerts: readonly NewAlert[];
   readonly reschedule: readonly { readonly id: number; readonly nextDue: number }[];
+  /** The listing history of the cycle (baselines, confirmed changes, failed checks). */
+  readonly history?: readonly HistoryWrite[];
 }
 
 export interface StoreStats {
@@ -130,6 +132,22 @@ export interface WatchStore extends FleetStore {
   exportRows(table: PortableTable, batchSize: number): AsyncIterable<PortableRow[]>;
   /** Write rows of portable tables in one transaction; the database must hold none yet. */
   importRows(batches: AsyncIterable<{ readonly table: PortableTable; readonly rows: readonly PortableRow[] }>): Promise<void>;
+
+  /** Store history events outside a cycle (a target nobody watches any more). */
+  appendHistory(events: readonly HistoryWrite[]): Promise<void>;
+  /**
+   * The history of these targets from `since` on: every event that reaches into the period,
+   * plus, per lane (target × zone × query), the last state event before it (what held at
+   * `since`). Oldest first.
+   */
+  readHistory(targets: readonly string[], since: number): Promise<HistoryEvent[]>;
+  /**
+   * Forget history older than `before`, keeping per lane the last state event before it
+   * (so a listing that began earlier still shows); returns the rows deleted.
+   */
+  pruneHistory(before: number): Promise<number>;
+  /** Every watched target's state (the rblbot_listed gauge); targets never checked have none. */
+  watchedStates(): Promise<TargetState[]>;
 
   close(): Promise<void>;
 }

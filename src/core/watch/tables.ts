@@ -59,4 +59,24 @@ export const PORTABLE_TABLES: readonly PortableTable[] = [
       last_error: 'text',
     },
   },
+  {
+    // The listing history (history.ts): what /watch history draws, worth keeping on a move.
+    name: 'listing_history',
+    key: 'id',
+    identity: 'id',
+    columns: {
+      id: 'integer',
+      target: 'text',
+      zone: 'text',
+      query: 'text',
+      name: 'text',
+      list_type: 'text',
+      kind: 'text',
+      at: 'integer',
+      until: 'integer',
+      count: 'integer',
+      alerted: 'boolean',
+      detail: 'text',
+    },
+  },
 ];

@@ -104,11 +104,11 @@ describe('SQLite store', () => {
     const store = new SqliteWatchStore(file);
     expect(fs.existsSync(file)).toBe(true);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.schemaVersion()).toBe(3);
+    expect(store.schemaVersion()).toBe(4);
     await store.close();
     const again = new SqliteWatchStore(file);
-    expect(again.schemaVersion()).toBe(3);
-    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 3 });
+    expect(again.schemaVersion()).toBe(4);
+    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 4 });
     await again.close();
   });
 
@@ -125,7 +125,7 @@ describe('SQLite store', () => {
               VALUES ('slack', 'T', 'C', '192.0.2.9', '192.0.2.9', 1000, 5, 0, 'U')`);
     old.close();
     const store = new SqliteWatchStore(file);
-    expect(store.schemaVersion()).toBe(3);
+    expect(store.schemaVersion()).toBe(4);
     expect((await store.claimDueWatches(10, { owner: 'me', now: 10, until: 100 })).map((w) => w.target)).toEqual(['192.0.2.9']);
     await store.close();
   });
