@@ -177,7 +177,9 @@ describePostgres('replicas on one PostgreSQL database', () => {
     const url = await seededDatabase();
     const mark = dns.queries.length;
     dns.latencyMs = 30;
-    const replicas = await Promise.all(Array.from({ length: n }, (_, i) => startReplica(`r${i + 1}`, url)));
+    // A long lease: on a busy machine a replica can stall for seconds, and a stall past the
+    // lease rightly hands its targets to another replica (a second check, never a second alert).
+    const replicas = await Promise.all(Array.from({ length: n }, (_, i) => startReplica(`r${i + 1}`, url, { LEASE_MS: '15000', BEAT_MS: '500' })));
     await settled(url);
     await stopAll(replicas);
 
@@ -198,7 +200,7 @@ describePostgres('replicas on one PostgreSQL database', () => {
     dns.latencyMs = 150;
     const watcher = await PgWatchStore.open(url);
     try {
-      const replicas = await Promise.all(['r1', 'r2', 'r3'].map((name) => startReplica(name, url)));
+      const replicas = await Promise.all(['r1', 'r2', 'r3'].map((name) => startReplica(name, url, { LEASE_MS: '6000', BEAT_MS: '500' })));
       const victim = replicas[0]!;
       // Kill it while it holds leases on targets it is checking, before it committed anything.
       for (;;) {
@@ -227,7 +229,7 @@ describePostgres('replicas on one PostgreSQL database', () => {
   it('delivers an alert once when the replica sending it is killed before the platform accepted it', SLOW, async () => {
     const url = await seededDatabase();
     recorder.acceptAfterMs = 800;
-    const replicas = await Promise.all(['r1', 'r2'].map((name) => startReplica(name, url)));
+    const replicas = await Promise.all(['r1', 'r2'].map((name) => startReplica(name, url, { LEASE_MS: '6000', BEAT_MS: '500' })));
     // The first delivery attempt: kill whoever made it while the platform still holds it.
     const deadline = Date.now() + 20_000;
     while (recorder.attempts.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
