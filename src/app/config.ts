@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../core/watch/duration.js';
+import { DatabaseSettingError, parseDatabaseSetting } from '../core/watch/database-setting.js';
 import { UserError } from '../reply/errors.js';
 
 const optionalString = z
@@ -42,6 +43,28 @@ const switchedOn = (fallback: boolean) =>
     });
 
 const flag = switchedOn(false);
+
+/** A duration like 30s or 5m, in ms, within [min, max]. */
+const duration = (fallback: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v === undefined || v === '' ? fallback : v;
+      let ms: number;
+      try {
+        ms = parseDuration(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 5m or 1h, got "${text}"` });
+        return z.NEVER;
+      }
+      if (ms < min || ms > max) {
+        ctx.addIssue({ code: 'custom', message: `must be from ${min / 1000}s to ${max / 1000}s, got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 const url = z
   .string()
@@ -87,8 +110,27 @@ export const configSchema = z.object({
   DISCORD_API_URL: url,
   PORT: positiveInt(3000, 65535),
   // --- watches ---
-  /** SQLite file for watches and the alert outbox (default ./data/rblbot.db). */
-  RBLBOT_DB: optionalString,
+  /**
+   * Where watches and the alert outbox live: a SQLite file (default ./data/rblbot.db, or
+   * sqlite:FILE) for one process, or a postgres:// URL for several replicas sharing the work.
+   */
+  RBLBOT_DB: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseDatabaseSetting(v);
+      } catch (err) {
+        if (!(err instanceof DatabaseSettingError)) throw err;
+        ctx.addIssue({ code: 'custom', message: `is wrong: ${err.message.replace(/\.$/, '')}` });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * How long a replica's claim on work (a recheck, an alert, the Discord gateway) lasts
+   * without a heartbeat: how soon another replica takes over from a dead one. Default 30s.
+   */
+  RBLBOT_LEASE: duration('30s', 3_000, 3_600_000),
   /** Shortest /watch interval allowed, like 15m (the default) or 30s for demos. */
   RBLBOT_MIN_INTERVAL: optionalString.superRefine((v, ctx) => {
     if (v === undefined) return;

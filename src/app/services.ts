@@ -4,6 +4,7 @@
  */
 import type { Services } from '../../commands/types.js';
 import { createChecker, type Checker } from '../core/check/checker.js';
+import { createDiagnoser } from '../core/diagnose/index.js';
 import { createRelayTester, relayDnsFrom } from '../core/relay/index.js';
 import { createWatchService, parseDuration, type WatchService } from '../core/watch/index.js';
 import type { AppConfig } from './config.js';
@@ -36,16 +37,19 @@ export function buildServices(config: AppConfig, overrides: ServiceOverrides = {
     heloName: config.RBLBOT_RELAY_HELO,
     externalDomain: config.RBLBOT_RELAY_EXTERNAL_DOMAIN,
   });
-  return { checker, relay };
+  const diagnoser = createDiagnoser({ catalogue: checker.catalogue, checker });
+  return { checker, relay, diagnoser };
 }
 
-/** Open the watch database (creating it) and build the watch service from configuration. */
-export function buildWatchService(config: AppConfig, checker: Checker): WatchService {
+/** Open the watch database (creating it, or migrating its schema) and build the watch service from configuration. */
+export function buildWatchService(config: AppConfig, checker: Checker, onDatabaseError?: (err: Error) => void): Promise<WatchService> {
   return createWatchService({
     checker,
-    dbPath: config.RBLBOT_DB,
+    database: config.RBLBOT_DB,
     minIntervalMs: config.RBLBOT_MIN_INTERVAL ? parseDuration(config.RBLBOT_MIN_INTERVAL) : undefined,
     limits: { perChannel: config.RBLBOT_WATCH_MAX_PER_CHANNEL, perWorkspace: config.RBLBOT_WATCH_MAX_PER_WORKSPACE },
+    leaseMs: config.RBLBOT_LEASE,
+    onDatabaseError,
   });
 }
 

@@ -14,6 +14,7 @@ import type { AppConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildServices, buildWatchService } from './services.js';
 import type { Services } from '../../commands/types.js';
+import { packageVersion } from '../core/package-root.js';
 
 /** How often a long-running bot re-probes zone health (RFC 5782 test points). */
 const PROBE_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -44,8 +45,10 @@ export async function startBot(config: AppConfig, io: ProcessIO): Promise<number
     return 2;
   }
   try {
-    // Watches persist in SQLite; a database that cannot be opened stops start-up with its reason.
-    services = { ...services, watches: buildWatchService(config, services.checker) };
+    // Watches persist in SQLite or PostgreSQL; a database that cannot be opened stops start-up with its reason.
+    const watches = await buildWatchService(config, services.checker, (err) => logger.warn({ err }, 'database connection failed'));
+    services = { ...services, watches };
+    logger.info({ engine: watches.store.engine, db: watches.store.location, replica: watches.replicaId }, 'watch database open');
   } catch (err) {
     io.stderr.write(`rblbot: cannot open the watch database: ${(err as Error).message}\n`);
     return 2;
@@ -112,7 +115,16 @@ async function startChatAdapters(config: AppConfig, services: Services, logger: 
   if (config.DISCORD_TOKEN || config.DISCORD_PUBLIC_KEY) {
     // discord.js takes seconds to load: only when Discord is configured.
     const { startDiscord } = await import('../adapters/discord/index.js');
-    const discord = await startDiscord({ config, services, commands, http, logger: logger.child({ adapter: 'discord' }) });
+    const watches = services.watches;
+    const discord = await startDiscord({
+      config,
+      services,
+      commands,
+      http,
+      logger: logger.child({ adapter: 'discord' }),
+      // One gateway connection per bot, whatever the number of replicas.
+      gatewayLease: watches && { store: watches.store, clock: watches.clock, owner: watches.replicaId, leaseMs: config.RBLBOT_LEASE },
+    });
     running.push({ name: 'discord', stop: () => discord.stop() });
     logger.info({ mode: discord.mode }, 'discord adapter started');
     notifiers.push(discord.notifier);
@@ -129,7 +141,24 @@ async function startChatAdapters(config: AppConfig, services: Services, logger: 
 function startWatches(services: Services, notifiers: Notifier[], logger: Logger, running: Running[]): void {
   const watches = services.watches;
   if (!watches) return;
-  const watching = startWatching({ service: watches, notifiers, onError: (err) => logger.warn({ err }, 'watch') });
+  const watching = startWatching({
+    service: watches,
+    notifiers,
+    version: packageVersion(),
+    // Three beats per lease: a replica misses two before others take its work.
+    heartbeatMs: Math.floor(watches.leaseMs / 3),
+    onError: (err) => logger.warn({ err }, 'watch'),
+    onLiveReplicas: (replicas) => {
+      const before = watches.checker.zoneRate();
+      watches.checker.setRateShare(replicas.length);
+      if (watches.checker.zoneRate() !== before) {
+        logger.info(
+          { replicas: replicas.length, zoneRate: watches.checker.zoneRate() },
+          'live replicas changed: new share of the per-list query budget',
+        );
+      }
+    },
+  });
   running.push({ name: 'watches', stop: () => watching.stop(4000) });
 }
 

@@ -5,5 +5,7 @@ import { discordRegisterCommand } from './discord-register.js';
 import { relayCli } from './relay.js';
 import type { CliCommand } from './types.js';
 import { zonesCli } from './zones.js';
+import { statusCli } from './status.js';
+import { migrateCli } from './migrate.js';
 
-export const cliCommands: readonly CliCommand[] = [checkCli, diagnoseCli, relayCli, zonesCli, discordRegisterCommand];
+export const cliCommands: readonly CliCommand[] = [checkCli, diagnoseCli, relayCli, zonesCli, discordRegisterCommand, statusCli, migrateCli];

@@ -104,18 +104,28 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   };
 
   // A command that takes pasted text (/diagnose), typed alone, collects the following
-  // lines until one holding a single "." (as in SMTP's DATA) or the end of input.
+  // lines until one holding a single "." (as in SMTP's DATA), a line that is another
+  // command written with its slash ("/rbl 203.0.113.5": a piped script goes on), or the
+  // end of input. Without the slash a line is pasted text: bounces have lines such as
+  // "Relay access denied" that start with a command's name.
   let pasting: { name: string; lines: string[] } | null = null;
+
+  const endPaste = () => {
+    const { name, lines } = pasting!;
+    pasting = null;
+    // Nothing pasted: the command answers what it expected ("Paste the bounce …").
+    run({ name, text: lines.join('\n') });
+  };
 
   const handle = (line: string) => {
     if (closed) return;
     if (pasting) {
-      if (line.trim() === '.') {
-        const { name, lines } = pasting;
-        pasting = null;
-        run({ name, text: lines.join('\n') });
-      } else pasting.lines.push(line);
-      return;
+      if (line.trim() === '.') return endPaste();
+      if (!isSlashCommand(line)) {
+        pasting.lines.push(line);
+        return;
+      }
+      endPaste();
     }
     const parsed = parseConsoleLine(line);
     if (!parsed) return prompt();
@@ -130,6 +140,13 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       return;
     }
     run(parsed);
+  };
+
+  const isSlashCommand = (line: string): boolean => {
+    const m = /^\s*\/(\S+)/.exec(line);
+    if (!m) return false;
+    const name = m[1]!.toLowerCase();
+    return name === 'quit' || name === 'exit' || findCommand(options.commands, name) !== undefined;
   };
 
   const run = (parsed: ConsoleLine) => {
@@ -156,12 +173,8 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     rl.prompt();
   }
   await ended;
-  // Input ended in the middle of a paste: the paste is complete.
-  const unfinished = pasting as { name: string; lines: string[] } | null;
-  if (unfinished && unfinished.lines.length > 0) {
-    pasting = null;
-    run({ name: unfinished.name, text: unfinished.lines.join('\n') });
-  }
+  // Input ended in the middle of a paste: the paste is complete (an empty one is answered too).
+  if (pasting) endPaste();
   // Every line was handled before 'close'; wait until each of their replies is written.
   await written;
   options.stop?.removeEventListener('abort', stopReading);

@@ -37,6 +37,10 @@ export interface Checker {
   probe(): Promise<ZoneHealth[]>;
   /** The last probe's verdict per zone. */
   health(): ReadonlyMap<string, ZoneHealth>;
+  /** This process is one of `replicas` sharing one database: use that share of the per-zone rate. */
+  setRateShare(replicas: number): void;
+  /** Lookups per second per zone this process may send (its share of RBLBOT_ZONE_RATE). */
+  zoneRate(): number;
 }
 
 export interface CheckerOptions {
@@ -308,6 +312,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return report;
     },
     health: () => healthByZone,
+    setRateShare: (replicas) => rate.setShare(replicas),
+    zoneRate: () => rate.rate,
   };
 }
 

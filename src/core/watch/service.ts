@@ -4,8 +4,10 @@
  *
  * A cycle checks each distinct target once however many channels watch it, folds the
  * reports into per-target state, and commits the new state, the rescheduled watches and
- * one alert per affected channel in a single transaction (the outbox). Cycles never
- * overlap: /watch add's baseline, /watch check and the scheduler share one lock.
+ * one alert per affected channel in a single transaction (the outbox). Every cycle first
+ * leases its targets in the store, so replicas sharing a database never check a target at
+ * the same time (and never alert one change twice); within a process, cycles never
+ * overlap either: /watch add's baseline, /watch check and the scheduler share one lock.
  */
 import ipaddr from 'ipaddr.js';
 import pLimit from 'p-limit';
@@ -16,7 +18,8 @@ import { alertReply } from './reply.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_INTERVAL_MS, DEFAULT_MIN_INTERVAL_MS, MAX_INTERVAL_MS, formatDuration } from './duration.js';
 import { applyFailure, applyReport } from './status.js';
-import type { WatchStore } from './store.js';
+import type { Lease, WatchStore } from './store.js';
+import { newReplicaId } from '../fleet/replica.js';
 import { parseWatchTarget } from './watch-target.js';
 import type { AddResult, DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
 import { UserError } from '../../reply/errors.js';
@@ -34,7 +37,16 @@ export interface WatchServiceOptions {
   readonly targetConcurrency?: number;
   /** Source of jitter in [0, 1); tests pass a constant. */
   readonly random?: () => number;
+  /** This process's id in the fleet: the owner of its leases. Default: host, pid and a random part. */
+  readonly replicaId?: string;
+  /**
+   * How long a lease on a target or an alert lasts unless renewed (the heartbeat renews
+   * it while the process lives): how soon a dead replica's work returns. Default 60 s.
+   */
+  readonly leaseMs?: number;
 }
+
+export const DEFAULT_LEASE_MS = 60_000;
 
 /** A sentence for the user: bad interval, over a cap, not watched. */
 export class WatchError extends UserError {}
@@ -43,6 +55,7 @@ export interface CycleResult {
   readonly targets: number;
   readonly changes: number;
   readonly alerts: number;
+  /** Stopped before committing (shutdown), or another replica took the targets over. */
   readonly abandoned: boolean;
 }
 
@@ -53,6 +66,8 @@ export class WatchService {
   readonly limits: WatchLimits;
   readonly minIntervalMs: number;
   readonly defaultIntervalMs: number;
+  readonly replicaId: string;
+  readonly leaseMs: number;
   private readonly targetConcurrency: number;
   private readonly random: () => number;
   private lock: Promise<unknown> = Promise.resolve();
@@ -68,6 +83,19 @@ export class WatchService {
     this.defaultIntervalMs = Math.max(options.defaultIntervalMs ?? DEFAULT_INTERVAL_MS, this.minIntervalMs);
     this.targetConcurrency = options.targetConcurrency ?? 64;
     this.random = options.random ?? Math.random;
+    this.replicaId = options.replicaId ?? newReplicaId();
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /** A lease for this replica from now. */
+  lease(): Lease {
+    const now = this.clock.now();
+    return { owner: this.replicaId, now, until: now + this.leaseMs };
+  }
+
+  /** The process is alive: push its leases out (the heartbeat calls this). */
+  async renewClaims(): Promise<void> {
+    await this.store.renewClaims(this.replicaId, this.clock.now() + this.leaseMs);
   }
 
   /** Called after a commit queued alerts (the sender wakes up). */
@@ -119,11 +147,25 @@ export class WatchService {
 
     // The baseline: only targets nobody watched before take this check as their starting point;
     // a target another channel already watches keeps its confirmed state and pending changes.
+    // A target another replica is checking right now is left to that check (it becomes the
+    // baseline there if none was recorded).
     await this.exclusive(async () => {
-      const states = await this.store.getTargetStates(reports.map((r) => r.target));
-      const fresh = reports.filter((r) => !states.get(r.target)?.baselined);
-      if (fresh.length === 0) return;
-      await this.store.commitCycle({ states: fresh.map((r) => applyReport(undefined, r, now).state), alerts: [], reschedule: [] }, now);
+      const claimed = await this.store.claimTargets(
+        reports.map((r) => r.target),
+        this.lease(),
+      );
+      if (claimed.length === 0) return;
+      const states = await this.store.getTargetStates(claimed);
+      const held = new Set(claimed);
+      const fresh = reports.filter((r) => held.has(r.target) && !states.get(r.target)?.baselined);
+      await this.store.commitCycle({
+        owner: this.replicaId,
+        now: this.clock.now(),
+        claimed,
+        states: fresh.map((r) => applyReport(undefined, r, now).state),
+        alerts: [],
+        reschedule: [],
+      });
     });
     this.emit(this.scheduleListeners);
     return { label, added: result.added, existing: result.existing, intervalMs, reports };
@@ -151,27 +193,45 @@ export class WatchService {
     return [...groups].map(([label, ws]) => ({ label, watches: ws, states: ws.map((w) => states.get(w.target)) }));
   }
 
-  /** Recheck every watch of this channel now (and reschedule them). */
+  /**
+   * Recheck every watch of this channel now (and reschedule them). Targets another replica
+   * is checking at this moment are left to it.
+   */
   async checkChannel(channel: ChannelRef): Promise<CycleResult> {
-    const watches = await this.store.listWatches(channel);
-    return this.exclusive(() => this.cycle(watches));
+    return this.exclusive(async () => {
+      const watches = await this.store.listWatches(channel);
+      const claimed = new Set(
+        await this.store.claimTargets(
+          watches.map((w) => w.target),
+          this.lease(),
+        ),
+      );
+      return this.cycle(
+        watches.filter((w) => claimed.has(w.target)),
+        [...claimed],
+      );
+    });
   }
 
-  /** One scheduler round: recheck up to `limit` due watches. */
+  /** One scheduler round: lease and recheck up to `limit` due watches. */
   async runDue(limit: number, signal?: AbortSignal): Promise<CycleResult> {
     return this.exclusive(async () => {
-      const due = await this.store.dueWatches(this.clock.now(), limit);
-      return this.cycle(due, signal);
+      const due = await this.store.claimDueWatches(limit, this.lease());
+      return this.cycle(due, [...new Set(due.map((w) => w.target))], signal);
     });
   }
 
   async nextDueAt(): Promise<number | null> {
-    return this.store.nextDueAt();
+    return this.store.nextDueAt(this.clock.now());
   }
 
-  private async cycle(watches: readonly DueWatch[], signal?: AbortSignal): Promise<CycleResult> {
-    if (watches.length === 0) return { targets: 0, changes: 0, alerts: 0, abandoned: false };
+  private async cycle(watches: readonly DueWatch[], claimed: readonly string[], signal?: AbortSignal): Promise<CycleResult> {
     const targets = [...new Set(watches.map((w) => w.target))];
+    if (targets.length === 0) {
+      if (claimed.length > 0)
+        await this.store.commitCycle({ owner: this.replicaId, now: this.clock.now(), claimed, states: [], alerts: [], reschedule: [] });
+      return { targets: 0, changes: 0, alerts: 0, abandoned: false };
+    }
     const before = await this.store.getTargetStates(targets);
     const states: TargetState[] = [];
     const changesByTarget = new Map<string, ReturnType<typeof applyReport>['changes']>();
@@ -193,13 +253,17 @@ export class WatchService {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.targetConcurrency, targets.length) }, worker));
-    // Abandoned work commits nothing: the watches stay due and are checked after a restart.
+    // Abandoned work commits nothing: the watches stay due, and stopping releases their leases
+    // for another replica (or the next start).
     if (signal?.aborted) return { targets: targets.length, changes: 0, alerts: 0, abandoned: true };
 
     const alerts = changesByTarget.size > 0 ? await this.alertsFor(changesByTarget) : [];
     const now = this.clock.now();
     const reschedule = watches.map((w) => ({ id: w.id, nextDue: now + w.intervalMs + this.jitter(w.intervalMs) }));
-    await this.store.commitCycle({ states, alerts, reschedule }, now);
+    const committed = await this.store.commitCycle({ owner: this.replicaId, now, claimed, states, alerts, reschedule });
+    // Our leases ran out and another replica took targets over (this process stalled for a
+    // lease's length): its check stands, ours is dropped, nothing is alerted twice.
+    if (!committed) return { targets: targets.length, changes: 0, alerts: 0, abandoned: true };
     if (alerts.length) this.emit(this.alertListeners);
     let changes = 0;
     for (const c of changesByTarget.values()) changes += c.length;
