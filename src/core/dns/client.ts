@@ -22,7 +22,6 @@
 import { DueHeap } from './due-heap.js';
 import { responseOutcome, type Outcome, type OutcomeSink } from './outcome.js';
 import { Query } from './query.js';
-import { turnNow } from './turn-clock.js';
 import { MAX_RETRY_MS } from './congestion.js';
 import { ResolverLane, type AnsweredSend, type LaneDown, type LaneOptions, type LaneOwner } from './resolver-lane.js';
 import { splitServer } from './servers.js';
@@ -95,7 +94,7 @@ export class LookupClient implements LaneOwner {
   // --- what the lanes report ---
 
   answered(lane: ResolverLane, query: Query, response: HotResponse, send: AnsweredSend): void {
-    const now = turnNow();
+    const now = performance.now();
     this.answersSinceLook++;
     if (response.rcode === RCODE_REFUSED) {
       // REFUSED from a resolver that answers our other lookups is load shed (dnsmasq says so
@@ -153,7 +152,7 @@ export class LookupClient implements LaneOwner {
 
   unreachable(lane: ResolverLane, reason: string): void {
     this.markDown(lane, { failure: 'ERROR', reason: `no DNS server answering (${reason})` });
-    const now = turnNow();
+    const now = performance.now();
     for (const query of lane.queriesInFlight()) {
       lane.release(query);
       this.dropDue(query);
@@ -196,7 +195,7 @@ export class LookupClient implements LaneOwner {
       else this.settle(query, outcome);
       return;
     }
-    const now = turnNow();
+    const now = performance.now();
     query.firstSentAt = now;
     query.deadline = now + query.budgetMs;
     query.sends = 0;
@@ -268,7 +267,7 @@ export class LookupClient implements LaneOwner {
 
   /** Start what waits while resolvers have room: their retries first, then new lookups. */
   private pump(): void {
-    const now = turnNow();
+    const now = performance.now();
     for (let i = 0; i < this.lanes.length; i++) {
       const lane = this.lanes[i]!;
       const retries = lane.retries;
@@ -387,7 +386,7 @@ export class LookupClient implements LaneOwner {
     const wasResponsive = lane.responsive;
     lane.responsive = false;
     lane.down = down;
-    if (wasResponsive) lane.window.collapse(turnNow());
+    if (wasResponsive) lane.window.collapse(performance.now());
     if (this.anyResponsive()) return;
     // Every resolver is down: the lookups waiting for room would each wait a whole budget
     // for nothing. They end now; the ones in flight find out when a resolver is back.

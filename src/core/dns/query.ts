@@ -32,7 +32,7 @@ export class Query implements DueEntry {
   chunk: Buffer | null = null;
   start = 0;
   end = 0;
-  /** When it was first sent (turnNow() ms), or -1 while it waits for room. */
+  /** When it was first sent (performance.now()), or -1 while it waits for room. */
   firstSentAt = -1;
   /** When it was first sent on its present lane, sent the time before last, and last sent. */
   laneSentAt = 0;

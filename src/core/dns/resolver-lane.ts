@@ -21,7 +21,6 @@ import { randomFillSync } from 'node:crypto';
 import { CongestionWindow, RoundTrip } from './congestion.js';
 import type { Query, QueryHolder } from './query.js';
 import { TcpStream } from './tcp.js';
-import { turnNow } from './turn-clock.js';
 import { messageId, queryFrameLength, readResponseAt, writeQueryFrame, type HotResponse } from './wire.js';
 
 /** Which send of a lookup an answer answers. */
@@ -133,7 +132,7 @@ export class ResolverLane implements QueryHolder {
   down: LaneDown | null = null;
   /** Lookups sent here since its last answer. */
   unanswered = 0;
-  /** turnNow() of its last answer, and of its last answer other than REFUSED. */
+  /** performance.now() of its last answer, and of its last answer other than REFUSED. */
   lastAnswerAt = -Infinity;
   servedAt = -Infinity;
   /** What it has done, for tests and diagnosis. */
@@ -262,7 +261,7 @@ export class ResolverLane implements QueryHolder {
 
   /** May a first send go over TCP now? Opens the connection when it would be wanted: no lookup waits for it. */
   private tcpUsable(): boolean {
-    if (!this.tcpWanted || performance.now() < this.tcpOffUntil) return false;
+    if (!this.tcpWanted || (this.tcpOffUntil > 0 && performance.now() < this.tcpOffUntil)) return false;
     if (this.tcp.connected) return true;
     if (!this.tcp.open) this.tcp.connect();
     return false;
@@ -332,7 +331,7 @@ export class ResolverLane implements QueryHolder {
     if (!query) return;
     const response = readResponseAt(data, at, end, query.chunk!, query.start, query.end);
     if (!response) return; // not the answer to this question: keep waiting for it
-    this.lastAnswerAt = turnNow();
+    this.lastAnswerAt = performance.now();
     this.unanswered = 0;
     this.responsive = true;
     this.down = null;
