@@ -342,7 +342,8 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
       lists,
       providerCodes: providers,
       diagnostic: diagnostic || null,
-      text: `${lower}\n${squeeze(context.slice(0, 20_000)).toLowerCase()}`,
+      // Advice looks for a few signs around the reply (open relay, resolver refused); 4 KB hold them.
+      text: `${lower}\n${squeeze(context.slice(0, 4096)).toLowerCase()}`,
       greylisted: GREYLIST.test(lower),
     });
   }

@@ -776,6 +776,55 @@ export const FORMATS: readonly Format[] = [
     recipients: [new RegExp(`^ <${addr}>(?:\\s|$)`), new RegExp(`^ ${addr} \\.\\.\\. `)],
   },
   {
+    id: 'messagelabs',
+    name: 'Symantec.cloud (MessageLabs)',
+    signals: [{ header: 'x-msg-ref' }, { from: /MAILER-DAEMON@messagelabs\.com/i }, { subject: /^Mail Delivery Failure/ }],
+    need: 2,
+    original: [/^Content-Type: text\/rfc822-headers/i],
+    messages: [
+      ['userunknown', ['542 ', ' Rejected', 'No such user']],
+      ['securityerror', ['Please turn on SMTP Authentication in your mail client']],
+    ],
+  },
+  {
+    id: 'mcafee',
+    name: 'McAfee Email Gateway',
+    signals: [{ header: 'x-nai-header', value: /Modified by McAfee/ }, { subject: /^Delivery Status$/ }],
+    need: 2,
+    start: [/--- The following addresses had delivery problems ---/],
+    original: [/^Content-Type: message\/rfc822/i],
+    recipients: [new RegExp(`^<${addr}>\\s+\\(`)],
+    messages: [['userunknown', [' unknown. ', 'Unknown user ', 'User not exist', 'No such user']]],
+  },
+  {
+    id: 'fml',
+    name: 'fml mailing list manager',
+    signals: [{ header: 'x-mlserver' }, { from: /-admin@/ }, { messageId: /\.FML/ }],
+    need: 3,
+    // "… in <list@example.org>. Original mail as follows:" then the original's headers.
+    original: [/^(?:Return-Path|Received|Date|From|Message-I[Dd]):/],
+    recipients: [new RegExp(`<${addr}>`)],
+    messages: [
+      [
+        'rejected',
+        [
+          ' header may cause mail loop',
+          'NOT MEMBER article from ',
+          'reject mail from ',
+          'reject spammers:',
+          'You are not a member of this mailing list',
+        ],
+      ],
+      ['systemerror', [' has detected a loop condition so that', 'Duplicated Message-ID', 'Loop Back Warning:']],
+      ['securityerror', ['Security alert:']],
+    ],
+    headerReasons: [
+      { header: 'subject', value: / are not member|NOT MEMBER article from |reject mail |Spam mail from a spammer is rejected/, reason: 'rejected' },
+      { header: 'subject', value: /fml system error message|Loop Alert: |Loop Back Warning: |WARNING: UNIX FROM Loop/, reason: 'systemerror' },
+      { header: 'subject', value: /Security Alert/, reason: 'securityerror' },
+    ],
+  },
+  {
     id: 'x1',
     name: 'Unidentified MTA #1',
     signals: [{ subject: /^Returned Mail: |^Mail Delivery Failure/ }, { from: /"Mail Deliver.{0,10}System" / }],

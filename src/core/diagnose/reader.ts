@@ -6,6 +6,7 @@
  */
 import { findCommand, type SmtpCommand } from './commands.js';
 import { DSN_FORMAT, FORMATS, GENERIC_DELAYED, GENERIC_ORIGINAL, TEXT_FORMAT, type Format, type Signal } from './formats.js';
+import { mayMatch, prefiltered, type Prefiltered } from './literals.js';
 import type { BounceDocument, DsnFields } from './input.js';
 import { MAX_LINE } from './input.js';
 import { logicalLines } from './text.js';
@@ -65,6 +66,7 @@ interface DetectContext {
   readonly from: string;
   readonly received: string;
   readonly head: string;
+  readonly lowerHead: string;
 }
 
 function holds(s: Signal, c: DetectContext): boolean {
@@ -77,31 +79,59 @@ function holds(s: Signal, c: DetectContext): boolean {
   }
   if (s.received && !s.received.test(c.received)) return false;
   if (s.messageId && !s.messageId.test(c.doc.headers.get('message-id') ?? '')) return false;
-  if (s.body && !s.body.test(c.head)) return false;
+  if (s.body && !(mayMatch(BODY_PATTERNS.get(s.body)!, c.lowerHead) && s.body.test(c.head))) return false;
   return true;
+}
+
+/** Each body signal with its literal prefilter (literals.ts). */
+const BODY_PATTERNS: ReadonlyMap<RegExp, Prefiltered> = new Map(
+  FORMATS.flatMap((f) => [...f.signals, ...(f.required ?? [])].flatMap((sig) => (sig.body ? [[sig.body, prefiltered(sig.body)] as const] : []))),
+);
+
+/**
+ * Per format, its evidence in pasted text as one multi-line pattern each: the `pasted` line,
+ * and start sentences of 24 characters or more (short ones such as "<" or "Your message"
+ * are no evidence). Built once: testing each line of a paste against every format's
+ * patterns one by one cost more than the rest of the reading.
+ */
+const PASTED_EVIDENCE: ReadonlyMap<Format, readonly Prefiltered[]> = new Map(
+  FORMATS.map((f) => {
+    const own = f.recipients?.length ? (f.start ?? []).filter((re) => re.source.length >= 24) : [];
+    const all = [...(f.pasted ? [f.pasted] : []), ...own];
+    return [f, all.map((re) => prefiltered(new RegExp(re.source, re.flags.includes('m') ? re.flags : `${re.flags}m`)))] as const;
+  }),
+);
+
+function signalsHold(f: Format, c: DetectContext): boolean {
+  if (f.required && !f.required.every((s) => holds(s, c))) return false;
+  const need = f.need ?? 1;
+  let n = 0;
+  // Header signals first; the body scans only when they can still make up the count.
+  let bodySignals = 0;
+  for (const s of f.signals) {
+    if (s.body) bodySignals++;
+    else if (holds(s, c) && ++n >= need) return true;
+  }
+  if (n + bodySignals < need) return false;
+  for (const s of f.signals) if (s.body && holds(s, c) && ++n >= need) return true;
+  return false;
 }
 
 /** Formats whose signals hold for this message, in table order. */
 export function candidates(doc: BounceDocument): Format[] {
+  const head = doc.body.length > 8192 ? doc.body.slice(0, 8192) : doc.body;
   const c: DetectContext = {
     doc,
     from: doc.headers.get('from') ?? doc.from,
     received: doc.headers.get('received') ?? '',
-    head: doc.body.length > 24_576 ? doc.body.slice(0, 24_576) : doc.body,
+    head,
+    lowerHead: head.toLowerCase(),
   };
-  // Pasted text has no headers: the writer's own start line is evidence enough.
-  const pastedLines = doc.kind === 'text' ? physicalLines(c.head).slice(0, 400) : [];
-  return FORMATS.filter((f) => {
-    if (f.required && !f.required.every((s) => holds(s, c))) return false;
-    let n = 0;
-    for (const s of f.signals) if (holds(s, c)) n++;
-    if (n >= (f.need ?? 1)) return true;
-    if (pastedLines.length === 0) return false;
-    if (f.pasted && firstMatch(pastedLines, 0, [f.pasted]) >= 0) return true;
-    // A long start marker is the writer's own sentence; short ones ("<", "Your message") are not evidence.
-    const own = f.start?.filter((re) => re.source.length >= 24) ?? [];
-    return own.length > 0 && !!f.recipients?.length && firstMatch(pastedLines, 0, own) >= 0;
-  });
+  // Pasted text has no headers: the writer's own lines are evidence enough.
+  const pasted = doc.kind === 'text' ? c.head : '';
+  return FORMATS.filter(
+    (f) => signalsHold(f, c) || (pasted !== '' && PASTED_EVIDENCE.get(f)!.some((p) => mayMatch(p, c.lowerHead) && p.re.test(pasted))),
+  );
 }
 
 /** A reply code or enhanced status: the text before a generic marker is an error, not a forward wrapper. */

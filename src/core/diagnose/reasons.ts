@@ -1159,16 +1159,21 @@ export function aligned(text: string, parts: readonly string[]): boolean {
 
 /**
  * A quick "might contain" test before the substring searches: one bit per pair of adjacent
- * characters (low 8 bits of each code) present in the text. A phrase whose pairs are not
+ * characters present in the text (hashed to 8,192 bits). A phrase whose pairs are not
  * all present cannot occur, which rules out almost every phrase without a search: the
  * table has about 1,500 phrases, and searching each in every reply cost a third of the
  * diagnosis time.
  */
+const pairKey = (a: number, b: number): number => ((a << 5) ^ b) & 0x1fff;
+
 function pairBits(text: string): Uint8Array {
-  const bits = new Uint8Array(8192);
+  const bits = new Uint8Array(1024);
+  let prev = text.charCodeAt(0);
   for (let i = 1; i < text.length; i++) {
-    const h = ((text.charCodeAt(i - 1) & 0xff) << 8) | (text.charCodeAt(i) & 0xff);
+    const c = text.charCodeAt(i);
+    const h = pairKey(prev, c);
     bits[h >> 3]! |= 1 << (h & 7);
+    prev = c;
   }
   return bits;
 }
@@ -1180,7 +1185,7 @@ function keysOf(phrase: string): Uint16Array {
   const keys = new Uint16Array(count);
   for (let k = 0; k < count; k++) {
     const i = 1 + Math.floor((k * (n - 1)) / Math.max(1, count - 1));
-    keys[k] = ((phrase.charCodeAt(i - 1) & 0xff) << 8) | (phrase.charCodeAt(i) & 0xff);
+    keys[k] = pairKey(phrase.charCodeAt(i - 1), phrase.charCodeAt(i));
   }
   return keys;
 }
@@ -1190,11 +1195,22 @@ interface CompiledRecord {
   /** keys[i] belongs to phrases[i]. */
   readonly keys: readonly Uint16Array[];
   readonly pairs: readonly (readonly string[])[];
+  /** pairKeys[i] holds the keys of every part of pairs[i]. */
+  readonly pairKeys: readonly Uint16Array[];
   readonly excludes: readonly string[];
 }
 
 const COMPILED: ReadonlyMap<Reason, CompiledRecord> = new Map(
-  REASON_TABLE.map((r) => [r.reason, { phrases: r.phrases, keys: r.phrases.map(keysOf), pairs: r.pairs ?? [], excludes: r.excludes ?? [] }]),
+  REASON_TABLE.map((r) => [
+    r.reason,
+    {
+      phrases: r.phrases,
+      keys: r.phrases.map(keysOf),
+      pairs: r.pairs ?? [],
+      pairKeys: (r.pairs ?? []).map((parts) => Uint16Array.from(parts.flatMap((p) => [...keysOf(p)]))),
+      excludes: r.excludes ?? [],
+    },
+  ]),
 );
 
 function mayContain(bits: Uint8Array, keys: Uint16Array): boolean {
@@ -1211,7 +1227,7 @@ function saysWith(reason: Reason, lower: string, bits: Uint8Array): boolean {
   for (let i = 0; i < r.excludes.length; i++) if (lower.includes(r.excludes[i]!)) return false;
   const { phrases, keys } = r;
   for (let i = 0; i < phrases.length; i++) if (mayContain(bits, keys[i]!) && lower.includes(phrases[i]!)) return true;
-  for (let i = 0; i < r.pairs.length; i++) if (aligned(lower, r.pairs[i]!)) return true;
+  for (let i = 0; i < r.pairs.length; i++) if (mayContain(bits, r.pairKeys[i]!) && aligned(lower, r.pairs[i]!)) return true;
   return false;
 }
 
