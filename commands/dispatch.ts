@@ -10,6 +10,7 @@ import { errorReply, type Reply } from '../src/reply/reply.js';
 import type { Services } from './types.js';
 import type { Logger } from '../src/app/logger.js';
 import { UserError } from '../src/reply/errors.js';
+import type { CommandOutcome } from '../src/core/metrics.js';
 import { parseCommandText, usageOf, UsageError } from './parse.js';
 import type { CommandArgs, CommandDefinition, Invocation, Permission } from './types.js';
 import { baseName, slash, withPrefix } from '../src/reply/command-names.js';
@@ -38,7 +39,7 @@ export function findCommand(commands: readonly CommandDefinition[], name: string
   return commands.find((c) => c.name === wanted);
 }
 
-/** Run one command. Never throws: every outcome is a Reply. */
+/** Run one command. Never throws: every outcome is a Reply (and is counted when metrics are on). */
 export async function dispatchCommand(dispatcher: Dispatcher, request: DispatchRequest): Promise<Reply> {
   const prepared = prepareCommand(dispatcher, request);
   return 'reply' in prepared ? prepared.reply : prepared.run();
@@ -48,48 +49,65 @@ export async function dispatchCommand(dispatcher: Dispatcher, request: DispatchR
  * What is known before any work: a command checked (found, parsed, allowed, valid) and
  * ready to run, or the answer that refuses it (usage error, not allowed, unknown). Lets an
  * adapter answer a usage error at once and privately, before it shows a public "working…".
+ * A refusal is counted (metrics) here, a run when it ends.
  */
 export type PreparedCommand = { readonly reply: Reply } | { readonly def: CommandDefinition; run(): Promise<Reply> };
 
 /** Never throws. */
 export function prepareCommand(dispatcher: Dispatcher, request: DispatchRequest): PreparedCommand {
+  const count = (command: string, outcome: CommandOutcome): void => {
+    try {
+      dispatcher.services.metrics?.command(command, request.invocation.platform, outcome);
+    } catch {
+      // Counting must never cost the answer.
+    }
+  };
   const { commands, services } = dispatcher;
   const def = findCommand(commands, request.name);
-  if (!def) return { reply: unknownCommandReply(commands, request.name) };
+  if (!def) {
+    count('unknown', 'invalid');
+    return { reply: unknownCommandReply(commands, request.name) };
+  }
+  const refuse = (reply: Reply, outcome: CommandOutcome): PreparedCommand => {
+    count(def.name, outcome);
+    return { reply };
+  };
 
   let parsed: CommandArgs;
   try {
     parsed = request.args ? { ...request.args } : parseCommandText(def, request.text ?? '');
   } catch (err) {
     if (err instanceof UsageError)
-      return { reply: errorReply(`${slash(def.name)}`, err.message, `Type ${slash('help')} ${def.name} for usage and examples.`) };
-    if (err instanceof UserError) return { reply: userErrorReply(def, err) };
-    return { reply: failedReply(dispatcher, def, request, err) };
+      return refuse(errorReply(`${slash(def.name)}`, err.message, `Type ${slash('help')} ${def.name} for usage and examples.`), 'invalid');
+    if (err instanceof UserError) return refuse(userErrorReply(def, err), 'invalid');
+    return refuse(failedReply(dispatcher, def, request, err), 'failed');
   }
 
   const subcommand = typeof parsed.subcommand === 'string' ? parsed.subcommand : undefined;
   if (!allowed(permissionOf(def, subcommand), request.invocation)) {
     const what = subcommand ? `${slash(def.name)} ${subcommand}` : `${slash(def.name)}`;
-    return {
-      reply: errorReply(
+    return refuse(
+      errorReply(
         `${slash(def.name)}`,
         `Only admins may run ${what}.`,
         request.invocation.platform === 'slack'
           ? 'Ask a workspace admin, or ask the bot operator to add you to SLACK_ADMIN_IDS.'
           : 'Ask a server admin (Manage Server permission) to run it.',
       ),
-    };
+      'denied',
+    );
   }
 
   const validated = def.schema.safeParse(parsed);
   if (!validated.success) {
-    return {
-      reply: errorReply(
+    return refuse(
+      errorReply(
         `${slash(def.name)}`,
         describeIssue(commands, def, parsed, validated.error.issues, subcommand),
         `Usage: ${usageOf(def, subcommand)}`,
       ),
-    };
+      'invalid',
+    );
   }
 
   const ctx = {
@@ -101,10 +119,16 @@ export function prepareCommand(dispatcher: Dispatcher, request: DispatchRequest)
     def,
     async run() {
       try {
-        return await def.run(validated.data, ctx);
+        const reply = await def.run(validated.data, ctx);
+        count(def.name, 'ok');
+        return reply;
       } catch (err) {
         // Bad input the core noticed (a private address, an unknown watch) is the user's to fix, not a bug.
-        if (err instanceof UserError) return userErrorReply(def, err, subcommand);
+        if (err instanceof UserError) {
+          count(def.name, 'invalid');
+          return userErrorReply(def, err, subcommand);
+        }
+        count(def.name, 'failed');
         return failedReply(dispatcher, def, request, err);
       }
     },

@@ -14,7 +14,7 @@ import { commands } from '../../commands/index.js';
 import { runConsole, shouldUseColor } from '../adapters/console/index.js';
 import { createConsoleNotifier } from '../adapters/console/notifier.js';
 import type { Notifier } from '../core/watch/notifier.js';
-import { DEFAULT_DB_PATH, startWatching, type WatchingHandle, type WatchService } from '../core/watch/index.js';
+import { databaseLocation, startWatching, type WatchingHandle, type WatchService } from '../core/watch/index.js';
 import { storeProblem, storeProblemSentence } from '../core/watch/store-problem.js';
 import { SharedHttpServer } from '../adapters/http-server.js';
 import type { Readable, Writable } from 'node:stream';
@@ -25,6 +25,10 @@ import { planPlatforms, type PlatformPlan } from './platforms.js';
 import { buildServices, buildWatchService } from './services.js';
 import type { Services } from '../../commands/types.js';
 import { setCommandPrefix } from '../reply/command-names.js';
+import { startMetricsEndpoint } from './metrics/endpoint.js';
+import { createHealthCheck } from './metrics/health.js';
+import type { PrometheusMetrics } from './metrics/prometheus.js';
+import { packageVersion } from '../core/package-root.js';
 
 /** How often a long-running bot re-probes zone health (RFC 5782 test points). */
 const PROBE_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -73,16 +77,22 @@ export async function startBot(config: AppConfig, io: ProcessIO): Promise<number
 }
 
 async function run(config: AppConfig, io: ProcessIO, plan: PlatformPlan, logger: Logger, say: (line: string) => void): Promise<number> {
+  // Metrics are counted from the start (the checker and dispatcher report into them) and served once everything runs.
+  // prom-client loads only when metrics are on.
+  const metrics = config.RBLBOT_METRICS_LISTEN ? (await import('./metrics/prometheus.js')).createPrometheusMetrics() : undefined;
   let services: Services;
   try {
-    services = buildServices(config);
+    services = buildServices(config, { metrics: metrics?.sink });
   } catch (err) {
     say(`rblbot: ${(err as Error).message}`);
     return 2;
   }
-  const location = config.RBLBOT_DB ?? DEFAULT_DB_PATH;
+  const location = databaseLocation(config.RBLBOT_DB);
   try {
-    services = { ...services, watches: buildWatchService(config, services.checker) };
+    // Watches persist in SQLite or PostgreSQL.
+    const watches = await buildWatchService(config, services.checker, (err) => logger.warn({ err }, 'database connection failed'), metrics?.sink);
+    services = { ...services, watches };
+    logger.info({ engine: watches.store.engine, db: watches.store.location, replica: watches.replicaId }, 'watch database open');
   } catch (err) {
     // A database that cannot be opened (corrupt, full disk, no such folder) costs /watch only:
     // the operator reads why, and /rbl, /diagnose and /relay keep working.
@@ -92,6 +102,17 @@ async function run(config: AppConfig, io: ProcessIO, plan: PlatformPlan, logger:
   }
   if (services.watches) watchStoreProblems(services.watches, location, logger, say);
   const running: Running[] = [];
+
+  if (metrics && config.RBLBOT_METRICS_LISTEN) {
+    try {
+      await startOperations(config.RBLBOT_METRICS_LISTEN, services, metrics, logger, running, !plan.slack && !plan.discord);
+    } catch (err) {
+      await stopAll(running, logger);
+      await services.watches?.store.close();
+      say(`rblbot: cannot serve metrics on RBLBOT_METRICS_LISTEN: ${err instanceof Error ? err.message : String(err)}`);
+      return 2;
+    }
+  }
 
   if (!plan.slack && !plan.discord) {
     logger.debug({}, 'no chat tokens configured: starting the console adapter');
@@ -183,7 +204,16 @@ async function run(config: AppConfig, io: ProcessIO, plan: PlatformPlan, logger:
       connect('Discord', target, async () => {
         // discord.js takes seconds to load: only when Discord is configured.
         const { startDiscord } = await import('../adapters/discord/index.js');
-        return startDiscord({ config, services, commands, http, logger: logger.child({ adapter: 'discord' }) });
+        const watches = services.watches;
+        return startDiscord({
+          config,
+          services,
+          commands,
+          http,
+          logger: logger.child({ adapter: 'discord' }),
+          // One gateway connection per bot, whatever the number of replicas.
+          gatewayLease: watches && { store: watches.store, clock: watches.clock, owner: watches.replicaId, leaseMs: config.RBLBOT_LEASE },
+        });
       }),
     );
   }
@@ -222,6 +252,19 @@ function startWatches(services: Services, notifiers: Notifier[], logger: Logger,
   const watching = startWatching({
     service: watches,
     notifiers,
+    version: packageVersion(),
+    // Three beats per lease: a replica misses two before others take its work.
+    heartbeatMs: Math.floor(watches.leaseMs / 3),
+    onLiveReplicas: (replicas) => {
+      const before = watches.checker.zoneRate();
+      watches.checker.setRateShare(replicas.length);
+      if (watches.checker.zoneRate() !== before) {
+        logger.info(
+          { replicas: replicas.length, zoneRate: watches.checker.zoneRate() },
+          'live replicas changed: new share of the per-list query budget',
+        );
+      }
+    },
     onError: (err) => {
       // A failing store (disk full) makes every round fail: said once through onStoreProblem, not logged each time.
       if (!watches.noteStoreFailure(err)) logger.warn({ err }, 'watch');
@@ -235,6 +278,27 @@ function startWatches(services: Services, notifiers: Notifier[], logger: Logger,
   });
   running.push({ name: 'watches', stop: () => watching.stop(4000) });
   return watching;
+}
+
+/**
+ * GET /metrics and /healthz on their own listener. The console starts the zone health
+ * probes here too (the chat bot always does), so rblbot_zone_healthy has values.
+ */
+async function startOperations(
+  listen: { host: string; port: number },
+  services: Services,
+  metrics: PrometheusMetrics,
+  logger: Logger,
+  running: Running[],
+  console: boolean,
+): Promise<void> {
+  const watches = services.watches;
+  metrics.sources = { checker: services.checker, store: watches?.store };
+  const health = createHealthCheck({ checker: services.checker, store: watches?.store, nextDueAt: watches ? () => watches.nextDueAt() : undefined });
+  const endpoint = await startMetricsEndpoint(listen, metrics, health);
+  running.push({ name: 'metrics endpoint', stop: () => endpoint.close() });
+  logger.info({ address: endpoint.address }, 'serving /metrics and /healthz');
+  if (console) startHealthProbes(services, logger, running);
 }
 
 /** Keep a zone that starts answering "listed" for everything out of verdicts. */

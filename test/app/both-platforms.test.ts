@@ -69,17 +69,17 @@ beforeAll(async () => {
   const add = { intervalMs: 3_600_000, nextDue: () => now + 86_400_000, createdBy: 'test', now, limits };
   await store.addWatches({ channel: { platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0BUSY' }, watches: many('198.51.100'), ...add });
   await store.addWatches({ channel: { platform: 'discord', workspaceId: GUILD_ID, channelId: CHANNEL_ID }, watches: many('203.0.113'), ...add });
-  await store.commitCycle(
-    {
-      states: [],
-      reschedule: [],
-      alerts: [
-        { channel: { platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0ALERTS' }, reply: longAlert },
-        { channel: { platform: 'discord', workspaceId: GUILD_ID, channelId: '555' }, reply: longAlert },
-      ],
-    },
+  await store.commitCycle({
+    owner: 'test',
     now,
-  );
+    claimed: [],
+    states: [],
+    reschedule: [],
+    alerts: [
+      { channel: { platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0ALERTS' }, reply: longAlert },
+      { channel: { platform: 'discord', workspaceId: GUILD_ID, channelId: '555' }, reply: longAlert },
+    ],
+  });
   await store.close();
 
   port = await freePort();

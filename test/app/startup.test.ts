@@ -70,7 +70,8 @@ describe('a refused token', () => {
 });
 
 describe('a platform that cannot be reached', () => {
-  it('is said and retried, for Slack and Discord alike, until it answers', async () => {
+  // Two spawned processes' worth of waiting on a busy machine: a bound, not a speed claim.
+  it('is said and retried, for Slack and Discord alike, until it answers', { timeout: 90_000 }, async () => {
     const [slackPort, discordPort, port] = [await freePort(), await freePort(), await freePort()];
     const bot = startBotProcess({
       SLACK_BOT_TOKEN: 'xoxb-1',

@@ -40,7 +40,7 @@ async function watch(text: string, invocation: Invocation = who()): Promise<Repl
 /** The handler alone, skipping the dispatcher's own permission check: /watch refuses by itself too. */
 async function runDirect(subcommand: 'add' | 'remove', target: string, invocation: Invocation): Promise<Reply> {
   return watchCommand.run(
-    { subcommand, target, intervalMs: undefined },
+    { subcommand, target, intervalMs: undefined, days: undefined },
     { invocation, services: { checker: h.service.checker, watches: h.service }, progress: async () => {} },
   );
 }
@@ -104,7 +104,7 @@ describe('/watch command', () => {
   });
 
   it('shows "could not check" lists in /watch list', async () => {
-    h = await startHarness({ dns, timeoutMs: 150 });
+    h = await startHarness({ dns, timeoutMs: 1000 });
     await watch('add 203.0.113.5');
     dns.rule({ suffix: 'psbl.surriel.com', behaviour: 'silent' });
     try {

@@ -15,6 +15,8 @@ export interface RecordedCall {
   readonly path: string;
   readonly body: Record<string, any>;
   readonly authorization?: string;
+  /** The raw bytes of a file upload (files.uploadV2 sends them to the upload URL). */
+  readonly bytes?: Buffer;
 }
 
 /** A non-200 answer (Slack uses 429 with Retry-After; a 5xx stands for an outage). */
@@ -42,6 +44,8 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   private waiters: { match: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
   private readonly handlers = new Map<string, MethodHandler>();
+  /** File ids handed out by files.getUploadURLExternal (F0001, F0002, …). */
+  fileSeq = 0;
   private constructor(
     private readonly server: http.Server,
     readonly port: number,
@@ -123,6 +127,7 @@ export class FakeSlack {
     let answer: Record<string, unknown> | HttpAnswer;
     let method: string;
     let body: Record<string, any>;
+    let file: Buffer | undefined;
     if (path.startsWith('/respond/gone')) {
       // An expired response_url.
       this.calls.push({ method: 'respond', path, body: parseBody(contentType, raw.toString('utf8')) });
@@ -131,7 +136,8 @@ export class FakeSlack {
     } else if (path.startsWith('/upload/')) {
       // Step 2 of files.uploadV2: the file's bytes, posted to the URL step 1 handed out.
       method = 'upload';
-      body = { text: await uploadedText(contentType, raw) };
+      file = await uploadedBytes(contentType, raw);
+      body = { text: file.toString('utf8') };
       answer = new HttpAnswer(200, `OK - ${raw.length}`);
     } else if (path.startsWith('/respond/')) {
       method = 'respond';
@@ -146,7 +152,13 @@ export class FakeSlack {
       res.writeHead(404).end();
       return;
     }
-    const call: RecordedCall = { method, path, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+    const call: RecordedCall = {
+      method,
+      path,
+      body,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(file ? { bytes: file } : {}),
+    };
     this.calls.push(call);
     this.waiters = this.waiters.filter((w) => {
       if (!w.match(call)) return true;
@@ -163,15 +175,14 @@ export class FakeSlack {
   }
 }
 
-/** The text of an uploaded file: raw bytes, or the one file part of a multipart form. */
-async function uploadedText(contentType: string, raw: Buffer): Promise<string> {
-  if (!contentType.startsWith('multipart/form-data')) return raw.toString('utf8');
+/** The bytes of an uploaded file: the raw body, or the one file part of a multipart form. */
+async function uploadedBytes(contentType: string, raw: Buffer): Promise<Buffer> {
+  if (!contentType.startsWith('multipart/form-data')) return raw;
   const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
-  for (const value of form.values()) if (typeof value !== 'string') return value.text();
-  return '';
+  for (const value of form.values()) if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  return Buffer.alloc(0);
 }
 
-let fileSeq = 0;
 let postSeq = 0;
 
 /** Where the fake's chat.postMessage starts answering msg_blocks_too_long. */
@@ -198,7 +209,7 @@ const DEFAULTS: Record<string, (this: FakeSlack, body: Record<string, any>) => R
     channel: { id: b.channel, name: 'mail-ops', is_channel: true, is_private: false, is_archived: false, is_member: true },
   }),
   'files.getUploadURLExternal': function (b) {
-    const id = `F${++fileSeq}`;
+    const id = `F${String(++this.fileSeq).padStart(4, '0')}`;
     return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id, filename: b.filename };
   },
   'files.completeUploadExternal': (b) => ({

@@ -23,6 +23,7 @@ import { renderText } from '../../reply/render.js';
 import { clip, count } from '../../reply/words.js';
 import { LineQueue } from './line-queue.js';
 import { slash } from '../../reply/command-names.js';
+import { defaultPicturesDir, savePictures } from './pictures.js';
 
 export interface ConsoleOptions {
   readonly services: Services;
@@ -40,6 +41,8 @@ export interface ConsoleOptions {
   readonly logger?: Logger;
   /** When aborted, stop reading as at end of input (SIGTERM): answers in flight are still written. */
   readonly stop?: AbortSignal;
+  /** Where pictures of replies (/watch history) are saved; default defaultPicturesDir(). */
+  readonly picturesDir?: string;
 }
 
 /** Everyone at the console is the operator: admin commands are allowed. */
@@ -112,19 +115,29 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   };
 
   // A command that takes pasted text (/diagnose), typed alone, collects the following
-  // lines until one holding a single "." (as in SMTP's DATA) or the end of input.
+  // lines until one holding a single "." (as in SMTP's DATA), a line that is another
+  // command written with its slash ("/rbl 203.0.113.5": a piped script goes on), or the
+  // end of input. Without the slash a line is pasted text: bounces have lines such as
+  // "Relay access denied" that start with a command's name.
   let pasting: { name: string; lines: string[]; label: string } | null = null;
+
+  const endPaste = () => {
+    const { name, lines, label } = pasting!;
+    pasting = null;
+    // Nothing pasted: the command answers what it expected ("Paste the bounce …").
+    run({ name, text: lines.join('\n') }, `${label} (${count(lines.length, 'pasted line')})`);
+  };
 
   const handle = (line: string) => {
     lineNumber++;
     if (closed) return;
     if (pasting) {
-      if (line.trim() === '.') {
-        const { name, lines, label } = pasting;
-        pasting = null;
-        run({ name, text: lines.join('\n') }, `${label} (${lines.length} pasted lines)`);
-      } else pasting.lines.push(line);
-      return;
+      if (line.trim() === '.') return endPaste();
+      if (!isSlashCommand(line)) {
+        pasting.lines.push(line);
+        return;
+      }
+      endPaste();
     }
     const parsed = parseConsoleLine(line);
     if (!parsed) return prompt();
@@ -141,6 +154,13 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     run(parsed, labelOf(lineNumber, line));
   };
 
+  const isSlashCommand = (line: string): boolean => {
+    const m = /^\s*\/(\S+)/.exec(line);
+    if (!m) return false;
+    const name = m[1]!.toLowerCase();
+    return name === 'quit' || name === 'exit' || findCommand(options.commands, name) !== undefined;
+  };
+
   const run = (parsed: ConsoleLine, label: string) => {
     inFlight++;
     let settle!: (reply: Reply | undefined) => void;
@@ -154,7 +174,10 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       const answered = await reply;
       // A dropped command (shutdown) prints nothing; the session says how many at the end.
       if (answered) {
-        const text = renderText(answered, { color });
+        const shown = await savePictures(answered, options.picturesDir ?? defaultPicturesDir()).catch((err: unknown) =>
+          errorReply('Picture', `Could not save the picture: ${err instanceof Error ? err.message : String(err)}`),
+        );
+        const text = renderText(shown, { color });
         await write(interactive ? `${text}\n` : `${paint(label, color)}\n${text}\n`);
       }
       inFlight--;
@@ -183,12 +206,8 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     rl.prompt();
   }
   await ended;
-  // Input ended in the middle of a paste: the paste is complete.
-  const unfinished = pasting as { name: string; lines: string[]; label: string } | null;
-  if (unfinished && unfinished.lines.length > 0 && !stopped) {
-    pasting = null;
-    run({ name: unfinished.name, text: unfinished.lines.join('\n') }, `${unfinished.label} (${unfinished.lines.length} pasted lines)`);
-  }
+  // Input ended in the middle of a paste: the paste is complete (an empty one is answered too).
+  if (pasting && !stopped) endPaste();
   // Every line was handled before 'close'; wait until each of their replies is written
   // (after a stop signal, for at most the grace period: the process is being stopped).
   if (stopped) {

@@ -25,6 +25,10 @@ import type { Logger } from '../../app/logger.js';
 import { describe } from './run-command.js';
 import { parsePublicKey, PublicKeyError } from './signature.js';
 import { createAlertRest, createDiscordRest, discordRestOptions } from './rest.js';
+import { LeaseHolder } from '../../core/fleet/lease.js';
+import { GATEWAY_LEASE } from './lease-name.js';
+import type { FleetStore } from '../../core/fleet/store.js';
+import type { Clock } from '../../core/watch/clock.js';
 
 export const DEFAULT_DISCORD_API = 'https://discord.com/api';
 export const INTERACTIONS_PATH = '/interactions';
@@ -52,13 +56,14 @@ export interface DiscordAdapter {
   /** Posts watch alerts; needs DISCORD_TOKEN. */
   readonly notifier: Notifier;
   /**
-   * Open the gateway connection (gateway mode), or check the bot token with the REST API
-   * (HTTP mode with DISCORD_TOKEN). Throws PlatformRefused when Discord refuses the token,
-   * a plain error when Discord cannot be reached (the caller tries again).
+   * Open the gateway connection (gateway mode; again after stop()), or check the bot token
+   * with the REST API (HTTP mode with DISCORD_TOKEN). Throws PlatformRefused when Discord
+   * refuses the token, a plain error when Discord cannot be reached (the caller tries again).
    */
   connect(): Promise<void>;
   /** One sentence for the operator once it is up. */
   describe(port?: number): string;
+  /** Close the gateway connection; alerts and HTTP answers keep working over REST. */
   stop(): Promise<void>;
 }
 
@@ -118,16 +123,33 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   if (!config.DISCORD_TOKEN) {
     throw new ConfigError('Bad configuration: Discord needs DISCORD_TOKEN (gateway mode) or DISCORD_PUBLIC_KEY (HTTP interactions mode).');
   }
-  const client = new Client({
-    // Slash and context-menu commands need no privileged intent; Guilds keeps channel info.
-    intents: [GatewayIntentBits.Guilds],
-    // Default for anything discord.js itself sends; every message we send sets it too.
-    allowedMentions: { parse: [], repliedUser: false },
-    rest: discordRestOptions(api),
-  });
-  client.rest.setToken(config.DISCORD_TOKEN);
-  const rest = client.rest;
-  const botName = () => client.user?.username ?? 'rblbot';
+  const token = config.DISCORD_TOKEN;
+  // Answers and alerts go through REST clients of their own, so they keep working while
+  // the gateway connection is down (another replica holds it) and across reconnections.
+  const rest = createDiscordRest(api, token);
+  const newClient = (): Client => {
+    const c = new Client({
+      // Slash and context-menu commands need no privileged intent; Guilds keeps channel info.
+      intents: [GatewayIntentBits.Guilds],
+      // Default for anything discord.js itself sends; every message we send sets it too.
+      allowedMentions: { parse: [], repliedUser: false },
+      rest: discordRestOptions(api),
+    });
+    c.rest.setToken(token);
+    // The raw dispatch, not discord.js's Interaction objects: the HTTP endpoint receives the
+    // very same payload, so both paths share one handler.
+    c.ws.on(GatewayDispatchEvents.InteractionCreate, (raw: APIInteraction) => {
+      void handler.handle(raw, gatewayResponder(rest, raw));
+    });
+    c.on('error', (err) => logger.error({ err: describe(err) }, 'discord: client error'));
+    return c;
+  };
+  // A destroyed discord.js client cannot log in again: a later connect() (this replica
+  // taking the gateway lease back) builds a new one.
+  let client = newClient();
+  let destroyed = false;
+  let lastName = 'rblbot';
+  const botName = () => (lastName = client.user?.username ?? lastName);
   const handler = new InteractionHandler({
     commands: options.commands,
     services: options.services,
@@ -138,22 +160,21 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     followUpWindowMs: options.followUpWindowMs,
   });
 
-  // The raw dispatch, not discord.js's Interaction objects: the HTTP endpoint receives the
-  // very same payload, so both paths share one handler.
-  client.ws.on(GatewayDispatchEvents.InteractionCreate, (raw: APIInteraction) => {
-    void handler.handle(raw, gatewayResponder(rest, raw));
-  });
-  client.on('error', (err) => logger.error({ err: describe(err) }, 'discord: client error'));
-
   return {
     mode: 'gateway',
     rest,
-    client,
+    get client() {
+      return client;
+    },
     handler,
-    notifier: new DiscordNotifier(createAlertRest(api, config.DISCORD_TOKEN), true, botName),
+    notifier: new DiscordNotifier(createAlertRest(api, token), true, botName),
     connect: async () => {
+      if (destroyed) {
+        client = newClient();
+        destroyed = false;
+      }
       try {
-        await client.login(config.DISCORD_TOKEN);
+        await client.login(token);
       } catch (err) {
         throw refusedOrUnreachable(err);
       }
@@ -161,6 +182,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     },
     describe: () => `Discord: gateway, connected as @${botName()} to ${client.guilds.cache.size} server${client.guilds.cache.size === 1 ? '' : 's'}.`,
     stop: async () => {
+      destroyed = true;
       await client.destroy();
     },
   };
@@ -193,14 +215,51 @@ export interface RunningDiscord {
   stop(): Promise<void>;
 }
 
-/** Build, connect, and hand back what the bot needs: the notifier for alerts, its line, stop(). */
-export async function startDiscord(options: DiscordOptions): Promise<RunningDiscord> {
+export { GATEWAY_LEASE };
+
+export interface GatewayLeaseOptions {
+  readonly store: FleetStore;
+  readonly clock: Clock;
+  readonly owner: string;
+  readonly leaseMs: number;
+}
+
+/**
+ * Build, connect, and hand back what the bot needs: the notifier for alerts, its line, stop().
+ * With `gatewayLease`, gateway mode connects only while this replica holds the gateway lease
+ * (Discord would deliver each interaction to every connection otherwise) and takes it
+ * over when its holder dies; HTTP interactions mode needs no lease (any replica answers).
+ */
+export async function startDiscord(options: DiscordOptions & { readonly gatewayLease?: GatewayLeaseOptions }): Promise<RunningDiscord> {
   const adapter = createDiscordAdapter(options);
-  try {
-    await adapter.connect();
-  } catch (err) {
-    await adapter.stop().catch(() => undefined);
-    throw err;
+  const lease = options.gatewayLease;
+  if (adapter.mode === 'http' || !lease) {
+    try {
+      await adapter.connect();
+    } catch (err) {
+      await adapter.stop().catch(() => undefined);
+      throw err;
+    }
+    return { notifier: adapter.notifier, mode: adapter.mode, describe: (port) => adapter.describe(port), stop: () => adapter.stop() };
   }
-  return { notifier: adapter.notifier, mode: adapter.mode, describe: (port) => adapter.describe(port), stop: () => adapter.stop() };
+  const holder = new LeaseHolder({
+    ...lease,
+    name: GATEWAY_LEASE,
+    onAcquired: () => adapter.connect(),
+    onLost: async () => {
+      options.logger?.info?.({}, 'discord: gateway lease lost, disconnecting');
+      await adapter.stop();
+    },
+    onError: (err) => options.logger?.error({ err: describe(err) }, 'discord: gateway lease'),
+  });
+  await holder.begin();
+  const standby = !holder.held;
+  if (standby) options.logger?.info?.({}, 'discord: another replica holds the gateway; this one takes over if it stops');
+  return {
+    notifier: adapter.notifier,
+    mode: adapter.mode,
+    describe: (port) =>
+      holder.held ? adapter.describe(port) : 'Discord: gateway held by another replica; this one posts alerts and takes over if it stops.',
+    stop: () => holder.stop(),
+  };
 }

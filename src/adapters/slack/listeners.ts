@@ -24,6 +24,7 @@ import { ResponseUrlDelivery, postToResponseUrl, responseBody } from './respond.
 import { slackChannelAccess } from './delivery.js';
 import { postReply } from './post.js';
 import { slash } from '../../reply/command-names.js';
+import { imagesOf, uploadImages } from './upload.js';
 
 type BoltApp = InstanceType<typeof App>;
 
@@ -177,6 +178,18 @@ export class SlackListeners {
       this.deps.logger.warn({ err, command: name }, 'Slack: response_url failed; posting with the Web API');
       await this.postDirect(origin, reply);
     }
+    await this.sendImages(origin, reply);
+  }
+
+  /** The answer's pictures, uploaded to the channel after the text; failures are told to the caller only. */
+  private async sendImages(origin: Origin, reply: Reply): Promise<void> {
+    if (imagesOf(reply).length === 0 || !origin.channelId) return;
+    const problems = await uploadImages(this.app.client, origin.channelId, reply);
+    if (problems.length === 0) return;
+    this.deps.logger.warn({ problems }, 'Slack: picture upload failed');
+    const notice = errorReply('Picture not shown', problems.join(' '));
+    if (origin.responseUrl) await postToResponseUrl(origin.responseUrl, responseBody(notice)).catch(() => this.postDirect(origin, notice));
+    else await this.postDirect(origin, notice);
   }
 
   /** chat.postMessage / chat.postEphemeral (channel answers need the bot in the channel). */

@@ -51,7 +51,8 @@ export function slackManifest(commands: readonly CommandDefinition[]): Record<st
 
   // commands: slash commands and shortcuts. chat:write: watch alerts (chat.postMessage) and
   // private answers to form submissions. files:write: the full report of an alert too long
-  // for one message. channels:read and groups:read: conversations.info, to tell at /watch
+  // for one message, and pictures in answers (/watch history's timeline), both uploaded with
+  // files.uploadV2. channels:read and groups:read: conversations.info, to tell at /watch
   // whether the bot is in the (public or private) channel its alerts go to. users:read only
   // when some command is admin-only (to see who is a workspace admin or owner).
   const scopes = ['commands', 'chat:write', 'files:write', 'channels:read', 'groups:read'];

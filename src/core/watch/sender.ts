@@ -3,6 +3,11 @@
  * after its notifier returned, so a crash at any point means at worst one resend with
  * the same idempotency key, which the platform de-duplicates.
  *
+ * Alerts are leased before they are sent (`owner`, renewed by the heartbeat), so with
+ * several replicas each alert is in one sender's hands; a dead sender's alerts are
+ * taken up by another once their lease runs out. Every outcome (sent, failed, deferred)
+ * ends the lease.
+ *
  * How a failure is treated depends on what the notifier threw (a DeliveryError):
  * - temporary (an outage, a timeout, anything unclassified): retried with exponential
  *   back-off, 1 s, 2 s, 4 s… up to 10 min;
@@ -12,9 +17,10 @@
  *   alerts are tried again as one summary; when that goes through, the pause ends. A /watch
  *   command in the channel can end it sooner (WatchService.noteChannelAccess).
  *
- * Pacing: alerts due together for one channel (a backlog after an outage, the alerts held
- * while paused) go out as one message, and one channel gets at most one message per
- * CHANNEL_GAP_MS (Slack allows about one message a second per channel).
+ * Pacing: one channel gets at most one message per CHANNEL_GAP_MS (Slack allows about one
+ * message a second per channel). Alerts due together for one channel go out as one summary
+ * when none of them can have reached the platform (the alerts held while paused, a backlog
+ * whose every alert failed); otherwise one by one, each under its own idempotency key.
  */
 import { DeliveryError, channelKey, type ChannelRef, type Notifier } from './notifier.js';
 import type { Clock } from './clock.js';
@@ -23,6 +29,7 @@ import { heldAlertsReply } from './reply.js';
 import type { WatchStore } from './store.js';
 import type { ChannelPause, OutboxAlert } from './types.js';
 import type { Reply } from '../../reply/reply.js';
+import type { MetricsSink } from '../metrics.js';
 
 /** How often the alerts of a paused channel are tried again. */
 export const PROBE_EVERY_MS = 15 * 60_000;
@@ -37,6 +44,11 @@ export interface SenderOptions {
   /** A send that has not returned after this long counts as failed (and is retried). */
   readonly sendTimeoutMs?: number;
   readonly batchSize?: number;
+  /** The replica id leases are taken in, and how long they last (the service's). */
+  readonly owner: string;
+  readonly leaseMs: number;
+  /** Look for alerts at least this often (other replicas queue alerts too). Default an hour. */
+  readonly maxSleepMs?: number;
   /** How often a paused channel's held alerts are tried again (default PROBE_EVERY_MS). */
   readonly probeEveryMs?: number;
   /** Least time between two messages to one channel (default CHANNEL_GAP_MS). */
@@ -44,6 +56,8 @@ export interface SenderOptions {
   readonly onError?: (err: unknown, alert?: OutboxAlert) => void;
   /** A channel's delivery was paused (`pause`) or resumed (null): for the operator's log. */
   readonly onPauseChange?: (channel: ChannelRef, pause: ChannelPause | null) => void;
+  /** Counts each delivery attempt (/metrics). */
+  readonly metrics?: MetricsSink;
 }
 
 /** The alerts of one channel due in one round. */
@@ -67,18 +81,19 @@ export class OutboxSender {
     private readonly store: WatchStore,
     notifiers: readonly Notifier[],
     private readonly clock: Clock,
-    private readonly options: SenderOptions = {},
+    private readonly options: SenderOptions,
   ) {
     this.notifiers = new Map(notifiers.map((n) => [n.platform, n]));
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.maxDelayMs = options.maxDelayMs ?? 600_000;
-    this.sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
+    // Well inside the lease, so a hanging send gives up before another replica may take the alert.
+    this.sendTimeoutMs = options.sendTimeoutMs ?? Math.min(30_000, Math.floor(options.leaseMs / 2));
     this.probeEveryMs = options.probeEveryMs ?? PROBE_EVERY_MS;
     this.channelGapMs = options.channelGapMs ?? CHANNEL_GAP_MS;
     const batchSize = options.batchSize ?? 200;
     this.loop = new WakeableLoop({
       clock,
-      maxSleepMs: 3_600_000,
+      maxSleepMs: options.maxSleepMs ?? 3_600_000,
       errorDelayMs: 5000,
       onError: (err) => (options.onError ?? defaultOnError)(err),
       step: (signal) => this.round(batchSize, signal),
@@ -116,11 +131,15 @@ export class OutboxSender {
   /** One round: deliver what is due, channel by channel; returns how long to sleep. */
   private async round(batchSize: number, signal: AbortSignal): Promise<number> {
     const now = this.clock.now();
-    const batch = await this.store.pendingAlerts(now, batchSize);
+    const batch = await this.store.claimAlerts(batchSize, { owner: this.options.owner, now, until: now + this.options.leaseMs });
     const pauses = new Map((batch.length ? await this.store.pausedChannels() : []).map((p) => [channelKey(p.channel), p]));
     let waitFor = Number.POSITIVE_INFINITY;
     for (const group of byChannel(batch)) {
-      if (signal.aborted) return 0;
+      if (signal.aborted) {
+        // Stopping: what was claimed and not sent goes back to the pool at once.
+        for (const a of group.alerts) await this.store.deferAlert(a.id, a.nextAttemptAt);
+        continue;
+      }
       const pause = pauses.get(channelKey(group.channel));
       if (pause && pause.nextProbeAt > now) {
         // Queued after the pause began (a new cycle's alert): held with the others.
@@ -129,27 +148,44 @@ export class OutboxSender {
       }
       const readyAt = Math.max(this.notBefore.get(channelKey(group.channel)) ?? 0, this.notBefore.get(workspaceKey(group.channel)) ?? 0);
       if (readyAt > now) {
-        // Paced: the alerts stay due and go out in a later round.
+        // Paced: the alerts go out (with whatever else is due then) once the channel may take a message.
+        for (const a of group.alerts) await this.store.deferAlert(a.id, readyAt);
         waitFor = Math.min(waitFor, readyAt - now);
         continue;
       }
       await this.deliver(group, pause);
     }
-    if (batch.length === batchSize && waitFor === Number.POSITIVE_INFINITY) return 0;
+    if (signal.aborted) return 0;
+    if (batch.length === batchSize) return 0;
     const next = await this.store.nextAlertAt();
-    if (next !== null && next > now) waitFor = Math.min(waitFor, next - now);
-    // Due alerts left over are paced ones (waitFor is set): never spin on them.
-    return waitFor === Number.POSITIVE_INFINITY ? (next === null ? waitFor : 0) : Math.max(1, waitFor);
+    if (next !== null) waitFor = Math.min(waitFor, Math.max(0, next - this.clock.now()));
+    return waitFor;
   }
 
-  private async deliver(group: ChannelBatch, pause: ChannelPause | undefined): Promise<void> {
-    const { channel, alerts } = group;
+  private async deliver(claimed: ChannelBatch, pause: ChannelPause | undefined): Promise<void> {
+    // A replica that stalled past its lease may have lost an alert to another one, which
+    // sends it: confirm the leases first, so that only a stall during the send itself (longer
+    // than the lease, while the send times out after half of it) could send one twice.
+    const held: OutboxAlert[] = [];
+    const holdAt = this.clock.now();
+    for (const a of claimed.alerts) {
+      if (await this.store.holdAlert(a.id, { owner: this.options.owner, now: holdAt, until: holdAt + this.options.leaseMs })) held.push(a);
+    }
+    if (held.length === 0) return;
+    const { channel } = claimed;
+    // Several alerts become one summary only when none of them can have reached the platform
+    // yet: the held alerts of a paused channel, or a backlog whose every alert failed before.
+    // An alert never tried, or one whose sender died mid-send, goes alone under its own key,
+    // so the platform recognises a resend (Discord's nonce) instead of showing it twice.
+    const summary = pause !== undefined || held.every((a) => a.attempts > 0);
+    const alerts = summary ? held : held.slice(0, 1);
+    for (const a of held.slice(alerts.length)) await this.store.deferAlert(a.id, this.clock.now() + this.channelGapMs);
+    const group: ChannelBatch = { channel, alerts };
     const notifier = this.notifiers.get(channel.platform);
-    // One fresh alert goes as it is; several (a backlog, the held alerts of a paused channel)
-    // as one summary, and a late one says why it is late.
-    const single = alerts.length === 1 && !pause && alerts[0]!.createdAt >= this.clock.now() - LATE_AFTER_MS;
-    const reply: Reply = single ? alerts[0]!.reply : heldAlertsReply(alerts, pause ?? null);
-    const key = single ? alerts[0]!.idempotencyKey : `${alerts[0]!.idempotencyKey}+${alerts.length}`;
+    // One fresh alert goes as it is; several as one summary, and a late one says why it is late.
+    const asIs = alerts.length === 1 && !pause && alerts[0]!.createdAt >= this.clock.now() - LATE_AFTER_MS;
+    const reply: Reply = asIs ? alerts[0]!.reply : heldAlertsReply(alerts, pause ?? null);
+    const key = alerts.length === 1 ? alerts[0]!.idempotencyKey : `${alerts[0]!.idempotencyKey}+${alerts.length}`;
     try {
       if (!notifier) throw new DeliveryError(`No ${channel.platform} adapter is connected.`, 'temporary', { code: 'not_connected' });
       await withTimeout(notifier.send(channel, reply, key), this.sendTimeoutMs);
@@ -160,6 +196,7 @@ export class OutboxSender {
     const now = this.clock.now();
     this.notBefore.set(channelKey(channel), now + this.channelGapMs);
     for (const a of alerts) await this.store.markAlertSent(a.id, now);
+    this.options.metrics?.alert(channel.platform, 'sent');
     if (pause && (await this.store.resumeChannel(channel, now))) this.options.onPauseChange?.(channel, null);
   }
 
@@ -177,6 +214,7 @@ export class OutboxSender {
       return;
     }
     (this.options.onError ?? defaultOnError)(err, alerts[0]);
+    this.options.metrics?.alert(channel.platform, 'failed');
     const message = err instanceof Error ? err.message : String(err);
     if (kind === 'channel') {
       const refused = err as DeliveryError;

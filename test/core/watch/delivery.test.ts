@@ -178,7 +178,7 @@ describe('delivery failures', () => {
 
     // An alert queued right after a post waits out the gap instead of following within the second.
     const next = { visibility: 'channel' as const, title: 'Watch: another change', level: 'bad' as const, blocks: [] };
-    await h.store.commitCycle({ states: [], reschedule: [], alerts: [{ channel, reply: next }] }, h.clock.now());
+    await h.store.commitCycle({ owner: 'test', now: h.clock.now(), claimed: [], states: [], reschedule: [], alerts: [{ channel, reply: next }] });
     h.running.sender.wake();
     await h.advance(0);
     expect(h.notifier.delivered).toHaveLength(1);
