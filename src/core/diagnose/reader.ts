@@ -137,6 +137,8 @@ export function candidates(doc: BounceDocument): Format[] {
 /** A reply code or enhanced status: the text before a generic marker is an error, not a forward wrapper. */
 const HAS_REPLY = /(?:^|\s)[245][0-9]{2}[ -]|[245]\.[0-9]{1,3}\.[0-9]{1,3}|^(?:diagnostic-code|status):/im;
 
+const MAX_REGION_LINES = 6000;
+
 const DIVIDER = /^[|=*-]{3,}[^\n]{0,200}[|=*-]{3,}\s*$/;
 
 function firstMatch(lines: readonly string[], from: number, patterns: readonly RegExp[]): number {
@@ -256,7 +258,9 @@ export function readWith(doc: BounceDocument, format: Format, lines: readonly st
   const start = startAt >= 0 && DIVIDER.test(lines[startAt]!) ? startAt + 1 : Math.max(0, startAt);
   const cut = cutIndex(lines, start, startAt >= 0, format);
   const ignore = format.ignore;
-  const regionLines = lines.slice(start, cut);
+  // The error text of a real bounce is short; a session transcript runs to a few thousand
+  // lines. Reading at most 6,000 keeps each format's attempt bounded on 1 MB of text.
+  const regionLines = lines.slice(start, Math.min(cut, start + MAX_REGION_LINES));
   const regionText = (ignore ? regionLines.filter((l) => !ignore.some((re) => re.test(l))) : regionLines).join('\n');
   const original = doc.originalHeaders ?? (cut < lines.length ? lines.slice(cut + 1, cut + 300).join('\n') : '');
   const logical = logicalLines(regionText);
