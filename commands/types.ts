@@ -10,6 +10,7 @@ import type { Checker } from '../src/core/check/checker.js';
 import type { RelayTester } from '../src/core/relay/tester.js';
 import type { Diagnoser } from '../src/core/diagnose/index.js';
 import type { WatchService } from '../src/core/watch/service.js';
+import type { MetricsSink } from '../src/core/metrics.js';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -76,6 +77,8 @@ export interface Services {
    * it; optional so that tests of other commands can build Services without one.
    */
   readonly diagnoser?: Diagnoser;
+  /** Where commands are counted (/metrics); absent when metrics are off. */
+  readonly metrics?: MetricsSink;
 }
 
 export interface CommandContext {

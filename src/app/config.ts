@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../core/watch/duration.js';
+import { DEFAULT_HISTORY_DAYS } from '../core/watch/history.js';
+import { DatabaseSettingError, parseDatabaseSetting } from '../core/watch/database-setting.js';
 import { UserError } from '../reply/errors.js';
 
 const optionalString = z
@@ -43,6 +45,28 @@ const switchedOn = (fallback: boolean) =>
 
 const flag = switchedOn(false);
 
+/** A duration like 30s or 5m, in ms, within [min, max]. */
+const duration = (fallback: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v === undefined || v === '' ? fallback : v;
+      let ms: number;
+      try {
+        ms = parseDuration(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 5m or 1h, got "${text}"` });
+        return z.NEVER;
+      }
+      if (ms < min || ms > max) {
+        ctx.addIssue({ code: 'custom', message: `must be from ${min / 1000}s to ${max / 1000}s, got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 const url = z
   .string()
   .trim()
@@ -57,6 +81,22 @@ const url = z
       ctx.addIssue({ code: 'custom', message: `must be an http(s) URL, got "${v}"` });
       return z.NEVER;
     }
+  });
+
+/** host:port to listen on ("127.0.0.1:9464", "[::]:9464", ":9464" for every interface). */
+const listenAddress = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(v);
+    const port = m ? Number(m[3]) : NaN;
+    if (!m || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `must be host:port like 127.0.0.1:9464 or [::1]:9464, got "${v}"` });
+      return z.NEVER;
+    }
+    return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
   });
 
 export const configSchema = z.object({
@@ -87,8 +127,27 @@ export const configSchema = z.object({
   DISCORD_API_URL: url,
   PORT: positiveInt(3000, 65535),
   // --- watches ---
-  /** SQLite file for watches and the alert outbox (default ./data/rblbot.db). */
-  RBLBOT_DB: optionalString,
+  /**
+   * Where watches and the alert outbox live: a SQLite file (default ./data/rblbot.db, or
+   * sqlite:FILE) for one process, or a postgres:// URL for several replicas sharing the work.
+   */
+  RBLBOT_DB: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseDatabaseSetting(v);
+      } catch (err) {
+        if (!(err instanceof DatabaseSettingError)) throw err;
+        ctx.addIssue({ code: 'custom', message: `is wrong: ${err.message.replace(/\.$/, '')}` });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * How long a replica's claim on work (a recheck, an alert, the Discord gateway) lasts
+   * without a heartbeat: how soon another replica takes over from a dead one. Default 30s.
+   */
+  RBLBOT_LEASE: duration('30s', 3_000, 3_600_000),
   /** Shortest /watch interval allowed, like 15m (the default) or 30s for demos. */
   RBLBOT_MIN_INTERVAL: optionalString.superRefine((v, ctx) => {
     if (v === undefined) return;
@@ -101,6 +160,11 @@ export const configSchema = z.object({
   /** Caps on watches (each address of a range counts). */
   RBLBOT_WATCH_MAX_PER_CHANNEL: positiveInt(300, 100_000),
   RBLBOT_WATCH_MAX_PER_WORKSPACE: positiveInt(2000, 1_000_000),
+  /** Days of listing history kept (/watch history, rblbot history). */
+  RBLBOT_HISTORY_DAYS: positiveInt(DEFAULT_HISTORY_DAYS, 3650),
+  // --- operations ---
+  /** host:port for GET /metrics (Prometheus) and GET /healthz; unset: off. */
+  RBLBOT_METRICS_LISTEN: listenAddress,
   // --- relay test ---
   RBLBOT_ALLOW_PRIVATE: flag,
   /** How long to wait for a TCP connection to a mail server. */

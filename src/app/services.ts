@@ -8,6 +8,7 @@ import { createDiagnoser } from '../core/diagnose/index.js';
 import { createRelayTester, relayDnsFrom } from '../core/relay/index.js';
 import { createWatchService, parseDuration, type WatchService } from '../core/watch/index.js';
 import type { AppConfig } from './config.js';
+import type { MetricsSink } from '../core/metrics.js';
 
 export interface ServiceOverrides {
   /** host[:port] list replacing RBLBOT_RESOLVERS (from --resolver). */
@@ -15,6 +16,8 @@ export interface ServiceOverrides {
   readonly timeoutMs?: number;
   /** Zone config file replacing RBLBOT_ZONES_FILE (from --zones). */
   readonly zonesFile?: string;
+  /** Counts lookups and commands for /metrics (the bot, when RBLBOT_METRICS_LISTEN is set). */
+  readonly metrics?: MetricsSink;
 }
 
 export function buildServices(config: AppConfig, overrides: ServiceOverrides = {}): Services {
@@ -26,6 +29,7 @@ export function buildServices(config: AppConfig, overrides: ServiceOverrides = {
     concurrency: config.RBLBOT_CONCURRENCY,
     zoneRate: config.RBLBOT_ZONE_RATE,
     keys: { SPAMHAUS_DQS_KEY: config.SPAMHAUS_DQS_KEY, ABUSIX_KEY: config.ABUSIX_KEY },
+    metrics: overrides.metrics,
   });
   // The relay test shares the checker's resolvers (MX, A/AAAA, PTR lookups).
   const relay = createRelayTester({
@@ -38,16 +42,25 @@ export function buildServices(config: AppConfig, overrides: ServiceOverrides = {
     externalDomain: config.RBLBOT_RELAY_EXTERNAL_DOMAIN,
   });
   const diagnoser = createDiagnoser({ catalogue: checker.catalogue, checker });
-  return { checker, relay, diagnoser };
+  return { checker, relay, diagnoser, ...(overrides.metrics ? { metrics: overrides.metrics } : {}) };
 }
 
-/** Open the watch database (creating it) and build the watch service from configuration. */
-export function buildWatchService(config: AppConfig, checker: Checker): WatchService {
+/** Open the watch database (creating it, or migrating its schema) and build the watch service from configuration. */
+export function buildWatchService(
+  config: AppConfig,
+  checker: Checker,
+  onDatabaseError?: (err: Error) => void,
+  metrics?: MetricsSink,
+): Promise<WatchService> {
   return createWatchService({
     checker,
-    dbPath: config.RBLBOT_DB,
+    metrics,
+    historyDays: config.RBLBOT_HISTORY_DAYS,
+    database: config.RBLBOT_DB,
     minIntervalMs: config.RBLBOT_MIN_INTERVAL ? parseDuration(config.RBLBOT_MIN_INTERVAL) : undefined,
     limits: { perChannel: config.RBLBOT_WATCH_MAX_PER_CHANNEL, perWorkspace: config.RBLBOT_WATCH_MAX_PER_WORKSPACE },
+    leaseMs: config.RBLBOT_LEASE,
+    onDatabaseError,
   });
 }
 

@@ -18,6 +18,7 @@ import type { CommandDefinition, Invocation } from '../../../commands/types.js';
 import { errorReply, type Reply } from '../../reply/reply.js';
 import type { Services } from '../../../commands/types.js';
 import { renderText } from '../../reply/render.js';
+import { defaultPicturesDir, savePictures } from './pictures.js';
 
 export interface ConsoleOptions {
   readonly services: Services;
@@ -33,6 +34,8 @@ export interface ConsoleOptions {
   readonly logger?: Logger;
   /** When aborted, stop reading as at end of input (SIGTERM): answers in flight are still written. */
   readonly stop?: AbortSignal;
+  /** Where pictures of replies (/watch history) are saved; default defaultPicturesDir(). */
+  readonly picturesDir?: string;
 }
 
 /** Everyone at the console is the operator: admin commands are allowed. */
@@ -153,7 +156,10 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     inFlight++;
     const reply = limit(() => answer(options, parsed, interactive ? progressWriter(write, color) : undefined));
     written = written.then(async () => {
-      const text = renderText(await reply, { color });
+      const shown = await savePictures(await reply, options.picturesDir ?? defaultPicturesDir()).catch((err: unknown) =>
+        errorReply('Picture', `Could not save the picture: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      const text = renderText(shown, { color });
       await write(`${text}\n`);
       inFlight--;
       prompt();

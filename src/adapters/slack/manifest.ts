@@ -49,9 +49,10 @@ export function slackManifest(commands: readonly CommandDefinition[]): Record<st
   });
 
   // commands: slash commands and shortcuts. chat:write: watch alerts (chat.postMessage) and
-  // private answers to form submissions. users:read only when some command is admin-only
-  // (to see who is a workspace admin or owner).
-  const scopes = ['commands', 'chat:write'];
+  // private answers to form submissions. files:write: pictures in answers (/watch history's
+  // timeline, uploaded with files.uploadV2). users:read only when some command is
+  // admin-only (to see who is a workspace admin or owner).
+  const scopes = ['commands', 'chat:write', 'files:write'];
   if (commands.some(needsAdminCheck)) scopes.push('users:read');
 
   const features: Record<string, unknown> = {

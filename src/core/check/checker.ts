@@ -18,6 +18,7 @@ import { isCheckableAddress, parseTarget, registrableDomain, type Target } from 
 import { reverseName } from '../dns/reverse.js';
 import { TurnShare } from './turn-share.js';
 import { lookUpZones, type ZoneLookupContext } from './zone-lookups.js';
+import type { MetricsSink } from '../metrics.js';
 
 export interface CheckOptions {
   /** Zones (catalogue zone names) to query in addition to the active ones, e.g. a list a bounce named. */
@@ -37,6 +38,10 @@ export interface Checker {
   probe(): Promise<ZoneHealth[]>;
   /** The last probe's verdict per zone. */
   health(): ReadonlyMap<string, ZoneHealth>;
+  /** This process is one of `replicas` sharing one database: use that share of the per-zone rate. */
+  setRateShare(replicas: number): void;
+  /** Lookups per second per zone this process may send (its share of RBLBOT_ZONE_RATE). */
+  zoneRate(): number;
 }
 
 export interface CheckerOptions {
@@ -53,6 +58,8 @@ export interface CheckerOptions {
   readonly zoneRate?: number;
   readonly zonesFile?: string;
   readonly keys?: { readonly SPAMHAUS_DQS_KEY?: string; readonly ABUSIX_KEY?: string };
+  /** Where each lookup's outcome and time are counted (/metrics); none by default. */
+  readonly metrics?: MetricsSink;
 }
 
 /** Checks set up per turn of the event loop; each makes a few dozen lookups. */
@@ -79,6 +86,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   const checkStarts = new TurnShare(CHECKS_PER_TURN);
   let healthByZone = new Map<string, ZoneHealth>();
   const publicResolvers = dns.servers.filter(isPublicResolver);
+  const metrics = options.metrics;
 
   /**
    * One zone's DNS outcome as its result. Synchronous but for listings and refusals,
@@ -264,6 +272,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     );
     for (const h of excluded) notes.push(`${h.name} (${h.zone}) was left out: its last health probe showed it ${h.detail}.`);
     notes.push(...resolverNotes(results));
+    // Counted once the check is done, from its results: nothing is added to the lookups' hot path.
+    if (metrics) for (const r of results) metrics.lookup(r.zone, r.status, r.ms / 1000);
 
     return {
       target: target.value,
@@ -308,6 +318,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return report;
     },
     health: () => healthByZone,
+    setRateShare: (replicas) => rate.setShare(replicas),
+    zoneRate: () => rate.rate,
   };
 }
 
