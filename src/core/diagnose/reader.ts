@@ -277,6 +277,12 @@ export function readWith(doc: BounceDocument, format: Format, lines: readonly st
     preamble = [];
   }
 
+  // Domino lists every address, then one "because:" text: each bare address line gets it.
+  if (format.sharedError && own && blocks.length > 1) {
+    const shared = blocks.find((b) => b.lines.length > 1)?.lines.slice(1) ?? [];
+    blocks = blocks.map((b) => (b.lines.length > 1 ? b : { recipient: b.recipient, lines: [...b.lines, ...shared] }));
+  }
+
   // A recipient only mentioned (no error text of its own) next to ones with errors is no failure.
   if (!own?.blocks.length && blocks.length > 1) {
     const withError = blocks.filter((b) => HAS_REPLY.test(b.lines.join('\n')));
@@ -323,7 +329,10 @@ export function readWith(doc: BounceDocument, format: Format, lines: readonly st
   }
   if (out.length === 0) return null;
   const delayedMarkers = [...GENERIC_DELAYED, ...(format.delayed ?? [])];
-  const delayed = delayedMarkers.some((re) => re.test(doc.subject)) || (format.delayed?.some((re) => re.test(regionText.slice(0, 20_000))) ?? false);
+  // The writer's delay markers are line patterns ("# THIS IS A WARNING ONLY", Postfix's row
+  // of "#"): tried on each of the error text's first 300 lines.
+  const head = regionLines.slice(0, 300);
+  const delayed = delayedMarkers.some((re) => re.test(doc.subject)) || (format.delayed?.some((re) => head.some((l) => re.test(l))) ?? false);
   return { format, blocks: out, preamble: preamble.join('\n'), region: regionText, original, delayed };
 }
 
