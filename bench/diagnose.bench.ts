@@ -80,6 +80,19 @@ export const ADVERSARIAL: Record<string, () => string> = {
   '.eml: base64 padded on every line': () =>
     `From: a@b\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${fill('QQ==\n')}`,
   '.eml: 1 MB format=flowed text': () => `From: a@b\nSubject: x\nContent-Type: text/plain; format=flowed\n\n${fill('550 a \n')}`,
+  // A text part the reader must decode and scan, not step over: 750 KB of bounce lines.
+  '.eml: 1 MB base64 text part': () =>
+    `From: a@b\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${Buffer.from(
+      fill('<a@b.example>: 550 5.1.1 x\n').slice(0, Math.floor(MB * 0.73)),
+    )
+      .toString('base64')
+      .replace(/.{76}/g, '$&\n')}`,
+  '.eml: 200 nested returned messages': () => {
+    let head = '';
+    for (let i = 0; i < 200; i++)
+      head += `Content-Type: multipart/report; report-type=delivery-status; boundary=r${i}\n\n--r${i}\nContent-Type: message/rfc822\n\nFrom: a@b\nSubject: Undelivered Mail\n`;
+    return `From: a@b\nSubject: x\n${head}Content-Type: text/plain\n\n${fill('550 5.7.1 blocked using zen.spamhaus.org\n').slice(0, MB - head.length - 100)}`;
+  },
   '.eml: 60 nested multiparts': () => {
     let head = '';
     for (let i = 0; i < 60; i++) head += `--b${i}\nContent-Type: multipart/mixed; boundary=b${i + 1}\n\n`;
