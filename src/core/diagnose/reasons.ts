@@ -1112,6 +1112,9 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       ['user ', ' does not exist'],
       ['user (', ') unknown'],
     ],
+    // Exim's sender callout quotes the sender's server ("Response: 550 5.1.1 No such
+    // user"): the unknown address there is the sender, refused as such.
+    excludes: ['sender verify failed', 'sender verification failed'],
     summary: 'says the recipient address does not exist',
     hard: true,
   }),
