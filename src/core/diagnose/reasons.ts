@@ -55,6 +55,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'dkim sender invalid',
       'dmarc sender invalid',
       'domain authentication fail',
+      'fails to pass authentication checks',
+      'does not pass authentication checks',
     ],
     pairs: [
       [' is not allowed to send mail.', '_401'],
@@ -1136,6 +1138,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'your message was infected with a virus',
       'virus infected message rejected',
       ' detected by zoho mail',
+      'contains a virus',
+      'infected with a virus',
     ],
     summary: 'found a virus in the message',
   }),
