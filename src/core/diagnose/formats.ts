@@ -190,7 +190,7 @@ export const FORMATS: readonly Format[] = [
       { header: 'x-mimeole', value: /^Produced By Microsoft Exchange/ },
       { received: / with Internet Mail Service \(/ },
     ],
-    pasted: /did not reach the following recipient\(s\):|^The following recipient\(s\) cannot be reached:/,
+    pasted: /did not reach the following recipient\(s\):|^The following recipient\(s\) (?:cannot|could not) be reached:/,
     start: [/^Your message/],
     original: [/^Content-Type: message\/rfc822/i],
     recipients: [

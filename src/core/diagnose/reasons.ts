@@ -331,6 +331,7 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'name or service not known',
       'no such domain',
       'recipient address rejected: unknown domain name',
+      'recipient address rejected: domain not found',
       'recipient domain must exist',
       'the account or domain may not exist',
       'unknown host',
@@ -472,6 +473,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'message has exceeded maximum hop count',
       'routing loop detected',
       'message exceeded 50 hops',
+      // Postfix's text for its 4.4.2 status (the connection broke mid-session).
+      'lost connection with ',
     ],
     summary: 'could not be reached (network or DNS problem)',
   }),
