@@ -71,6 +71,8 @@ export const configSchema = z.object({
   RBLBOT_CONCURRENCY: positiveInt(1024, 100_000),
   /** Lookups per second per zone, across all checks. */
   RBLBOT_ZONE_RATE: positiveInt(500, 1_000_000),
+  /** Addresses one chat user may check with /rbl per 10 minutes (a range counts each address). */
+  RBLBOT_RBL_PER_USER: positiveInt(300, 100_000),
   SPAMHAUS_DQS_KEY: optionalString,
   ABUSIX_KEY: optionalString,
   // --- chat platforms ---

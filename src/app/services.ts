@@ -25,6 +25,7 @@ export function buildServices(config: AppConfig, overrides: ServiceOverrides = {
     concurrency: config.RBLBOT_CONCURRENCY,
     zoneRate: config.RBLBOT_ZONE_RATE,
     keys: { SPAMHAUS_DQS_KEY: config.SPAMHAUS_DQS_KEY, ABUSIX_KEY: config.ABUSIX_KEY },
+    perUserLimit: config.RBLBOT_RBL_PER_USER,
   });
   // The relay test shares the checker's resolvers (MX, A/AAAA, PTR lookups).
   const relay = createRelayTester({

@@ -149,7 +149,7 @@ describe('/watch command', () => {
     expect(text(bad)).toContain('is not an IP address, domain, hostname or IPv4 range');
 
     const big = await watch('add 203.0.112.0/22');
-    expect(text(big)).toContain('203.0.112.0/22 has 1,024 addresses; one watch covers at most a /24 (256 addresses)');
+    expect(text(big)).toContain('203.0.112.0/22 has 1,024 addresses; at most a /24 (256 addresses) is checked at once');
 
     const priv = await watch('add 10.1.2.0/28');
     expect(text(priv)).toContain('private (RFC 1918) range');

@@ -4,7 +4,8 @@
  * and resolvers do: latency, silence (timeouts), SERVFAIL, REFUSED.
  *
  * Records are keyed by lower-case owner name. Anything not defined answers NXDOMAIN,
- * which is how a DNSBL says "not listed".
+ * which is how a DNSBL says "not listed" — except the RFC 5782 positive test points,
+ * which every zone lists as real lists do (see `testPoints`).
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -19,7 +20,8 @@ export interface FixtureRecord {
   ttl?: number;
 }
 
-export type Behaviour = 'answer' | 'silent' | 'servfail' | 'refused';
+/** nxdomain: "no such name" even where a record (or an RFC 5782 test point) exists. */
+export type Behaviour = 'answer' | 'silent' | 'servfail' | 'refused' | 'nxdomain';
 
 export interface Rule {
   /** Applies to query names equal to or ending in `.${suffix}`. */
@@ -42,6 +44,14 @@ export class TestDnsServer {
   readonly queries: string[] = [];
   /** Keep the query log bounded in long benchmarks. */
   recordQueries = true;
+  /**
+   * Like every list that follows RFC 5782, list the positive test points under any zone
+   * (A 127.0.0.2 for 2.0.0.127.<zone>, the ::ffff:7f00:2 nibble name, test.<zone>,
+   * dbltest.com.<zone> and _dnsbl_.test.<zone>) unless a record or rule says otherwise.
+   * Turn off to play a resolver that answers NXDOMAIN for everything (filtering,
+   * captive-portal, or unable to reach the lists).
+   */
+  testPoints = true;
   readonly ports: number[] = [];
 
   /** Start listening on `count` ports (several "resolvers" for load spreading). */
@@ -142,7 +152,7 @@ export class TestDnsServer {
             if (buffered.length - offset - 2 < length) break;
             const query = buffered.subarray(offset + 2, offset + 2 + length);
             offset += 2 + length;
-            const end = direct ? questionEnd(query) : -1;
+            const end = direct && !(this.testPoints && isTestPoint(query)) ? questionEnd(query) : -1;
             if (direct && end > 0) {
               direct.writeUInt16BE(end, directLength);
               writeNxdomain(query, end, direct, directLength + 2);
@@ -250,9 +260,11 @@ export class TestDnsServer {
     // The common case of a benchmark, a name with no records and no rule, answered
     // NXDOMAIN straight from the query's bytes: decoding and re-encoding every packet made
     // this server, not the client under test, the bottleneck of bulk benchmarks.
-    const bareEnd = this.records.size === 0 && this.rules.length === 0 && !this.recordQueries ? questionEnd(msg) : -1;
+    const bare = this.records.size === 0 && this.rules.length === 0 && !this.recordQueries && !(this.testPoints && isTestPoint(msg));
+    const bareEnd = bare ? questionEnd(msg) : -1;
     const plain = bareEnd > 0 ? null : readQuestion(msg);
-    const end = bareEnd > 0 ? bareEnd : plain && !this.records.has(plain.name) && !this.ruleFor(plain.name) ? plain.end : -1;
+    const unknown = plain && !this.records.has(plain.name) && !this.ruleFor(plain.name) && !(this.testPoints && isTestPoint(msg));
+    const end = bareEnd > 0 ? bareEnd : unknown ? plain.end : -1;
     if (end > 0) {
       if (this.recordQueries && plain) this.queries.push(plain.name);
       const response = Buffer.allocUnsafe(end);
@@ -277,8 +289,9 @@ export class TestDnsServer {
     const answers: dnsPacket.Answer[] = [];
     if (behaviour === 'servfail') rcode = 'SERVFAIL';
     else if (behaviour === 'refused') rcode = 'REFUSED';
+    else if (behaviour === 'nxdomain') rcode = 'NXDOMAIN';
     else {
-      const records = this.records.get(name);
+      const records = this.records.get(name) ?? (this.testPoints && isTestPoint(msg) ? TEST_POINT_RECORDS : undefined);
       if (!records || records.length === 0) rcode = 'NXDOMAIN';
       else {
         for (const r of records) {
@@ -297,6 +310,33 @@ export class TestDnsServer {
     });
     return { response, latencyMs: rule?.latencyMs ?? this.latencyMs };
   }
+}
+
+/** What a positive test point answers (RFC 5782: 127.0.0.2). */
+const TEST_POINT_RECORDS: FixtureRecord[] = [{ type: 'A', data: '127.0.0.2', ttl: 0 }];
+
+/** The first labels of the positive test points, as they appear on the wire; a zone must follow. */
+const TEST_POINT_PREFIXES = [
+  '\x012\x010\x010\x03127', // 127.0.0.2
+  '\x012\x010\x010\x010\x010\x010\x01f\x017\x01f\x01f\x01f\x01f\x010', // ::ffff:7f00:2 (the rest is zeros)
+  '\x04test',
+  '\x07dbltest\x03com',
+  '\x07_dnsbl_\x04test',
+];
+
+/** Is this logged query name one of the RFC 5782 test points (positive or negative) a checker probes zones with? */
+export function isTestPointName(name: string): boolean {
+  return /^(2\.0\.0\.127|1\.0\.0\.127|[12]\.0\.0\.0\.0\.0\.f\.7\.f\.f\.f\.f(\.0){20}|test|invalid|dbltest\.com|_dnsbl_\.test|_dnsblneg_\.test)\./.test(
+    name,
+  );
+}
+
+/** Is this a query for a positive test point under some zone? Read from the bytes, for the bare fast path. */
+function isTestPoint(msg: Buffer): boolean {
+  if (msg.length < 17 || msg[12]! > 7) return false;
+  const head = msg.toString('latin1', 12, Math.min(msg.length, 12 + 40)).toLowerCase();
+  // charCodeAt past the end is NaN: a test point with nothing after it is not under a zone.
+  return TEST_POINT_PREFIXES.some((p) => head.startsWith(p) && head.charCodeAt(p.length) > 0);
 }
 
 /**

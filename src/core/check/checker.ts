@@ -10,9 +10,11 @@ import { classifyAnswer } from './answers.js';
 import { loadCatalogue, type ActiveZone, type Catalogue } from './catalogue.js';
 import { createDns, type Dns } from '../dns/resolver.js';
 import { isPublicResolver } from '../dns/servers.js';
-import { type Outcome } from '../dns/outcome.js';
-import { probeZones, type ZoneHealth } from './health.js';
+import { type DnsFailure, type Outcome } from '../dns/outcome.js';
+import { probeZone, type ZoneHealth } from './health.js';
+import { earnedResult, FAILURE_MEANING, resolverProblem } from './earned.js';
 import { LookupSlots } from './lookup-slots.js';
+import { SlidingWindowLimiter, type RateDecision } from '../user-limit.js';
 import { ZoneRateLimiter } from './rate-limit.js';
 import { isCheckableAddress, parseTarget, registrableDomain, type Target } from './targets.js';
 import { reverseName } from '../dns/reverse.js';
@@ -33,10 +35,19 @@ export interface Checker {
   check(input: string, options?: CheckOptions): Promise<CheckReport>;
   /** How many zones a check of this kind of target queries ("checking 41 lists…"). */
   zoneCount(kind: ZoneKind): number;
-  /** Query every active zone's RFC 5782 test points and remember the verdicts for later checks. */
+  /**
+   * Query every active zone's RFC 5782 test points and remember the verdicts for later
+   * checks (the bot does this at start-up and every few minutes; a check whose zones have
+   * no fresh verdict probes them itself, beside its own lookups).
+   */
   probe(): Promise<ZoneHealth[]>;
-  /** The last probe's verdict per zone. */
+  /** The latest verdict per zone. */
   health(): ReadonlyMap<string, ZoneHealth>;
+  /**
+   * Count `addresses` chat-started checks (a range counts each address) for `userKey`
+   * against the per-user limit. Chat commands call it; the CLI does not.
+   */
+  takeUserChecks(userKey: string, addresses: number): RateDecision;
 }
 
 export interface CheckerOptions {
@@ -53,6 +64,15 @@ export interface CheckerOptions {
   readonly zoneRate?: number;
   readonly zonesFile?: string;
   readonly keys?: { readonly SPAMHAUS_DQS_KEY?: string; readonly ABUSIX_KEY?: string };
+  /** How long a zone's test-point verdict is trusted before a check probes it again (default 10 minutes). */
+  readonly healthMaxAgeMs?: number;
+  /** Addresses of one name checked on the IP lists (default 10); the rest are named in a note. */
+  readonly maxAddressesPerName?: number;
+  /** Addresses one chat user may check per window (default 300 per 10 minutes: a /24 and more). */
+  readonly perUserLimit?: number;
+  readonly perUserWindowMs?: number;
+  /** Clock for the per-user limit (tests). */
+  readonly now?: () => number;
 }
 
 /** Checks set up per turn of the event loop; each makes a few dozen lookups. */
@@ -61,8 +81,24 @@ const CHECKS_PER_TURN = 8;
 /** Shared by every result without codes (most of them); never mutated. */
 const NO_CODES: readonly string[] = Object.freeze([]);
 
-/** Zone verdicts that make a zone's answers meaningless; such zones are left out of checks. */
-const UNUSABLE = new Set<ZoneHealth['state']>(['lists-everything']);
+/**
+ * A zone's test-point verdict is trusted this long. The bot re-probes every 5 minutes
+ * (start-bot.ts), so its checks never wait for a probe; a one-shot CLI check has none
+ * and probes beside its own lookups, which costs it no time.
+ */
+const HEALTH_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * Addresses of one name checked on the IP lists. Mail hosts have a handful; a name with
+ * 200 A records would cost 200 × 23 lookups (and minutes of a list's fair-use budget).
+ */
+export const MAX_ADDRESSES_PER_NAME = 10;
+
+/** A zone's latest test-point verdict and the probe under way, if any. */
+interface HealthEntry {
+  health?: ZoneHealth;
+  pending?: Promise<ZoneHealth>;
+}
 
 export function createChecker(options: CheckerOptions = {}): Checker {
   const catalogue = options.catalogue ?? loadCatalogue({ zonesFile: options.zonesFile, keys: options.keys });
@@ -77,8 +113,46 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   // A few checks set up per turn of the event loop (see TurnShare): enough to keep the
   // lookup slots full, few enough that answers are read while the rest are set up.
   const checkStarts = new TurnShare(CHECKS_PER_TURN);
-  let healthByZone = new Map<string, ZoneHealth>();
+  const healthByZone = new Map<string, HealthEntry>();
+  const healthMaxAgeMs = options.healthMaxAgeMs ?? HEALTH_MAX_AGE_MS;
+  const maxAddresses = options.maxAddressesPerName ?? MAX_ADDRESSES_PER_NAME;
   const publicResolvers = dns.servers.filter(isPublicResolver);
+  const perUser = new SlidingWindowLimiter(options.perUserLimit ?? 300, options.perUserWindowMs ?? 10 * 60_000, options.now);
+
+  /** Probe one zone's test points, once at a time; the verdict is kept for later checks. */
+  function probeOne(zone: ActiveZone): Promise<ZoneHealth> {
+    const entry = healthByZone.get(zone.zone) ?? {};
+    healthByZone.set(zone.zone, entry);
+    if (entry.pending) return entry.pending;
+    const pending = probeZone(zone, dns, rate, (task) => slots.run(task)).then((health) => {
+      entry.health = health;
+      entry.pending = undefined;
+      return health;
+    });
+    entry.pending = pending;
+    return pending;
+  }
+
+  /**
+   * Fresh verdicts for these zones: undefined when every one is known (the common case in
+   * the bot: no promise), else a promise that settles once the missing ones are probed.
+   */
+  function healthOf(zones: readonly ActiveZone[]): Promise<unknown> | undefined {
+    let waiting: Promise<ZoneHealth>[] | undefined;
+    const now = Date.now();
+    for (const zone of zones) {
+      const entry = healthByZone.get(zone.zone);
+      if (entry?.pending) (waiting ??= []).push(entry.pending);
+      else if (!entry?.health || now - entry.health.at > healthMaxAgeMs) (waiting ??= []).push(probeOne(zone));
+    }
+    return waiting && Promise.all(waiting);
+  }
+
+  function latestHealth(): Map<string, ZoneHealth> {
+    const out = new Map<string, ZoneHealth>();
+    for (const [zone, entry] of healthByZone) if (entry.health) out.set(zone, entry.health);
+    return out;
+  }
 
   /**
    * One zone's DNS outcome as its result. Synchronous but for listings and refusals,
@@ -138,7 +212,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         return {
           ...common,
           status: 'timeout',
-          meaning: `no answer within ${dns.timeoutMs} ms`,
+          meaning: FAILURE_MEANING.timeout(dns.timeoutMs),
           fix: 'Not the same as clean: the list or your resolver is slow or down. Check again later.',
         };
       case 'SERVFAIL':
@@ -152,17 +226,24 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         return {
           ...common,
           status: 'error',
-          meaning: 'the resolver answered SERVFAIL',
+          meaning: FAILURE_MEANING.servfail,
           fix: 'The list could not be reached through your resolver; not the same as clean. Check again later or use another resolver.',
         };
       case 'REFUSED':
         return {
           ...common,
           status: 'error',
-          meaning: 'the resolver answered REFUSED',
+          meaning: FAILURE_MEANING.refusedRcode,
           fix: 'Your resolver refused the query: allow recursion for this host or set RBLBOT_RESOLVERS.',
         };
       default:
+        if (/connection refused/i.test(outcome.message))
+          return {
+            ...common,
+            status: 'error',
+            meaning: FAILURE_MEANING.unreachable,
+            fix: 'Nothing listens for DNS at your resolver address: check RBLBOT_RESOLVERS (or --resolver).',
+          };
         // The message names the query, and with it any access key: show the keyless zone.
         return { ...common, status: 'error', meaning: outcome.message.split(zone.queryZone).join(zone.zone), fix: null };
     }
@@ -173,7 +254,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if (options.onlyZones) {
       zones = options.onlyZones.map((z) => resolveZone(z)).filter((z): z is ActiveZone => z !== undefined);
     } else {
-      zones = catalogue.activeFor(kind).filter((z) => !UNUSABLE.has(healthByZone.get(z.zone)?.state ?? 'healthy'));
+      zones = [...catalogue.activeFor(kind)];
       for (const extra of options.alsoZones ?? []) {
         const z = resolveZone(extra);
         if (z && !zones.some((a) => a.zone === z.zone)) zones.push(z);
@@ -202,19 +283,23 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     return lookUpZones(lookups, zonesFor('domain', options), name, name);
   }
 
-  async function reverseDns(ip: string): Promise<{ ptr: string | null; fcrdns: boolean | null }> {
+  async function reverseDns(ip: string): Promise<{ ptr: string | null; fcrdns: boolean | null; ptrError: string | null }> {
     // Most addresses checked in bulk have no PTR: no exception for that.
     const outcome = await dns.lookupPtr(ip);
-    if ('failure' in outcome) return { ptr: null, fcrdns: outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA' ? false : null };
+    if ('failure' in outcome) {
+      if (outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA') return { ptr: null, fcrdns: false, ptrError: null };
+      // No answer is not "no PTR": both stay unknown, and the reason goes with them.
+      return { ptr: null, fcrdns: null, ptrError: ptrFailure(outcome, dns.timeoutMs) };
+    }
     const names = outcome.value;
     const ptr = names[0]?.replace(/\.$/, '').toLowerCase() ?? null;
-    if (!ptr) return { ptr: null, fcrdns: false };
+    if (!ptr) return { ptr: null, fcrdns: false, ptrError: null };
     try {
       const forward = await dns.resolveAddresses(ptr);
       const target = ipaddr.parse(ip).toNormalizedString();
-      return { ptr, fcrdns: forward.some((a) => ipaddr.isValid(a) && ipaddr.parse(a).toNormalizedString() === target) };
+      return { ptr, fcrdns: forward.some((a) => ipaddr.isValid(a) && ipaddr.parse(a).toNormalizedString() === target), ptrError: null };
     } catch {
-      return { ptr, fcrdns: null };
+      return { ptr, fcrdns: null, ptrError: null };
     }
   }
 
@@ -232,8 +317,11 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     let results: LookupResult[];
     let ptr: string | null = null;
     let fcrdns: boolean | null = null;
+    let ptrError: string | null = null;
     let addresses: string[] = [];
     let registrable: string | null = null;
+    // The zones' test-point verdicts, probed beside the lookups when they are not fresh.
+    const probes: (Promise<unknown> | undefined)[] = [];
 
     if (target.kind === 'domain') {
       registrable = registrableDomain(target.value);
@@ -243,27 +331,43 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         );
         return [] as string[];
       });
+      probes.push(healthOf(zonesFor('domain', options)));
       const nameChecks = [checkName(target.value, options), ...(registrable ? [checkName(registrable, options)] : [])];
       const resolved = await resolving;
-      addresses = resolved.map((a) => ipaddr.parse(a).toString());
+      addresses = [...new Set(resolved.map((a) => ipaddr.parse(a).toString()))];
       const checkable = addresses.filter(isCheckableAddress);
       const skipped = addresses.filter((a) => !isCheckableAddress(a));
       if (skipped.length > 0)
         notes.push(`${target.value} resolves to ${skipped.join(', ')}, which public lists cannot list (private or reserved); skipped.`);
-      const ipChecks = checkable.map((a) => checkAddress(a, ipaddr.parse(a).kind() === 'ipv4' ? 'ipv4' : 'ipv6', options));
+      if (checkable.length > maxAddresses) {
+        const left = checkable.length - maxAddresses;
+        notes.push(
+          `${target.value} has ${checkable.length} addresses; the first ${maxAddresses} were checked on the IP lists and ${left} ${left === 1 ? 'was' : 'were'} skipped (check them one by one, or as a range).`,
+        );
+        checkable.length = maxAddresses;
+      }
+      const kinds = new Set(checkable.map((a) => (a.includes(':') ? 'ipv6' : 'ipv4') as ZoneKind));
+      for (const kind of kinds) probes.push(healthOf(zonesFor(kind, options)));
+      const ipChecks = checkable.map((a) => checkAddress(a, a.includes(':') ? 'ipv6' : 'ipv4', options));
       results = (await Promise.all([...nameChecks, ...ipChecks])).flat();
     } else {
+      probes.push(healthOf(zonesFor(target.kind, options)));
       const [zoneResults, rdns] = await Promise.all([checkAddress(target.value, target.kind, options), reverseDns(target.value)]);
       results = zoneResults;
-      ptr = rdns.ptr;
-      fcrdns = rdns.fcrdns;
+      ({ ptr, fcrdns, ptrError } = rdns);
     }
 
-    const excluded = [...healthByZone.values()].filter(
-      (h) => UNUSABLE.has(h.state) && catalogue.activeFor(target.kind).some((z) => z.zone === h.zone),
-    );
-    for (const h of excluded) notes.push(`${h.name} (${h.zone}) was left out: its last health probe showed it ${h.detail}.`);
-    notes.push(...resolverNotes(results));
+    const pending = probes.filter((p) => p !== undefined);
+    if (pending.length > 0) await Promise.all(pending);
+    const health = latestHealth();
+    results = results.map((r) => earnedResult(r, health.get(r.zone)));
+    const problem = resolverProblem(results, health, dns.servers, dns.timeoutMs);
+    if (!problem) notes.push(...resolverNotes(results));
+    if (problem?.hidesAnswers && ptr === null && ptrError === null) {
+      // "No such name" for the PTR from a resolver that says so even for the lists' test points proves nothing.
+      fcrdns = null;
+      ptrError = 'not trusted: this resolver answers "no such name" even for blocklist test points';
+    }
 
     return {
       target: target.value,
@@ -271,10 +375,13 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       kind: target.kind,
       ptr,
       fcrdns,
+      ptrError,
       addresses,
       registrableDomain: registrable,
       results,
       summary: summarise(results),
+      resolvers: dns.servers,
+      resolverProblem: problem?.sentence ?? null,
       notes,
       ms: elapsed(started),
     };
@@ -302,12 +409,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     dns,
     check,
     zoneCount: (kind) => zonesFor(kind, {}).length,
-    async probe() {
-      const report = await probeZones(catalogue.active, dns, rate, (task) => slots.run(task));
-      healthByZone = new Map(report.map((h) => [h.zone, h]));
-      return report;
-    },
-    health: () => healthByZone,
+    probe: () => Promise.all(catalogue.active.map(probeOne)),
+    takeUserChecks: (userKey, addresses) => perUser.take(userKey, addresses),
+    health: latestHealth,
   };
 }
 
@@ -320,6 +424,22 @@ export function summarise(results: readonly LookupResult[]): CheckSummary {
     } else summary[r.status]++;
   }
   return summary;
+}
+
+/** Why a PTR lookup gave no answer, for `ptrError`. */
+function ptrFailure(outcome: { failure: DnsFailure; message: string }, timeoutMs: number): string {
+  switch (outcome.failure) {
+    case 'TIMEOUT':
+      return `no answer within ${timeoutMs} ms`;
+    case 'SERVFAIL':
+      return 'the resolver answered SERVFAIL';
+    case 'REFUSED':
+      return 'the resolver answered REFUSED';
+    default:
+      if (/connection refused/i.test(outcome.message)) return 'nothing answers DNS at the resolver: connection refused';
+      // "PTR 5.113.0.203.in-addr.arpa: …": the reason, without the name.
+      return outcome.message.replace(/^PTR \S+: /, '');
+  }
 }
 
 function fill(template: string | null, query: string): string | null {

@@ -51,7 +51,11 @@ export function checkReportReply(report: CheckReport): Reply {
   };
 }
 
-/** Every block describing one report, verdict first; shared by single and multi-target answers. */
+/**
+ * Every block describing one report, verdict first; shared by single and multi-target
+ * answers. When the resolver is the problem, it is said once in place of a line per list
+ * (the results stay in the report, its JSON and the full text).
+ */
 export function reportBlocks(report: CheckReport): Block[] {
   const blocks: Block[] = [verdictBlock(report), targetFields(report)];
   if (report.kind !== 'domain' && report.fcrdns === false) blocks.push({ kind: 'text', text: [FCRDNS_WARNING] });
@@ -59,8 +63,11 @@ export function reportBlocks(report: CheckReport): Block[] {
   if (listed) blocks.push(listed);
   const allowed = allowBlock(report.results, report.target);
   if (allowed) blocks.push(allowed);
-  const unchecked = uncheckedBlock(report.results, report.target);
-  if (unchecked) blocks.push(unchecked);
+  if (report.resolverProblem) blocks.push({ kind: 'text', text: [report.resolverProblem] });
+  else {
+    const unchecked = uncheckedBlock(report.results, report.target);
+    if (unchecked) blocks.push(unchecked);
+  }
   blocks.push(...contextBlocks(report));
   return blocks;
 }
@@ -101,7 +108,11 @@ export function verdictBlock(report: CheckReport): { kind: 'verdict'; level: Lev
     parts.push(`${target} is listed on ${listed} of ${plural(total, 'list')}${lowSeverityNote(listings)}`);
   } else if (clean === 0) {
     level = 'error';
-    parts.push(`${target} could not be checked: none of the ${plural(total, 'list')} gave an answer`);
+    parts.push(
+      report.resolverProblem
+        ? `${target} could not be checked: the resolver, not the lists, is the problem`
+        : `${target} could not be checked: none of the ${plural(total, 'list')} gave an answer`,
+    );
   } else if (unchecked > 0) {
     level = 'warn';
     parts.push(`${target} is not listed on ${clean} of ${plural(total, 'list')}`);
@@ -135,15 +146,22 @@ function targetFields(report: CheckReport): Block {
     });
     if (report.registrableDomain) fields.push({ label: 'Registrable domain', value: [report.registrableDomain, ' (checked too)'] });
   } else {
-    fields.push({ label: 'PTR', value: [report.ptr ?? 'none'] });
+    fields.push({ label: 'PTR', value: [ptrText(report)] });
     fields.push({ label: 'FCrDNS', value: [fcrdnsText(report)] });
   }
   return { kind: 'fields', fields };
 }
 
+/** "mail.example.com", "none", or "unknown (no answer…)": an unanswered lookup is never "none". */
+function ptrText(report: CheckReport): string {
+  if (report.ptr) return report.ptr;
+  return report.ptrError ? `unknown (${report.ptrError})` : 'none';
+}
+
 function fcrdnsText(report: CheckReport): string {
   if (report.fcrdns === true) return `yes (${report.ptr ?? 'PTR'} resolves back to ${report.target})`;
   if (report.fcrdns === false) return report.ptr ? `no (${report.ptr} does not resolve back to ${report.target})` : 'no (no PTR record)';
+  if (report.ptr) return `unknown (looking up ${report.ptr} did not answer)`;
   return 'unknown (the reverse lookup did not answer)';
 }
 
@@ -198,10 +216,20 @@ function allowBlock(results: readonly LookupResult[], target: string): Block | u
   };
 }
 
+/** One item per list that could not be checked (a name's list may have failed for several queries). */
 function uncheckedBlock(results: readonly LookupResult[], target: string): Block | undefined {
   const failed = results.filter((r) => r.status === 'refused' || r.status === 'timeout' || r.status === 'error');
   if (failed.length === 0) return undefined;
-  return { kind: 'list', heading: UNCHECKED_HEADING, items: failed.map((r) => uncheckedItem(r, target)) };
+  const byZone = new Map<string, LookupResult[]>();
+  for (const r of failed) byZone.set(r.zone, [...(byZone.get(r.zone) ?? []), r]);
+  const items = [...byZone.values()].map((rs) => {
+    const item = uncheckedItem(rs[0]!, target);
+    if (rs.length === 1) return item;
+    // The same list for several queries: name them all once, in its title.
+    const queries = rs.map((r) => r.query).join(', ');
+    return { ...item, title: [...itemTitle({ ...rs[0]!, query: target }, target), ` for ${queries} — ${STATUS_WORD[rs[0]!.status]}`] };
+  });
+  return { kind: 'list', heading: UNCHECKED_HEADING, items };
 }
 
 /** A lookup that gave no usable answer, said plainly, with the fix when there is one. */
@@ -261,9 +289,14 @@ function linksLine(r: LookupResult): Inline[] | undefined {
 
 function contextBlocks(report: CheckReport): Block[] {
   const blocks: Block[] = [];
-  const clean = listOutcomes(report.results).filter((o) => o.state === 'clean').length;
+  const outcomes = listOutcomes(report.results);
+  const clean = outcomes.filter((o) => o.state === 'clean').length;
   const summary: string[] = [];
   if (clean > 0) summary.push(`${plural(clean, 'list')} clean`);
+  if (report.resolverProblem) {
+    const unchecked = outcomes.filter((o) => o.state === 'unchecked').length;
+    if (unchecked > 0) summary.push(`${plural(unchecked, 'list')} not checked (every result is in the JSON output and the full report)`);
+  }
   summary.push(`checked in ${report.ms} ms`);
   blocks.push({ kind: 'context', text: [summary.join(' · ')] });
   for (const note of report.notes) blocks.push({ kind: 'context', text: [note] });
@@ -278,11 +311,12 @@ export function reportFullText(report: CheckReport): string {
   const lines: string[] = [`Blocklist check: ${report.target}`];
   if (report.input.trim() !== report.target) lines.push(`Input: ${report.input.trim()}`);
   lines.push(verdictBlock(report).text.join(''));
+  if (report.resolverProblem) lines.push(report.resolverProblem);
   if (report.kind === 'domain') {
     lines.push(`Addresses: ${report.addresses.length > 0 ? report.addresses.join(', ') : 'none'}`);
     if (report.registrableDomain) lines.push(`Registrable domain: ${report.registrableDomain}`);
   } else {
-    lines.push(`PTR: ${report.ptr ?? 'none'}`);
+    lines.push(`PTR: ${ptrText(report)}`);
     lines.push(`FCrDNS: ${fcrdnsText(report)}`);
   }
   lines.push('');
@@ -324,6 +358,106 @@ function kindNoun(kind: CheckReport['kind']): string {
   return kind === 'ipv4' ? 'IPv4 addresses' : kind === 'ipv6' ? 'IPv6 addresses' : 'domain names';
 }
 
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
+
+/** The most addresses named in a range answer's "could not check" line. */
+const RANGE_UNCHECKED_NAMED = 8;
+
+/**
+ * A range ("/rbl 203.0.113.0/29"): one compact answer that names only the listed
+ * addresses (and, per list, the addresses it could not check). Every result is still in
+ * the reports, for JSON and the full text.
+ */
+export function rangeBlocks(label: string, reports: readonly CheckReport[]): Block[] {
+  const listedReports = reports.filter((r) => r.results.some((x) => x.status === 'listed' && x.listType !== 'allow'));
+  const lists = new Set(reports.flatMap((r) => r.results.filter((x) => x.listType !== 'allow').map((x) => x.zone))).size;
+  const problems = new Set(reports.map((r) => r.resolverProblem));
+  const sharedProblem = problems.size === 1 ? [...problems][0] : null;
+  const uncheckedByZone = new Map<string, { name: string; queries: Set<string> }>();
+  for (const r of reports) {
+    for (const x of r.results) {
+      if (x.status !== 'refused' && x.status !== 'timeout' && x.status !== 'error') continue;
+      const entry = uncheckedByZone.get(x.zone) ?? { name: x.name, queries: new Set() };
+      entry.queries.add(x.query);
+      uncheckedByZone.set(x.zone, entry);
+    }
+  }
+  const n = reports.length;
+  const addresses = plural(n, 'address', 'addresses');
+  let verdict: { kind: 'verdict'; level: Level; text: Inline[] };
+  if (listedReports.length > 0) {
+    const anyBlock = listedReports.some((r) => r.results.some((x) => x.status === 'listed' && x.listType === 'block'));
+    verdict = {
+      kind: 'verdict',
+      level: anyBlock ? 'bad' : 'warn',
+      text: [
+        `${listedReports.length} of ${addresses} in ${label} ${listedReports.length === 1 ? 'is' : 'are'} listed (${plural(lists, 'list')} asked)`,
+      ],
+    };
+  } else if (sharedProblem) {
+    verdict = { kind: 'verdict', level: 'error', text: [`${label} could not be checked: the resolver, not the lists, is the problem`] };
+  } else if (uncheckedByZone.size > 0) {
+    verdict = {
+      kind: 'verdict',
+      level: 'warn',
+      text: [
+        `None of the ${addresses} in ${label} is listed on the lists that answered; ${plural(uncheckedByZone.size, 'list')} could not be checked`,
+      ],
+    };
+  } else {
+    verdict = { kind: 'verdict', level: 'ok', text: [`None of the ${addresses} in ${label} is listed on any of ${plural(lists, 'list')}`] };
+  }
+  const blocks: Block[] = [verdict];
+  if (listedReports.length > 0) {
+    blocks.push({
+      kind: 'list',
+      heading: 'Listed',
+      items: listedReports.map((r) => {
+        const listings = r.results
+          .filter((x) => x.status === 'listed' && x.listType !== 'allow')
+          .sort((a, b) => SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name));
+        return {
+          level: listings.some((x) => x.listType === 'block') ? 'bad' : 'warn',
+          title: [{ bold: r.target }, ` — ${plural(listings.length, 'list')}`],
+          lines: listings.map((x) => {
+            const line: Inline[] = [{ bold: x.name }, ` (${x.zone})`];
+            if (x.meaning) line.push(`: ${x.meaning}`);
+            if (x.removalUrl) line.push('  ', { link: x.removalUrl, label: 'Removal' });
+            return line;
+          }),
+        } satisfies ListItem;
+      }),
+    });
+  }
+  if (sharedProblem) blocks.push({ kind: 'text', text: [sharedProblem] });
+  else if (uncheckedByZone.size > 0) {
+    const items = [...uncheckedByZone].map(([zone, { name, queries }]) => {
+      const all = queries.size === n;
+      const named = [...queries].slice(0, RANGE_UNCHECKED_NAMED).join(', ');
+      const more = queries.size > RANGE_UNCHECKED_NAMED ? ` and ${queries.size - RANGE_UNCHECKED_NAMED} more` : '';
+      return { level: 'error' as const, title: [{ bold: name }, ` (${zone})`, all ? ` for every address` : ` for ${named}${more}`] };
+    });
+    blocks.push({ kind: 'list', heading: UNCHECKED_HEADING, items });
+  }
+  const clean = n - listedReports.length;
+  const ms = Math.max(0, ...reports.map((r) => r.ms));
+  const summary = [`${plural(clean, 'address', 'addresses')} not listed`, `checked in ${ms} ms`];
+  if (listedReports.length === 0 && (sharedProblem || uncheckedByZone.size > 0)) summary.shift();
+  blocks.push({ kind: 'context', text: [summary.join(' · ')] });
+  return blocks;
+}
+
+/** The whole answer for one range. */
+export function rangeReply(label: string, reports: readonly CheckReport[]): Reply {
+  const blocks = rangeBlocks(label, reports);
+  const verdict = blocks[0] as { level: Level };
+  return {
+    visibility: 'channel',
+    title: `Blocklist check: ${label}`,
+    level: verdict.level,
+    blocks,
+    fullText: reports.map(reportFullText).join('\n'),
+  };
 }

@@ -6,6 +6,7 @@ import { commands } from '../../../commands/index.js';
 import { parseConsoleLine, runConsole, shouldUseColor } from '../../../src/adapters/console/index.js';
 import type { Checker } from '../../../src/core/check/checker.js';
 import { slowAddress, startTestChecker, type TestChecker } from '../../support/test-checker.js';
+import { isTestPointName } from '../../support/dns-server.js';
 
 let t: TestChecker;
 let lists: number;
@@ -22,7 +23,9 @@ beforeEach(() => {
 
 /** Addresses checked, in the order their first lookup reached the DNS server. */
 const checkedOnSpamcop = () =>
-  t.dns.queries.filter((q) => q.endsWith('.bl.spamcop.net')).map((q) => q.replace('.bl.spamcop.net', '').split('.').reverse().join('.'));
+  t.dns.queries
+    .filter((q) => q.endsWith('.bl.spamcop.net') && !isTestPointName(q))
+    .map((q) => q.replace('.bl.spamcop.net', '').split('.').reverse().join('.'));
 
 /** Feed `lines` to the console through in-memory streams; returns everything it printed. */
 async function session(checker: Checker, input: string, options: { color?: boolean; interactive?: boolean } = {}) {

@@ -60,7 +60,7 @@ describe('target parsing', () => {
     expect(privateAddressReason('127.0.0.1')).toMatch(/loopback/);
     expect(privateAddressReason('100.64.0.9')).toMatch(/carrier-grade NAT/);
     expect(privateAddressReason('fe80::1')).toMatch(/link-local/);
-    expect(privateAddressReason('fd00::1')).toMatch(/unique local/);
+    expect(privateAddressReason('fd00::1')).toMatch(/unique-local/);
     expect(privateAddressReason('::ffff:192.168.1.1')).toMatch(/private/);
     // Documentation ranges are allowed (examples, tests), as are public addresses.
     expect(privateAddressReason('203.0.113.5')).toBeUndefined();
