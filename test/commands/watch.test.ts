@@ -155,7 +155,7 @@ describe('/watch command', () => {
     expect(text(priv)).toContain('private (RFC 1918) range');
 
     const v6range = await watch('add 2001:db8::/64');
-    expect(text(v6range)).toContain('Only IPv4 ranges can be watched');
+    expect(text(v6range)).toContain('Only IPv4 ranges can be checked at once');
 
     const loopback = await watch('add 127.0.0.1');
     expect(loopback.level).toBe('error');
@@ -178,6 +178,27 @@ describe('/watch command', () => {
     const removed = await watch('remove 203.0.113.0/24');
     expect(text(removed)).toContain('256 addresses');
     expect(await h.store.listWatches({ platform: 'console', workspaceId: 'W1', channelId: 'C1' })).toEqual([]);
+  });
+
+  it('removes a watch by any form of its address that /watch add normalised', async () => {
+    h = await startHarness({ dns });
+    await watch('add ::ffff:203.0.113.5');
+    const removed = await watch('remove ::ffff:203.0.113.5');
+    expect(text(removed)).toContain('Stopped watching 203.0.113.5');
+    await watch('add 203.0.113.0/30');
+    expect(text(await watch('remove 203.0.113.1/30'))).toContain('Stopped watching 203.0.113.0/30');
+  });
+
+  it('counts the lists it could not check, not the lookups, and names them', async () => {
+    h = await startHarness({ dns, timeoutMs: 150 });
+    dns.rule({ suffix: 'psbl.surriel.com', behaviour: 'silent' });
+    try {
+      const added = await watch('add 203.0.113.0/29');
+      // 8 addresses × 1 silent list: one list, for 8 addresses.
+      expect(text(added)).toContain('Could not check 1 list for 8 addresses this time (psbl.surriel.com)');
+    } finally {
+      dns.clearRules();
+    }
   });
 
   it('refuses intervals below the minimum and bad durations', async () => {

@@ -375,11 +375,11 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
   const lists = new Set(reports.flatMap((r) => r.results.filter((x) => x.listType !== 'allow').map((x) => x.zone))).size;
   const problems = new Set(reports.map((r) => r.resolverProblem));
   const sharedProblem = problems.size === 1 ? [...problems][0] : null;
-  const uncheckedByZone = new Map<string, { name: string; queries: Set<string> }>();
+  const uncheckedByZone = new Map<string, { name: string; status: LookupResult['status']; queries: Set<string> }>();
   for (const r of reports) {
     for (const x of r.results) {
       if (x.status !== 'refused' && x.status !== 'timeout' && x.status !== 'error') continue;
-      const entry = uncheckedByZone.get(x.zone) ?? { name: x.name, queries: new Set() };
+      const entry = uncheckedByZone.get(x.zone) ?? { name: x.name, status: x.status, queries: new Set() };
       entry.queries.add(x.query);
       uncheckedByZone.set(x.zone, entry);
     }
@@ -433,17 +433,19 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
   }
   if (sharedProblem) blocks.push({ kind: 'text', text: [sharedProblem] });
   else if (uncheckedByZone.size > 0) {
-    const items = [...uncheckedByZone].map(([zone, { name, queries }]) => {
+    const items = [...uncheckedByZone].map(([zone, { name, status, queries }]) => {
       const all = queries.size === n;
       const named = [...queries].slice(0, RANGE_UNCHECKED_NAMED).join(', ');
       const more = queries.size > RANGE_UNCHECKED_NAMED ? ` and ${queries.size - RANGE_UNCHECKED_NAMED} more` : '';
-      return { level: 'error' as const, title: [{ bold: name }, ` (${zone})`, all ? ` for every address` : ` for ${named}${more}`] };
+      const title: Inline[] = [{ bold: name }, ` (${zone})`, all ? ' for every address' : ` for ${named}${more}`, ` — ${STATUS_WORD[status]}`];
+      return { level: 'error' as const, title };
     });
     blocks.push({ kind: 'list', heading: UNCHECKED_HEADING, items });
   }
   const clean = n - listedReports.length;
   const ms = Math.max(0, ...reports.map((r) => r.ms));
-  const summary = [`${plural(clean, 'address', 'addresses')} not listed`, `checked in ${ms} ms`];
+  const notListed = `${plural(clean, 'address', 'addresses')} not listed${uncheckedByZone.size > 0 ? ' on the lists that answered' : ''}`;
+  const summary = [notListed, `checked in ${ms} ms`];
   if (listedReports.length === 0 && (sharedProblem || uncheckedByZone.size > 0)) summary.shift();
   blocks.push({ kind: 'context', text: [summary.join(' · ')] });
   return blocks;

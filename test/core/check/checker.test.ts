@@ -138,6 +138,17 @@ describe('other targets', () => {
     }
   });
 
+  it('checks at most 10 addresses of a name on the IP lists, naming how many were skipped', async () => {
+    for (let i = 1; i <= 200; i++) dns.add('big.example.net', 'A', `198.51.100.${i}`);
+    const report = await checker.check('big.example.net');
+    expect(report.addresses).toHaveLength(200);
+    const queried = new Set(report.results.filter((r) => r.query !== 'big.example.net' && r.query !== 'example.net').map((r) => r.query));
+    expect(queried.size).toBe(10);
+    expect(report.notes).toContain(
+      'big.example.net has 200 addresses; the first 10 were checked on the IP lists and 190 were skipped (check them one by one, or as a range).',
+    );
+  });
+
   it('skips private addresses a name resolves to, saying so', async () => {
     dns.add('intranet.example.com', 'A', '10.1.2.3');
     const report = await checker.check('intranet.example.com');
