@@ -7,6 +7,7 @@
  *  3. time from an interaction arriving to the defer reaching the (fake) API while 20
  *     slow commands are running (goal: far below Discord's 3 s).
  */
+import { silentLogger } from '../src/app/logger.js';
 import { escapeMarkdown, GatewayDispatchEvents } from 'discord.js';
 import { z } from 'zod';
 import type { CommandArgs, CommandDefinition } from '../commands/types.js';
@@ -82,7 +83,7 @@ async function deferLatency(): Promise<BenchTable> {
     config: { DISCORD_TOKEN: 'bench', DISCORD_APP_ID: '1', DISCORD_PUBLIC_KEY: undefined, DISCORD_API_URL: fake.api },
     services: { checker: {} as Checker },
     commands: [slow],
-    logger: { error: () => {} },
+    logger: silentLogger,
   });
   const latencies: number[] = [];
   try {

@@ -7,15 +7,16 @@ import { z } from 'zod';
 import { diagnoseBounce, diagnosisReply, useCatalogue, withLiveCheck } from '../src/core/diagnose/index.js';
 import { MAX_INPUT_BYTES } from '../src/core/diagnose/types.js';
 import { errorReply } from '../src/reply/reply.js';
-import type { CommandArgs, CommandDefinition } from './types.js';
+import { defineCommand } from './types.js';
 
 const schema = z
   .object({
     bounce: z.string({ error: 'Paste the bounce after /diagnose (the whole message or just the error line).' }).optional(),
   })
-  .passthrough() as unknown as z.ZodType<CommandArgs>;
+  // Discord may send more options (an attachment's `file`); they are not ours to refuse.
+  .passthrough();
 
-export const diagnoseCommand: CommandDefinition = {
+export const diagnoseCommand = defineCommand({
   name: 'diagnose',
   description: 'Explain a bounce: who refused it, why, whether a blocklist is involved, and what to do.',
   help: [
@@ -47,8 +48,8 @@ export const diagnoseCommand: CommandDefinition = {
     messageAction: 'Diagnose bounce',
   },
   schema,
-  run: async (args, ctx) => {
-    const text = typeof args.bounce === 'string' ? args.bounce : '';
+  async run(args, ctx) {
+    const text = args.bounce ?? '';
     if (text.trim() === '') {
       return errorReply('Bounce diagnosis', 'Paste the bounce after /diagnose: the whole message, or just the error line (e.g. "550 5.7.1 …").');
     }
@@ -68,4 +69,4 @@ export const diagnoseCommand: CommandDefinition = {
     const live = await withLiveCheck(result, ctx.services.checker, { live: true });
     return diagnosisReply(live);
   },
-};
+});

@@ -8,14 +8,10 @@
 import type { z } from 'zod';
 import { errorReply, type Reply } from '../src/reply/reply.js';
 import type { Services } from './types.js';
-import { TargetError } from '../src/core/check/types.js';
+import type { Logger } from '../src/app/logger.js';
+import { UserError } from '../src/reply/errors.js';
 import { parseCommandText, usageOf, UsageError } from './parse.js';
 import type { CommandArgs, CommandDefinition, Invocation, Permission } from './types.js';
-
-/** The slice of a pino logger the dispatcher uses (pino's Logger satisfies it). */
-export interface CommandLogger {
-  error(details: object, message: string): void;
-}
 
 export interface DispatchRequest {
   /** Command name, with or without the leading slash; case does not matter. */
@@ -32,7 +28,7 @@ export interface DispatchRequest {
 export interface Dispatcher {
   readonly commands: readonly CommandDefinition[];
   readonly services: Services;
-  readonly logger?: CommandLogger;
+  readonly logger?: Logger;
 }
 
 /** Find a definition by name ("/rbl", "RBL" and "rbl" all work). */
@@ -52,6 +48,7 @@ export async function dispatchCommand(dispatcher: Dispatcher, request: DispatchR
     parsed = request.args ? { ...request.args } : parseCommandText(def, request.text ?? '');
   } catch (err) {
     if (err instanceof UsageError) return errorReply(`/${def.name}`, err.message, `Type /help ${def.name} for usage and examples.`);
+    if (err instanceof UserError) return userErrorReply(def, err);
     return failedReply(dispatcher, def, request, err);
   }
 
@@ -80,10 +77,17 @@ export async function dispatchCommand(dispatcher: Dispatcher, request: DispatchR
   try {
     return await def.run(validated.data, ctx);
   } catch (err) {
-    // Bad input the core noticed (e.g. a private address) is the user's to fix, not a bug.
-    if (err instanceof TargetError) return errorReply(`/${def.name}`, err.message);
+    // Bad input the core noticed (a private address, an unknown watch) is the user's to fix, not a bug.
+    if (err instanceof UserError) return userErrorReply(def, err, subcommand);
     return failedReply(dispatcher, def, request, err);
   }
+}
+
+/** The one place a UserError becomes an answer: its sentence, and its hint or an example. */
+function userErrorReply(def: CommandDefinition, err: UserError, subcommand?: string): Reply {
+  const example = def.examples.find((e) => e !== '' && (!subcommand || e.startsWith(subcommand)));
+  const hint = err.hint ?? (example !== undefined ? `Example: /${def.name} ${example}` : undefined);
+  return errorReply(subcommand ? `/${def.name} ${subcommand}` : `/${def.name}`, err.message, hint);
 }
 
 function permissionOf(def: CommandDefinition, subcommand: string | undefined): Permission {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../src/reply/reply.js';
 import { usageOf } from './parse.js';
-import type { CommandDefinition } from './types.js';
+import { defineCommand, type CommandDefinition } from './types.js';
 
 const schema = z.object({
   command: z
@@ -17,8 +17,8 @@ const schema = z.object({
     .optional(),
 });
 
-export function helpCommand(list: () => readonly CommandDefinition[]): CommandDefinition {
-  return {
+export function helpCommand(list: () => readonly CommandDefinition[]): CommandDefinition<typeof schema> {
+  return defineCommand({
     name: 'help',
     description: 'Show the commands, or how to use one of them.',
     help: ['Without an argument, lists every command. With a command name, shows its usage, options and examples.'],
@@ -26,9 +26,9 @@ export function helpCommand(list: () => readonly CommandDefinition[]): CommandDe
     options: [{ name: 'command', description: 'A command to explain, e.g. rbl', type: 'string', required: false, maxLength: 40 }],
     permission: 'everyone',
     schema,
-    run: async (args) => {
+    async run(args) {
       const commands = list();
-      const wanted = typeof args.command === 'string' && args.command !== '' ? args.command : undefined;
+      const wanted = args.command || undefined;
       if (!wanted) return overviewReply(commands);
       const def = commands.find((c) => c.name === wanted);
       if (!def) {
@@ -36,7 +36,7 @@ export function helpCommand(list: () => readonly CommandDefinition[]): CommandDe
       }
       return commandReply(def);
     },
-  };
+  });
 }
 
 /** Every command with its usage line and one-line description. */

@@ -6,10 +6,10 @@
  * set an option by name, mirroring how Discord shows options.
  */
 import type { CommandArgs, CommandDefinition, OptionDefinition } from './types.js';
+import { UserError } from '../src/reply/errors.js';
+import { clip } from '../src/reply/words.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export class UsageError extends UserError {}
 
 /** Parse `text` for `def`; throws UsageError with a friendly sentence on bad input. */
 export function parseCommandText(def: CommandDefinition, text: string): CommandArgs {
@@ -48,7 +48,7 @@ export function parseCommandText(def: CommandDefinition, text: string): CommandA
     }
     while (options[positional] && args[options[positional]!.name] !== undefined) positional++;
     const option = options[positional];
-    if (!option) throw new UsageError(`Unexpected "${truncate(word)}". Usage: ${usageOf(def, args.subcommand as string | undefined)}`);
+    if (!option) throw new UsageError(`Unexpected "${clip(word, 41)}". Usage: ${usageOf(def, args.subcommand as string | undefined)}`);
     if (option.rest) {
       args[option.name] = convert(option, rest);
       break;
@@ -111,18 +111,14 @@ function convert(option: OptionDefinition, raw: string): string | number | boole
   switch (option.type) {
     case 'integer': {
       const n = Number(raw);
-      if (!Number.isInteger(n)) throw new UsageError(`${option.name} must be a whole number, not "${truncate(raw)}".`);
+      if (!Number.isInteger(n)) throw new UsageError(`${option.name} must be a whole number, not "${clip(raw, 41)}".`);
       return n;
     }
     case 'boolean':
       if (/^(true|yes|on|1)$/i.test(raw)) return true;
       if (/^(false|no|off|0)$/i.test(raw)) return false;
-      throw new UsageError(`${option.name} must be true or false, not "${truncate(raw)}".`);
+      throw new UsageError(`${option.name} must be true or false, not "${clip(raw, 41)}".`);
     default:
       return raw;
   }
-}
-
-function truncate(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }

@@ -5,9 +5,9 @@
  * knocks on someone's mail server.
  */
 import { z } from 'zod';
-import { errorReply } from '../src/reply/reply.js';
-import { parseTarget, RelayTargetError, relayReply } from '../src/core/relay/index.js';
-import type { CommandDefinition } from './types.js';
+import { parseTarget, RelayTargetError, relayLimitReply, relayProgressReply, relayReply } from '../src/core/relay/index.js';
+import { UserError } from '../src/reply/errors.js';
+import { defineCommand } from './types.js';
 
 const schema = z.object({
   target: z
@@ -18,7 +18,7 @@ const schema = z.object({
   transcript: z.boolean().optional(),
 });
 
-export const relayCommand: CommandDefinition = {
+export const relayCommand = defineCommand({
   name: 'relay',
   description: 'Test whether a mail server is an open relay (never sends a message)',
   help: [
@@ -36,44 +36,23 @@ export const relayCommand: CommandDefinition = {
   permission: 'everyone',
   schema,
   async run(args, ctx) {
-    const target = String(args.target);
+    const { target } = args;
     const { invocation } = ctx;
     const relay = ctx.services.relay;
-    if (!relay) return errorReply('Relay test', 'The relay test is not set up on this bot.');
-    // Typos should not use up the user's allowance: check the syntax before counting.
-    try {
-      parseTarget(target);
-    } catch (err) {
-      if (err instanceof RelayTargetError) return errorReply(`Relay test: ${target}`, err.message);
-      throw err;
-    }
+    if (!relay) throw new UserError('The relay test is not set up on this bot.');
+    // Typos should not use up the user's allowance: check the syntax (throws a UserError) before counting.
+    parseTarget(target);
     const userKey = `${invocation.platform}:${invocation.workspaceId}:${invocation.user.id}`;
     const decision = relay.takeUserTest(userKey);
-    if (!decision.allowed) {
-      const minutes = Math.round(decision.windowMs / 60_000);
-      const wait = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
-      return errorReply(
-        'Relay test: slow down',
-        `You can run ${decision.limit} relay tests per ${minutes} minutes; try again in about ${wait} minute${wait === 1 ? '' : 's'}.`,
-        'Each test connects to a real mail server, so the bot keeps them few. `rblbot relay` on the command line has no limit.',
-      );
-    }
-    await ctx.progress({
-      visibility: 'channel',
-      title: `Open-relay test: ${target}`,
-      level: 'info',
-      blocks: [{ kind: 'context', text: [`Testing ${target} for open relaying… (up to a minute or two for slow servers)`] }],
-    });
+    if (!decision.allowed) return relayLimitReply(decision);
+    await ctx.progress(relayProgressReply(target));
     try {
       const report = await relay.test(target);
       return relayReply(report, { transcript: args.transcript === true });
     } catch (err) {
-      if (err instanceof RelayTargetError) {
-        // Nothing was contacted, so it does not count against the user's allowance.
-        relay.refundUserTest(userKey);
-        return errorReply(`Relay test: ${target}`, err.message);
-      }
+      // Nothing was contacted, so it does not count against the user's allowance.
+      if (err instanceof RelayTargetError) relay.refundUserTest(userKey);
       throw err;
     }
   },
-};
+});

@@ -87,7 +87,12 @@ export type CommandArgs = Readonly<Record<string, string | number | boolean | un
   readonly subcommand?: string;
 };
 
-export interface CommandDefinition {
+/**
+ * One chat command, generic over its argument schema so that `run` receives exactly
+ * what the schema produces (no casts in commands). `run` is declared as a method so a
+ * definition of any schema fits the list of all commands (`CommandDefinition`).
+ */
+export interface CommandDefinition<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   /** One line, at most 100 characters (Discord's limit for descriptions). */
   readonly description: string;
@@ -107,9 +112,15 @@ export interface CommandDefinition {
    */
   readonly textInput?: TextInputDefinition;
   /**
-   * Validates and normalises the parsed arguments; its error messages are shown to the
-   * user, so they must be friendly sentences.
+   * Validates and normalises the parsed arguments (CommandArgs); its error messages are
+   * shown to the user, so they must be friendly sentences.
    */
-  readonly schema: z.ZodType<CommandArgs>;
-  readonly run: (args: CommandArgs, ctx: CommandContext) => Promise<Reply>;
+  readonly schema: S;
+  /** Throw a UserError for anything the user can fix; the dispatcher answers it. */
+  run(args: z.output<S>, ctx: CommandContext): Promise<Reply>;
+}
+
+/** Declare a command; infers the schema so that `run` is typed by it. */
+export function defineCommand<S extends z.ZodType>(definition: CommandDefinition<S>): CommandDefinition<S> {
+  return definition;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * One-off import: turns the team's research file (../shared/reference/dnsbl-zones.json)
- * into the project's catalogue, data/zones.json, in the shape src/core/catalogue.ts
+ * into the project's catalogue, data/zones.json, in the shape src/core/check/catalogue.ts
  * validates. Run it again when the research is refreshed:
  *   node scripts/import-reference.mjs ../shared/reference/dnsbl-zones.json > data/zones.json
  * The curation decisions (what is on by default, per-code severity, which zones a key

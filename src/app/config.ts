@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../core/watch/duration.js';
+import { UserError } from '../reply/errors.js';
 
 const optionalString = z
   .string()
@@ -132,9 +133,7 @@ export const configSchema = z.object({
 
 export type AppConfig = z.output<typeof configSchema>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export class ConfigError extends UserError {}
 
 /** Validate an environment; throws ConfigError with one sentence per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

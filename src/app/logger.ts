@@ -2,9 +2,19 @@
  * Structured logs (pino) on stderr, so stdout stays for answers (console adapter, CLI).
  * Secrets never reach a log line: tokens and keys are redacted by path.
  */
-import pino, { type Logger } from 'pino';
+import pino from 'pino';
 
-export type { Logger };
+/**
+ * The one logging interface of the project: what every part that logs takes (dispatcher,
+ * adapters, the bot). pino's logger satisfies it; tests pass a recording one.
+ */
+export interface Logger {
+  error(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  info(details: object, message: string): void;
+  debug(details: object, message: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
 
 export function createLogger(level: string): Logger {
   return pino(
@@ -16,3 +26,12 @@ export function createLogger(level: string): Logger {
     pino.destination(2),
   );
 }
+
+/** A logger that drops everything (benchmarks, tests that do not read logs). */
+export const silentLogger: Logger = {
+  error: () => {},
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+  child: () => silentLogger,
+};

@@ -67,7 +67,7 @@ export async function startBot(config: AppConfig, io: ProcessIO): Promise<number
   }
 
   if (notifiers.length === 0) {
-    logger.debug('no chat tokens configured: starting the console adapter');
+    logger.debug({}, 'no chat tokens configured: starting the console adapter');
     const color = shouldUseColor(io.stdout, io.env);
     startWatches(services, [createConsoleNotifier(io.stdout, { color })], logger, running);
     startHealthProbes(services, logger, running);

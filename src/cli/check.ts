@@ -13,7 +13,7 @@ import { checkReportReply, rangeReply } from '../core/check/reply.js';
 import { renderText } from '../reply/render.js';
 import { EXIT, fail, usageMessage } from './errors.js';
 import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
-import type { CliCommand } from './types.js';
+import { useColor, type CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot check <target>... [options]
 
@@ -75,7 +75,6 @@ export const checkCli: CliCommand = {
     let badInput = false;
     let listed = false;
     let unchecked = false;
-    const color = Boolean((io.stdout as NodeJS.WriteStream).isTTY) && !io.env.NO_COLOR;
     for (const outcome of outcomes) {
       if ('error' in outcome) {
         badInput = true;
@@ -95,7 +94,7 @@ export const checkCli: CliCommand = {
       if (values.json) continue;
       // The same answer the chat platforms give, rendered for the terminal (colour only on a TTY).
       const reply = outcome.range ? rangeReply(outcome.range, outcome.reports) : checkReportReply(outcome.reports[0]!);
-      io.stdout.write(`${renderText(reply, { color })}\n`);
+      io.stdout.write(`${renderText(reply, { color: useColor(io) })}\n`);
     }
     if (badInput) return EXIT.usage;
     if (listed) return EXIT.found;

@@ -9,12 +9,14 @@
 import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
-import { diagnoseBounce, diagnosisText, toJson, useCatalogue, withLiveCheck } from '../core/diagnose/index.js';
+import { diagnoseBounce, diagnosisReply, toJson, useCatalogue, withLiveCheck } from '../core/diagnose/index.js';
+import { renderText } from '../reply/render.js';
 import type { DiagnoseResult } from '../core/diagnose/types.js';
 import { MAX_INPUT_BYTES } from '../core/diagnose/types.js';
 import type { Checker } from '../core/check/checker.js';
 import { serviceOverrides } from './service-options.js';
-import type { CliCommand, CliIO } from './types.js';
+import { useColor, type CliCommand, type CliIO } from './types.js';
+import { UserError } from '../reply/errors.js';
 
 const HELP = `Usage: rblbot diagnose [FILE|-]... [--json] [--no-live] [--resolver HOST[:PORT]]
 
@@ -28,7 +30,7 @@ server, the sending IP it blamed, blocklists named (re-checked live) and what to
 
 Inputs over 1 MB are refused. Exit status: 0 diagnosed, 2 unusable input or usage error.`;
 
-class UnusableInput extends Error {}
+class UnusableInput extends UserError {}
 
 async function readLimited(stream: Readable): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -152,7 +154,7 @@ async function runDiagnose(argv: readonly string[], io: CliIO): Promise<number> 
     } else {
       if (several) io.stdout.write(`${i ? '\n' : ''}== ${file === '-' ? 'stdin' : file} ==\n`);
       if (result.error) io.stderr.write(`${several ? `${file}: ` : ''}${result.error}\n`);
-      else io.stdout.write(`${diagnosisText(result)}\n`);
+      else io.stdout.write(`${renderText(diagnosisReply(result), { color: useColor(io) })}\n`);
     }
   }
   return status;

@@ -5,9 +5,10 @@
  * 3 nothing open but something inconclusive or untestable.
  */
 import { parseArgs } from 'node:util';
-import { formatRelayText, RelayTargetError, type RelayReport } from '../core/relay/index.js';
+import { RelayTargetError, relayReply, type RelayReport } from '../core/relay/index.js';
+import { renderText } from '../reply/render.js';
 import { serviceOverrides } from './service-options.js';
-import type { CliCommand } from './types.js';
+import { useColor, type CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot relay <host|domain|IP>[:port] [--json] [--transcript] [--timeout MS] [--resolver HOST[:PORT]]
 
@@ -101,7 +102,7 @@ export const relayCli: CliCommand = {
       return 3;
     }
     if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
-    else io.stdout.write(`${formatRelayText(report, { transcript: values.transcript === true })}\n`);
+    else io.stdout.write(`${renderText(relayReply(report, { transcript: values.transcript === true, attempts: true }), { color: useColor(io) })}\n`);
     return exitStatusFor(report);
   },
 };

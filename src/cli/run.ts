@@ -3,9 +3,10 @@
  * otherwise it dispatches to one of src/cli/commands.ts.
  */
 import { cliCommands } from './commands.js';
-import { EXIT } from './errors.js';
+import { EXIT, fail } from './errors.js';
+import { UserError } from '../reply/errors.js';
 import type { ProcessIO } from '../app/start-bot.js';
-import { ConfigError, loadConfig } from '../app/config.js';
+import { loadConfig } from '../app/config.js';
 import { buildServices } from '../app/services.js';
 import { packageRoot } from '../core/package-root.js';
 
@@ -35,7 +36,7 @@ export async function runCli(argv: readonly string[], io: ProcessIO): Promise<nu
   try {
     config = loadConfig(io.env);
   } catch (err) {
-    io.stderr.write(`rblbot: ${err instanceof ConfigError ? err.message : String(err)}\n`);
+    io.stderr.write(`rblbot: ${err instanceof UserError ? err.message : String(err)}\n`);
     return EXIT.usage;
   }
   if (first === undefined || first === 'start') {
@@ -51,5 +52,12 @@ export async function runCli(argv: readonly string[], io: ProcessIO): Promise<nu
     io.stdout.write(command.help);
     return EXIT.ok;
   }
-  return command.run(rest, { ...io, services: (overrides) => buildServices(config, overrides) });
+  try {
+    return await command.run(rest, { ...io, services: (overrides) => buildServices(config, overrides) });
+  } catch (err) {
+    // Subcommands answer their own errors; this is the net under them: one sentence, never a stack trace.
+    if (err instanceof UserError) return fail(io.stderr, err.message, command.name);
+    io.stderr.write(`rblbot ${command.name}: failed unexpectedly: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.unchecked;
+  }
 }

@@ -4,6 +4,7 @@
  */
 import { parseServer } from '../core/dns/servers.js';
 import type { ServiceOverrides } from '../app/services.js';
+import { UserError } from '../reply/errors.js';
 
 export const SERVICE_OPTIONS = {
   resolver: { type: 'string', multiple: true },
@@ -12,7 +13,7 @@ export const SERVICE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export class OptionError extends Error {}
+export class OptionError extends UserError {}
 
 /** Turn the raw option values into overrides; throws OptionError with a sentence. */
 export function serviceOverrides(values: { resolver?: string[]; timeout?: string; zones?: string }): ServiceOverrides {

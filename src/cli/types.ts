@@ -20,3 +20,8 @@ export interface CliCommand {
   readonly help: string;
   readonly run: (argv: readonly string[], io: CliIO) => Promise<number>;
 }
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(io: CliIO): boolean {
+  return Boolean((io.stdout as NodeJS.WriteStream).isTTY) && !io.env.NO_COLOR;
+}

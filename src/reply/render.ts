@@ -11,6 +11,7 @@
  */
 import { stripVTControlCharacters } from 'node:util';
 import type { Block, Inline, Level, ListItem, Reply } from './reply.js';
+import { safeLinkUrl } from './links.js';
 
 export interface TextRenderOptions {
   /** Emit ANSI colours and bold. Only when writing to a TTY. */
@@ -136,9 +137,9 @@ function renderInlines(inlines: readonly Inline[], style: Style, textColor?: str
       if ('link' in inline) {
         // Shown as "label: url" so it works in any terminal; the URL is printed whole
         // so that the terminal's own link detection can open it.
-        const url = sanitizeTerminalText(inline.link);
+        const safe = safeLinkUrl(inline.link);
         const label = sanitizeTerminalText(inline.label);
-        return `${label}: ${style(url, SGR.underline, SGR.cyan)}`;
+        return safe ? `${label}: ${style(sanitizeTerminalText(safe), SGR.underline, SGR.cyan)}` : label;
       }
       if ('code' in inline) return style(sanitizeTerminalText(inline.code), SGR.cyan);
       return style(sanitizeTerminalText(inline.bold), SGR.bold);

@@ -1,8 +1,8 @@
 /**
  * The platform-neutral answer every command returns.
  *
- * A Reply describes *what* to say, never *how* a platform shows it: render/slack,
- * render/discord and render/text turn it into Block Kit, embeds or terminal text.
+ * A Reply describes *what* to say, never *how* a platform shows it: each adapter's render.ts
+ * (Slack: Block Kit, Discord: embeds) and src/reply/render.ts (terminal text) turn it into what the user sees.
  * Every string in a Reply is plain text and may be untrusted (a pasted bounce, a DNS
  * TXT record, a user's target): renderers escape all of it. Links are explicit
  * objects so that a renderer can emit them safely; nothing in a string is ever

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { dispatchCommand, findCommand, type CommandLogger } from '../../commands/dispatch.js';
+import { dispatchCommand, findCommand } from '../../commands/dispatch.js';
+import { RecordingLogger } from '../support/logger.js';
 import { parseCommandText, usageOf } from '../../commands/parse.js';
-import type { CommandDefinition, Invocation } from '../../commands/types.js';
+import { defineCommand, type Invocation } from '../../commands/types.js';
 import { TargetError } from '../../src/core/check/types.js';
 import type { Checker } from '../../src/core/check/checker.js';
 import type { Reply } from '../../src/reply/reply.js';
@@ -20,7 +21,7 @@ const unusedChecker: Checker = idleChecker();
 const ok = (text: string): Reply => ({ visibility: 'channel', title: 'ok', level: 'ok', blocks: [{ kind: 'text', text: [text] }] });
 
 /** Small command definitions exercising each path of the dispatcher. */
-const echo: CommandDefinition = {
+const echo = defineCommand({
   name: 'echo',
   description: 'Echo a word and a count.',
   help: [],
@@ -35,9 +36,9 @@ const echo: CommandDefinition = {
     count: z.number().int().max(3, 'Count can be at most 3').optional(),
   }),
   run: async (args) => ok(`${args.word}×${args.count ?? 1}`),
-};
+});
 
-const watch: CommandDefinition = {
+const watch = defineCommand({
   name: 'watch',
   description: 'Watches.',
   help: [],
@@ -50,9 +51,9 @@ const watch: CommandDefinition = {
   permission: 'everyone',
   schema: z.object({ subcommand: z.enum(['add', 'list']), target: z.string().optional() }),
   run: async (args) => ok(`${args.subcommand} ${args.target ?? ''}`.trim()),
-};
+});
 
-const boom: CommandDefinition = {
+const boom = defineCommand({
   name: 'boom',
   description: 'Always fails.',
   help: [],
@@ -66,19 +67,18 @@ const boom: CommandDefinition = {
     if (args.how === 'string') throw 'a string, not an Error';
     throw new Error('database is on fire');
   },
-};
+});
 
-const adminOnly: CommandDefinition = { ...echo, name: 'purge', permission: 'admin' };
+const adminOnly = defineCommand({ ...echo, name: 'purge', permission: 'admin' });
 
 const commands = [echo, watch, boom, adminOnly];
 
 function recordingLogger() {
-  const entries: { details: Record<string, unknown>; message: string }[] = [];
-  const logger: CommandLogger = { error: (details, message) => entries.push({ details: details as Record<string, unknown>, message }) };
-  return { logger, entries };
+  const logger = new RecordingLogger();
+  return { logger, entries: logger.entries };
 }
 
-function run(name: string, text: string, invocation = user(false), logger?: CommandLogger, progress?: (r: Reply) => Promise<void>) {
+function run(name: string, text: string, invocation = user(false), logger?: RecordingLogger, progress?: (r: Reply) => Promise<void>) {
   return dispatchCommand({ commands, services: { checker: unusedChecker }, logger }, { name, text, invocation, progress });
 }
 
@@ -184,11 +184,11 @@ describe('findCommand and parse helpers', () => {
   });
 
   it('keeps the rest of the text for a rest option', () => {
-    const paste: CommandDefinition = {
+    const paste = defineCommand({
       ...echo,
       name: 'paste',
       options: [{ name: 'text', description: 'bounce', type: 'string', required: true, rest: true }],
-    };
+    });
     expect(parseCommandText(paste, '  550 5.7.1\n  blocked using zen.spamhaus.org ')).toEqual({
       text: '550 5.7.1\n  blocked using zen.spamhaus.org',
     });

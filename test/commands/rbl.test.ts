@@ -1,7 +1,8 @@
+import { silentLogger } from '../../src/app/logger.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../commands/dispatch.js';
 import { commands } from '../../commands/index.js';
-import { guessKind, splitTargets } from '../../commands/rbl.js';
+import { guessTargetKind as guessKind, splitTargets } from '../../src/core/check/targets.js';
 import type { Invocation } from '../../commands/types.js';
 import type { Checker } from '../../src/core/check/checker.js';
 import type { Block, Inline, Reply } from '../../src/reply/reply.js';
@@ -35,7 +36,7 @@ beforeEach(() => {
 
 async function rbl(text: string, progress: Reply[] = [], checker: Checker = t.checker) {
   return dispatchCommand(
-    { commands, services: { checker }, logger: { error: () => {} } },
+    { commands, services: { checker }, logger: silentLogger },
     { name: 'rbl', text, invocation, progress: async (r) => void progress.push(r) },
   );
 }
@@ -208,7 +209,7 @@ describe('/rbl ranges, limits and a broken resolver', () => {
     expect(verdicts(tooBig)[0]).toMatch(/That is 16 addresses; one person can check at most 10/);
     // Someone else still can.
     const other = await dispatchCommand(
-      { commands, services: { checker: limited }, logger: { error: () => {} } },
+      { commands, services: { checker: limited }, logger: silentLogger },
       { name: 'rbl', text: '198.51.100.3', invocation: { ...invocation, user: { id: 'U2', isAdmin: false } }, progress: async () => {} },
     );
     expect(verdicts(other)[0]).toMatch(/is not listed/);

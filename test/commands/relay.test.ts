@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relayCommand } from '../../commands/relay.js';
-import { parseCommandText } from '../../commands/parse.js';
+import { dispatchCommand } from '../../commands/dispatch.js';
 import type { CommandContext } from '../../commands/types.js';
 import type { Reply } from '../../src/reply/reply.js';
 import { createRelayDns, createRelayTester, type RelayTester } from '../../src/core/relay/index.js';
@@ -41,9 +41,12 @@ function context(relay: RelayTester, userId = 'U1', progress: Reply[] = []): Com
   };
 }
 
+/** Through the dispatcher, as every platform runs it: it turns the command's UserErrors into answers. */
 async function run(text: string, ctx: CommandContext): Promise<Reply> {
-  const args = relayCommand.schema.parse(parseCommandText(relayCommand, text));
-  return relayCommand.run(args, ctx);
+  return dispatchCommand(
+    { commands: [relayCommand], services: ctx.services },
+    { name: 'relay', text, invocation: ctx.invocation, progress: ctx.progress },
+  );
 }
 
 const allText = (r: Reply): string => JSON.stringify(r.blocks);

@@ -38,9 +38,9 @@ async function watch(text: string, invocation: Invocation = who()): Promise<Repl
 }
 
 /** The handler alone, skipping the dispatcher's own permission check: /watch refuses by itself too. */
-async function runDirect(subcommand: string, target: string, invocation: Invocation): Promise<Reply> {
+async function runDirect(subcommand: 'add' | 'remove', target: string, invocation: Invocation): Promise<Reply> {
   return watchCommand.run(
-    { subcommand, target },
+    { subcommand, target, intervalMs: undefined },
     { invocation, services: { checker: h.service.checker, watches: h.service }, progress: async () => {} },
   );
 }
@@ -115,7 +115,7 @@ describe('/watch command', () => {
       expect(r.visibility).toBe('ephemeral');
       expect(r.level).toBe('error');
       expect(text(r)).toMatch(/Only admins may run \/watch (add|remove)/);
-      const direct = await runDirect(cmd.split(' ')[0]!, cmd.split(' ')[1]!, user);
+      const direct = await runDirect(cmd.split(' ')[0] as 'add' | 'remove', cmd.split(' ')[1]!, user);
       expect(direct.title).toBe('Not allowed');
       expect(text(direct)).toMatch(/Only admins can (add|remove) watches/);
     }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { CheckReport } from '../../src/core/check/types.js';
 import type { Block, ListItem, Reply } from '../../src/reply/reply.js';
-import type { CommandArgs, CommandDefinition } from '../../commands/types.js';
+import { defineCommand, type CommandArgs, type CommandDefinition } from '../../commands/types.js';
 
 const anyArgs = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.undefined()])) as unknown as z.ZodType<CommandArgs>;
 
@@ -43,7 +43,7 @@ function reportReply(report: CheckReport): Reply {
   return { visibility: 'channel', title: `Blocklist check: ${report.target}`, level: listed.length > 0 ? 'bad' : 'ok', blocks };
 }
 
-export const checkCommand: CommandDefinition = {
+export const checkCommand = defineCommand({
   name: 'check',
   description: 'Check an address on the blocklists (test)',
   help: [],
@@ -60,9 +60,9 @@ export const checkCommand: CommandDefinition = {
     });
     return reportReply(await ctx.services.checker.check(String(args.target)));
   },
-};
+});
 
-export const echoCommand: CommandDefinition = {
+export const echoCommand = defineCommand({
   name: 'echo',
   description: 'Repeat untrusted text in every kind of block (test)',
   help: [],
@@ -86,10 +86,10 @@ export const echoCommand: CommandDefinition = {
       ],
     };
   },
-};
+});
 
 export const LONG_ITEMS = 150;
-export const longCommand: CommandDefinition = {
+export const longCommand = defineCommand({
   name: 'long',
   description: 'A very long answer (test)',
   help: [],
@@ -116,9 +116,9 @@ export const longCommand: CommandDefinition = {
       fullText: `FULL REPORT\n${items.map((_, i) => `zone-${i}.example.org`).join('\n')}\n`,
     };
   },
-};
+});
 
-export const boomCommand: CommandDefinition = {
+export const boomCommand = defineCommand({
   name: 'boom',
   description: 'Always fails (test)',
   help: [],
@@ -129,9 +129,9 @@ export const boomCommand: CommandDefinition = {
   run: async () => {
     throw new Error('kaboom: internal detail that must not reach the user');
   },
-};
+});
 
-export const pasteCommand: CommandDefinition = {
+export const pasteCommand = defineCommand({
   name: 'paste',
   description: 'Reads a pasted bounce (test)',
   help: [],
@@ -149,9 +149,9 @@ export const pasteCommand: CommandDefinition = {
       blocks: [{ kind: 'text', text: [`Read ${text.length} characters: `, text.slice(0, 300)] }],
     };
   },
-};
+});
 
-export const guardCommand: CommandDefinition = {
+export const guardCommand = defineCommand({
   name: 'guard',
   description: 'Subcommands with an admin-only one (test)',
   help: [],
@@ -177,9 +177,9 @@ export const guardCommand: CommandDefinition = {
     level: 'ok',
     blocks: [{ kind: 'text', text: [`ran ${String(args.subcommand)} ${JSON.stringify({ ...args, subcommand: undefined })}`] }],
   }),
-};
+});
 
-export const secretCommand: CommandDefinition = {
+export const secretCommand = defineCommand({
   name: 'secret',
   description: 'Answers only the caller (test)',
   help: [],
@@ -188,7 +188,7 @@ export const secretCommand: CommandDefinition = {
   permission: 'everyone',
   schema: anyArgs,
   run: async () => ({ visibility: 'ephemeral', title: 'Just for you', level: 'info', blocks: [{ kind: 'text', text: ['hello'] }] }),
-};
+});
 
 export const testCommands: readonly CommandDefinition[] = [
   checkCommand,

@@ -40,11 +40,4 @@ export function visibleText(body: { embeds?: APIEmbed[]; content?: string }): st
   ].join('\n');
 }
 
-export class RecordingLogger {
-  readonly errors: { details: object; message: string }[] = [];
-  error(details: object, message: string): void {
-    this.errors.push({ details, message });
-  }
-  warn(): void {}
-  info(): void {}
-}
+export { RecordingLogger } from './logger.js';

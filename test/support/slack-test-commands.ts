@@ -4,13 +4,13 @@
  * the real commands.
  */
 import { z } from 'zod';
-import type { CommandDefinition } from '../../commands/types.js';
+import { defineCommand, type CommandDefinition } from '../../commands/types.js';
 import { errorReply, type Reply } from '../../src/reply/reply.js';
 
 const textSchema = z.object({ text: z.string().trim().min(1, 'Say something after the command.') });
 
 /** Repeats untrusted text back into the channel in every kind of block. */
-export const echoCommand: CommandDefinition = {
+export const echoCommand = defineCommand({
   name: 'echo',
   description: 'Repeat text (test only)',
   help: ['Repeats what you type.'],
@@ -44,7 +44,7 @@ export const echoCommand: CommandDefinition = {
       ],
     };
   },
-};
+});
 
 /** A gate the test opens to let `slow` finish. */
 export class Gate {
@@ -57,7 +57,7 @@ export class Gate {
 }
 
 export function slowCommand(gate: () => Gate): CommandDefinition {
-  return {
+  return defineCommand({
     name: 'slow',
     description: 'Work that takes a while (test only)',
     help: [],
@@ -83,10 +83,10 @@ export function slowCommand(gate: () => Gate): CommandDefinition {
         blocks: [{ kind: 'verdict', level: 'ok', text: [String(args.target), ' is not listed'] }],
       };
     },
-  };
+  });
 }
 
-export const boomCommand: CommandDefinition = {
+export const boomCommand = defineCommand({
   name: 'boom',
   description: 'Always fails (test only)',
   help: [],
@@ -97,10 +97,10 @@ export const boomCommand: CommandDefinition = {
   run: async () => {
     throw new Error('kaboom: internal details that must not reach the user');
   },
-};
+});
 
 /** A long answer: far more than Slack takes in one message. */
-export const longCommand: CommandDefinition = {
+export const longCommand = defineCommand({
   name: 'long',
   description: 'A very long answer (test only)',
   help: [],
@@ -128,10 +128,10 @@ export const longCommand: CommandDefinition = {
     ],
     fullText: 'the whole report',
   }),
-};
+});
 
 /** Takes one long text; offered as a form and as a message shortcut. */
-export const pasteCommand: CommandDefinition = {
+export const pasteCommand = defineCommand({
   name: 'paste',
   description: 'Explain pasted text (test only)',
   help: [],
@@ -158,9 +158,9 @@ export const pasteCommand: CommandDefinition = {
       { kind: 'code', text: String(args.text) },
     ],
   }),
-};
+});
 
-export const adminCommand: CommandDefinition = {
+export const adminCommand = defineCommand({
   name: 'admin',
   description: 'Admins only (test only)',
   help: [],
@@ -174,4 +174,4 @@ export const adminCommand: CommandDefinition = {
     level: 'ok',
     blocks: [{ kind: 'verdict', level: 'ok', text: [`hello admin ${ctx.invocation.user.id}`] }],
   }),
-};
+});

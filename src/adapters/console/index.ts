@@ -12,7 +12,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import pLimit from 'p-limit';
-import { dispatchCommand, findCommand, type CommandLogger } from '../../../commands/dispatch.js';
+import { dispatchCommand, findCommand } from '../../../commands/dispatch.js';
+import type { Logger } from '../../app/logger.js';
 import type { CommandDefinition, Invocation } from '../../../commands/types.js';
 import { errorReply, type Reply } from '../../reply/reply.js';
 import type { Services } from '../../../commands/types.js';
@@ -29,7 +30,7 @@ export interface ConsoleOptions {
   readonly interactive?: boolean;
   /** Commands running at once (default 1); later lines wait their turn (reading never stops). */
   readonly concurrency?: number;
-  readonly logger?: CommandLogger;
+  readonly logger?: Logger;
   /** When aborted, stop reading as at end of input (SIGTERM): answers in flight are still written. */
   readonly stop?: AbortSignal;
 }

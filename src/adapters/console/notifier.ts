@@ -1,6 +1,6 @@
 /**
  * The console adapter's Notifier: watch alerts for console channels are printed to the
- * console's output, rendered like every other console answer (src/render/text.ts, which
+ * console's output, rendered like every other console answer (src/reply/render.ts, which
  * strips anything a terminal would act on).
  */
 import type { Writable } from 'node:stream';

@@ -5,10 +5,9 @@
  */
 import type { APIAttachment } from 'discord.js';
 import { MAX_FILE_BYTES } from './payloads.js';
+import { UserError } from '../../reply/errors.js';
 
-export class AttachmentError extends Error {
-  override name = 'AttachmentError';
-}
+export class AttachmentError extends UserError {}
 
 const TEXT_EXTENSIONS = /\.(eml|txt|msg\.txt|log)$/i;
 

@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import type { APIInteraction, APIInteractionResponse } from 'discord.js';
 import type { RouteHandler } from '../http-server.js';
 import type { InteractionHandler } from './interactions.js';
-import type { Logger } from './run-command.js';
+import type { Logger } from '../../app/logger.js';
 import { verifyDiscordSignature } from './signature.js';
 
 /** Interactions with a resolved message can be large, but not this large. */

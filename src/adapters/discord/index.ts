@@ -20,7 +20,8 @@ import type { SharedHttpServer } from '../http-server.js';
 import { interactionsRoute } from './http-endpoint.js';
 import { InteractionHandler, type InitialResponder } from './interactions.js';
 import { DiscordNotifier } from './notifier.js';
-import { describe, type Logger } from './run-command.js';
+import type { Logger } from '../../app/logger.js';
+import { describe } from './run-command.js';
 import { parsePublicKey, PublicKeyError } from './signature.js';
 
 export const DEFAULT_DISCORD_API = 'https://discord.com/api';
@@ -35,7 +36,7 @@ export interface DiscordOptions {
   readonly commands: readonly CommandDefinition[];
   /** The shared HTTP server; required in HTTP interactions mode (the caller listens on PORT). */
   readonly http?: SharedHttpServer;
-  readonly logger?: Logger & { info?(details: object, message: string): void };
+  readonly logger?: Logger;
 }
 
 export interface DiscordAdapter {

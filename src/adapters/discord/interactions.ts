@@ -34,7 +34,8 @@ import { renderDiscord, renderNotice } from './render.js';
 import { AttachmentError, fetchTextAttachment, isTextAttachment } from './attachment.js';
 import { FILE_OPTION } from './payloads.js';
 import { messageRequest } from './message-request.js';
-import { describe, runCommand, type Logger } from './run-command.js';
+import type { Logger } from '../../app/logger.js';
+import { describe, runCommand } from './run-command.js';
 
 /** Sends the interaction's first (and only) initial response. */
 export type InitialResponder = (response: APIInteractionResponse) => Promise<void>;

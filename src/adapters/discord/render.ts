@@ -12,6 +12,9 @@
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+import { LEVELS_WORST_FIRST, levelRank } from '../../reply/severity.js';
+import { clip } from '../../reply/words.js';
+import { safeLinkUrl } from '../../reply/links.js';
 
 /** Discord's message and embed limits (https://discord.com/developers/docs/resources/message, "Embed Limits"). */
 export const DISCORD_LIMITS = {
@@ -43,9 +46,6 @@ const LEVEL_ICONS: Readonly<Record<Level, string>> = {
   bad: '🔴',
   error: '⚪',
 };
-
-/** Lists with the worst news first: a listing matters more than a refusal or a clean result. */
-const SEVERITY: Readonly<Record<Level, number>> = { bad: 0, error: 1, warn: 2, info: 3, ok: 4 };
 
 export const REPORT_FILENAME = 'rblbot-report.txt';
 
@@ -127,18 +127,13 @@ function codeBlock(text: string, max: number): string {
   return `\`\`\`\n${inner}\n\`\`\``;
 }
 
-/** A link only if it really is http(s); the label is escaped so it cannot nest markup. */
+/** A link only for an allowed URL (src/reply/links.ts); the label is escaped so it cannot nest markup. */
 function link(url: string, label: string): string {
   // Brackets are escaped too, so the label cannot close the link early.
   const safeLabel = escapeDiscord(label.replace(/\s+/g, ' ')) || 'link';
-  let href: string;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return safeLabel;
-    href = parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
-  } catch {
-    return safeLabel;
-  }
+  const safe = safeLinkUrl(url);
+  if (!safe) return safeLabel;
+  const href = safe.replace(/\(/g, '%28').replace(/\)/g, '%29');
   // <…> around the URL stops Discord unfurling a preview of every removal page.
   return `[${safeLabel}](<${href}>)`;
 }
@@ -160,11 +155,6 @@ function plainInline(parts: readonly Inline[]): string {
   return parts.map((part) => (typeof part === 'string' ? part : 'link' in part ? part.label : 'code' in part ? part.code : part.bold)).join('');
 }
 
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1)}…`;
-}
-
 /** Cut markdown at a line or word boundary (never inside an escape pair) and mark the cut. */
 function truncateMarkdown(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -180,7 +170,8 @@ function truncateMarkdown(text: string, max: number): string {
 // --- layout -----------------------------------------------------------------------
 
 function listSeverity(items: readonly ListItem[]): number {
-  return items.reduce((worst, item) => Math.min(worst, SEVERITY[item.level ?? 'info']), SEVERITY.ok + 1);
+  // Lists with the worst news first: a listing matters more than a refusal or a clean result.
+  return items.reduce((worst, item) => Math.min(worst, levelRank(item.level ?? 'info')), LEVELS_WORST_FIRST.length);
 }
 
 function renderListItem(item: ListItem): string {
@@ -303,7 +294,7 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
   }));
   let droppedFields = arranged.fields.length - fields.length;
   if (fields.length > 0) first.fields = fields;
-  const footerText = arranged.context.length > 0 ? truncate(neutraliseMentions(arranged.context.join(' · ')), DISCORD_LIMITS.footer) : undefined;
+  const footerText = arranged.context.length > 0 ? clip(neutraliseMentions(arranged.context.join(' · ')), DISCORD_LIMITS.footer) : undefined;
 
   // Room for the footer (added to the last embed) and a truncation note, reserved up front.
   const noteReserve = 160;

@@ -6,13 +6,9 @@
  */
 import { dispatchCommand } from '../../../commands/dispatch.js';
 import type { CommandArgs, CommandDefinition, Invocation } from '../../../commands/types.js';
+import type { Logger } from '../../app/logger.js';
 import type { Reply } from '../../reply/reply.js';
 import type { Services } from '../../../commands/types.js';
-
-export interface Logger {
-  error(details: object, message: string): void;
-  warn?(details: object, message: string): void;
-}
 
 export interface RunRequest {
   readonly commands: readonly CommandDefinition[];

@@ -4,13 +4,12 @@
  * shown in the Developer Portal as 64 hex characters.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { UserError } from '../../reply/errors.js';
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32 key bytes follow. */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-export class PublicKeyError extends Error {
-  override name = 'PublicKeyError';
-}
+export class PublicKeyError extends UserError {}
 
 /** Parse the portal's hex public key; throws PublicKeyError with a sentence for the operator. */
 export function parsePublicKey(hex: string): KeyObject {

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { usageOf } from '../../../commands/parse.js';
 import type { CommandDefinition } from '../../../commands/types.js';
 import { needsAdminCheck, slackCallbackIds, textOption } from './command-text.js';
+import { clip } from '../../reply/words.js';
 
 /** Manifest field limits (Slack's app manifest schema). */
 const LIMITS = { command: 32, commandDescription: 2000, usageHint: 1000, shortcutDescription: 150, callbackId: 255 };
@@ -87,8 +88,4 @@ function usageHint(def: CommandDefinition): string {
   const usage = usageOf(def).replace(/^\/\S+\s*/, '');
   if (def.textInput && textOption(def)) return usage ? `${usage} (no text opens a form)` : '(opens a form)';
   return usage;
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -14,6 +14,8 @@
  */
 import type { types } from '@slack/bolt';
 import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+import { clip } from '../../reply/words.js';
+import { safeLinkUrl } from '../../reply/links.js';
 
 type KnownBlock = types.KnownBlock;
 type RichTextElement = types.RichTextElement;
@@ -118,16 +120,8 @@ const FORMAT_LOOKALIKE: Record<string, string> = {
 
 /** An http(s) URL safe to put in a link, or null. */
 export function safeUrl(link: string): string | null {
-  try {
-    const url = new URL(link.trim());
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    if (url.username || url.password) return null;
-    // URL.href percent-encodes spaces, quotes and angle brackets; `|` ends a mrkdwn link target.
-    const href = url.href.replace(/\|/g, '%7C');
-    return href.length <= 2000 ? href : null;
-  } catch {
-    return null;
-  }
+  // URL.href percent-encodes spaces, quotes and angle brackets; `|` ends a mrkdwn link target.
+  return safeLinkUrl(link)?.replace(/\|/g, '%7C') ?? null;
 }
 
 /** Drop C0 control characters except newline and tab (they can garble rendering). */
@@ -135,14 +129,9 @@ function stripControl(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '');
 }
 
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-
 function headerText(title: string): string {
   const oneLine = stripControl(title).replace(/\s+/g, ' ').trim();
-  return truncate(oneLine || 'rblbot', SLACK_LIMITS.headerText);
+  return clip(oneLine || 'rblbot', SLACK_LIMITS.headerText);
 }
 
 function inlinePlain(inline: Inline): string {
@@ -161,7 +150,7 @@ function fallbackText(reply: Reply): string {
   const verdict = reply.blocks.find((b) => b.kind === 'verdict');
   const parts = [`${LEVEL_ICON[reply.level]} ${reply.title}`];
   if (verdict && verdict.kind === 'verdict') parts.push(plainOf(verdict.text));
-  return truncate(escapeMrkdwn(parts.join(': ').replace(/\s+/g, ' ')), SLACK_LIMITS.fallbackText);
+  return clip(escapeMrkdwn(parts.join(': ').replace(/\s+/g, ' ')), SLACK_LIMITS.fallbackText);
 }
 
 /** Inline content as a mrkdwn string (context blocks): every string escaped, links checked. */
@@ -225,7 +214,7 @@ function richInlines(inlines: readonly Inline[], max: number, base?: Style): Ric
     const room = max - used;
     if (room > 1) {
       const text = el.type === 'text' ? el.text : el.type === 'link' ? (el.text ?? el.url) : '';
-      out.push(textEl(truncate(text, room), el.type === 'text' ? el.style : base));
+      out.push(textEl(clip(text, room), el.type === 'text' ? el.style : base));
     } else {
       out.push(textEl('…'));
     }
@@ -265,7 +254,7 @@ function renderBlock(block: Block): Unit[] {
     case 'code':
       return renderCode(block.text);
     case 'context': {
-      const text = truncate(inlinesToMrkdwn(block.text), SLACK_LIMITS.textObject);
+      const text = clip(inlinesToMrkdwn(block.text), SLACK_LIMITS.textObject);
       return text.trim() ? [{ block: contextBlock(text), chars: text.length, entries: 1 }] : [];
     }
   }
@@ -297,7 +286,7 @@ function renderFields(fields: readonly { label: string; value: readonly Inline[]
     count = 0;
   };
   for (const field of fields) {
-    const label = truncate(field.label, 200);
+    const label = clip(field.label, 200);
     const line = [textEl(`${label}: `, { bold: true }), ...richInlines(field.value, SLACK_LIMITS.fieldText - label.length - 2)];
     const size = charsOf(line) + 1;
     if (count > 0 && charsOf(current) + size > SLACK_LIMITS.richTextChars) flush();
@@ -315,7 +304,7 @@ function renderList(heading: string, items: readonly ListItem[]): Unit[] {
   let sections: RichTextSection[] = [];
   let chars = 0;
   let first = true;
-  const headingSection = heading.trim() ? section([textEl(truncate(heading, 300), { bold: true })]) : undefined;
+  const headingSection = heading.trim() ? section([textEl(clip(heading, 300), { bold: true })]) : undefined;
   const flush = () => {
     if (sections.length === 0) return;
     const elements: RichTextBlock['elements'] = [];

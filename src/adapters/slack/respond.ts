@@ -4,12 +4,9 @@
  * final answer replacing it. A response_url takes at most 5 posts within 30 minutes, so
  * one command uses at most three (interim, delete, final).
  */
+import type { Logger } from '../../app/logger.js';
 import type { Reply } from '../../reply/reply.js';
 import { renderSlack } from './render.js';
-
-export interface ResponseLogger {
-  warn(...msg: unknown[]): void;
-}
 
 /** POST a JSON message to a response_url; throws on a non-2xx answer (e.g. an expired URL). */
 export async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
@@ -46,7 +43,7 @@ export class ResponseUrlDelivery {
     private readonly url: string,
     /** How long work may run before the interim message is shown. */
     private readonly progressDelayMs: number,
-    private readonly logger: ResponseLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** Remember an interim answer; it is posted only if the final one is not ready in time. */
@@ -61,7 +58,7 @@ export class ResponseUrlDelivery {
         this.interim = postToResponseUrl(this.url, responseBody(shown)).then(
           () => shown,
           (error: unknown) => {
-            this.logger.warn('Slack: could not post the interim answer', error);
+            this.logger.warn({ err: error }, 'Slack: could not post the interim answer');
             return undefined;
           },
         );
@@ -84,7 +81,7 @@ export class ResponseUrlDelivery {
     if (shown) {
       // An in-channel "checking…" cannot turn into an ephemeral error (or back): remove it first.
       await postToResponseUrl(this.url, { delete_original: true }).catch((error: unknown) =>
-        this.logger.warn('Slack: could not remove the interim answer', error),
+        this.logger.warn({ err: error }, 'Slack: could not remove the interim answer'),
       );
     }
     await postToResponseUrl(this.url, responseBody(reply));

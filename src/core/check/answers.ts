@@ -6,6 +6,7 @@
  */
 import { codeMatches, type Zone } from './catalogue.js';
 import type { ListType, LookupStatus } from './types.js';
+import { worseListType } from '../../reply/severity.js';
 
 export interface Classification {
   readonly status: LookupStatus;
@@ -13,8 +14,6 @@ export interface Classification {
   readonly meaning: string | null;
   readonly fix: string | null;
 }
-
-const SEVERITY: Record<ListType, number> = { block: 3, reputation: 2, policy: 1, allow: 0 };
 
 export const PARKED_FIX =
   'The list answered with an address outside 127.0.0.0/8: its domain is parked or your resolver rewrites answers (ISP redirect, filtering DNS). Use a resolver that returns real answers; this is not a listing.';
@@ -37,7 +36,7 @@ export function classifyAnswer(zone: Zone, codes: readonly string[]): Classifica
   const unknown: string[] = [];
   const take = (meaning: string, type: ListType): void => {
     if (!meanings.includes(meaning)) meanings.push(meaning);
-    if (listType === null || SEVERITY[type] > SEVERITY[listType]) listType = type;
+    listType = listType === null ? type : worseListType(listType, type);
   };
 
   for (const code of codes) {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ListType, ZoneKind } from './types.js';
 import { packageRoot } from '../package-root.js';
+import { capitalise } from '../../reply/words.js';
+import { UserError } from '../../reply/errors.js';
 
 const listType = z.enum(['block', 'policy', 'reputation', 'allow']);
 const kind = z.enum(['ipv4', 'ipv6', 'domain']);
@@ -72,9 +74,7 @@ const userFileSchema = z
 export type Zone = z.output<typeof zoneSchema>;
 export type DefunctList = z.output<typeof defunctSchema>;
 
-export class CatalogueError extends Error {
-  override name = 'CatalogueError';
-}
+export class CatalogueError extends UserError {}
 
 export interface CatalogueOptions {
   /** Path of a user zone file (RBLBOT_ZONES_FILE / --zones). */
@@ -203,10 +203,6 @@ function describe(what: string, raw: unknown, error: z.ZodError, listKey = 'zone
     where = `${String(path[0])}[${path[1]}]${label}${path.length > 2 ? `: ${path.slice(2).join('.')}` : ''}`;
   }
   return `${capitalise(what)} has a bad entry at ${where || 'the top level'}: ${issue.message}.`;
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function builtInPath(): string {

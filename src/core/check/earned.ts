@@ -7,6 +7,7 @@
 import type { ZoneHealth } from './health.js';
 import { isUnproven } from './health.js';
 import type { LookupResult } from './types.js';
+import { capitalise } from '../../reply/words.js';
 
 /** Where to read about choosing a resolver (shipped with the package). */
 export const RESOLVER_DOC = 'docs/resolvers.md';
@@ -175,8 +176,4 @@ function mostCommon(values: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

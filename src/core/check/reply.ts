@@ -8,7 +8,10 @@
  * admin's question is "which lists have a problem with me".
  */
 import type { CheckReport, ListType, LookupResult } from './types.js';
-import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+import { errorReply, type Block, type Inline, type Level, type ListItem, type Reply } from '../../reply/reply.js';
+import { listTypeRank, worstLevel } from '../../reply/severity.js';
+import { capitalise, count } from '../../reply/words.js';
+import type { RateDecision } from '../user-limit.js';
 
 /** What a list "says" about the target, aggregated over its lookups. */
 type ListState = 'listed' | 'unchecked' | 'clean';
@@ -105,24 +108,24 @@ export function verdictBlock(report: CheckReport): { kind: 'verdict'; level: Lev
   } else if (listed > 0) {
     const listings = report.results.filter((r) => r.status === 'listed' && r.listType !== 'allow');
     level = listings.some((r) => r.listType === 'block') ? 'bad' : 'warn';
-    parts.push(`${target} is listed on ${listed} of ${plural(total, 'list')}${lowSeverityNote(listings)}`);
+    parts.push(`${target} is listed on ${listed} of ${count(total, 'list')}${lowSeverityNote(listings)}`);
   } else if (clean === 0) {
     level = 'error';
     parts.push(
       report.resolverProblem
         ? `${target} could not be checked: the resolver, not the lists, is the problem`
-        : `${target} could not be checked: none of the ${plural(total, 'list')} gave an answer`,
+        : `${target} could not be checked: none of the ${count(total, 'list')} gave an answer`,
     );
   } else if (unchecked > 0) {
     level = 'warn';
-    parts.push(`${target} is not listed on ${clean} of ${plural(total, 'list')}`);
+    parts.push(`${target} is not listed on ${clean} of ${count(total, 'list')}`);
   } else {
     level = 'ok';
-    parts.push(`${target} is not listed on any of ${plural(total, 'list')}`);
+    parts.push(`${target} is not listed on any of ${count(total, 'list')}`);
   }
-  if (unchecked > 0 && clean + listed > 0) parts.push(`${plural(unchecked, 'list')} could not be checked`);
+  if (unchecked > 0 && clean + listed > 0) parts.push(`${count(unchecked, 'list')} could not be checked`);
   let text = parts.join('; ');
-  if (allowHits > 0) text += `; it is on ${plural(allowHits, 'allow-list')} (good news)`;
+  if (allowHits > 0) text += `; it is on ${count(allowHits, 'allow-list')} (good news)`;
   return { kind: 'verdict', level, text: [text] };
 }
 
@@ -132,8 +135,8 @@ function lowSeverityNote(listings: readonly LookupResult[]): string {
   const notes: string[] = [];
   const policy = zonesOf('policy');
   const reputation = zonesOf('reputation');
-  if (policy > 0) notes.push(plural(policy, 'policy listing'));
-  if (reputation > 0) notes.push(plural(reputation, 'reputation listing'));
+  if (policy > 0) notes.push(count(policy, 'policy listing'));
+  if (reputation > 0) notes.push(count(reputation, 'reputation listing'));
   return notes.length > 0 ? ` (${notes.join(', ')})` : '';
 }
 
@@ -165,12 +168,10 @@ function fcrdnsText(report: CheckReport): string {
   return 'unknown (the reverse lookup did not answer)';
 }
 
-const SEVERITY_ORDER: Record<ListType, number> = { block: 0, policy: 1, reputation: 2, allow: 3 };
-
 function listedBlock(results: readonly LookupResult[], target: string): Block | undefined {
   const listings = results
     .filter((r) => r.status === 'listed' && r.listType !== 'allow')
-    .sort((a, b) => SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name));
+    .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name));
   if (listings.length === 0) return undefined;
   // Explain what a policy or reputation listing is once, on its first item; later ones just say which it is.
   const explained = new Set<ListType>();
@@ -292,10 +293,10 @@ function contextBlocks(report: CheckReport): Block[] {
   const outcomes = listOutcomes(report.results);
   const clean = outcomes.filter((o) => o.state === 'clean').length;
   const summary: string[] = [];
-  if (clean > 0) summary.push(`${plural(clean, 'list')} clean`);
+  if (clean > 0) summary.push(`${count(clean, 'list')} clean`);
   if (report.resolverProblem) {
     const unchecked = outcomes.filter((o) => o.state === 'unchecked').length;
-    if (unchecked > 0) summary.push(`${plural(unchecked, 'list')} not checked (every result is in the JSON output and the full report)`);
+    if (unchecked > 0) summary.push(`${count(unchecked, 'list')} not checked (every result is in the JSON output and the full report)`);
   }
   summary.push(`checked in ${report.ms} ms`);
   blocks.push({ kind: 'context', text: [summary.join(' · ')] });
@@ -322,7 +323,7 @@ export function reportFullText(report: CheckReport): string {
   lines.push('');
   const order: Record<LookupResult['status'], number> = { listed: 0, refused: 1, timeout: 2, error: 3, clean: 4 };
   const sorted = [...report.results].sort(
-    (a, b) => order[a.status] - order[b.status] || SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name),
+    (a, b) => order[a.status] - order[b.status] || listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name),
   );
   for (const r of sorted) {
     const parts = [`${r.status.padEnd(7)} ${r.name} (${r.zone}, ${r.listType}) for ${r.query}`];
@@ -343,23 +344,8 @@ export function reportFullText(report: CheckReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * Catalogue meanings are fragments ("listed (IP transmitted mail …)"); on a line of
- * their own they read better as sentences. A first word with a dot or a capital
- * inside ("s5h.net", "iDNS") is a name and stays as written.
- */
-export function capitalise(text: string): string {
-  const first = /^\S+/.exec(text)?.[0] ?? '';
-  if (!/^[a-z]/.test(first) || /[.A-Z]/.test(first.slice(1))) return text;
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function kindNoun(kind: CheckReport['kind']): string {
   return kind === 'ipv4' ? 'IPv4 addresses' : kind === 'ipv6' ? 'IPv6 addresses' : 'domain names';
-}
-
-function plural(n: number, noun: string, nouns = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : nouns}`;
 }
 
 /** The most addresses named in a range answer's "could not check" line. */
@@ -385,7 +371,7 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
     }
   }
   const n = reports.length;
-  const addresses = plural(n, 'address', 'addresses');
+  const addresses = count(n, 'address', 'addresses');
   let verdict: { kind: 'verdict'; level: Level; text: Inline[] };
   if (listedReports.length > 0) {
     const anyBlock = listedReports.some((r) => r.results.some((x) => x.status === 'listed' && x.listType === 'block'));
@@ -393,7 +379,7 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
       kind: 'verdict',
       level: anyBlock ? 'bad' : 'warn',
       text: [
-        `${listedReports.length} of ${addresses} in ${label} ${listedReports.length === 1 ? 'is' : 'are'} listed (${plural(lists, 'list')} asked)`,
+        `${listedReports.length} of ${addresses} in ${label} ${listedReports.length === 1 ? 'is' : 'are'} listed (${count(lists, 'list')} asked)`,
       ],
     };
   } else if (sharedProblem) {
@@ -403,11 +389,11 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
       kind: 'verdict',
       level: 'warn',
       text: [
-        `None of the ${addresses} in ${label} is listed on the lists that answered; ${plural(uncheckedByZone.size, 'list')} could not be checked`,
+        `None of the ${addresses} in ${label} is listed on the lists that answered; ${count(uncheckedByZone.size, 'list')} could not be checked`,
       ],
     };
   } else {
-    verdict = { kind: 'verdict', level: 'ok', text: [`None of the ${addresses} in ${label} is listed on any of ${plural(lists, 'list')}`] };
+    verdict = { kind: 'verdict', level: 'ok', text: [`None of the ${addresses} in ${label} is listed on any of ${count(lists, 'list')}`] };
   }
   const blocks: Block[] = [verdict];
   if (listedReports.length > 0) {
@@ -417,10 +403,10 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
       items: listedReports.map((r) => {
         const listings = r.results
           .filter((x) => x.status === 'listed' && x.listType !== 'allow')
-          .sort((a, b) => SEVERITY_ORDER[a.listType] - SEVERITY_ORDER[b.listType] || a.name.localeCompare(b.name));
+          .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name));
         return {
           level: listings.some((x) => x.listType === 'block') ? 'bad' : 'warn',
-          title: [{ bold: r.target }, ` — ${plural(listings.length, 'list')}`],
+          title: [{ bold: r.target }, ` — ${count(listings.length, 'list')}`],
           lines: listings.map((x) => {
             const line: Inline[] = [{ bold: x.name }, ` (${x.zone})`];
             if (x.meaning) line.push(`: ${x.meaning}`);
@@ -444,7 +430,7 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
   }
   const clean = n - listedReports.length;
   const ms = Math.max(0, ...reports.map((r) => r.ms));
-  const notListed = `${plural(clean, 'address', 'addresses')} not listed${uncheckedByZone.size > 0 ? ' on the lists that answered' : ''}`;
+  const notListed = `${count(clean, 'address', 'addresses')} not listed${uncheckedByZone.size > 0 ? ' on the lists that answered' : ''}`;
   const summary = [notListed, `checked in ${ms} ms`];
   if (listedReports.length === 0 && (sharedProblem || uncheckedByZone.size > 0)) summary.shift();
   blocks.push({ kind: 'context', text: [summary.join(' · ')] });
@@ -462,4 +448,79 @@ export function rangeReply(label: string, reports: readonly CheckReport[]): Repl
     blocks,
     fullText: reports.map(reportFullText).join('\n'),
   };
+}
+
+/** One target's outcome in a multi-target answer: its report, a range's reports, or why it was not checked. */
+export type TargetOutcome =
+  | { readonly input: string; readonly report: CheckReport }
+  | { readonly input: string; readonly range: string; readonly reports: readonly CheckReport[] }
+  | { readonly input: string; readonly error: Error };
+
+/** "Checking 23 lists…" while a check runs; `listCounts` is the number of lists per target. */
+export function checkProgressReply(targets: readonly string[], listCounts: readonly number[]): Reply {
+  const most = Math.max(0, ...listCounts);
+  const lists = count(most, 'list');
+  const text =
+    targets.length === 1
+      ? `Checking ${lists}…`
+      : `Checking ${targets.length} targets on ${listCounts.every((c) => c === most) ? '' : 'up to '}${lists}…`;
+  return {
+    visibility: 'channel',
+    title: targets.length === 1 ? `Blocklist check: ${targets[0]}` : `Blocklist check: ${targets.length} targets`,
+    level: 'info',
+    blocks: [{ kind: 'context', text: [text] }],
+  };
+}
+
+/** The answer to a check of one or more targets: each one's blocks in the order given, bad input said per target. */
+export function checkOutcomesReply(outcomes: readonly TargetOutcome[], example: string): Reply {
+  const only = outcomes.length === 1 ? outcomes[0]! : undefined;
+  if (only && 'report' in only) return checkReportReply(only.report);
+  if (only && 'range' in only) return rangeReply(only.range, only.reports);
+  if (outcomes.every((o) => 'error' in o)) {
+    const sentences = outcomes.map((o) => ('error' in o ? o.error.message : '')).join(' ');
+    return errorReply('/rbl', sentences, `Example: ${example}`);
+  }
+  const blocks: Block[] = [];
+  const texts: string[] = [];
+  const levels: Level[] = [];
+  for (const outcome of outcomes) {
+    if ('error' in outcome) {
+      const sentence = `${outcome.input} was not checked: ${outcome.error.message}`;
+      blocks.push({ kind: 'verdict', level: 'error', text: [sentence] });
+      texts.push(`${sentence}\n`);
+      levels.push('error');
+      continue;
+    }
+    if ('range' in outcome) {
+      const reply = rangeReply(outcome.range, outcome.reports);
+      levels.push(reply.level);
+      blocks.push(...reply.blocks);
+      texts.push(reply.fullText ?? '');
+      continue;
+    }
+    levels.push(checkReportReply(outcome.report).level);
+    blocks.push(...reportBlocks(outcome.report));
+    texts.push(reportFullText(outcome.report));
+  }
+  return {
+    visibility: 'channel',
+    title: `Blocklist check: ${outcomes.map((o) => ('report' in o ? o.report.target : 'range' in o ? o.range : o.input)).join(', ')}`,
+    level: worstLevel(levels),
+    blocks,
+    fullText: texts.join('\n'),
+  };
+}
+
+/** /rbl refused by the per-user limit; `addresses` is what this request would have checked. */
+export function checkLimitReply(decision: RateDecision, addresses: number): Reply {
+  const minutes = Math.round(decision.windowMs / 60_000);
+  const wait = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
+  return errorReply(
+    '/rbl: slow down',
+    addresses > decision.limit
+      ? `That is ${addresses} addresses; one person can check at most ${decision.limit} per ${minutes} minutes. Check a smaller range.`
+      : `You can check ${decision.limit} addresses per ${minutes} minutes (a range counts each address); try again in about ${count(wait, 'minute')}.`,
+    'The blocklists limit how much the bot may ask them, and everyone here shares that. `rblbot check` on the command line has no limit.',
+  );
 }

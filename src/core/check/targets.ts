@@ -7,7 +7,9 @@
 import { domainToASCII } from 'node:url';
 import { getDomain, parse as parseDomain } from 'tldts';
 import { nonDecimalIpv4, nonPublicRange, parseAddress, type Address } from '../address-policy.js';
+import { isRangeText } from './ranges.js';
 import { TargetError, type ZoneKind } from './types.js';
+import { quoted } from '../../reply/words.js';
 
 export interface Target {
   readonly input: string;
@@ -34,7 +36,7 @@ export function parseTarget(raw: string): Target {
   const port = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
   if (port)
     throw new TargetError(
-      `${clip(text)} has a port (:${port[3]}); ports are not part of a blocklist target (lists look up addresses and names). Give just ${port[1] ?? port[2]}.`,
+      `${quoted(text, 80)} has a port (:${port[3]}); ports are not part of a blocklist target (lists look up addresses and names). Give just ${port[1] ?? port[2]}.`,
       input,
     );
   text = text.replace(/^\[(.*)\]$/, '$1').replace(/^ipv6:/i, '');
@@ -43,13 +45,16 @@ export function parseTarget(raw: string): Target {
   if (address) return checkAddress(input, address);
   if (text.includes(':')) {
     if (text.includes('%'))
-      throw new TargetError(`${clip(text)} has a zone index (%…), which only has meaning on one machine. Give the bare public IPv6 address.`, input);
-    throw new TargetError(`${clip(text)} is not a valid IPv6 address.`, input);
+      throw new TargetError(
+        `${quoted(text, 80)} has a zone index (%…), which only has meaning on one machine. Give the bare public IPv6 address.`,
+        input,
+      );
+    throw new TargetError(`${quoted(text, 80)} is not a valid IPv6 address.`, input);
   }
   const notation = nonDecimalIpv4(text);
   if (notation) throw new TargetError(notation, input);
   if (/^\d+(\.\d+)*\.?$/.test(text))
-    throw new TargetError(`${clip(text)} is not a valid IPv4 address (four numbers from 0 to 255, like 203.0.113.5).`, input);
+    throw new TargetError(`${quoted(text, 80)} is not a valid IPv4 address (four numbers from 0 to 255, like 203.0.113.5).`, input);
   return { input, kind: 'domain', value: normaliseName(text, input) };
 }
 
@@ -69,26 +74,26 @@ function normaliseName(text: string, input: string): string {
   let name = text.replace(/\.$/, '');
   if (/[^\x21-\x7e]/.test(name) && !/\s/.test(name)) {
     const ascii = domainToASCII(name);
-    if (!ascii) throw new TargetError(`${clip(text)} is not a valid internationalised domain name.`, input);
+    if (!ascii) throw new TargetError(`${quoted(text, 80)} is not a valid internationalised domain name.`, input);
     name = ascii;
   }
   name = name.toLowerCase();
   if (/\s/.test(name) || !/^[a-z0-9_.-]+$/.test(name)) {
     throw new TargetError(
-      `${clip(text)} is not an IP address or a domain name. Give something like 203.0.113.5, 2001:db8::25 or mail.example.com.`,
+      `${quoted(text, 80)} is not an IP address or a domain name. Give something like 203.0.113.5, 2001:db8::25 or mail.example.com.`,
       input,
     );
   }
   if (name.length > 253) throw new TargetError('That domain name is longer than DNS allows (253 characters).', input);
   const labels = name.split('.');
   if (labels.some((l) => l.length === 0 || l.length > 63 || l.startsWith('-') || l.endsWith('-'))) {
-    throw new TargetError(`${clip(text)} is not a valid domain name (empty, over-long or hyphen-edged label).`, input);
+    throw new TargetError(`${quoted(text, 80)} is not a valid domain name (empty, over-long or hyphen-edged label).`, input);
   }
-  if (labels.length < 2) throw new TargetError(`${clip(text)} is not a full domain name: give the public name, like mail.example.com.`, input);
+  if (labels.length < 2) throw new TargetError(`${quoted(text, 80)} is not a full domain name: give the public name, like mail.example.com.`, input);
   const parsed = parseDomain(name, { allowPrivateDomains: true });
   if (!parsed.domain || (!parsed.isIcann && !parsed.isPrivate)) {
     throw new TargetError(
-      `${clip(text)} is not under a public domain suffix, so no public blocklist can list it. Give the public name of your mail server or domain.`,
+      `${quoted(text, 80)} is not under a public domain suffix, so no public blocklist can list it. Give the public name of your mail server or domain.`,
       input,
     );
   }
@@ -107,6 +112,22 @@ export function isCheckableAddress(ip: string): boolean {
   return address !== undefined && nonPublicRange(address) === undefined;
 }
 
-function clip(s: string): string {
-  return s.length > 80 ? `"${s.slice(0, 80)}…"` : `"${s}"`;
+/** What kind of target this looks like, for a "Checking N lists…" line only (parseTarget decides for real). */
+export function guessTargetKind(input: string): 'ipv4' | 'ipv6' | 'domain' {
+  const bare = input.trim().replace(/^\[(.*)\]$/, '$1');
+  if (isRangeText(bare)) return 'ipv4';
+  const address = parseAddress(bare);
+  return address ? (address.kind() === 'ipv4' ? 'ipv4' : 'ipv6') : 'domain';
+}
+
+/** Split free text into targets (spaces, commas, semicolons); duplicates, ignoring case, once. */
+export function splitTargets(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const word of text.split(/[\s,;]+/)) {
+    if (word === '' || seen.has(word.toLowerCase())) continue;
+    seen.add(word.toLowerCase());
+    out.push(word);
+  }
+  return out;
 }

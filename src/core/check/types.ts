@@ -2,6 +2,7 @@
  * Result types of a blocklist check. These are the checker's public contract: the CLI's
  * `--json` output, the /rbl reply, watches and bounce diagnosis all read them.
  */
+import { UserError } from '../../reply/errors.js';
 
 /** What a catalogue zone can be asked about. */
 export type ZoneKind = 'ipv4' | 'ipv6' | 'domain';
@@ -88,12 +89,11 @@ export interface CheckReport {
 }
 
 /** Input that cannot be checked: a sentence for the user saying why and what to do. */
-export class TargetError extends Error {
+export class TargetError extends UserError {
   constructor(
     message: string,
     readonly input: string,
   ) {
     super(message);
-    this.name = 'TargetError';
   }
 }

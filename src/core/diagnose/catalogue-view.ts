@@ -1,6 +1,6 @@
 /**
  * What diagnosis needs to know about catalogue zones: display names, links, whether a
- * list is dead. A thin view over the project catalogue (src/core/catalogue.ts), loaded
+ * list is dead. A thin view over the project catalogue (src/core/check/catalogue.ts), loaded
  * once; `useCatalogue` lets the app hand over the catalogue it built from configuration.
  */
 import { loadCatalogue, type Catalogue } from '../check/catalogue.js';

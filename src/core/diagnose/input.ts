@@ -8,6 +8,7 @@
  */
 import { readMimeMessage } from './mime.js';
 import { MAX_INPUT_BYTES } from './types.js';
+import { UserError } from '../../reply/errors.js';
 
 export interface DsnFields {
   /** Lower-case field name → unfolded value (first occurrence). */
@@ -32,13 +33,12 @@ export interface BounceDocument {
 
 export type InputProblem = 'empty' | 'binary' | 'toolarge';
 
-export class InputError extends Error {
+export class InputError extends UserError {
   constructor(
     readonly problem: InputProblem,
     message: string,
   ) {
     super(message);
-    this.name = 'InputError';
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
 import type { Diagnosis, DiagnoseResult } from './types.js';
+import { worstLevel } from '../../reply/severity.js';
 
 const MAX_IN_CHAT = 10;
 
@@ -14,11 +15,6 @@ function levelOf(d: Diagnosis): Level {
   if (d.live?.state === 'checked' && d.live.named.some((n) => n.status === 'listed')) return 'bad';
   if (d.blocklistProblem) return d.permanent === false ? 'warn' : 'bad';
   return 'warn';
-}
-
-const ORDER: Level[] = ['ok', 'info', 'warn', 'bad', 'error'];
-function worst(levels: Level[]): Level {
-  return levels.reduce<Level>((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'ok');
 }
 
 function fieldsOf(d: Diagnosis): { label: string; value: Inline[] }[] {
@@ -109,12 +105,12 @@ export function diagnosisReply(result: DiagnoseResult): Reply {
   const several = ds.length > 1;
   const blocks: Block[] = [];
   if (several) {
-    blocks.push({ kind: 'verdict', level: worst(ds.map(levelOf)), text: [`${ds.length} failed recipients in this bounce.`] });
+    blocks.push({ kind: 'verdict', level: worstLevel(ds.map(levelOf)), text: [`${ds.length} failed recipients in this bounce.`] });
   }
   for (const d of ds.slice(0, MAX_IN_CHAT)) blocks.push(...blocksOf(d, several));
   if (ds.length > MAX_IN_CHAT) blocks.push({ kind: 'context', text: [`${ds.length - MAX_IN_CHAT} more recipients are in the full report.`] });
   const title = several ? `Bounce diagnosis: ${ds.length} recipients` : `Bounce diagnosis${ds[0]!.recipient ? `: ${ds[0]!.recipient}` : ''}`;
-  return { visibility: 'channel', title, level: worst(ds.map(levelOf)), blocks, fullText: diagnosisText(result) };
+  return { visibility: 'channel', title, level: worstLevel(ds.map(levelOf)), blocks, fullText: diagnosisText(result) };
 }
 
 /** The whole report as plain text (CLI without --json, and fullText for long chat replies). */

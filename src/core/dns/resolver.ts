@@ -4,7 +4,7 @@
  * timeouts on its own, so we give it one try and race it against our timer.
  *
  * The blocklist (A) and PTR lookups of a check go over a pipelined TCP connection per
- * server (dns-tcp.ts), with UDP as the fallback. Everything over UDP is spread over
+ * server (tcp.ts), with UDP as the fallback. Everything over UDP is spread over
  * several c-ares channels per server (each channel has its own UDP socket): one socket
  * drops answers once a few hundred are in flight, and bulk checks keep a thousand in flight.
  */

@@ -3,10 +3,12 @@
  * Reply's fullText). Server replies and banners are untrusted text: they go into the
  * Reply as plain strings and code blocks, which the renderers escape.
  */
-import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+import { errorReply, type Block, type Inline, type Level, type ListItem, type Reply } from '../../reply/reply.js';
+import { count } from '../../reply/words.js';
 import { GENERAL_ADVICE, relayAdvice } from './closing-advice.js';
 import { shortenTranscript } from './transcript.js';
 import type { HostReport, RelayReport, TlsReport, Verdict } from './types.js';
+import type { RateDecision } from '../user-limit.js';
 
 const LEVEL: Record<Verdict, Level> = { open: 'bad', closed: 'ok', inconclusive: 'warn' };
 const WORD: Record<Verdict, string> = { open: 'OPEN RELAY', closed: 'closed', inconclusive: 'inconclusive' };
@@ -69,6 +71,12 @@ function hostLines(h: HostReport): string[] {
   return lines;
 }
 
+/** One relay attempt: a mark (! accepted, ? maybe a catch-all, - rejected, ~ temporary), the trick and the reply. */
+function attemptLine(a: HostReport['attempts'][number]): string {
+  const mark = a.accepted ? (a.ambiguous ? '?' : '!') : a.outcome === 'rejected' ? '-' : '~';
+  return `${mark} ${a.name.padEnd(16)} MAIL FROM:<${a.from}> RCPT TO:${a.to} → ${a.reply}`;
+}
+
 function countOutcomes(h: HostReport): string {
   const c = { accepted: 0, rejected: 0, temporary: 0, untested: 0 };
   for (const a of h.attempts) c[a.outcome]++;
@@ -78,12 +86,16 @@ function countOutcomes(h: HostReport): string {
     .join(', ');
 }
 
-export function relayReply(report: RelayReport, options: { transcript?: boolean } = {}): Reply {
+/**
+ * The relay answer. `transcript` adds the shortened SMTP conversation; `attempts` lists
+ * every relay attempt with the server's reply (the CLI shows them; chat keeps a count).
+ */
+export function relayReply(report: RelayReport, options: { transcript?: boolean; attempts?: boolean } = {}): Reply {
   const blocks: Block[] = [{ kind: 'verdict', level: LEVEL[report.verdict], text: [summaryLine(report)] }];
   const items: ListItem[] = report.hosts.map((h) => ({
     level: LEVEL[h.verdict],
     title: [{ bold: hostTitle(h) }, ` — ${WORD[h.verdict]}`],
-    lines: hostLines(h).map((l): Inline[] => [l]),
+    lines: [...hostLines(h), ...(options.attempts ? h.attempts.map(attemptLine) : [])].map((l): Inline[] => [l]),
   }));
   blocks.push({ kind: 'list', heading: report.hosts.length === 1 ? 'Server' : 'Servers', items });
 
@@ -130,12 +142,7 @@ export function formatRelayText(report: RelayReport, options: { transcript?: boo
   for (const h of report.hosts) {
     out.push(`${hostTitle(h)}: ${WORD[h.verdict]}`);
     for (const l of hostLines(h)) out.push(`  ${l}`);
-    if (h.attempts.length > 0) {
-      for (const a of h.attempts) {
-        const mark = a.accepted ? (a.ambiguous ? '?' : '!') : a.outcome === 'rejected' ? '-' : '~';
-        out.push(`    ${mark} ${a.name.padEnd(16)} MAIL FROM:<${a.from}> RCPT TO:${a.to} → ${a.reply}`);
-      }
-    }
+    for (const a of h.attempts) out.push(`    ${attemptLine(a)}`);
     if (options.transcript && h.transcript.length > 0) {
       out.push('  Transcript:');
       const lines = options.shorten ? shortenTranscript(h.transcript) : h.transcript;
@@ -155,4 +162,25 @@ export function formatRelayText(report: RelayReport, options: { transcript?: boo
   for (const n of report.notes) out.push(`Note: ${n}`);
   out.push(`No message was sent: the test stops before DATA. Took ${(report.ms / 1000).toFixed(1)} s.`);
   return out.join('\n');
+}
+
+/** Shown while a relay test runs (slow servers take a minute or two). */
+export function relayProgressReply(target: string): Reply {
+  return {
+    visibility: 'channel',
+    title: `Open-relay test: ${target}`,
+    level: 'info',
+    blocks: [{ kind: 'context', text: [`Testing ${target} for open relaying… (up to a minute or two for slow servers)`] }],
+  };
+}
+
+/** A user over their allowance of relay tests. */
+export function relayLimitReply(decision: RateDecision): Reply {
+  const minutes = Math.round(decision.windowMs / 60_000);
+  const wait = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
+  return errorReply(
+    'Relay test: slow down',
+    `You can run ${decision.limit} relay tests per ${minutes} minutes; try again in about ${count(wait, 'minute')}.`,
+    'Each test connects to a real mail server, so the bot keeps them few. `rblbot relay` on the command line has no limit.',
+  );
 }

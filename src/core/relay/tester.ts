@@ -143,7 +143,7 @@ export function overallVerdict(hosts: readonly HostReport[]): Verdict {
   return 'inconclusive';
 }
 
-/** Build a tester from configuration values (main.ts and the CLI's service builder). */
+/** Build a tester from configuration values (tests and tools that build a tester alone). */
 export function relayTesterFromConfig(config: {
   readonly resolvers?: readonly string[];
   readonly dnsTimeoutMs: number;

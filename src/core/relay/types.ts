@@ -3,6 +3,7 @@
  * `rblbot relay`, so the documented names (target, hosts, host, ip, port, verdict,
  * tls, attempts, from, to, reply, accepted) must not change.
  */
+import { UserError } from '../../reply/errors.js';
 
 export type Verdict = 'open' | 'closed' | 'inconclusive';
 
@@ -103,8 +104,7 @@ export interface RelayReport {
 export type RelayTargetProblem = 'bad-input' | 'refused' | 'dns';
 
 /** A target that cannot be tested; the message is a friendly sentence. */
-export class RelayTargetError extends Error {
-  override name = 'RelayTargetError';
+export class RelayTargetError extends UserError {
   constructor(
     readonly problem: RelayTargetProblem,
     message: string,

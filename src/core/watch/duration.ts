@@ -3,6 +3,8 @@
  * unit; the long words work too). Kept in core so configuration (RBLBOT_MIN_INTERVAL)
  * and the /watch command read them the same way.
  */
+import { UserError } from '../../reply/errors.js';
+import { clip } from '../../reply/words.js';
 
 const UNIT_MS: Record<string, number> = {
   s: 1000,
@@ -37,16 +39,14 @@ export const MAX_INTERVAL_MS = 30 * UNIT_MS.d!;
 export const DEFAULT_INTERVAL_MS = UNIT_MS.h!;
 export const DEFAULT_MIN_INTERVAL_MS = 15 * UNIT_MS.m!;
 
-export class DurationError extends Error {
-  override name = 'DurationError';
-}
+export class DurationError extends UserError {}
 
 /** Parse "15m" → 900000. Throws DurationError with a sentence naming the accepted forms. */
 export function parseDuration(text: string): number {
   const m = /^\s*(\d{1,6})\s*([a-z]+)\s*$/i.exec(text);
   const unit = m ? UNIT_ALIASES[m[2]!.toLowerCase()] : undefined;
   if (!m || !unit) {
-    throw new DurationError(`"${shorten(text)}" is not a duration; write a number and a unit, like 30s, 15m, 1h or 1d.`);
+    throw new DurationError(`"${clip(text.trim(), 31)}" is not a duration; write a number and a unit, like 30s, 15m, 1h or 1d.`);
   }
   const ms = Number(m[1]) * UNIT_MS[unit]!;
   if (ms <= 0) throw new DurationError('A duration must be longer than zero, like 30s, 15m, 1h or 1d.');
@@ -67,9 +67,4 @@ export function formatDuration(ms: number): string {
     }
   }
   return parts.slice(0, 2).join(' ');
-}
-
-function shorten(s: string): string {
-  const t = s.trim();
-  return t.length > 30 ? `${t.slice(0, 30)}…` : t;
 }

@@ -1,10 +1,14 @@
 /**
- * The alert a channel receives for one recheck cycle: every confirmed change of its
- * watches grouped in one message — newly listed first (with meaning and removal link),
- * then cleared. Plain Reply data; each platform's renderer escapes it.
+ * Every answer of the watch feature, as plain Reply data (each platform's renderer
+ * escapes it): the alert a channel receives for one recheck cycle — every confirmed
+ * change of its watches grouped in one message, newly listed first (with meaning and
+ * removal link), then cleared — and the answers to /watch add, remove, list and check.
  */
-import type { Block, Inline, ListItem, Reply } from '../../reply/reply.js';
-import type { WatchChange } from './types.js';
+import type { CheckReport } from '../check/types.js';
+import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../../reply/reply.js';
+import { count } from '../../reply/words.js';
+import { formatDuration } from './duration.js';
+import type { AddResult, TargetState, WatchChange, WatchView, ZoneState } from './types.js';
 
 /** Items shown per heading; chat messages have block limits, and fullText carries the rest. */
 const MAX_ITEMS = 20;
@@ -69,6 +73,172 @@ function fullText(title: string, listed: readonly WatchChange[], cleared: readon
   return out.join('\n');
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+// --- /watch answers --------------------------------------------------------------------
+
+/** Shown while /watch add takes the baseline check. */
+export function watchAddProgressReply(target: string): Reply {
+  return {
+    visibility: 'ephemeral',
+    title: `Watching ${target}`,
+    level: 'info',
+    blocks: [{ kind: 'context', text: [`Checking ${target} for the baseline…`] }],
+  };
+}
+
+/** The answer to /watch add: the baseline, what is listed now, what could not be checked. */
+export function watchAddedReply(result: AddResult): Reply {
+  const listed = result.reports.flatMap((r) => listedResults(r));
+  const blocks: Block[] = [];
+  const every = formatDuration(result.intervalMs);
+  const what = result.reports.length > 1 ? `${result.label} (${result.reports.length} addresses)` : result.label;
+  const added = result.added.length;
+  const verdict: Inline[] =
+    added === 0
+      ? [`This channel already watches ${what}.`]
+      : [
+          `Now watching `,
+          { bold: what },
+          ` every ${every}. `,
+          listed.length ? `Listed on ${count(listed.length, 'list')} right now.` : 'Not listed anywhere right now.',
+        ];
+  blocks.push({ kind: 'verdict', level: listed.length ? 'bad' : 'ok', text: verdict });
+  if (listed.length) blocks.push({ kind: 'list', heading: 'Listed now', items: listed.slice(0, 25).map(listedItemFromReport) });
+  // Counted per list, not per lookup: a range asks each list once per address.
+  const problems = result.reports.flatMap((r) => r.results.filter((x) => x.status !== 'listed' && x.status !== 'clean'));
+  const unchecked = [...new Set(problems.map((p) => p.zone))];
+  if (unchecked.length) {
+    const named = unchecked.slice(0, 5).join(', ') + (unchecked.length > 5 ? ` and ${unchecked.length - 5} more` : '');
+    const where = result.reports.length > 1 ? ` for ${count(new Set(problems.map((p) => p.query)).size, 'address', 'addresses')}` : '';
+    blocks.push({
+      kind: 'context',
+      text: [`Could not check ${count(unchecked.length, 'list')}${where} this time (${named}); they are retried on every check.`],
+    });
+  }
+  if (added > 0 && result.existing.length > 0)
+    blocks.push({ kind: 'context', text: [`${result.existing.length} of these addresses were already watched here.`] });
+  blocks.push({
+    kind: 'context',
+    text: ['This is the baseline: no alert for it. You get an alert here when a listing appears or clears, seen on two checks in a row.'],
+  });
+  return { visibility: 'channel', title: `Watching ${what}`, level: listed.length ? 'bad' : 'ok', blocks };
+}
+
+/** The answer to /watch remove. */
+export function watchRemovedReply(labels: readonly string[], addresses: number): Reply {
+  return {
+    visibility: 'channel',
+    title: `Stopped watching ${labels.join(', ')}`,
+    level: 'info',
+    blocks: [{ kind: 'verdict', level: 'info', text: [`Stopped watching ${labels.join(', ')}`, addresses > 1 ? ` (${addresses} addresses).` : '.'] }],
+  };
+}
+
+/** Shown while /watch check rechecks a channel's targets. */
+export function watchRecheckProgressReply(targets: number): Reply {
+  return {
+    visibility: 'ephemeral',
+    title: 'Rechecking watches',
+    level: 'info',
+    blocks: [{ kind: 'context', text: [`Rechecking ${count(targets, 'target')}…`] }],
+  };
+}
+
+/** The first line of /watch check's answer, before the list. */
+export function recheckSummary(targets: number, changes: number): string {
+  return (
+    `Rechecked ${count(targets, 'target')}` +
+    (changes > 0 ? `: ${count(changes, 'change')} confirmed; the alert follows in this channel.` : ': no confirmed change.')
+  );
+}
+
+/** add/remove by someone who is not an admin (the dispatcher refuses first; this guards direct calls). */
+export function watchNotAllowedReply(subcommand: string): Reply {
+  return errorReply(
+    'Not allowed',
+    `Only admins can ${subcommand} watches.`,
+    'On Discord that means Manage Server; on Slack a workspace admin or a user listed in SLACK_ADMIN_IDS. Anyone can use /watch list and /watch check.',
+  );
+}
+
+function listedResults(r: CheckReport): CheckReport['results'] {
+  return r.results.filter((x) => x.status === 'listed' && x.listType !== 'allow');
+}
+
+function listedItemFromReport(r: CheckReport['results'][number]): ListItem {
+  const lines: Inline[][] = [];
+  if (r.meaning) lines.push([r.meaning]);
+  if (r.removalUrl) lines.push([{ link: r.removalUrl, label: 'Request removal' }]);
+  return { level: r.listType === 'block' ? 'bad' : 'warn', title: [{ bold: r.query }, ' on ', r.name, ` (${r.zone})`], lines };
+}
+
+export function watchListReply(views: readonly WatchView[], now: number, summary?: string): Reply {
+  if (views.length === 0) {
+    return {
+      visibility: 'channel',
+      title: 'Watches in this channel',
+      level: 'info',
+      blocks: [
+        { kind: 'verdict', level: 'info', text: ['This channel watches nothing yet.'] },
+        { kind: 'context', text: ['Add one with ', { code: '/watch add 203.0.113.5' }, ' (admins).'] },
+      ],
+    };
+  }
+  const items = views.map((v) => viewItem(v, now));
+  const listedCount = items.filter((i) => i.level === 'bad' || i.level === 'warn').length;
+  const blocks: Block[] = [];
+  blocks.push({
+    kind: 'verdict',
+    level: listedCount ? 'bad' : 'ok',
+    text: [
+      summary ? `${summary} ` : '',
+      `${count(views.length, 'watch', 'watches')}; ${listedCount ? `${listedCount} with listings` : 'none listed'}.`,
+    ],
+  });
+  blocks.push({ kind: 'list', heading: 'Watches', items });
+  return { visibility: 'channel', title: 'Watches in this channel', level: listedCount ? 'bad' : 'ok', blocks };
+}
+
+function viewItem(v: WatchView, now: number): ListItem {
+  const first = v.watches[0]!;
+  const zones = v.states.flatMap((s) => Object.values(s?.zones ?? {}));
+  const listed = zones.filter((z) => z.confirmed === 'listed' && z.listType !== 'allow');
+  const pending = zones.filter((z) => z.pending !== null && z.listType !== 'allow');
+  const problems = zones.filter((z) => z.problem);
+  const failed = v.states.filter((s): s is TargetState => !!s?.lastError);
+  const lines: Inline[][] = [];
+  if (listed.length) lines.push([`Listed on: ${listed.map((z) => describeZone(z, v)).join('; ')}`]);
+  else if (v.states.every((s) => s?.baselined)) lines.push(['Not listed anywhere.']);
+  for (const z of pending) {
+    lines.push([
+      `Pending: ${z.pending === 'listed' ? 'listed on' : 'cleared from'} ${describeZone(z, v)}, seen ${count(z.pendingCount, 'time')}; confirmed on the next check if it persists.`,
+    ]);
+  }
+  if (problems.length) {
+    const byZone = [...new Set(problems.map((z) => `${z.zone} (${z.problem!.status})`))];
+    lines.push([`Could not check: ${byZone.slice(0, 8).join(', ')}${byZone.length > 8 ? ` and ${byZone.length - 8} more` : ''}.`]);
+  }
+  if (failed.length) lines.push([`Check failed: ${failed[0]!.lastError}`]);
+  const checked = v.states.map((s) => s?.lastChecked ?? null).filter((t): t is number => t !== null);
+  const last = checked.length ? Math.min(...checked) : null;
+  const next = Math.min(...v.watches.map((w) => w.nextDue));
+  lines.push([
+    `Every ${formatDuration(first.intervalMs)} · last check ${last === null ? 'not yet' : relative(last, now)} · next ${relative(next, now)}`,
+  ]);
+  const size = v.watches.length > 1 ? ` (${v.watches.length} addresses)` : '';
+  return {
+    level: listed.length ? (listed.some((z) => z.listType === 'block') ? 'bad' : 'warn') : problems.length || failed.length ? 'info' : 'ok',
+    title: [{ bold: v.label }, size],
+    lines,
+  };
+}
+
+function describeZone(z: ZoneState, v: WatchView): string {
+  const who = v.watches.length > 1 || z.query !== v.label ? `${z.query} on ` : '';
+  return `${who}${z.name} (${z.zone})`;
+}
+
+function relative(at: number, now: number): string {
+  const d = at - now;
+  if (Math.abs(d) < 1000) return 'now';
+  return d > 0 ? `in ${formatDuration(d)}` : `${formatDuration(-d)} ago`;
 }

@@ -8,7 +8,7 @@
  * overlap: /watch add's baseline, /watch check and the scheduler share one lock.
  */
 import pLimit from 'p-limit';
-import { TargetError, type CheckReport } from '../check/types.js';
+import { TargetError } from '../check/types.js';
 import type { Checker } from '../check/checker.js';
 import { parseRange } from '../check/ranges.js';
 import { parseTarget } from '../check/targets.js';
@@ -19,7 +19,8 @@ import { DEFAULT_INTERVAL_MS, DEFAULT_MIN_INTERVAL_MS, MAX_INTERVAL_MS, formatDu
 import { applyFailure, applyReport } from './status.js';
 import type { WatchStore } from './store.js';
 import { parseWatchTarget } from './watch-target.js';
-import type { DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits } from './types.js';
+import type { AddResult, DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
+import { UserError } from '../../reply/errors.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
 
@@ -37,23 +38,7 @@ export interface WatchServiceOptions {
 }
 
 /** A sentence for the user: bad interval, over a cap, not watched. */
-export class WatchError extends Error {
-  override name = 'WatchError';
-}
-
-export interface AddResult {
-  readonly label: string;
-  readonly added: readonly Watch[];
-  readonly existing: readonly Watch[];
-  readonly intervalMs: number;
-  readonly reports: readonly CheckReport[];
-}
-
-export interface WatchView {
-  readonly label: string;
-  readonly watches: readonly Watch[];
-  readonly states: readonly (TargetState | undefined)[];
-}
+export class WatchError extends UserError {}
 
 export interface CycleResult {
   readonly targets: number;

@@ -4,7 +4,7 @@
  * SQLite store and a future PostgreSQL one both speak these types.
  */
 import type { ChannelRef } from './notifier.js';
-import type { ListType, LookupStatus } from '../check/types.js';
+import type { CheckReport, ListType, LookupStatus } from '../check/types.js';
 import type { Reply } from '../../reply/reply.js';
 
 export interface Watch {
@@ -97,4 +97,20 @@ export interface NewAlert {
 export interface WatchLimits {
   readonly perChannel: number;
   readonly perWorkspace: number;
+}
+
+/** What /watch add did: the watches added or already there, and the baseline reports. */
+export interface AddResult {
+  readonly label: string;
+  readonly added: readonly Watch[];
+  readonly existing: readonly Watch[];
+  readonly intervalMs: number;
+  readonly reports: readonly CheckReport[];
+}
+
+/** One watched label (a target or a range) of a channel, with its targets' states. */
+export interface WatchView {
+  readonly label: string;
+  readonly watches: readonly Watch[];
+  readonly states: readonly (TargetState | undefined)[];
 }

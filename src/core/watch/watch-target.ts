@@ -6,6 +6,7 @@
  */
 import { parseRange } from '../check/ranges.js';
 import { TargetError } from '../check/types.js';
+import { clip } from '../../reply/words.js';
 
 export interface WatchTargetSpec {
   /** What the channel sees and removes by: the range in CIDR form, or the target as typed. */
@@ -24,14 +25,9 @@ export function parseWatchTarget(input: string): WatchTargetSpec {
   }
   if (text.length > 253 || !/^[\p{L}\p{N}._:-]+$/u.test(text)) {
     throw new TargetError(
-      `"${shorten(input)}" is not an IP address, domain, hostname or IPv4 range; try 203.0.113.5, mail.example.com or 203.0.113.0/28.`,
+      `"${clip(input.trim(), 41)}" is not an IP address, domain, hostname or IPv4 range; try 203.0.113.5, mail.example.com or 203.0.113.0/28.`,
       input,
     );
   }
   return { label: text.toLowerCase().replace(/\.$/, ''), targets: [text], isRange: false };
-}
-
-function shorten(s: string): string {
-  const t = s.trim();
-  return t.length > 40 ? `${t.slice(0, 40)}…` : t;
 }

@@ -1,3 +1,4 @@
+import { silentLogger } from '../../../src/app/logger.js';
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,7 @@ async function session(checker: Checker, input: string, options: { color?: boole
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const done = runConsole({ services: { checker }, commands, input: stdin, output: stdout, logger: { error: () => {} }, ...options });
+  const done = runConsole({ services: { checker }, commands, input: stdin, output: stdout, logger: silentLogger, ...options });
   stdin.end(input);
   await done;
   return out;

@@ -51,42 +51,46 @@ describe.each(commands.map((c) => [c.name, c] as const))('/%s in Slack', (name, 
     expect(JSON.stringify(answer.body.blocks)).toContain(name === 'help' ? 'Commands' : `/${name}`);
   });
 
-  it.runIf(def.examples.some((e) => e.trim() !== ''))('answers its first example within Slack limits', async () => {
-    const example = def.examples.find((e) => e.trim() !== '')!;
-    const answer = await slash(name, example);
-    expect(answer.body.blocks.length).toBeLessThanOrEqual(50);
-    expect(answer.body.blocks[0].type).toBe('header');
-    expect(typeof answer.body.text).toBe('string');
-  });
-
-  it.runIf(Boolean(def.textInput && textOption(def)))('opens its form when run with no text', async () => {
-    const id = `real${++seq}`;
-    await postSigned(eventsUrl, SECRET, slashCommand({ command: `/${name}`, text: '', responseUrl: fake.responseUrl(id) }));
-    const open = await fake.waitFor((c) => c.method === 'views.open' && String(c.body.view?.private_metadata ?? '').includes(id));
-    expect(open.body.view.callback_id).toBe(`${name}_modal`);
-    expect(open.body.view.title.text.length).toBeLessThanOrEqual(24);
-  });
-
-  it.runIf(Boolean(def.textInput?.messageAction && textOption(def)))('runs its message shortcut on a message', async () => {
-    const id = `real${++seq}`;
-    const example = def.examples.find((e) => e.trim() !== '') ?? 'hello';
-    const res = await postSigned(eventsUrl, SECRET, {
-      payload: JSON.stringify({
-        type: 'message_action',
-        callback_id: `${name}_message`,
-        trigger_id: '9.9.9',
-        response_url: fake.responseUrl(id),
-        message_ts: '1.1',
-        message: { type: 'message', ts: '1.1', text: example.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') },
-        user: { id: 'U0USER', name: 'alice', team_id: 'T0TEST' },
-        channel: { id: 'C0CHAN', name: 'mail' },
-        team: { id: 'T0TEST', domain: 'test' },
-        token: 'legacy',
-        action_ts: '1.2',
-      }),
+  // Only the tests that apply to this command are defined (no skipped placeholders).
+  if (def.examples.some((e) => e.trim() !== ''))
+    it('answers its first example within Slack limits', async () => {
+      const example = def.examples.find((e) => e.trim() !== '')!;
+      const answer = await slash(name, example);
+      expect(answer.body.blocks.length).toBeLessThanOrEqual(50);
+      expect(answer.body.blocks[0].type).toBe('header');
+      expect(typeof answer.body.text).toBe('string');
     });
-    expect(res.status).toBe(200);
-    const answer = await fake.waitForRespond(id);
-    expect(answer.body.blocks[0].type).toBe('header');
-  });
+
+  if (def.textInput && textOption(def))
+    it('opens its form when run with no text', async () => {
+      const id = `real${++seq}`;
+      await postSigned(eventsUrl, SECRET, slashCommand({ command: `/${name}`, text: '', responseUrl: fake.responseUrl(id) }));
+      const open = await fake.waitFor((c) => c.method === 'views.open' && String(c.body.view?.private_metadata ?? '').includes(id));
+      expect(open.body.view.callback_id).toBe(`${name}_modal`);
+      expect(open.body.view.title.text.length).toBeLessThanOrEqual(24);
+    });
+
+  if (def.textInput?.messageAction && textOption(def))
+    it('runs its message shortcut on a message', async () => {
+      const id = `real${++seq}`;
+      const example = def.examples.find((e) => e.trim() !== '') ?? 'hello';
+      const res = await postSigned(eventsUrl, SECRET, {
+        payload: JSON.stringify({
+          type: 'message_action',
+          callback_id: `${name}_message`,
+          trigger_id: '9.9.9',
+          response_url: fake.responseUrl(id),
+          message_ts: '1.1',
+          message: { type: 'message', ts: '1.1', text: example.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') },
+          user: { id: 'U0USER', name: 'alice', team_id: 'T0TEST' },
+          channel: { id: 'C0CHAN', name: 'mail' },
+          team: { id: 'T0TEST', domain: 'test' },
+          token: 'legacy',
+          action_ts: '1.2',
+        }),
+      });
+      expect(res.status).toBe(200);
+      const answer = await fake.waitForRespond(id);
+      expect(answer.body.blocks[0].type).toBe('header');
+    });
 });

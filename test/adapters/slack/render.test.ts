@@ -32,11 +32,13 @@ describe('escapeMrkdwn', () => {
 });
 
 describe('safeUrl', () => {
-  it('accepts http(s) only and encodes characters that would end a mrkdwn link', () => {
+  it('accepts http(s) and mailto: only (src/reply/links.ts) and encodes characters that would end a mrkdwn link', () => {
     expect(safeUrl('https://www.spamcop.net/bl.shtml?203.0.113.5')).toBe('https://www.spamcop.net/bl.shtml?203.0.113.5');
     expect(safeUrl('https://example.org/a|b<c>')).toBe('https://example.org/a%7Cb%3Cc%3E');
     expect(safeUrl('javascript:alert(1)')).toBeNull();
-    expect(safeUrl('mailto:postmaster@example.org')).toBeNull();
+    expect(safeUrl('mailto:postmaster@example.org?subject=Delist%20203.0.113.5')).toBe('mailto:postmaster@example.org?subject=Delist%20203.0.113.5');
+    expect(safeUrl('data:text/html,<b>x</b>')).toBeNull();
+    expect(safeUrl('file:///etc/passwd')).toBeNull();
     expect(safeUrl('https://user:pw@example.org/')).toBeNull();
     expect(safeUrl('not a url')).toBeNull();
   });

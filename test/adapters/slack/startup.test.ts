@@ -1,5 +1,5 @@
 /**
- * Starting the bot with Slack configured, through src/main.ts: a refused bot token stops
+ * Starting the bot with Slack configured, through src/app/start-bot.ts: a refused bot token stops
  * start-up with one sentence instead of a stack trace or a half-running bot.
  */
 import { PassThrough } from 'node:stream';

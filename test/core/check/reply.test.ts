@@ -152,7 +152,9 @@ describe('checkReportReply', () => {
     );
     expect(verdict(reply)).toEqual({ level: 'warn', text: '203.0.113.5 is listed on 2 of 5 lists (1 policy listing, 1 reputation listing)' });
     expect(list(reply, 'Listed')!.map((i) => i.level)).toEqual(['warn', 'warn']);
-    expect(list(reply, 'Listed')![1]!.lines!.map(flat).join(' ')).toContain('Reputation score, not a block');
+    // The one severity order (src/reply/severity.ts): a reputation listing before a policy one.
+    expect(list(reply, 'Listed')![0]!.lines!.map(flat).join(' ')).toContain('Reputation score, not a block');
+    expect(list(reply, 'Listed')![1]!.lines!.map(flat).join(' ')).toContain('Policy listing, not a spam report');
   });
 
   it('describes a name: addresses, registrable domain, and counts each list once', () => {
@@ -209,15 +211,5 @@ describe('reportFullText', () => {
     expect(lookups.at(-1)).toMatch(/^clean /);
     expect(text).toContain('fix: Use your own recursive resolver');
     expect(text).toContain('Note: Your resolver looks like a public one');
-  });
-});
-
-describe('capitalise', () => {
-  it('turns catalogue fragments into sentences but leaves names alone', async () => {
-    const { capitalise } = await import('../../../src/core/check/reply.js');
-    expect(capitalise('listed (reported spam)')).toBe('Listed (reported spam)');
-    expect(capitalise('s5h.net answered')).toBe('s5h.net answered');
-    expect(capitalise('PBL - policy')).toBe('PBL - policy');
-    expect(capitalise('')).toBe('');
   });
 });
