@@ -1,65 +1,90 @@
 /**
- * Configuration from the environment (and .env via dotenv), validated by one zod
- * schema. A bad value stops start-up with a sentence naming the variable.
+ * Configuration from the environment (and a .env file, read by Node), validated by one table of
+ * small parsers. A bad value stops start-up with a sentence naming the variable.
+ *
+ * Why not a schema library: every `rblbot` process reads this first, and loading zod and
+ * building a schema cost more than a one-IP check's own work (bench/startup.bench.ts);
+ * the variables are plain strings, numbers, switches, URLs and a duration.
  */
-import { z } from 'zod';
 import { parseDuration } from '../core/watch/duration.js';
 import { UserError } from '../reply/errors.js';
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
+/** A value's problem, as the end of "NAME must …". */
+class Invalid extends Error {}
 
-const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return fallback;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0 || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from 1 to ${max}, got "${v}"` });
-        return z.NEVER;
-      }
-      return n;
-    });
+type Parse<T> = (raw: string | undefined) => T;
+
+const optionalString: Parse<string | undefined> = (raw) => {
+  const v = raw?.trim();
+  return v === undefined || v === '' ? undefined : v;
+};
+
+const positiveInt =
+  (fallback: number, max = Number.MAX_SAFE_INTEGER): Parse<number> =>
+  (raw) => {
+    const v = raw?.trim();
+    if (v === undefined || v === '') return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0 || n > max) throw new Invalid(`must be a whole number from 1 to ${max}, got "${v}"`);
+    return n;
+  };
 
 /** A yes/no switch; unset or empty means `fallback`. */
-const switchedOn = (fallback: boolean) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return fallback;
-      if (/^(0|false|no|off)$/i.test(v)) return false;
-      if (/^(1|true|yes|on)$/i.test(v)) return true;
-      ctx.addIssue({ code: 'custom', message: `must be 1 or 0 (true/false), got "${v}"` });
-      return z.NEVER;
-    });
+const switchedOn =
+  (fallback: boolean): Parse<boolean> =>
+  (raw) => {
+    const v = raw?.trim();
+    if (v === undefined || v === '') return fallback;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    throw new Invalid(`must be 1 or 0 (true/false), got "${v}"`);
+  };
 
-const flag = switchedOn(false);
+const url: Parse<string | undefined> = (raw) => {
+  const v = optionalString(raw);
+  if (v === undefined) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(v).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new Invalid(`must be an http(s) URL, got "${v}"`);
+  return v.replace(/\/+$/, '');
+};
 
-const url = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v, ctx) => {
-    if (v === undefined || v === '') return undefined;
-    try {
-      const u = new URL(v);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
-      return v.replace(/\/+$/, '');
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `must be an http(s) URL, got "${v}"` });
-      return z.NEVER;
-    }
-  });
+const duration: Parse<string | undefined> = (raw) => {
+  const v = optionalString(raw);
+  if (v === undefined) return undefined;
+  try {
+    parseDuration(v);
+  } catch {
+    throw new Invalid(`must be a duration like 30s, 15m, 1h or 1d, got "${v}"`);
+  }
+  return v;
+};
 
-export const configSchema = z.object({
+const domainName: Parse<string | undefined> = (raw) => {
+  const v = optionalString(raw);
+  if (v === undefined) return undefined;
+  const d = v.toLowerCase().replace(/\.$/, '');
+  if (!/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(d)) {
+    throw new Invalid(`must be a domain name like example.net, got "${v}"`);
+  }
+  return d;
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const logLevel: Parse<(typeof LOG_LEVELS)[number]> = (raw) => {
+  if (raw === undefined) return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw);
+  if (!level) throw new Invalid(`must be one of ${LOG_LEVELS.map((l) => `"${l}"`).join('|')}`);
+  return level;
+};
+
+/** Every variable rblbot reads, and how. */
+const SPEC = {
   // --- checker ---
   /** Comma-separated host[:port] list; empty = the system resolver (/etc/resolv.conf). */
   RBLBOT_RESOLVERS: optionalString,
@@ -92,19 +117,12 @@ export const configSchema = z.object({
   /** SQLite file for watches and the alert outbox (default ./data/rblbot.db). */
   RBLBOT_DB: optionalString,
   /** Shortest /watch interval allowed, like 15m (the default) or 30s for demos. */
-  RBLBOT_MIN_INTERVAL: optionalString.superRefine((v, ctx) => {
-    if (v === undefined) return;
-    try {
-      parseDuration(v);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 15m, 1h or 1d, got "${v}"` });
-    }
-  }),
+  RBLBOT_MIN_INTERVAL: duration,
   /** Caps on watches (each address of a range counts). */
   RBLBOT_WATCH_MAX_PER_CHANNEL: positiveInt(300, 100_000),
   RBLBOT_WATCH_MAX_PER_WORKSPACE: positiveInt(2000, 1_000_000),
   // --- relay test ---
-  RBLBOT_ALLOW_PRIVATE: flag,
+  RBLBOT_ALLOW_PRIVATE: switchedOn(false),
   /** How long to wait for a TCP connection to a mail server. */
   RBLBOT_RELAY_CONNECT_TIMEOUT_MS: positiveInt(10_000, 120_000),
   /** How long to wait for each SMTP reply. */
@@ -114,34 +132,27 @@ export const configSchema = z.object({
   /** Name announced in EHLO; default: this machine's FQDN, else its address literal. */
   RBLBOT_RELAY_HELO: optionalString,
   /** Outside domain used for the relay attempts' addresses (default example.com). */
-  RBLBOT_RELAY_EXTERNAL_DOMAIN: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return undefined;
-      const d = v.toLowerCase().replace(/\.$/, '');
-      if (!/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(d)) {
-        ctx.addIssue({ code: 'custom', message: `must be a domain name like example.net, got "${v}"` });
-        return z.NEVER;
-      }
-      return d;
-    }),
+  RBLBOT_RELAY_EXTERNAL_DOMAIN: domainName,
   // --- logging ---
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
-});
+  LOG_LEVEL: logLevel,
+} satisfies Record<string, Parse<unknown>>;
 
-export type AppConfig = z.output<typeof configSchema>;
+export type AppConfig = { readonly [K in keyof typeof SPEC]: ReturnType<(typeof SPEC)[K]> };
 
 export class ConfigError extends UserError {}
 
 /** Validate an environment; throws ConfigError with one sentence per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const result = configSchema.safeParse(env);
-  if (result.success) return result.data;
-  const sentences = result.error.issues.map((issue) => {
-    const name = String(issue.path[0] ?? 'configuration');
-    return `${name} ${issue.message.replace(/^Invalid option: expected one of /, 'must be one of ')}.`;
-  });
-  throw new ConfigError(`Bad configuration: ${sentences.join(' ')}`);
+  const config: Record<string, unknown> = {};
+  const sentences: string[] = [];
+  for (const [name, parse] of Object.entries(SPEC) as [string, Parse<unknown>][]) {
+    try {
+      config[name] = parse(env[name]);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      sentences.push(`${name} ${err.message}.`);
+    }
+  }
+  if (sentences.length > 0) throw new ConfigError(`Bad configuration: ${sentences.join(' ')}`);
+  return config as AppConfig;
 }

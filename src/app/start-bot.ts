@@ -12,7 +12,8 @@ import { SharedHttpServer } from '../adapters/http-server.js';
 import type { Readable, Writable } from 'node:stream';
 import type { AppConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { buildServices, buildWatchService } from './services.js';
+import { buildServices } from './services.js';
+import { buildWatchService } from './watch-service.js';
 import { probeSummary } from '../core/check/earned.js';
 import type { Services } from '../../commands/types.js';
 

@@ -41,7 +41,6 @@ Examples:
 
 export const checkCli: CliCommand = {
   name: 'check',
-  summary: 'Check IPs, domains or host names against the blocklists.',
   help: HELP,
   async run(argv, io) {
     let parsed;

@@ -22,7 +22,6 @@ Exit status: 0; with --probe, 0 every zone healthy, 1 some zone unhealthy,
 
 export const zonesCli: CliCommand = {
   name: 'zones',
-  summary: "Show the zone catalogue; --probe tests each zone's health.",
   help: HELP,
   async run(argv, io) {
     let values;

@@ -83,10 +83,25 @@ const IPV4_RESERVED: readonly [string, NonPublicRange][] = [
 ];
 
 /** IANA marks these globally reachable although their blocks are special. */
-const GLOBALLY_REACHABLE = ['192.0.0.9/32', '192.0.0.10/32', '2001:1::1/128', '2001:1::2/128', '2001:1::3/128'].map((c) => ipaddr.parseCIDR(c));
+const GLOBALLY_REACHABLE = ['192.0.0.9/32', '192.0.0.10/32', '2001:1::1/128', '2001:1::2/128', '2001:1::3/128'];
 
 /** RFC 5737, RFC 3849, RFC 9637: allowed, since examples and tests use them. */
-const DOCUMENTATION = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '3fff::/20'].map((c) => ipaddr.parseCIDR(c));
+const DOCUMENTATION = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '3fff::/20'];
+
+/**
+ * The ranges of one family, parsed on first use: ipaddr.js's IPv6 parser is regular
+ * expressions compiled on first call, which an IPv4 check never needs.
+ */
+const parsed = new Map<string, [Address, number][]>();
+function ranges(cidrs: readonly string[], kind: 'ipv4' | 'ipv6'): [Address, number][] {
+  const key = `${kind} ${cidrs[0]}`;
+  let list = parsed.get(key);
+  if (!list) {
+    list = cidrs.filter((c) => c.includes(':') === (kind === 'ipv6')).map((c) => ipaddr.parseCIDR(c));
+    parsed.set(key, list);
+  }
+  return list;
+}
 
 /** Special IPv6 blocks that stand for an IPv4 address; the sentence names that address. */
 function embeddedIpv4(address: ipaddr.IPv6, name: string): NonPublicRange | undefined {
@@ -115,8 +130,8 @@ function embeddedIpv4(address: ipaddr.IPv6, name: string): NonPublicRange | unde
   return undefined;
 }
 
-function inAny(address: Address, cidrs: readonly [Address, number][]): boolean {
-  return cidrs.some(([net, bits]) => net.kind() === address.kind() && address.match(net, bits));
+function inAny(address: Address, cidrs: readonly string[]): boolean {
+  return ranges(cidrs, address.kind()).some(([net, bits]) => address.match(net, bits));
 }
 
 export function isDocumentationAddress(address: Address): boolean {
@@ -128,7 +143,7 @@ export function nonPublicRange(address: Address): NonPublicRange | undefined {
   if (inAny(address, DOCUMENTATION) || inAny(address, GLOBALLY_REACHABLE)) return undefined;
   if (address.kind() === 'ipv4') {
     const name = address.range();
-    if (name === 'reserved') return IPV4_RESERVED.find(([cidr]) => address.match(ipaddr.parseCIDR(cidr)))?.[1] ?? BY_NAME.reserved;
+    if (name === 'reserved') return IPV4_RESERVED.find(([cidr]) => address.match(ipaddr.IPv4.parseCIDR(cidr)))?.[1] ?? BY_NAME.reserved;
     return BY_NAME[name];
   }
   const v6 = address as ipaddr.IPv6;

@@ -3,7 +3,6 @@
  * all at once under shared caps (a global concurrency limit and a per-zone rate), and
  * classifies every answer into exactly one of listed / clean / refused / timeout / error.
  */
-import ipaddr from 'ipaddr.js';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { CheckReport, CheckSummary, LookupResult, ZoneKind } from './types.js';
 import { classifyAnswer } from './answers.js';
@@ -14,6 +13,7 @@ import { type DnsFailure, type Outcome } from '../dns/outcome.js';
 import { probeZone, type ZoneHealth } from './health.js';
 import { earnedResult, FAILURE_MEANING, resolverProblem } from './earned.js';
 import { LookupSlots } from './lookup-slots.js';
+import { canonicalAddress } from '../address-policy.js';
 import { SlidingWindowLimiter, type RateDecision } from '../user-limit.js';
 import { ZoneRateLimiter } from './rate-limit.js';
 import { isCheckableAddress, parseTarget, registrableDomain, type Target } from './targets.js';
@@ -78,6 +78,20 @@ export interface CheckerOptions {
 /** Checks set up per turn of the event loop; each makes a few dozen lookups. */
 const CHECKS_PER_TURN = 8;
 
+/**
+ * Checks under way at which a new one still asks each zone's TXT reason beside its A
+ * record (one round trip for a listing instead of two). A CLI run or a chat /rbl of a
+ * few targets does; a bulk recheck, whose queries it would double, does not.
+ */
+const EAGER_TXT_CHECKS = 5;
+
+/**
+ * Lookups sent over UDP before a TCP connection to the resolver is opened: a one-IP check
+ * with its zones' test points makes about 70, and opening a connection would cost it a
+ * round trip. A bulk check goes over UDP only until it passes this many in flight.
+ */
+const UDP_BEFORE_TCP = 96;
+
 /** Shared by every result without codes (most of them); never mutated. */
 const NO_CODES: readonly string[] = Object.freeze([]);
 
@@ -102,7 +116,7 @@ interface HealthEntry {
 
 export function createChecker(options: CheckerOptions = {}): Checker {
   const catalogue = options.catalogue ?? loadCatalogue({ zonesFile: options.zonesFile, keys: options.keys });
-  const dns = options.dns ?? createDns({ servers: options.resolvers, timeoutMs: options.timeoutMs, tcp: options.tcp });
+  const dns = options.dns ?? createDns({ servers: options.resolvers, timeoutMs: options.timeoutMs, tcp: options.tcp, udpBeforeTcp: UDP_BEFORE_TCP });
   const concurrency = options.concurrency ?? 1024;
   const slots = new LookupSlots(concurrency);
   // Checks waiting for lookup slots would each hold a few dozen suspended lookups; letting
@@ -164,6 +178,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     name: string,
     outcome: Outcome<string[]>,
     started: number,
+    eagerTxt?: Promise<string[] | null>,
   ): LookupResult | Promise<LookupResult> {
     if ('failure' in outcome && (outcome.failure === 'NXDOMAIN' || outcome.failure === 'NODATA')) {
       // The common case, built directly. No links: a 10,000-target recheck holds a quarter
@@ -195,12 +210,12 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       const verdict = classifyAnswer(zone, codes);
       if (verdict.status !== 'listed' && verdict.status !== 'refused') return { ...base, ...verdict, codes, txt: null, ms: elapsed(started) };
       // The reason is for humans only (SURBL: automate on the A record); never let it fail the lookup.
-      return dns.resolveTxt(name).then(
+      return (eagerTxt ?? dns.resolveTxt(name)).then(
         (records) => ({
           ...base,
           ...verdict,
           codes,
-          txt: redactKey(records.length > 0 ? records.join(' ') : null, zone, name),
+          txt: redactKey(records && records.length > 0 ? records.join(' ') : null, zone, name),
           ms: elapsed(started),
         }),
         () => ({ ...base, ...verdict, codes, txt: null, ms: elapsed(started) }),
@@ -275,12 +290,12 @@ export function createChecker(options: CheckerOptions = {}): Checker {
 
   const lookups: ZoneLookupContext = { dns, slots, rate, read: readAnswer };
 
-  function checkAddress(ip: string, kind: ZoneKind, options: CheckOptions): Promise<LookupResult[]> {
-    return lookUpZones(lookups, zonesFor(kind, options), ip, reverseName(ip));
+  function checkAddress(ip: string, kind: ZoneKind, options: CheckOptions, eagerTxt: boolean): Promise<LookupResult[]> {
+    return lookUpZones(lookups, zonesFor(kind, options), ip, reverseName(ip), eagerTxt);
   }
 
-  function checkName(name: string, options: CheckOptions): Promise<LookupResult[]> {
-    return lookUpZones(lookups, zonesFor('domain', options), name, name);
+  function checkName(name: string, options: CheckOptions, eagerTxt: boolean): Promise<LookupResult[]> {
+    return lookUpZones(lookups, zonesFor('domain', options), name, name, eagerTxt);
   }
 
   async function reverseDns(ip: string): Promise<{ ptr: string | null; fcrdns: boolean | null; ptrError: string | null }> {
@@ -296,21 +311,33 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if (!ptr) return { ptr: null, fcrdns: false, ptrError: null };
     try {
       const forward = await dns.resolveAddresses(ptr);
-      const target = ipaddr.parse(ip).toNormalizedString();
-      return { ptr, fcrdns: forward.some((a) => ipaddr.isValid(a) && ipaddr.parse(a).toNormalizedString() === target), ptrError: null };
+      const target = canonicalAddress(ip);
+      return { ptr, fcrdns: forward.some((a) => canonicalAddress(a) === target), ptrError: null };
     } catch {
       return { ptr, fcrdns: null, ptrError: null };
     }
   }
 
+  /**
+   * Checks asked for and not yet answered. Counted when asked, not when started: a bulk
+   * recheck asks for all of its checks at once, so all but its first few see a crowd.
+   */
+  let outstanding = 0;
+
   function check(input: string, options: CheckOptions = {}): Promise<CheckReport> {
-    return checkSlots(() => {
+    // A check (nearly) alone asks the TXT reasons beside the A records.
+    const eagerTxt = ++outstanding <= EAGER_TXT_CHECKS;
+    const run = (): Promise<CheckReport> => checkTarget(input, options, eagerTxt);
+    const done = checkSlots(() => {
       const wait = checkStarts.take();
-      return wait ? wait.then(() => runCheck(input, options)) : runCheck(input, options);
+      return wait ? wait.then(run) : run();
     });
+    const settled = (): void => void outstanding--;
+    done.then(settled, settled);
+    return done;
   }
 
-  async function runCheck(input: string, options: CheckOptions): Promise<CheckReport> {
+  async function checkTarget(input: string, options: CheckOptions, eagerTxt: boolean): Promise<CheckReport> {
     const started = Date.now();
     const target: Target = parseTarget(input);
     const notes: string[] = [];
@@ -332,9 +359,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         return [] as string[];
       });
       probes.push(healthOf(zonesFor('domain', options)));
-      const nameChecks = [checkName(target.value, options), ...(registrable ? [checkName(registrable, options)] : [])];
+      const nameChecks = [checkName(target.value, options, eagerTxt), ...(registrable ? [checkName(registrable, options, eagerTxt)] : [])];
       const resolved = await resolving;
-      addresses = [...new Set(resolved.map((a) => ipaddr.parse(a).toString()))];
+      addresses = [...new Set(resolved.map((a) => canonicalAddress(a) ?? a))];
       const checkable = addresses.filter(isCheckableAddress);
       const skipped = addresses.filter((a) => !isCheckableAddress(a));
       if (skipped.length > 0)
@@ -348,11 +375,13 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       }
       const kinds = new Set(checkable.map((a) => (a.includes(':') ? 'ipv6' : 'ipv4') as ZoneKind));
       for (const kind of kinds) probes.push(healthOf(zonesFor(kind, options)));
-      const ipChecks = checkable.map((a) => checkAddress(a, a.includes(':') ? 'ipv6' : 'ipv4', options));
+      // A name with many addresses is a bulk check of its own: TXT only for listings.
+      const eagerIps = eagerTxt && checkable.length <= 2;
+      const ipChecks = checkable.map((a) => checkAddress(a, a.includes(':') ? 'ipv6' : 'ipv4', options, eagerIps));
       results = (await Promise.all([...nameChecks, ...ipChecks])).flat();
     } else {
       probes.push(healthOf(zonesFor(target.kind, options)));
-      const [zoneResults, rdns] = await Promise.all([checkAddress(target.value, target.kind, options), reverseDns(target.value)]);
+      const [zoneResults, rdns] = await Promise.all([checkAddress(target.value, target.kind, options, eagerTxt), reverseDns(target.value)]);
       results = zoneResults;
       ({ ptr, fcrdns, ptrError } = rdns);
     }

@@ -171,7 +171,7 @@ function fcrdnsText(report: CheckReport): string {
 function listedBlock(results: readonly LookupResult[], target: string): Block | undefined {
   const listings = results
     .filter((r) => r.status === 'listed' && r.listType !== 'allow')
-    .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name));
+    .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || byName(a, b));
   if (listings.length === 0) return undefined;
   // Explain what a policy or reputation listing is once, on its first item; later ones just say which it is.
   const explained = new Set<ListType>();
@@ -323,7 +323,7 @@ export function reportFullText(report: CheckReport): string {
   lines.push('');
   const order: Record<LookupResult['status'], number> = { listed: 0, refused: 1, timeout: 2, error: 3, clean: 4 };
   const sorted = [...report.results].sort(
-    (a, b) => order[a.status] - order[b.status] || listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name),
+    (a, b) => order[a.status] - order[b.status] || listTypeRank(a.listType) - listTypeRank(b.listType) || byName(a, b),
   );
   for (const r of sorted) {
     const parts = [`${r.status.padEnd(7)} ${r.name} (${r.zone}, ${r.listType}) for ${r.query}`];
@@ -346,6 +346,14 @@ export function reportFullText(report: CheckReport): string {
 
 function kindNoun(kind: CheckReport['kind']): string {
   return kind === 'ipv4' ? 'IPv4 addresses' : kind === 'ipv6' ? 'IPv6 addresses' : 'domain names';
+}
+
+/**
+ * List names in a stable order. Not localeCompare: its first call sets up an ICU collator,
+ * which cost a one-IP `rblbot check` more than its own DNS work (bench/startup.bench.ts).
+ */
+function byName(a: { readonly name: string }, b: { readonly name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** The most addresses named in a range answer's "could not check" line. */
@@ -403,7 +411,7 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
       items: listedReports.map((r) => {
         const listings = r.results
           .filter((x) => x.status === 'listed' && x.listType !== 'allow')
-          .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name));
+          .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || byName(a, b));
         return {
           level: listings.some((x) => x.listType === 'block') ? 'bad' : 'warn',
           title: [{ bold: r.target }, ` — ${count(listings.length, 'list')}`],

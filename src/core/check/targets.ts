@@ -5,7 +5,8 @@
  * have an opinion on, with a sentence saying why and what to check instead.
  */
 import { domainToASCII } from 'node:url';
-import { getDomain, parse as parseDomain } from 'tldts';
+import { createRequire } from 'node:module';
+import type * as Tldts from 'tldts';
 import { nonDecimalIpv4, nonPublicRange, parseAddress, type Address } from '../address-policy.js';
 import { isRangeText } from './ranges.js';
 import { TargetError, type ZoneKind } from './types.js';
@@ -19,6 +20,17 @@ export interface Target {
 }
 
 const MAX_INPUT = 300;
+
+type PublicSuffixes = typeof Tldts;
+let publicSuffixList: PublicSuffixes | undefined;
+
+/**
+ * tldts (the public suffix list) on first use: only names need it, and loading it costs
+ * a one-IP check about a tenth of its whole run (bench/startup.bench.ts).
+ */
+function publicSuffixes(): PublicSuffixes {
+  return (publicSuffixList ??= createRequire(import.meta.url)('tldts') as PublicSuffixes);
+}
 
 /** Parse and normalise one target. Throws TargetError with a friendly sentence. */
 export function parseTarget(raw: string): Target {
@@ -90,7 +102,7 @@ function normaliseName(text: string, input: string): string {
     throw new TargetError(`${quoted(text, 80)} is not a valid domain name (empty, over-long or hyphen-edged label).`, input);
   }
   if (labels.length < 2) throw new TargetError(`${quoted(text, 80)} is not a full domain name: give the public name, like mail.example.com.`, input);
-  const parsed = parseDomain(name, { allowPrivateDomains: true });
+  const parsed = publicSuffixes().parse(name, { allowPrivateDomains: true });
   if (!parsed.domain || (!parsed.isIcann && !parsed.isPrivate)) {
     throw new TargetError(
       `${quoted(text, 80)} is not under a public domain suffix, so no public blocklist can list it. Give the public name of your mail server or domain.`,
@@ -102,7 +114,7 @@ function normaliseName(text: string, input: string): string {
 
 /** The registrable domain (example.co.uk for mail.example.co.uk), when it differs from the name. */
 export function registrableDomain(name: string): string | null {
-  const domain = getDomain(name, { allowPrivateDomains: false });
+  const domain = publicSuffixes().getDomain(name, { allowPrivateDomains: false });
   return domain && domain !== name ? domain : null;
 }
 

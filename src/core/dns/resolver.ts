@@ -31,6 +31,8 @@ export interface Dns {
   sendA(name: string, sink: OutcomeSink): void;
   resolve6(name: string): Promise<string[]>;
   resolveTxt(name: string): Promise<string[]>;
+  /** resolveTxt for hot paths: failures (NXDOMAIN: no reason published) are values, not exceptions. */
+  lookupTxt(name: string): Promise<Outcome<string[]>>;
   resolveMx(name: string): Promise<MxRecord[]>;
   reverse(ip: string): Promise<string[]>;
   /** reverse for hot paths: failures (NXDOMAIN for "no PTR") are values, not exceptions. */
@@ -50,6 +52,12 @@ export interface DnsOptions {
    * true), falling back to UDP for a server that does not take TCP.
    */
   readonly tcp?: boolean;
+  /**
+   * Lookups sent over UDP while no TCP connection is open (default 0: TCP from the first).
+   * Opening a connection costs a round trip, as long as a whole one-IP check: the checker
+   * sends that many over UDP and opens a connection only for more (a bulk check).
+   */
+  readonly udpBeforeTcp?: number;
 }
 
 /** One c-ares channel (its own UDP socket) and the lookups on it. */
@@ -72,26 +80,29 @@ export function createDns(options: DnsOptions = {}): Dns {
   if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
   const perServer = Math.max(1, options.channelsPerServer ?? 8);
   // Ordered so that the first channel of every server comes before any second channel.
+  // Opened as needed: setting up a c-ares channel costs about a millisecond, and a one-IP
+  // check never fills the first one (bench/startup.bench.ts).
   const channels: Channel[] = [];
-  for (let i = 0; i < perServer; i++) {
-    for (const server of servers) {
-      const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
-      resolver.setServers([server]);
-      channels.push({ resolver, inFlight: 0, abandoned: 0 });
-    }
-  }
+  const maxChannels = perServer * servers.length;
+  const openChannel = (): Channel => {
+    const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+    resolver.setServers([servers[channels.length % servers.length]!]);
+    const channel = { resolver, inFlight: 0, abandoned: 0 };
+    channels.push(channel);
+    return channel;
+  };
   /**
    * Fill the first channel up to a safe number of queries in flight before opening the
    * next: a single check stays on one socket (one read wakes up for many answers), a bulk
    * recheck spreads over all of them before any socket's buffer overflows.
    */
   const pick = (): Channel => {
-    let least = channels[0]!;
+    let least = channels[0];
     for (const channel of channels) {
       if (channel.inFlight < PER_SOCKET_IN_FLIGHT) return channel;
-      if (channel.inFlight < least.inFlight) least = channel;
+      if (channel.inFlight < least!.inFlight) least = channel;
     }
-    return least;
+    return channels.length < maxChannels ? openChannel() : least!;
   };
 
   const timedOut = (what: string): Outcome<never> => ({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
@@ -144,9 +155,20 @@ export function createDns(options: DnsOptions = {}): Dns {
     if (waitMs <= 0) return Promise.resolve(timedOut(what));
     return settle(what, (r) => (type === TYPE_A ? r.resolve4(name) : r.resolvePtr(name)), waitMs, stop);
   };
+  const udpBeforeTcp = options.udpBeforeTcp ?? 0;
+  /** UDP lookups in flight that were sent while no TCP connection was open. */
+  let beforeTcp = 0;
   /** A or PTR over a pipelined TCP connection when one can take it, else UDP. */
   const send = (type: HotType, name: string, sink: OutcomeSink): void => {
     const pipeline = pickPipeline();
+    if (pipeline && !pipeline.open && beforeTcp < udpBeforeTcp) {
+      beforeTcp++;
+      void udpLookup(type, name).then((outcome) => {
+        beforeTcp--;
+        sink.settle(outcome);
+      });
+      return;
+    }
     if (!pipeline || !pipeline.lookup(type, name, sink)) void udpLookup(type, name).then((outcome) => sink.settle(outcome));
   };
   const hotLookup = (type: HotType, name: string): Promise<Outcome<string[]>> => new Promise((resolve) => send(type, name, { settle: resolve }));
@@ -184,6 +206,10 @@ export function createDns(options: DnsOptions = {}): Dns {
     sendA: (name, sink) => send(TYPE_A, name, sink),
     resolve6: (name) => withTimeout(`AAAA ${name}`, (r) => r.resolve6(name)),
     resolveTxt: (name) => withTimeout(`TXT ${name}`, (r) => r.resolveTxt(name)).then((records) => records.map((chunks) => chunks.join(''))),
+    lookupTxt: (name) =>
+      settle(`TXT ${name}`, (r) => r.resolveTxt(name)).then((outcome) =>
+        'value' in outcome ? { value: outcome.value.map((chunks) => chunks.join('')) } : outcome,
+      ),
     resolveMx: (name) => withTimeout(`MX ${name}`, (r) => r.resolveMx(name)),
     // PTR of the arpa name; over UDP that is c-ares' resolvePtr, not its reverse(), which
     // reports an unreachable resolver as "not found" and so turns "unknown" into "no PTR".

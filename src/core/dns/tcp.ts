@@ -16,7 +16,6 @@
  * left to UDP for ten minutes.
  */
 import net from 'node:net';
-import { randomInt } from 'node:crypto';
 import { messageId, queryFrameLength, readResponseAt, typeName, writeQueryFrame, type HotType } from './wire.js';
 import type { DnsFailure, Outcome, OutcomeSink } from './outcome.js';
 
@@ -97,7 +96,9 @@ export class TcpPipeline {
   private chunkUsed = 0;
   private flushScheduled = false;
   private received: Buffer = Buffer.alloc(0);
-  private nextId = randomInt(65536);
+  // Math.random, not crypto: IDs on a TCP stream cannot be spoofed off-path, and loading
+  // node:crypto cost a one-IP CLI check several milliseconds (bench/startup.bench.ts).
+  private nextId = Math.floor(Math.random() * 65536);
   /** performance.now() of this turn of the event loop, or -1 (see turnNow). */
   private turnStartedAt = -1;
 
@@ -113,6 +114,11 @@ export class TcpPipeline {
   /** Lookups waiting for an answer on this connection. */
   get inFlight(): number {
     return this.waiting;
+  }
+
+  /** True once the connection is open (and until it closes). */
+  get open(): boolean {
+    return this.connected;
   }
 
   /** False for a while after TCP to this resolver failed to open. */

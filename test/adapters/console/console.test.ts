@@ -42,7 +42,7 @@ async function session(checker: Checker, input: string, options: { color?: boole
 
 /**
  * `rblbot` with no command and no chat tokens (the console bot), on pipes, against the
- * test DNS server. Empty tokens: dotenv never overrides a variable that is set, so a
+ * test DNS server. Empty tokens: .env never overrides a variable that is set, so a
  * developer's .env cannot start Slack here.
  */
 function startBot(timeoutMs: string, resolver = t.dns.address) {

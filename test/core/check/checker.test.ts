@@ -45,10 +45,23 @@ describe('checking an IPv4 address', () => {
     expect(by('bl.mailspike.net').status).toBe('clean');
     expect(report.summary).toMatchObject({ listed: 2, timeout: 1, error: 2, refused: 0 });
     expect(report.summary.clean).toBe(report.results.length - 5);
-    // one query per zone with the reversed address; the TXT reason is asked only of listings
+    // A check alone asks each zone's A record and TXT reason at once (one round trip for a listing).
     const count = (name: string) => dns.queries.filter((q) => q === name).length;
-    expect(count('5.113.0.203.zen.spamhaus.org')).toBe(2);
-    expect(count('5.113.0.203.bl.mailspike.net')).toBe(1);
+    expect(count('5.113.0.203.zen.spamhaus.org')).toBeGreaterThanOrEqual(2);
+    expect(count('5.113.0.203.bl.mailspike.net')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('asks TXT reasons only of listings in a bulk check, so as not to double its queries', async () => {
+    const ips = Array.from({ length: 40 }, (_, i) => `198.51.100.${i + 1}`);
+    dns.listIp('198.51.100.40', 'bl.spamcop.net', ['127.0.0.2'], 'listed in bulk');
+    // A long timeout: no lookup is asked twice because TCP was slow to answer (a hedge).
+    const bulk = createChecker({ resolvers: [dns.address], timeoutMs: 10_000 });
+    const reports = await Promise.all(ips.map((ip) => bulk.check(ip)));
+    expect(reports.at(-1)!.results.find((r) => r.zone === 'bl.spamcop.net')!.txt).toBe('listed in bulk');
+    const asked = (ip: string) => dns.queries.filter((q) => q === `${ip.split('.').reverse().join('.')}.bl.mailspike.net`).length;
+    // Only the first few (alone enough) ask TXT beside A; the rest ask A alone.
+    expect(ips.filter((ip) => asked(ip) === 1).length).toBeGreaterThanOrEqual(ips.length - 5);
+    expect(ips.every((ip) => asked(ip) >= 1)).toBe(true);
   });
 
   it('reads refusal codes as refusals with a fix, not as listings', async () => {
