@@ -42,6 +42,8 @@ export class TestDnsServer {
   latencyMs = 0;
   /** Every query name received, in order (lower-case). */
   readonly queries: string[] = [];
+  /** The type of each of `queries` ('A', 'TXT', 'PTR', …), at the same index. */
+  readonly queryTypes: string[] = [];
   /** Keep the query log bounded in long benchmarks. */
   recordQueries = true;
   /**
@@ -213,11 +215,29 @@ export class TestDnsServer {
     return this;
   }
 
+  /** The names asked for with this record type, in order (a check asks A; TXT only for reasons). */
+  asked(type: RecordType = 'A'): string[] {
+    return this.queries.filter((_, i) => this.queryTypes[i] === type);
+  }
+
+  /** Forget the logged queries (names and types together). */
+  clearQueries(): this {
+    this.queries.length = 0;
+    this.queryTypes.length = 0;
+    return this;
+  }
+
+  private log(name: string, type: number | string): void {
+    this.queries.push(name);
+    this.queryTypes.push(typeof type === 'string' ? type : (TYPE_NAMES[type] ?? String(type)));
+  }
+
   /** Forget every record, rule and logged query. */
   reset(): this {
     this.records.clear();
     this.rules = [];
     this.queries.length = 0;
+    this.queryTypes.length = 0;
     this.latencyMs = 0;
     return this;
   }
@@ -266,7 +286,7 @@ export class TestDnsServer {
     const unknown = plain && !this.records.has(plain.name) && !this.ruleFor(plain.name) && !(this.testPoints && isTestPoint(msg));
     const end = bareEnd > 0 ? bareEnd : unknown ? plain.end : -1;
     if (end > 0) {
-      if (this.recordQueries && plain) this.queries.push(plain.name);
+      if (this.recordQueries && plain) this.log(plain.name, msg.readUInt16BE(plain.end - 4));
       const response = Buffer.allocUnsafe(end);
       writeNxdomain(msg, end, response, 0);
       return { response, latencyMs: this.latencyMs };
@@ -283,7 +303,7 @@ export class TestDnsServer {
         ? plain.end
         : -1;
     if (testPointEnd > 0) {
-      if (this.recordQueries) this.queries.push(plain!.name);
+      if (this.recordQueries) this.log(plain!.name, 1);
       return { response: testPointAnswer(msg, testPointEnd), latencyMs: this.latencyMs };
     }
     let query: dnsPacket.Packet;
@@ -295,7 +315,7 @@ export class TestDnsServer {
     const question = query.questions?.[0];
     if (!question) return null;
     const name = question.name.toLowerCase().replace(/\.$/, '');
-    if (this.recordQueries) this.queries.push(name);
+    if (this.recordQueries) this.log(name, question.type);
     const rule = this.ruleFor(name);
     const behaviour = rule?.behaviour ?? 'answer';
     if (behaviour === 'silent') return null;
@@ -326,6 +346,8 @@ export class TestDnsServer {
     return { response, latencyMs: rule?.latencyMs ?? this.latencyMs };
   }
 }
+
+const TYPE_NAMES: Record<number, string> = { 1: 'A', 5: 'CNAME', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA' };
 
 /** What a positive test point answers (RFC 5782: 127.0.0.2). */
 const TEST_POINT_RECORDS: FixtureRecord[] = [{ type: 'A', data: '127.0.0.2', ttl: 0 }];

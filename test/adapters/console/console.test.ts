@@ -19,12 +19,13 @@ afterAll(() => t.dns.close());
 beforeEach(() => {
   t.dns.clearRules();
   for (const name of new Set(t.dns.queries)) t.dns.remove(name);
-  t.dns.queries.length = 0;
+  t.dns.clearQueries();
 });
 
 /** Addresses checked, in the order their first lookup reached the DNS server. */
 const checkedOnSpamcop = () =>
-  t.dns.queries
+  t.dns
+    .asked('A')
     .filter((q) => q.endsWith('.bl.spamcop.net') && !isTestPointName(q))
     .map((q) => q.replace('.bl.spamcop.net', '').split('.').reverse().join('.'));
 
