@@ -4,7 +4,7 @@
  * action that feed the same option (or an attachment's text).
  */
 import { z } from 'zod';
-import { diagnoseBounce, diagnosisReply, useCatalogue, withLiveCheck } from '../src/core/diagnose/index.js';
+import { createDiagnoser, diagnosisReply } from '../src/core/diagnose/index.js';
 import { MAX_INPUT_BYTES } from '../src/core/diagnose/types.js';
 import { errorReply } from '../src/reply/reply.js';
 import { defineCommand } from './types.js';
@@ -53,9 +53,9 @@ export const diagnoseCommand = defineCommand({
     if (text.trim() === '') {
       return errorReply('Bounce diagnosis', 'Paste the bounce after /diagnose: the whole message, or just the error line (e.g. "550 5.7.1 …").');
     }
-    // Name lists from the same catalogue the checker uses (it includes the user's zone file).
-    useCatalogue(ctx.services.checker.catalogue);
-    const result = await diagnoseBounce(text);
+    // The services' diagnoser names lists from the checker's catalogue (with the user's zone file).
+    const diagnoser = ctx.services.diagnoser ?? createDiagnoser({ catalogue: ctx.services.checker.catalogue, checker: ctx.services.checker });
+    const result = await diagnoser.diagnose(text);
     if (result.error) return diagnosisReply(result);
     const first = result.diagnoses.find((d) => d.senderIp);
     if (first?.senderIp) {
@@ -66,7 +66,7 @@ export const diagnoseCommand = defineCommand({
         blocks: [{ kind: 'verdict', level: 'info', text: [`Re-checking ${first.senderIp} on the blocklists…`] }],
       });
     }
-    const live = await withLiveCheck(result, ctx.services.checker, { live: true });
+    const live = await diagnoser.withLiveCheck(result, { live: true });
     return diagnosisReply(live);
   },
 });

@@ -10,6 +10,7 @@ import { errorReply, type Reply } from '../src/reply/reply.js';
 import type { Services } from './types.js';
 import type { Logger } from '../src/app/logger.js';
 import { UserError } from '../src/reply/errors.js';
+import type { CommandOutcome } from '../src/core/metrics.js';
 import { parseCommandText, usageOf, UsageError } from './parse.js';
 import type { CommandArgs, CommandDefinition, Invocation, Permission } from './types.js';
 
@@ -37,36 +38,60 @@ export function findCommand(commands: readonly CommandDefinition[], name: string
   return commands.find((c) => c.name === wanted);
 }
 
-/** Run one command. Never throws: every outcome is a Reply. */
+/** Run one command. Never throws: every outcome is a Reply (and is counted when metrics are on). */
 export async function dispatchCommand(dispatcher: Dispatcher, request: DispatchRequest): Promise<Reply> {
+  const { reply, command, outcome } = await runCommand(dispatcher, request);
+  try {
+    dispatcher.services.metrics?.command(command, request.invocation.platform, outcome);
+  } catch {
+    // Counting must never cost the answer.
+  }
+  return reply;
+}
+
+interface Dispatched {
+  readonly reply: Reply;
+  /** A known command's name, or `unknown` (so the metric's label values stay bounded). */
+  readonly command: string;
+  readonly outcome: CommandOutcome;
+}
+
+async function runCommand(dispatcher: Dispatcher, request: DispatchRequest): Promise<Dispatched> {
   const { commands, services } = dispatcher;
   const def = findCommand(commands, request.name);
-  if (!def) return unknownCommandReply(commands, request.name);
+  if (!def) return { reply: unknownCommandReply(commands, request.name), command: 'unknown', outcome: 'invalid' };
+  const done = (reply: Reply, outcome: CommandOutcome): Dispatched => ({ reply, command: def.name, outcome });
 
   let parsed: CommandArgs;
   try {
     parsed = request.args ? { ...request.args } : parseCommandText(def, request.text ?? '');
   } catch (err) {
-    if (err instanceof UsageError) return errorReply(`/${def.name}`, err.message, `Type /help ${def.name} for usage and examples.`);
-    if (err instanceof UserError) return userErrorReply(def, err);
-    return failedReply(dispatcher, def, request, err);
+    if (err instanceof UsageError) return done(errorReply(`/${def.name}`, err.message, `Type /help ${def.name} for usage and examples.`), 'invalid');
+    if (err instanceof UserError) return done(userErrorReply(def, err), 'invalid');
+    return done(failedReply(dispatcher, def, request, err), 'failed');
   }
 
   const subcommand = typeof parsed.subcommand === 'string' ? parsed.subcommand : undefined;
   if (!allowed(permissionOf(def, subcommand), request.invocation)) {
     const what = subcommand ? `/${def.name} ${subcommand}` : `/${def.name}`;
-    return errorReply(
-      `/${def.name}`,
-      `Only admins may run ${what}.`,
-      request.invocation.platform === 'slack'
-        ? 'Ask a workspace admin, or ask the bot operator to add you to SLACK_ADMIN_IDS.'
-        : 'Ask a server admin (Manage Server permission) to run it.',
+    return done(
+      errorReply(
+        `/${def.name}`,
+        `Only admins may run ${what}.`,
+        request.invocation.platform === 'slack'
+          ? 'Ask a workspace admin, or ask the bot operator to add you to SLACK_ADMIN_IDS.'
+          : 'Ask a server admin (Manage Server permission) to run it.',
+      ),
+      'denied',
     );
   }
 
   const validated = def.schema.safeParse(parsed);
   if (!validated.success) {
-    return errorReply(`/${def.name}`, describeIssue(def, parsed, validated.error.issues, subcommand), `Usage: ${usageOf(def, subcommand)}`);
+    return done(
+      errorReply(`/${def.name}`, describeIssue(def, parsed, validated.error.issues, subcommand), `Usage: ${usageOf(def, subcommand)}`),
+      'invalid',
+    );
   }
 
   const ctx = {
@@ -75,11 +100,11 @@ export async function dispatchCommand(dispatcher: Dispatcher, request: DispatchR
     progress: safeProgress(dispatcher, def, request),
   };
   try {
-    return await def.run(validated.data, ctx);
+    return done(await def.run(validated.data, ctx), 'ok');
   } catch (err) {
     // Bad input the core noticed (a private address, an unknown watch) is the user's to fix, not a bug.
-    if (err instanceof UserError) return userErrorReply(def, err, subcommand);
-    return failedReply(dispatcher, def, request, err);
+    if (err instanceof UserError) return done(userErrorReply(def, err, subcommand), 'invalid');
+    return done(failedReply(dispatcher, def, request, err), 'failed');
   }
 }
 

@@ -8,7 +8,9 @@ import type { z } from 'zod';
 import type { Reply } from '../src/reply/reply.js';
 import type { Checker } from '../src/core/check/checker.js';
 import type { RelayTester } from '../src/core/relay/tester.js';
+import type { Diagnoser } from '../src/core/diagnose/index.js';
 import type { WatchService } from '../src/core/watch/service.js';
+import type { MetricsSink } from '../src/core/metrics.js';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -70,6 +72,13 @@ export interface Services {
    * so that tests of other commands can build Services without one.
    */
   readonly relay?: RelayTester;
+  /**
+   * Bounce diagnosis with the checker's catalogue and checker. buildServices always sets
+   * it; optional so that tests of other commands can build Services without one.
+   */
+  readonly diagnoser?: Diagnoser;
+  /** Where commands are counted (/metrics); absent when metrics are off. */
+  readonly metrics?: MetricsSink;
 }
 
 export interface CommandContext {

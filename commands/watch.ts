@@ -5,10 +5,13 @@
 import { z } from 'zod';
 import { DurationError, parseDuration } from '../src/core/watch/duration.js';
 import type { ChannelRef } from '../src/core/watch/notifier.js';
+import { DEFAULT_HISTORY_PERIOD_DAYS } from '../src/core/watch/service.js';
 import {
   recheckSummary,
   watchAddedReply,
   watchAddProgressReply,
+  watchHistoryProgressReply,
+  watchHistoryReply,
   watchListReply,
   watchNotAllowedReply,
   watchRecheckProgressReply,
@@ -17,13 +20,14 @@ import {
 import { UserError } from '../src/reply/errors.js';
 import { defineCommand, type Invocation } from './types.js';
 
-const SUBCOMMANDS = ['add', 'remove', 'list', 'check'] as const;
+const SUBCOMMANDS = ['add', 'remove', 'list', 'check', 'history'] as const;
 
 const schema = z
   .object({
-    subcommand: z.enum(SUBCOMMANDS, { error: 'Use one of: /watch add, /watch remove, /watch list, /watch check.' }),
+    subcommand: z.enum(SUBCOMMANDS, { error: 'Use one of: /watch add, /watch remove, /watch list, /watch check, /watch history.' }),
     target: z.string().trim().max(255, 'That target is too long (at most 255 characters).').optional(),
     every: z.string().trim().optional(),
+    days: z.number().int().optional(),
   })
   .transform((args, ctx) => {
     let intervalMs: number | undefined;
@@ -35,14 +39,12 @@ const schema = z
         return z.NEVER;
       }
     }
-    if ((args.subcommand === 'add' || args.subcommand === 'remove') && !args.target) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `Say what to ${args.subcommand === 'add' ? 'watch' : 'stop watching'}, e.g. /watch ${args.subcommand} 203.0.113.5.`,
-      });
+    if ((args.subcommand === 'add' || args.subcommand === 'remove' || args.subcommand === 'history') && !args.target) {
+      const what = { add: 'watch', remove: 'stop watching', history: 'show the history of' }[args.subcommand];
+      ctx.addIssue({ code: 'custom', message: `Say what to ${what}, e.g. /watch ${args.subcommand} 203.0.113.5.` });
       return z.NEVER;
     }
-    return { subcommand: args.subcommand, target: args.target, intervalMs };
+    return { subcommand: args.subcommand, target: args.target, intervalMs, days: args.days };
   });
 
 export const watchCommand = defineCommand({
@@ -53,9 +55,18 @@ export const watchCommand = defineCommand({
     '/watch remove <target>: stop watching it (admins).',
     "/watch list: this channel's watches, their current listings, last and next check.",
     "/watch check: recheck this channel's watches now.",
+    `/watch history <target> [days]: a timeline picture of its listings over the last days (default ${DEFAULT_HISTORY_PERIOD_DAYS}), with a two-line summary.`,
     'Durations: 30s, 15m, 1h, 1d (default 1h). A change is alerted once seen on two checks in a row; timeouts never count.',
   ],
-  examples: ['add 203.0.113.5', 'add mail.example.com every 30m', 'add 203.0.113.0/28 every 1d', 'remove 203.0.113.5', 'list', 'check'],
+  examples: [
+    'add 203.0.113.5',
+    'add mail.example.com every 30m',
+    'add 203.0.113.0/28 every 1d',
+    'remove 203.0.113.5',
+    'list',
+    'check',
+    'history 203.0.113.5 90',
+  ],
   options: [],
   subcommands: [
     {
@@ -82,6 +93,14 @@ export const watchCommand = defineCommand({
     },
     { name: 'list', description: "This channel's watches and their current listings", options: [] },
     { name: 'check', description: "Recheck this channel's watches now", options: [] },
+    {
+      name: 'history',
+      description: 'A timeline picture of when a watched target was listed, and where',
+      options: [
+        { name: 'target', description: 'The target or range as added', type: 'string', required: true, maxLength: 255 },
+        { name: 'days', description: `How many days back (default ${DEFAULT_HISTORY_PERIOD_DAYS})`, type: 'integer', required: false },
+      ],
+    },
   ],
   permission: 'everyone',
   schema,
@@ -115,6 +134,13 @@ export const watchCommand = defineCommand({
         await ctx.progress(watchRecheckProgressReply(new Set(mine.map((w) => w.target)).size));
         const result = await watches.checkChannel(channel);
         return watchListReply(await watches.list(channel), now(), recheckSummary(result.targets, result.changes));
+      }
+      case 'history': {
+        const days = args.days ?? DEFAULT_HISTORY_PERIOD_DAYS;
+        watches.validateHistoryDays(days);
+        const timeline = await watches.history(channel, args.target!, days);
+        await ctx.progress(watchHistoryProgressReply(timeline.label));
+        return watchHistoryReply(timeline);
       }
     }
   },

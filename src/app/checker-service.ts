@@ -5,6 +5,7 @@
  */
 import { createChecker, type Checker } from '../core/check/checker.js';
 import type { AppConfig } from './config.js';
+import type { MetricsSink } from '../core/metrics.js';
 
 export interface ServiceOverrides {
   /** host[:port] list replacing RBLBOT_RESOLVERS (from --resolver). */
@@ -12,6 +13,8 @@ export interface ServiceOverrides {
   readonly timeoutMs?: number;
   /** Zone config file replacing RBLBOT_ZONES_FILE (from --zones). */
   readonly zonesFile?: string;
+  /** Counts lookups and commands for /metrics (the bot, when RBLBOT_METRICS_LISTEN is set). */
+  readonly metrics?: MetricsSink;
 }
 
 export function buildChecker(config: AppConfig, overrides: ServiceOverrides = {}): Checker {
@@ -24,6 +27,7 @@ export function buildChecker(config: AppConfig, overrides: ServiceOverrides = {}
     zoneRate: config.RBLBOT_ZONE_RATE,
     keys: { SPAMHAUS_DQS_KEY: config.SPAMHAUS_DQS_KEY, ABUSIX_KEY: config.ABUSIX_KEY },
     perUserLimit: config.RBLBOT_RBL_PER_USER,
+    metrics: overrides.metrics,
   });
 }
 

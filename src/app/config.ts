@@ -7,6 +7,8 @@
  * the variables are plain strings, numbers, switches, URLs and a duration.
  */
 import { parseDuration } from '../core/watch/duration.js';
+import { DEFAULT_HISTORY_DAYS } from '../core/watch/history.js';
+import { DatabaseSettingError, parseDatabaseSetting } from '../core/watch/database-setting.js';
 import { UserError } from '../reply/errors.js';
 
 /** A value's problem, as the end of "NAME must …". */
@@ -64,6 +66,42 @@ const duration: Parse<string | undefined> = (raw) => {
   return v;
 };
 
+/** A duration like 30s or 5m, in ms, within [min, max]; unset means `fallback`. */
+const durationMs =
+  (fallback: string, min: number, max: number): Parse<number> =>
+  (raw) => {
+    const v = raw?.trim();
+    const text = v === undefined || v === '' ? fallback : v;
+    let ms: number;
+    try {
+      ms = parseDuration(text);
+    } catch {
+      throw new Invalid(`must be a duration like 30s, 5m or 1h, got "${text}"`);
+    }
+    if (ms < min || ms > max) throw new Invalid(`must be from ${min / 1000}s to ${max / 1000}s, got "${text}"`);
+    return ms;
+  };
+
+/** host:port to listen on ("127.0.0.1:9464", "[::]:9464", ":9464" for every interface). */
+const listenAddress: Parse<{ host: string; port: number } | undefined> = (raw) => {
+  const v = optionalString(raw);
+  if (v === undefined) return undefined;
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(v);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new Invalid(`must be host:port like 127.0.0.1:9464 or [::1]:9464, got "${v}"`);
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+};
+
+/** A SQLite file (default), sqlite:FILE, or a postgres:// URL. */
+const databaseSetting: Parse<ReturnType<typeof parseDatabaseSetting>> = (raw) => {
+  try {
+    return parseDatabaseSetting(raw);
+  } catch (err) {
+    if (!(err instanceof DatabaseSettingError)) throw err;
+    throw new Invalid(`is wrong: ${err.message.replace(/\.$/, '')}`);
+  }
+};
+
 const domainName: Parse<string | undefined> = (raw) => {
   const v = optionalString(raw);
   if (v === undefined) return undefined;
@@ -114,13 +152,26 @@ const SPEC = {
   DISCORD_API_URL: url,
   PORT: positiveInt(3000, 65535),
   // --- watches ---
-  /** SQLite file for watches and the alert outbox (default ./data/rblbot.db). */
-  RBLBOT_DB: optionalString,
+  /**
+   * Where watches and the alert outbox live: a SQLite file (default ./data/rblbot.db, or
+   * sqlite:FILE) for one process, or a postgres:// URL for several replicas sharing the work.
+   */
+  RBLBOT_DB: databaseSetting,
+  /**
+   * How long a replica's claim on work (a recheck, an alert, the Discord gateway) lasts
+   * without a heartbeat: how soon another replica takes over from a dead one. Default 30s.
+   */
+  RBLBOT_LEASE: durationMs('30s', 3_000, 3_600_000),
   /** Shortest /watch interval allowed, like 15m (the default) or 30s for demos. */
   RBLBOT_MIN_INTERVAL: duration,
   /** Caps on watches (each address of a range counts). */
   RBLBOT_WATCH_MAX_PER_CHANNEL: positiveInt(300, 100_000),
   RBLBOT_WATCH_MAX_PER_WORKSPACE: positiveInt(2000, 1_000_000),
+  /** Days of listing history kept (/watch history, rblbot history). */
+  RBLBOT_HISTORY_DAYS: positiveInt(DEFAULT_HISTORY_DAYS, 3650),
+  // --- operations ---
+  /** host:port for GET /metrics (Prometheus) and GET /healthz; unset: off. */
+  RBLBOT_METRICS_LISTEN: listenAddress,
   // --- relay test ---
   RBLBOT_ALLOW_PRIVATE: switchedOn(false),
   /** How long to wait for a TCP connection to a mail server. */
@@ -136,6 +187,9 @@ const SPEC = {
   // --- logging ---
   LOG_LEVEL: logLevel,
 } satisfies Record<string, Parse<unknown>>;
+
+/** The names of every variable rblbot reads. */
+export const CONFIG_NAMES: readonly string[] = Object.keys(SPEC);
 
 export type AppConfig = { readonly [K in keyof typeof SPEC]: ReturnType<(typeof SPEC)[K]> };
 

@@ -3,6 +3,7 @@
  * (src/cli/run.ts) both come through here, so a command answers the same everywhere.
  */
 import type { Services } from '../../commands/types.js';
+import { createDiagnoser } from '../core/diagnose/index.js';
 import { createRelayTester, relayDnsFrom } from '../core/relay/index.js';
 import { buildChecker, type ServiceOverrides } from './checker-service.js';
 import type { AppConfig } from './config.js';
@@ -21,5 +22,6 @@ export function buildServices(config: AppConfig, overrides: ServiceOverrides = {
     heloName: config.RBLBOT_RELAY_HELO,
     externalDomain: config.RBLBOT_RELAY_EXTERNAL_DOMAIN,
   });
-  return { checker, relay };
+  const diagnoser = createDiagnoser({ catalogue: checker.catalogue, checker });
+  return { checker, relay, diagnoser, ...(overrides.metrics ? { metrics: overrides.metrics } : {}) };
 }

@@ -15,7 +15,11 @@ import { createLogger, type Logger } from './logger.js';
 import { buildServices } from './services.js';
 import { buildWatchService } from './watch-service.js';
 import { probeSummary } from '../core/check/earned.js';
+import { startMetricsEndpoint } from './metrics/endpoint.js';
+import { createHealthCheck } from './metrics/health.js';
+import type { PrometheusMetrics } from './metrics/prometheus.js';
 import type { Services } from '../../commands/types.js';
+import { packageVersion } from '../core/package-root.js';
 
 /**
  * How often a running bot re-probes zone health (RFC 5782 test points, two lookups per
@@ -41,16 +45,21 @@ export async function startBot(config: AppConfig, io: ProcessIO): Promise<number
   // A stray rejected promise in an adapter or library must not take every channel's bot
   // down with it (Node's default is to exit): log it and keep serving.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  // Metrics are counted from the start (the checker and dispatcher report into them) and served once everything runs.
+  // prom-client loads only when metrics are on.
+  const metrics = config.RBLBOT_METRICS_LISTEN ? (await import('./metrics/prometheus.js')).createPrometheusMetrics() : undefined;
   let services: Services;
   try {
-    services = buildServices(config);
+    services = buildServices(config, { metrics: metrics?.sink });
   } catch (err) {
     io.stderr.write(`rblbot: ${(err as Error).message}\n`);
     return 2;
   }
   try {
-    // Watches persist in SQLite; a database that cannot be opened stops start-up with its reason.
-    services = { ...services, watches: buildWatchService(config, services.checker) };
+    // Watches persist in SQLite or PostgreSQL; a database that cannot be opened stops start-up with its reason.
+    const watches = await buildWatchService(config, services.checker, (err) => logger.warn({ err }, 'database connection failed'), metrics?.sink);
+    services = { ...services, watches };
+    logger.info({ engine: watches.store.engine, db: watches.store.location, replica: watches.replicaId }, 'watch database open');
   } catch (err) {
     io.stderr.write(`rblbot: cannot open the watch database: ${(err as Error).message}\n`);
     return 2;
@@ -65,6 +74,16 @@ export async function startBot(config: AppConfig, io: ProcessIO): Promise<number
     await services.watches?.store.close();
     io.stderr.write(`rblbot: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
+  }
+  if (metrics && config.RBLBOT_METRICS_LISTEN) {
+    try {
+      await startOperations(config.RBLBOT_METRICS_LISTEN, services, metrics, logger, running);
+    } catch (err) {
+      await stopAll(running, logger);
+      await services.watches?.store.close();
+      io.stderr.write(`rblbot: cannot serve metrics on RBLBOT_METRICS_LISTEN: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
   }
 
   if (notifiers.length === 0) {
@@ -118,7 +137,16 @@ async function startChatAdapters(config: AppConfig, services: Services, logger: 
   if (config.DISCORD_TOKEN || config.DISCORD_PUBLIC_KEY) {
     // discord.js takes seconds to load: only when Discord is configured.
     const { startDiscord } = await import('../adapters/discord/index.js');
-    const discord = await startDiscord({ config, services, commands, http, logger: logger.child({ adapter: 'discord' }) });
+    const watches = services.watches;
+    const discord = await startDiscord({
+      config,
+      services,
+      commands,
+      http,
+      logger: logger.child({ adapter: 'discord' }),
+      // One gateway connection per bot, whatever the number of replicas.
+      gatewayLease: watches && { store: watches.store, clock: watches.clock, owner: watches.replicaId, leaseMs: config.RBLBOT_LEASE },
+    });
     running.push({ name: 'discord', stop: () => discord.stop() });
     logger.info({ mode: discord.mode }, 'discord adapter started');
     notifiers.push(discord.notifier);
@@ -135,8 +163,44 @@ async function startChatAdapters(config: AppConfig, services: Services, logger: 
 function startWatches(services: Services, notifiers: Notifier[], logger: Logger, running: Running[]): void {
   const watches = services.watches;
   if (!watches) return;
-  const watching = startWatching({ service: watches, notifiers, onError: (err) => logger.warn({ err }, 'watch') });
+  const watching = startWatching({
+    service: watches,
+    notifiers,
+    version: packageVersion(),
+    // Three beats per lease: a replica misses two before others take its work.
+    heartbeatMs: Math.floor(watches.leaseMs / 3),
+    onError: (err) => logger.warn({ err }, 'watch'),
+    onLiveReplicas: (replicas) => {
+      const before = watches.checker.zoneRate();
+      watches.checker.setRateShare(replicas.length);
+      if (watches.checker.zoneRate() !== before) {
+        logger.info(
+          { replicas: replicas.length, zoneRate: watches.checker.zoneRate() },
+          'live replicas changed: new share of the per-list query budget',
+        );
+      }
+    },
+  });
   running.push({ name: 'watches', stop: () => watching.stop(4000) });
+}
+
+/**
+ * GET /metrics and /healthz on their own listener. rblbot_zone_healthy has values from
+ * the zone health probes, which every bot (chat or console) runs.
+ */
+async function startOperations(
+  listen: { host: string; port: number },
+  services: Services,
+  metrics: PrometheusMetrics,
+  logger: Logger,
+  running: Running[],
+): Promise<void> {
+  const watches = services.watches;
+  metrics.sources = { checker: services.checker, store: watches?.store };
+  const health = createHealthCheck({ checker: services.checker, store: watches?.store, nextDueAt: watches ? () => watches.nextDueAt() : undefined });
+  const endpoint = await startMetricsEndpoint(listen, metrics, health);
+  running.push({ name: 'metrics endpoint', stop: () => endpoint.close() });
+  logger.info({ address: endpoint.address }, 'serving /metrics and /healthz');
 }
 
 /**

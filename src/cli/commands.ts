@@ -2,7 +2,7 @@
  * Every `rblbot <name>` subcommand, in the order `rblbot --help` lists them. `check` and
  * `zones` come with the command line itself (they are small, and `check` is what people
  * time); the others are loaded when they run, so that `rblbot check` loads neither the
- * bounce parser, the relay tester, SQLite nor discord.js (bench/startup.bench.ts).
+ * bounce parser, the relay tester, SQLite, PostgreSQL nor discord.js (bench/startup.bench.ts).
  */
 import { checkCli } from './check.js';
 import type { CliCommand } from './types.js';
@@ -27,7 +27,7 @@ export const cliCommands: readonly CliEntry[] = [
   {
     name: 'diagnose',
     summary: 'Explain a bounce (.eml or text): reason, codes, lists named, live re-check, advice.',
-    services: 'checker',
+    services: 'all',
     load: async () => (await import('./extras.js')).diagnoseCli,
   },
   {
@@ -35,6 +35,12 @@ export const cliCommands: readonly CliEntry[] = [
     summary: 'Test whether a mail server is an open relay (never sends a message).',
     services: 'all',
     load: async () => (await import('./extras.js')).relayCli,
+  },
+  {
+    name: 'history',
+    summary: 'Listing history of a watched target; --png draws it.',
+    services: 'checker',
+    load: async () => (await import('./history.js')).historyCli,
   },
   {
     name: 'zones',
@@ -47,5 +53,17 @@ export const cliCommands: readonly CliEntry[] = [
     summary: 'Register the slash commands with Discord (one guild or globally).',
     services: 'checker',
     load: async () => (await import('./extras.js')).discordRegisterCommand,
+  },
+  {
+    name: 'status',
+    summary: 'Show the watch database and the live bot replicas.',
+    services: 'checker',
+    load: async () => (await import('./status.js')).statusCli,
+  },
+  {
+    name: 'migrate',
+    summary: 'Copy watches, state and history to another database (SQLite → PostgreSQL).',
+    services: 'checker',
+    load: async () => (await import('./migrate.js')).migrateCli,
   },
 ];

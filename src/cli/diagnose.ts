@@ -9,11 +9,10 @@
 import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
-import { diagnoseBounce, diagnosisReply, toJson, useCatalogue, withLiveCheck } from '../core/diagnose/index.js';
+import { diagnosisReply, toJson, type Diagnoser } from '../core/diagnose/index.js';
 import { renderText } from '../reply/render.js';
 import type { DiagnoseResult } from '../core/diagnose/types.js';
 import { MAX_INPUT_BYTES } from '../core/diagnose/types.js';
-import type { Checker } from '../core/check/checker.js';
 import { serviceOverrides } from './service-options.js';
 import { useColor, type CliCommand, type CliIO } from './types.js';
 import { UserError } from '../reply/errors.js';
@@ -108,20 +107,13 @@ async function runDiagnose(argv: readonly string[], io: CliIO): Promise<number> 
     return 2;
   }
   const live = !values['no-live'];
-  let checker: Checker | null = null;
-  const getChecker = (): Checker | null => {
-    if (!live) return null;
-    if (!checker) {
-      // The same --resolver handling as `rblbot check` (comma lists, validated addresses).
-      checker = io.services(serviceOverrides({ resolver: values.resolver })).checker;
-      useCatalogue(checker.catalogue);
-    }
-    return checker;
-  };
-
-  // Build the checker first, so lists are named from its catalogue (with the user's zone file).
+  // The services' diagnoser names lists from the checker's catalogue, with the user's zone
+  // file; building the checker opens no connection, so --no-live costs nothing extra.
+  let diagnoser: Diagnoser;
   try {
-    getChecker();
+    const services = io.services(serviceOverrides({ resolver: values.resolver }));
+    if (!services.diagnoser) throw new Error('bounce diagnosis is not available');
+    diagnoser = services.diagnoser;
   } catch (e) {
     io.stderr.write(`${(e as Error).message}\n`);
     return 2;
@@ -132,17 +124,8 @@ async function runDiagnose(argv: readonly string[], io: CliIO): Promise<number> 
     let result: DiagnoseResult;
     try {
       const bytes = file === '-' ? await readLimited(io.stdin) : await readFileLimited(file);
-      result = await diagnoseBounce(bytes);
-      if (!result.error) {
-        let c: Checker | null = null;
-        try {
-          c = getChecker();
-        } catch (e) {
-          io.stderr.write(`${(e as Error).message}\n`);
-          return 2;
-        }
-        result = await withLiveCheck(result, c, { live });
-      }
+      result = await diagnoser.diagnose(bytes);
+      if (!result.error) result = await diagnoser.withLiveCheck(result, { live });
     } catch (e) {
       const message = e instanceof UnusableInput ? e.message : `Could not diagnose ${file === '-' ? 'stdin' : file}: ${(e as Error).message}`;
       result = { diagnoses: [], error: message, inputKind: 'empty' };

@@ -1,5 +1,5 @@
 /** The installed package's root folder, found from this module whether it runs from src/ or dist/src/. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,4 +13,9 @@ export function packageRoot(): string {
     dir = dirname(dir);
   }
   throw new Error('Cannot find the rblbot installation folder (package.json and data/).');
+}
+
+/** The installed package's version (package.json). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

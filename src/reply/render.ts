@@ -81,8 +81,8 @@ export function renderText(reply: Reply, options: TextRenderOptions = {}): strin
  * what they belong to. A verdict after other blocks starts the next target's section.
  */
 function needsGap(previous: Block['kind'] | undefined, next: Block['kind']): boolean {
-  if (previous === undefined) return next === 'list' || next === 'code' || next === 'text';
-  if (next === 'list' || next === 'code' || next === 'text' || next === 'verdict') return true;
+  if (previous === undefined) return next === 'list' || next === 'code' || next === 'text' || next === 'image';
+  if (next === 'list' || next === 'code' || next === 'text' || next === 'verdict' || next === 'image') return true;
   if (next === 'context') return previous === 'list' || previous === 'code' || previous === 'text';
   return false;
 }
@@ -118,6 +118,13 @@ function renderBlock(block: Block, style: Style): string[] {
         .map((line) => `    ${line}`);
     case 'context':
       return indentLines('', '', renderInlines(block.text, style)).map((line) => style(line, SGR.dim));
+    case 'image': {
+      // A terminal shows no pictures: say what it shows and where the file is.
+      const where = block.savedAs
+        ? `saved to ${style(sanitizeTerminalText(block.savedAs), SGR.underline)}`
+        : `${block.width}×${block.height} PNG, not saved`;
+      return [`${style('Picture:', SGR.bold)} ${sanitizeTerminalText(block.alt)} (${where})`];
+    }
   }
 }
 

@@ -31,7 +31,26 @@ export type Block =
   /** Preformatted text (SMTP transcripts, excerpts of a bounce). */
   | { readonly kind: 'code'; readonly text: string }
   /** Small print: timings, resolver used, hints. */
-  | { readonly kind: 'context'; readonly text: readonly Inline[] };
+  | { readonly kind: 'context'; readonly text: readonly Inline[] }
+  /**
+   * A picture (a PNG chart). Slack uploads it to the channel, Discord attaches it and shows
+   * it in the embed, text renderers name the file it was saved to (`savedAs`, set by the
+   * console before rendering) or describe it by `alt`.
+   */
+  | ImageBlock;
+
+export interface ImageBlock {
+  readonly kind: 'image';
+  readonly png: Uint8Array;
+  /** A safe file name ending in .png (letters, digits, dot, dash). */
+  readonly filename: string;
+  /** What the picture shows, for screen readers and where it cannot be shown. */
+  readonly alt: string;
+  readonly width: number;
+  readonly height: number;
+  /** Where the picture was written (console). */
+  readonly savedAs?: string;
+}
 
 export interface ListItem {
   readonly level?: Level;

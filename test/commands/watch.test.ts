@@ -40,7 +40,7 @@ async function watch(text: string, invocation: Invocation = who()): Promise<Repl
 /** The handler alone, skipping the dispatcher's own permission check: /watch refuses by itself too. */
 async function runDirect(subcommand: 'add' | 'remove', target: string, invocation: Invocation): Promise<Reply> {
   return watchCommand.run(
-    { subcommand, target, intervalMs: undefined },
+    { subcommand, target, intervalMs: undefined, days: undefined },
     { invocation, services: { checker: h.service.checker, watches: h.service }, progress: async () => {} },
   );
 }

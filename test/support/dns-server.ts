@@ -1,7 +1,9 @@
 /**
  * A real DNS server on 127.0.0.1 (UDP, and TCP on the same port numbers with pipelining
- * as RFC 7766 describes; real DNS packets via dns-packet) for tests and benchmarks. It serves fixture records and has switches to misbehave like real lists
- * and resolvers do: latency, silence (timeouts), SERVFAIL, REFUSED.
+ * as RFC 7766 describes; real DNS packets via dns-packet) for tests and benchmarks. It
+ * serves fixture records and has switches to misbehave like real lists and resolvers do:
+ * latency, silence (timeouts), SERVFAIL, REFUSED, truncation over UDP, and shedding load
+ * past a number of queries in flight (as Unbound drops them and dnsmasq refuses them).
  *
  * Records are keyed by lower-case owner name. Anything not defined answers NXDOMAIN,
  * which is how a DNSBL says "not listed" — except the RFC 5782 positive test points,
@@ -20,8 +22,11 @@ export interface FixtureRecord {
   ttl?: number;
 }
 
-/** nxdomain: "no such name" even where a record (or an RFC 5782 test point) exists. */
-export type Behaviour = 'answer' | 'silent' | 'servfail' | 'refused' | 'nxdomain';
+/**
+ * nxdomain: "no such name" even where a record (or an RFC 5782 test point) exists.
+ * truncate: over UDP an empty answer with the TC bit (as for an answer too big for UDP); over TCP the records.
+ */
+export type Behaviour = 'answer' | 'silent' | 'servfail' | 'refused' | 'nxdomain' | 'truncate';
 
 export interface Rule {
   /** Applies to query names equal to or ending in `.${suffix}`. */
@@ -54,7 +59,20 @@ export class TestDnsServer {
    * captive-portal, or unable to reach the lists).
    */
   testPoints = true;
+  /**
+   * Shed load over UDP: a query that arrives while this many are waiting for their answer
+   * (their latency) is dropped (Unbound past its limit) or answered REFUSED (dnsmasq past its
+   * 150 forwards), as `shedWith` says. Null: take everything. Needs a latency to bite.
+   */
+  shedBeyond: number | null = null;
+  shedWith: 'drop' | 'refused' = 'drop';
+  /** Queries shed so far, and UDP queries received (retries included). */
+  shed = 0;
+  udpQueries = 0;
+  /** UDP queries waiting for their answer now. */
+  private waitingUdp = 0;
   readonly ports: number[] = [];
+  private closed = false;
 
   /** Start listening on `count` ports (several "resolvers" for load spreading). */
   static async start(count = 1, options: { tcp?: boolean } = {}): Promise<TestDnsServer> {
@@ -104,13 +122,31 @@ export class TestDnsServer {
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 });
       socket.on('message', (msg, rinfo) => {
-        const answer = this.answer(msg);
+        this.udpQueries++;
+        if (this.shedBeyond !== null && this.waitingUdp >= this.shedBeyond) {
+          this.shed++;
+          const end = this.shedWith === 'refused' ? questionEnd(msg) : -1;
+          if (end > 0) {
+            const refused = Buffer.allocUnsafe(end);
+            writeRcode(msg, end, refused, 0, 5);
+            socket.send(refused, rinfo.port, rinfo.address);
+          }
+          return;
+        }
+        const answer = this.answer(msg, false);
         if (!answer) return;
         const send = (): void => {
+          // A delayed answer may fall due after close(): the socket is gone, nobody waits.
+          if (this.closed) return;
           socket.send(answer.response, rinfo.port, rinfo.address);
         };
-        if (answer.latencyMs > 0) setTimeout(send, answer.latencyMs);
-        else send();
+        if (answer.latencyMs > 0) {
+          this.waitingUdp++;
+          setTimeout(() => {
+            this.waitingUdp--;
+            send();
+          }, answer.latencyMs);
+        } else send();
       });
       socket.once('error', reject);
       socket.bind(0, '127.0.0.1', () => resolve(socket));
@@ -157,11 +193,11 @@ export class TestDnsServer {
             const end = direct && !(this.testPoints && isTestPoint(query)) ? questionEnd(query) : -1;
             if (direct && end > 0) {
               direct.writeUInt16BE(end, directLength);
-              writeNxdomain(query, end, direct, directLength + 2);
+              writeRcode(query, end, direct, directLength + 2, 3);
               directLength += 2 + end;
               continue;
             }
-            const answer = this.answer(query);
+            const answer = this.answer(query, true);
             if (!answer) continue;
             if (answer.latencyMs > 0) setTimeout(() => queue(answer.response), answer.latencyMs);
             else queue(answer.response);
@@ -239,6 +275,10 @@ export class TestDnsServer {
     this.queries.length = 0;
     this.queryTypes.length = 0;
     this.latencyMs = 0;
+    this.shedBeyond = null;
+    this.shedWith = 'drop';
+    this.shed = 0;
+    this.udpQueries = 0;
     return this;
   }
 
@@ -248,6 +288,7 @@ export class TestDnsServer {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const conn of this.tcpConnections) conn.destroy();
     await Promise.all([
       ...this.sockets.map((s) => new Promise<void>((r) => s.close(() => r()))),
@@ -276,7 +317,7 @@ export class TestDnsServer {
   }
 
   /** The response to one query and how long to hold it, or null to stay silent. */
-  private answer(msg: Buffer): { response: Buffer; latencyMs: number } | null {
+  private answer(msg: Buffer, overTcp: boolean): { response: Buffer; latencyMs: number } | null {
     // The common case of a benchmark, a name with no records and no rule, answered
     // NXDOMAIN straight from the query's bytes: decoding and re-encoding every packet made
     // this server, not the client under test, the bottleneck of bulk benchmarks.
@@ -288,7 +329,7 @@ export class TestDnsServer {
     if (end > 0) {
       if (this.recordQueries && plain) this.log(plain.name, msg.readUInt16BE(plain.end - 4));
       const response = Buffer.allocUnsafe(end);
-      writeNxdomain(msg, end, response, 0);
+      writeRcode(msg, end, response, 0, 3);
       return { response, latencyMs: this.latencyMs };
     }
     // A test point's A record, written straight from the query like NXDOMAIN above: a
@@ -321,10 +362,12 @@ export class TestDnsServer {
     if (behaviour === 'silent') return null;
 
     let rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' = 'NOERROR';
+    let truncated = false;
     const answers: dnsPacket.Answer[] = [];
     if (behaviour === 'servfail') rcode = 'SERVFAIL';
     else if (behaviour === 'refused') rcode = 'REFUSED';
     else if (behaviour === 'nxdomain') rcode = 'NXDOMAIN';
+    else if (behaviour === 'truncate' && !overTcp) truncated = true;
     else {
       const records = this.records.get(name) ?? (this.testPoints && isTestPoint(msg) ? TEST_POINT_RECORDS : undefined);
       if (!records || records.length === 0) rcode = 'NXDOMAIN';
@@ -339,7 +382,12 @@ export class TestDnsServer {
       id: query.id,
       type: 'response',
       // QR + AA + RD + RA, with the rcode in the low bits
-      flags: dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | rcodeNumber(rcode),
+      flags:
+        dnsPacket.AUTHORITATIVE_ANSWER |
+        dnsPacket.RECURSION_DESIRED |
+        dnsPacket.RECURSION_AVAILABLE |
+        (truncated ? dnsPacket.TRUNCATED_RESPONSE : 0) |
+        rcodeNumber(rcode),
       questions: [question],
       answers,
     });
@@ -414,12 +462,12 @@ function questionEnd(msg: Buffer): number {
   return offset + 4 <= msg.length ? offset + 4 : -1;
 }
 
-/** The NXDOMAIN answer to `query` (its header and question, `end` bytes) into `target`. */
-function writeNxdomain(query: Buffer, end: number, target: Buffer, at: number): void {
+/** An answer to `query` (its header and question, `end` bytes) with no records and `rcode` (3 NXDOMAIN, 5 REFUSED) into `target`. */
+function writeRcode(query: Buffer, end: number, target: Buffer, at: number, rcode: number): void {
   query.copy(target, at, 0, end);
-  // QR + AA + the query's RD + RA, rcode 3 (NXDOMAIN); one question, no other sections.
+  // QR + AA + the query's RD + RA, the rcode; one question, no other sections.
   target[at + 2] = 0x84 | (query[2]! & 0x01);
-  target[at + 3] = 0x80 | 3;
+  target[at + 3] = 0x80 | rcode;
   target.writeUInt16BE(0, at + 6);
   target.writeUInt32BE(0, at + 8);
 }

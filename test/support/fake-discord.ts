@@ -8,6 +8,8 @@ import http from 'node:http';
 export interface RecordedFile {
   readonly name: string;
   readonly text: string;
+  readonly bytes: Buffer;
+  readonly type: string;
 }
 
 export interface RecordedRequest {
@@ -100,7 +102,10 @@ export class FakeDiscord {
       const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
       for (const [key, value] of form.entries()) {
         if (key === 'payload_json' && typeof value === 'string') body = JSON.parse(value);
-        else if (typeof value !== 'string') files.push({ name: value.name, text: await value.text() });
+        else if (typeof value !== 'string') {
+          const bytes = Buffer.from(await value.arrayBuffer());
+          files.push({ name: value.name, text: bytes.toString('utf8'), bytes, type: value.type });
+        }
       }
     } else if (raw.length > 0) {
       body = JSON.parse(raw.toString('utf8'));

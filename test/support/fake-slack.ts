@@ -12,6 +12,8 @@ export interface RecordedCall {
   readonly path: string;
   readonly body: Record<string, any>;
   readonly authorization?: string;
+  /** The raw bytes of a file upload (files.uploadV2 sends them to the upload URL). */
+  readonly bytes?: Buffer;
 }
 
 type MethodHandler = (body: Record<string, any>) => Record<string, unknown>;
@@ -29,7 +31,7 @@ export class FakeSlack {
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => fake.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => void fake.handle(req, Buffer.concat(chunks), res));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
@@ -85,8 +87,22 @@ export class FakeSlack {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+  private async handle(req: http.IncomingMessage, bytes: Buffer, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
+    if (path.startsWith('/upload/')) {
+      // files.uploadV2's second step: the file, sent (as a form) to the URL files.getUploadURLExternal gave.
+      const type = req.headers['content-type'] ?? '';
+      let file = bytes;
+      if (type.startsWith('multipart/form-data')) {
+        const form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': type } }).formData();
+        const part = [...form.values()].find((v) => typeof v !== 'string');
+        if (part) file = Buffer.from(await part.arrayBuffer());
+      }
+      this.record({ method: 'upload', path, body: {}, bytes: file });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('OK - 1');
+      return;
+    }
+    const raw = bytes.toString('utf8');
     const body = parseBody(req.headers['content-type'] ?? '', raw);
     let answer: Record<string, unknown>;
     let method: string;
@@ -102,18 +118,25 @@ export class FakeSlack {
       method = path.slice('/api/'.length);
       const handler = this.handlers.get(method) ?? DEFAULTS[method];
       answer = handler ? handler(body) : { ok: true };
+      if (method === 'files.getUploadURLExternal' && !this.handlers.has(method)) {
+        const id = `F${String(this.calls.filter((c) => c.method === method).length + 1).padStart(4, '0')}`;
+        answer = { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id };
+      }
     } else {
       res.writeHead(404).end();
       return;
     }
-    const call: RecordedCall = { method, path, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+    this.record({ method, path, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  }
+
+  private record(call: RecordedCall): void {
     this.calls.push(call);
     this.waiters = this.waiters.filter((w) => {
       if (!w.match(call)) return true;
       w.resolve(call);
       return false;
     });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   }
 }
 
@@ -123,6 +146,7 @@ const DEFAULTS: Record<string, MethodHandler> = {
   'chat.postMessage': (b) => ({ ok: true, channel: b.channel, ts: '1700000000.000100' }),
   'chat.postEphemeral': () => ({ ok: true, message_ts: '1700000000.000200' }),
   'users.info': (b) => ({ ok: true, user: { id: b.user, is_admin: false, is_owner: false } }),
+  'files.completeUploadExternal': (b) => ({ ok: true, files: (Array.isArray(b.files) ? b.files : []).map((f: { id: string }) => ({ id: f.id })) }),
 };
 
 /** Web API calls arrive form-encoded with JSON-encoded structured fields; response_url posts as JSON. */

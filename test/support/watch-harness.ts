@@ -1,7 +1,8 @@
 /**
- * One watch set-up for a test: a real DNS server, a real SQLite file in a temp folder, a
+ * One watch set-up for a test: a real DNS server, a real database (a SQLite file in a temp
+ * folder by default, or any DatabaseSetting: test/support/engines.ts gives PostgreSQL), a
  * manual clock, and a notifier that records what each channel received (and can be told
- * to fail). `cycle()` moves time forward and waits until the scheduler and sender are idle.
+ * to fail). `advance()` moves time forward and waits until the scheduler and sender are idle.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,8 @@ import type { Reply } from '../../src/reply/reply.js';
 import { ManualClock } from '../../src/core/watch/clock.js';
 import { startWatching, type WatchingHandle } from '../../src/core/watch/index.js';
 import { WatchService } from '../../src/core/watch/service.js';
-import { SqliteWatchStore } from '../../src/core/watch/sqlite-store.js';
+import { openWatchStore, type DatabaseSetting } from '../../src/core/watch/open-store.js';
+import type { WatchStore } from '../../src/core/watch/store.js';
 import type { WatchLimits } from '../../src/core/watch/types.js';
 import { createChecker } from '../../src/core/check/checker.js';
 
@@ -46,11 +48,11 @@ export function tempDbFile(): string {
 export interface Harness {
   dns: TestDnsServer;
   clock: ManualClock;
-  store: SqliteWatchStore;
+  store: WatchStore;
   service: WatchService;
   notifier: RecordingNotifier;
   running: WatchingHandle;
-  file: string;
+  database: DatabaseSetting;
   /** Advance the clock by `ms` and wait until scheduler and sender are asleep again. */
   advance(ms: number): Promise<void>;
   /** Close store and loops (not the DNS server). */
@@ -62,7 +64,8 @@ export const HOUR = 3_600_000;
 export async function startHarness(
   options: {
     dns?: TestDnsServer;
-    file?: string;
+    /** Default: a new SQLite file. */
+    database?: DatabaseSetting;
     clock?: ManualClock;
     timeoutMs?: number;
     limits?: WatchLimits;
@@ -72,9 +75,9 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const dns = options.dns ?? (await TestDnsServer.start());
-  const file = options.file ?? tempDbFile();
+  const database = options.database ?? { engine: 'sqlite', file: tempDbFile() };
   const clock = options.clock ?? new ManualClock();
-  const store = new SqliteWatchStore(file);
+  const store = await openWatchStore(database);
   const service = new WatchService({
     store,
     checker: createChecker({ resolvers: [dns.address], timeoutMs: options.timeoutMs ?? 2000 }),
@@ -101,7 +104,7 @@ export async function startHarness(
     service,
     notifier,
     running,
-    file,
+    database,
     async advance(ms) {
       clock.advance(ms);
       await settle();

@@ -18,6 +18,7 @@ import type { CommandDefinition, Invocation } from '../../../commands/types.js';
 import { errorReply, type Reply } from '../../reply/reply.js';
 import type { Services } from '../../../commands/types.js';
 import { renderText } from '../../reply/render.js';
+import { defaultPicturesDir, savePictures } from './pictures.js';
 
 export interface ConsoleOptions {
   readonly services: Services;
@@ -33,6 +34,8 @@ export interface ConsoleOptions {
   readonly logger?: Logger;
   /** When aborted, stop reading as at end of input (SIGTERM): answers in flight are still written. */
   readonly stop?: AbortSignal;
+  /** Where pictures of replies (/watch history) are saved; default defaultPicturesDir(). */
+  readonly picturesDir?: string;
 }
 
 /** Everyone at the console is the operator: admin commands are allowed. */
@@ -104,18 +107,28 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   };
 
   // A command that takes pasted text (/diagnose), typed alone, collects the following
-  // lines until one holding a single "." (as in SMTP's DATA) or the end of input.
+  // lines until one holding a single "." (as in SMTP's DATA), a line that is another
+  // command written with its slash ("/rbl 203.0.113.5": a piped script goes on), or the
+  // end of input. Without the slash a line is pasted text: bounces have lines such as
+  // "Relay access denied" that start with a command's name.
   let pasting: { name: string; lines: string[] } | null = null;
+
+  const endPaste = () => {
+    const { name, lines } = pasting!;
+    pasting = null;
+    // Nothing pasted: the command answers what it expected ("Paste the bounce …").
+    run({ name, text: lines.join('\n') });
+  };
 
   const handle = (line: string) => {
     if (closed) return;
     if (pasting) {
-      if (line.trim() === '.') {
-        const { name, lines } = pasting;
-        pasting = null;
-        run({ name, text: lines.join('\n') });
-      } else pasting.lines.push(line);
-      return;
+      if (line.trim() === '.') return endPaste();
+      if (!isSlashCommand(line)) {
+        pasting.lines.push(line);
+        return;
+      }
+      endPaste();
     }
     const parsed = parseConsoleLine(line);
     if (!parsed) return prompt();
@@ -132,11 +145,21 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     run(parsed);
   };
 
+  const isSlashCommand = (line: string): boolean => {
+    const m = /^\s*\/(\S+)/.exec(line);
+    if (!m) return false;
+    const name = m[1]!.toLowerCase();
+    return name === 'quit' || name === 'exit' || findCommand(options.commands, name) !== undefined;
+  };
+
   const run = (parsed: ConsoleLine) => {
     inFlight++;
     const reply = limit(() => answer(options, parsed, interactive ? progressWriter(write, color) : undefined));
     written = written.then(async () => {
-      const text = renderText(await reply, { color });
+      const shown = await savePictures(await reply, options.picturesDir ?? defaultPicturesDir()).catch((err: unknown) =>
+        errorReply('Picture', `Could not save the picture: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      const text = renderText(shown, { color });
       await write(`${text}\n`);
       inFlight--;
       prompt();
@@ -156,12 +179,8 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     rl.prompt();
   }
   await ended;
-  // Input ended in the middle of a paste: the paste is complete.
-  const unfinished = pasting as { name: string; lines: string[] } | null;
-  if (unfinished && unfinished.lines.length > 0) {
-    pasting = null;
-    run({ name: unfinished.name, text: unfinished.lines.join('\n') });
-  }
+  // Input ended in the middle of a paste: the paste is complete (an empty one is answered too).
+  if (pasting) endPaste();
   // Every line was handled before 'close'; wait until each of their replies is written.
   await written;
   options.stop?.removeEventListener('abort', stopReading);

@@ -23,6 +23,10 @@ import { DiscordNotifier } from './notifier.js';
 import type { Logger } from '../../app/logger.js';
 import { describe } from './run-command.js';
 import { parsePublicKey, PublicKeyError } from './signature.js';
+import { LeaseHolder } from '../../core/fleet/lease.js';
+import { GATEWAY_LEASE } from './lease-name.js';
+import type { FleetStore } from '../../core/fleet/store.js';
+import type { Clock } from '../../core/watch/clock.js';
 
 export const DEFAULT_DISCORD_API = 'https://discord.com/api';
 export const INTERACTIONS_PATH = '/interactions';
@@ -47,8 +51,9 @@ export interface DiscordAdapter {
   readonly handler: InteractionHandler;
   /** Posts watch alerts; needs DISCORD_TOKEN. */
   readonly notifier: Notifier;
-  /** Open the gateway connection (gateway mode); nothing to do in HTTP mode. */
+  /** Open the gateway connection (gateway mode; again after stop()); nothing to do in HTTP mode. */
   connect(): Promise<void>;
+  /** Close the gateway connection; alerts and HTTP answers keep working over REST. */
   stop(): Promise<void>;
 }
 
@@ -89,35 +94,51 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   if (!config.DISCORD_TOKEN) {
     throw new ConfigError('Bad configuration: Discord needs DISCORD_TOKEN (gateway mode) or DISCORD_PUBLIC_KEY (HTTP interactions mode).');
   }
-  const client = new Client({
-    // Slash and context-menu commands need no privileged intent; Guilds keeps channel info.
-    intents: [GatewayIntentBits.Guilds],
-    // Default for anything discord.js itself sends; every message we send sets it too.
-    allowedMentions: { parse: [], repliedUser: false },
-    rest: { api },
-  });
-  client.rest.setToken(config.DISCORD_TOKEN);
-  const rest = client.rest;
+  const token = config.DISCORD_TOKEN;
+  // Answers and alerts go through a REST client of their own, so they keep working while
+  // the gateway connection is down (another replica holds it) and across reconnections.
+  const rest = new REST({ api, version: '10' }).setToken(token);
   const handler = new InteractionHandler({ commands: options.commands, services: options.services, rest, logger });
-
-  // The raw dispatch, not discord.js's Interaction objects: the HTTP endpoint receives the
-  // very same payload, so both paths share one handler.
-  client.ws.on(GatewayDispatchEvents.InteractionCreate, (raw: APIInteraction) => {
-    void handler.handle(raw, gatewayResponder(rest, raw));
-  });
-  client.on('error', (err) => logger.error({ err: describe(err) }, 'discord: client error'));
+  const newClient = (): Client => {
+    const c = new Client({
+      // Slash and context-menu commands need no privileged intent; Guilds keeps channel info.
+      intents: [GatewayIntentBits.Guilds],
+      // Default for anything discord.js itself sends; every message we send sets it too.
+      allowedMentions: { parse: [], repliedUser: false },
+      rest: { api },
+    });
+    c.rest.setToken(token);
+    // The raw dispatch, not discord.js's Interaction objects: the HTTP endpoint receives the
+    // very same payload, so both paths share one handler.
+    c.ws.on(GatewayDispatchEvents.InteractionCreate, (raw: APIInteraction) => {
+      void handler.handle(raw, gatewayResponder(rest, raw));
+    });
+    c.on('error', (err) => logger.error({ err: describe(err) }, 'discord: client error'));
+    return c;
+  };
+  // A destroyed discord.js client cannot log in again: a later connect() (this replica
+  // taking the gateway lease back) builds a new one.
+  let client = newClient();
+  let destroyed = false;
 
   return {
     mode: 'gateway',
     rest,
-    client,
+    get client() {
+      return client;
+    },
     handler,
     notifier: new DiscordNotifier(rest),
     connect: async () => {
-      await client.login(config.DISCORD_TOKEN);
+      if (destroyed) {
+        client = newClient();
+        destroyed = false;
+      }
+      await client.login(token);
       logger.info?.({ user: client.user?.tag }, 'discord: connected to the gateway');
     },
     stop: async () => {
+      destroyed = true;
       await client.destroy();
     },
   };
@@ -130,9 +151,41 @@ export function gatewayResponder(rest: REST, raw: APIInteraction): InitialRespon
   };
 }
 
-/** Build, connect, and hand back what main needs: the notifier for alerts and stop(). */
-export async function startDiscord(options: DiscordOptions): Promise<{ notifier: Notifier; mode: 'gateway' | 'http'; stop(): Promise<void> }> {
+export { GATEWAY_LEASE };
+
+export interface GatewayLeaseOptions {
+  readonly store: FleetStore;
+  readonly clock: Clock;
+  readonly owner: string;
+  readonly leaseMs: number;
+}
+
+/**
+ * Build, connect, and hand back what main needs: the notifier for alerts and stop(). With
+ * `gatewayLease`, gateway mode connects only while this replica holds the gateway lease
+ * (Discord would deliver each interaction to every connection otherwise) and takes it
+ * over when its holder dies; HTTP interactions mode needs no lease (any replica answers).
+ */
+export async function startDiscord(
+  options: DiscordOptions & { readonly gatewayLease?: GatewayLeaseOptions },
+): Promise<{ notifier: Notifier; mode: 'gateway' | 'http'; stop(): Promise<void> }> {
   const adapter = createDiscordAdapter(options);
-  await adapter.connect();
-  return { notifier: adapter.notifier, mode: adapter.mode, stop: () => adapter.stop() };
+  const lease = options.gatewayLease;
+  if (adapter.mode === 'http' || !lease) {
+    await adapter.connect();
+    return { notifier: adapter.notifier, mode: adapter.mode, stop: () => adapter.stop() };
+  }
+  const holder = new LeaseHolder({
+    ...lease,
+    name: GATEWAY_LEASE,
+    onAcquired: () => adapter.connect(),
+    onLost: async () => {
+      options.logger?.info?.({}, 'discord: gateway lease lost, disconnecting');
+      await adapter.stop();
+    },
+    onError: (err) => options.logger?.error({ err: describe(err) }, 'discord: gateway lease'),
+  });
+  await holder.begin();
+  if (!holder.held) options.logger?.info?.({}, 'discord: another replica holds the gateway; this one takes over if it stops');
+  return { notifier: adapter.notifier, mode: adapter.mode, stop: () => holder.stop() };
 }

@@ -11,7 +11,7 @@
  * and the complete report is attached as a text file instead of failing the send.
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
+import type { Block, ImageBlock, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
 import { LEVELS_WORST_FIRST, levelRank } from '../../reply/severity.js';
 import { clip } from '../../reply/words.js';
 import { safeLinkUrl } from '../../reply/links.js';
@@ -345,6 +345,13 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
 
   const cut = droppedItems > 0 || droppedOther > 0 || droppedFields > 0;
   const files: DiscordFile[] = [];
+  // A picture is attached and shown in the first embed (an embed shows one image).
+  const image = reply.blocks.find((b): b is ImageBlock => b.kind === 'image');
+  if (image) {
+    const name = safeFilename(image.filename);
+    files.push({ name, data: Buffer.from(image.png), contentType: 'image/png' });
+    first.image = { url: `attachment://${name}` };
+  }
   if (cut) {
     const what = droppedItems > 0 ? `…and ${droppedItems} more not shown here.` : '…the rest is not shown here.';
     const note = `\n*${what} The full report is attached as ${REPORT_FILENAME}.*`;
@@ -367,6 +374,12 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
     files,
     ...(files.length > 0 ? { attachments: files.map((f, id) => ({ id, filename: f.name })) } : {}),
   };
+}
+
+/** Discord's attachment:// names allow letters, digits, dot, dash and underscore. */
+function safeFilename(name: string): string {
+  const clean = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
+  return /\.png$/i.test(clean) ? clean : `${clean}.png`;
 }
 
 /**
@@ -406,6 +419,9 @@ export function replyAsText(reply: Reply): string {
         break;
       case 'code':
         lines.push(block.text, '');
+        break;
+      case 'image':
+        lines.push(`[picture: ${block.alt}]`, '');
         break;
     }
   }

@@ -21,6 +21,7 @@ import { clip } from '../../reply/words.js';
 import { isHelpRequest, needsAdminCheck, slackCallbackIds, slackTextToPlain, textOption, wholeTextArgs } from './command-text.js';
 import { renderSlack } from './render.js';
 import { ResponseUrlDelivery, postToResponseUrl, responseBody } from './respond.js';
+import { imagesOf, uploadImages } from './upload.js';
 
 type BoltApp = InstanceType<typeof App>;
 
@@ -172,6 +173,18 @@ export class SlackListeners {
       this.deps.logger.warn({ err, command: name }, 'Slack: response_url failed; posting with the Web API');
       await this.postDirect(origin, reply);
     }
+    await this.sendImages(origin, reply);
+  }
+
+  /** The answer's pictures, uploaded to the channel after the text; failures are told to the caller only. */
+  private async sendImages(origin: Origin, reply: Reply): Promise<void> {
+    if (imagesOf(reply).length === 0 || !origin.channelId) return;
+    const problems = await uploadImages(this.app.client, origin.channelId, reply);
+    if (problems.length === 0) return;
+    this.deps.logger.warn({ problems }, 'Slack: picture upload failed');
+    const notice = errorReply('Picture not shown', problems.join(' '));
+    if (origin.responseUrl) await postToResponseUrl(origin.responseUrl, responseBody(notice)).catch(() => this.postDirect(origin, notice));
+    else await this.postDirect(origin, notice);
   }
 
   /** chat.postMessage / chat.postEphemeral (channel answers need the bot in the channel). */

@@ -17,7 +17,7 @@ const HEADER = [
   '# Slack app manifest for rblbot. Generated from commands/*.ts by `npm run manifest`; do not edit by hand.',
   '# Create the app at https://api.slack.com/apps → "Create New App" → "From a manifest", paste this file,',
   '# install it to your workspace, then put SLACK_BOT_TOKEN (xoxb-…) and SLACK_APP_TOKEN (xapp-…, scope',
-  '# connections:write) in .env. For HTTP mode instead of Socket Mode see README.md ("HTTP mode").',
+  '# connections:write) in .env. For HTTP mode instead of Socket Mode see docs/slack.md ("HTTP mode").',
 ].join('\n');
 
 export function slackManifest(commands: readonly CommandDefinition[]): Record<string, unknown> {
@@ -49,9 +49,10 @@ export function slackManifest(commands: readonly CommandDefinition[]): Record<st
   });
 
   // commands: slash commands and shortcuts. chat:write: watch alerts (chat.postMessage) and
-  // private answers to form submissions. users:read only when some command is admin-only
-  // (to see who is a workspace admin or owner).
-  const scopes = ['commands', 'chat:write'];
+  // private answers to form submissions. files:write: pictures in answers (/watch history's
+  // timeline, uploaded with files.uploadV2). users:read only when some command is
+  // admin-only (to see who is a workspace admin or owner).
+  const scopes = ['commands', 'chat:write', 'files:write'];
   if (commands.some(needsAdminCheck)) scopes.push('users:read');
 
   const features: Record<string, unknown> = {

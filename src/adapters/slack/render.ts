@@ -257,6 +257,11 @@ function renderBlock(block: Block): Unit[] {
       const text = clip(inlinesToMrkdwn(block.text), SLACK_LIMITS.textObject);
       return text.trim() ? [{ block: contextBlock(text), chars: text.length, entries: 1 }] : [];
     }
+    case 'image': {
+      // Block Kit cannot carry the bytes: the adapter uploads the picture right after this message (upload.ts).
+      const text = clip(`🖼️ ${escapeMrkdwn(block.alt)}: the picture follows as a file (${escapeMrkdwn(block.filename)}).`, SLACK_LIMITS.textObject);
+      return [{ block: contextBlock(text), chars: text.length, entries: 1 }];
+    }
   }
 }
 

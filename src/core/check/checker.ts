@@ -20,6 +20,7 @@ import { isCheckableAddress, parseTarget, registrableDomain, type Target } from 
 import { reverseName } from '../dns/reverse.js';
 import { TurnShare } from './turn-share.js';
 import { lookUpZones, type ZoneLookupContext } from './zone-lookups.js';
+import type { MetricsSink } from '../metrics.js';
 
 export interface CheckOptions {
   /** Zones (catalogue zone names) to query in addition to the active ones, e.g. a list a bounce named. */
@@ -48,6 +49,10 @@ export interface Checker {
    * against the per-user limit. Chat commands call it; the CLI does not.
    */
   takeUserChecks(userKey: string, addresses: number): RateDecision;
+  /** This process is one of `replicas` sharing one database: use that share of the per-zone rate. */
+  setRateShare(replicas: number): void;
+  /** Lookups per second per zone this process may send (its share of RBLBOT_ZONE_RATE). */
+  zoneRate(): number;
 }
 
 export interface CheckerOptions {
@@ -73,6 +78,8 @@ export interface CheckerOptions {
   readonly perUserWindowMs?: number;
   /** Clock for the per-user limit (tests). */
   readonly now?: () => number;
+  /** Where each lookup's outcome and time are counted (/metrics); none by default. */
+  readonly metrics?: MetricsSink;
 }
 
 /** Checks set up per turn of the event loop; each makes a few dozen lookups. */
@@ -167,6 +174,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     for (const [zone, entry] of healthByZone) if (entry.health) out.set(zone, entry.health);
     return out;
   }
+  const metrics = options.metrics;
 
   /**
    * One zone's DNS outcome as its result. Synchronous but for listings and refusals,
@@ -397,6 +405,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       fcrdns = null;
       ptrError = 'not trusted: this resolver answers "no such name" even for blocklist test points';
     }
+    if (metrics) for (const r of results) metrics.lookup(r.zone, r.status, r.ms / 1000);
 
     return {
       target: target.value,
@@ -441,6 +450,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     probe: () => Promise.all(catalogue.active.map(probeOne)),
     takeUserChecks: (userKey, addresses) => perUser.take(userKey, addresses),
     health: latestHealth,
+    setRateShare: (replicas) => rate.setShare(replicas),
+    zoneRate: () => rate.rate,
   };
 }
 

@@ -19,17 +19,34 @@ const COST = 1000;
 export class ZoneRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   /** Thousandths of a token gained per millisecond: the rate per second. */
-  private readonly perMs: number;
-  private readonly burst: number;
+  private perMs: number;
+  private burst: number;
 
   constructor(
-    perSecond: number,
+    private readonly perSecond: number,
     // Date.now: the bucket needs milliseconds, and performance.now costs microseconds
     // per call until the JIT has warmed up, on a path taken for every lookup.
     private readonly now: () => number = Date.now,
   ) {
     this.perMs = perSecond;
     this.burst = 2 * perSecond * COST;
+  }
+
+  /**
+   * This process is one of `replicas` sharing the budget: take an equal share of it
+   * (at least one lookup a second). Buckets above the new burst are trimmed to it.
+   */
+  setShare(replicas: number): void {
+    const rate = Math.max(1, Math.floor(this.perSecond / Math.max(1, replicas)));
+    if (rate === this.perMs) return;
+    this.perMs = rate;
+    this.burst = 2 * rate * COST;
+    for (const bucket of this.buckets.values()) bucket.milliTokens = Math.min(bucket.milliTokens, this.burst);
+  }
+
+  /** Lookups per second per zone this process may send now. */
+  get rate(): number {
+    return this.perMs;
   }
 
   /**

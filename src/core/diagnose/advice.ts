@@ -1,10 +1,17 @@
 /**
- * What to do next, most important first, and a one-line summary. Pure: everything it
- * needs is in the diagnosis (and the live re-check, when one ran).
+ * What to do next, most serious first, and a one-line summary. Pure: everything it needs
+ * is in the diagnosis (and the live re-check, when one ran).
+ *
+ * Removal routes are the ones that work for each receiver: Microsoft's delist portal and
+ * sender form, Google's and Yahoo's sender forms (their postmaster@ is not read), a list's
+ * own removal page with the IP filled in, and for a private block at a smaller receiver a
+ * ready-to-send request to its postmaster (a mailto: link with subject and body filled in),
+ * to be sent from an address outside the blocked domain.
  */
 import { getDomain } from 'tldts';
-import { fillUrl, zoneView } from './catalogue-view.js';
+import { fillUrl, type CatalogueView } from './catalogue-view.js';
 import type { ProviderMatch } from './providers.js';
+import { summaryOf } from './reasons.js';
 import type { Advice, AdviceLink, LiveStatus, NamedList, Reason } from './types.js';
 
 export interface AdviceInput {
@@ -19,6 +26,12 @@ export interface AdviceInput {
   readonly text: string;
   readonly live: LiveStatus | null;
   readonly greylisted: boolean;
+  /** The server's words, for a removal request. */
+  readonly diagnostic: string | null;
+  readonly status: string | null;
+  readonly replyCode: number | null;
+  /** When the bounce was written (Date header), for a removal request. */
+  readonly date?: string | null;
 }
 
 const NOT_BLOCKLIST: ReadonlySet<Reason> = new Set<Reason>([
@@ -52,6 +65,26 @@ export const MISCONFIGURED_RECEIVER =
 
 const RELAY_SIGNS = /open relay|open proxy|compromised|exploited|botnet|infected|malware-infected|hijacked|\bxbl\b|\bcbl\b|abuseat/;
 
+/**
+ * How serious each kind of advice is: lower comes first. A compromised host or a spam-source
+ * listing outranks policy listings (PBL), which outrank fixes and notes.
+ */
+const RANK: Readonly<Record<string, number>> = {
+  'relay-test': 0,
+  'receiver-misconfigured': 2,
+  'private-block': 3,
+  'recipient-block': 3,
+  smarthost: 3,
+  postmaster: 4,
+  delist: 5,
+  recheck: 7,
+  'also-listed': 8,
+  cleared: 9,
+};
+/** Delisting steps by how serious the listing is (a spam source before a policy listing). */
+const DELIST_RANK: Readonly<Record<ListSeverity, number>> = { serious: 1, exploit: 1, listing: 5, policy: 6 };
+const rankOf = (a: Advice, ranks: ReadonlyMap<Advice, number>): number => ranks.get(a) ?? RANK[a.kind] ?? 10;
+
 /** The receiving domain to write to: the recipient's domain, else the rejecting host's. */
 export function receivingDomain(recipient: string | null, remoteHost: string | null): string | null {
   const at = recipient?.lastIndexOf('@') ?? -1;
@@ -60,25 +93,146 @@ export function receivingDomain(recipient: string | null, remoteHost: string | n
   return null;
 }
 
-function postmasterAdvice(domain: string | null, ip: string | null, provider: string | null): Advice {
-  const who = domain ? `postmaster@${domain}` : 'the postmaster of the receiving domain';
+interface BigReceiver {
+  readonly name: string;
+  readonly domains: RegExp;
+  readonly text: RegExp;
+  readonly links: readonly AdviceLink[];
+}
+
+/** Large receivers that do not read postmaster@: their own forms are the route. */
+const BIG_RECEIVERS: readonly BigReceiver[] = [
+  {
+    name: 'Gmail / Google Workspace',
+    domains: /(?:^|\.)(?:gmail\.com|googlemail\.com|google\.com)$/,
+    text: /gsmtp|google\.com|gmail/,
+    links: [
+      { label: 'Gmail bulk sender contact form', url: 'https://support.google.com/mail/contact/bulk_send_new' },
+      { label: 'Gmail sender guidelines', url: 'https://support.google.com/mail/answer/81126' },
+      { label: 'Google Postmaster Tools', url: 'https://postmaster.google.com/' },
+    ],
+  },
+  {
+    name: 'Microsoft 365',
+    domains: /(?:^|\.)(?:protection\.outlook\.com|onmicrosoft\.com)$/,
+    text: /protection\.outlook\.com|banned sending ip|sender\.office\.com|as160126/,
+    links: [{ label: 'Microsoft delist portal', url: 'https://sender.office.com/' }],
+  },
+  {
+    name: 'Outlook.com',
+    domains: /(?:^|\.)(?:outlook\.com|hotmail\.[a-z.]{2,6}|live\.[a-z.]{2,6}|msn\.com)$/,
+    text: /\bs3\d{3}\b|hotmail|outlook\.com|live\.com/,
+    links: [
+      { label: 'Outlook.com sender support form', url: 'https://go.microsoft.com/fwlink/?LinkID=614866' },
+      { label: 'Microsoft SNDS and JMRP', url: 'https://sendersupport.olc.protection.outlook.com/snds/' },
+    ],
+  },
+  {
+    name: 'Yahoo / AOL',
+    domains: /(?:^|\.)(?:yahoo\.[a-z.]{2,6}|ymail\.com|rocketmail\.com|aol\.com|yahoodns\.net|att\.net|sbcglobal\.net)$/,
+    text: /yahoo|\baol\b|\btss\d\d\b/,
+    links: [
+      { label: 'Yahoo Sender Hub support form', url: 'https://senders.yahooinc.com/contact' },
+      { label: 'Yahoo error codes', url: 'https://senders.yahooinc.com/smtp-error-codes/' },
+    ],
+  },
+  {
+    name: 'Apple iCloud',
+    domains: /(?:^|\.)(?:icloud\.com|me\.com|mac\.com)$/,
+    text: /icloud|apple\.com/,
+    links: [{ label: 'Apple postmaster information', url: 'https://support.apple.com/en-us/102322' }],
+  },
+];
+
+function bigReceiver(input: AdviceInput, domain: string | null): BigReceiver | null {
+  const host = input.remoteHost ?? '';
+  for (const b of BIG_RECEIVERS) if ((domain && b.domains.test(domain)) || (host && b.domains.test(host))) return b;
+  for (const b of BIG_RECEIVERS) if (b.text.test(input.text.slice(0, 4000))) return b;
+  return null;
+}
+
+/**
+ * A request to the receiver's postmaster, ready to send: subject and body filled in with
+ * the sending IP, its PTR, the error line and the date.
+ */
+/** An address the refusal itself says to write to ("Contact postmaster@isp.example"). */
+function namedContact(input: AdviceInput): string | null {
+  const text = (input.diagnostic ?? '').slice(0, 2000);
+  const m =
+    /(?:contact|write to|e-?mail|mail to|send (?:an? )?(?:e-?mail|message|request) to|at)\s{1,3}<?([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6})/i.exec(
+      text,
+    ) ?? /\b((?:postmaster|abuse|delist|unblock|blocklist|rbl|support|security)@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6})/i.exec(text);
+  const address = m?.[1]?.replace(/\.$/, '').toLowerCase() ?? null;
+  return address && address !== input.recipient?.toLowerCase() ? address : null;
+}
+
+function removalRequest(domain: string | null, input: AdviceInput): Advice {
+  const ip = input.senderIp;
+  const ptr = input.live?.ptr;
+  const contact = namedContact(input) ?? (domain ? `postmaster@${domain}` : null);
+  const who = contact ?? 'the postmaster of the receiving domain';
+  const error = (input.diagnostic ?? '').slice(0, 300);
+  const lines = [
+    'Hello,',
+    '',
+    `mail from our server${ip ? ` ${ip}` : ''}${ptr ? ` (${ptr})` : ''}${input.recipient ? ` to ${input.recipient}` : ''} was refused${input.date ? ` on ${input.date}` : ''} with:`,
+    '',
+    error || '(error line)',
+    '',
+    `Please remove ${ip ?? 'our IP'} from your block list, or tell us why it is listed. We write from another address because mail from our own domain is blocked.`,
+    '',
+    'Thank you.',
+  ];
+  const subject = `Block removal request${ip ? ` for ${ip}` : ''}`;
+  const mailto = contact ? `mailto:${contact}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(lines.join('\n'))}` : null;
   return {
     kind: 'postmaster',
-    text: `Write to ${who}${provider ? ` (${provider})` : ''} from an address outside your own blocked domain (e.g. a webmail account), quote the full error line${ip ? ` and your sending IP ${ip}` : ''}, and ask them to lift the block or say why it is there.`,
-    links: domain ? [{ label: `postmaster@${domain}`, url: `mailto:postmaster@${domain}` }] : [],
+    text: `Write to ${who} from an address outside your own blocked domain (e.g. a webmail account), quote the full error line${ip ? ` and your sending IP ${ip}` : ''}, and ask them to lift the block or say why it is there. The link opens the request ready to send.`,
+    links: mailto ? [{ label: `Request to ${contact}`, url: mailto }] : [],
   };
 }
 
-/** What each public list needs before it delists, in one sentence. */
-function listRequirement(zone: string, liveMeaning: string | null): string {
+type ListSeverity = 'serious' | 'exploit' | 'listing' | 'policy';
+
+/** The parts of a live listing's meaning ("SBL …; PBL …"), most serious first. */
+function listingParts(zone: string, liveMeaning: string | null): { severity: ListSeverity; text: string }[] {
   const z = zone.toLowerCase();
-  const m = (liveMeaning ?? '').toLowerCase();
-  if (z.startsWith('xbl.') || z.startsWith('cbl.') || m.includes('xbl') || m.includes('exploit')) {
-    return 'XBL/CBL lists infected or exploited hosts: find the infected machine, open proxy or abused account behind this IP first, or it comes back within hours.';
+  const parts = (liveMeaning ?? '')
+    .split(/;\s*/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const out: { severity: ListSeverity; text: string }[] = [];
+  const add = (severity: ListSeverity, text: string) => {
+    if (!out.some((o) => o.text === text)) out.push({ severity, text });
+  };
+  const sources = parts.length ? parts : [''];
+  for (const part of sources) {
+    const m = part.toLowerCase();
+    if (/\bsbl\b|drop|\bbcl\b|spam source|spam operation/.test(m) || (!m && z.startsWith('sbl.'))) {
+      add(
+        'serious',
+        'SBL lists verified spam sources and spam support: find what sent the spam, fix it, then open the SBL record at Spamhaus and follow its removal steps (many SBL entries are removed only through the IP owner).',
+      );
+    } else if (/\bxbl\b|\bcbl\b|exploit|infected|\bbot/.test(m) || (!m && (z.startsWith('xbl.') || z.startsWith('cbl.')))) {
+      add(
+        'exploit',
+        'XBL/CBL lists infected or exploited hosts: find the infected machine, open proxy or abused account behind this IP first, or it comes back within hours.',
+      );
+    } else if (/\bpbl\b|policy|end-user|dynamic/.test(m) || (!m && z.startsWith('pbl.'))) {
+      add(
+        'policy',
+        'PBL is a policy list of end-user address space: send through your ISP\u2019s smarthost, or, for a static mail-server IP with proper rDNS, remove it yourself at Spamhaus (or ask the ISP for ISP-maintained entries).',
+      );
+    } else if (!m) {
+      add('listing', listRequirement(z));
+    } else add('listing', `${part}: ${listRequirement(z)}`);
   }
-  if (z.startsWith('pbl.') || m.includes('pbl')) {
-    return 'PBL is a policy list of end-user address space: send through your ISP\u2019s smarthost, or, for a static mail-server IP with proper rDNS, remove it yourself at Spamhaus (or ask the ISP for ISP-maintained entries).';
-  }
+  const order: Record<ListSeverity, number> = { serious: 0, exploit: 1, listing: 2, policy: 3 };
+  return out.sort((a, b) => order[a.severity] - order[b.severity]);
+}
+
+/** What each public list needs before it delists, in one sentence. */
+function listRequirement(z: string): string {
   if (z.includes('spamhaus'))
     return 'Spamhaus: open the lookup, read the listing reason, fix the cause and use the self-service removal (SBL listings need the listing ISP\u2019s ticket).';
   if (z.includes('spamcop'))
@@ -94,8 +248,13 @@ function listRequirement(zone: string, liveMeaning: string | null): string {
   return 'Fix the cause named on the list\u2019s lookup page, then request removal.';
 }
 
-export function buildAdvice(input: AdviceInput): Advice[] {
+/** Smarthost advice for "not authorized to send directly" (Gmail), end-user ranges and missing PTRs. */
+const DIRECT_SEND =
+  /not authorized to send email directly|please use the smtp (?:relay|server) of your|dynamic ip|end-user|residential|dial-?up|\bpbl\b/;
+
+export function buildAdvice(view: CatalogueView, input: AdviceInput): Advice[] {
   const out: Advice[] = [];
+  const ranks = new Map<Advice, number>();
   const ip = input.senderIp;
   const domain = receivingDomain(input.recipient, input.remoteHost);
   const provider = input.providers[0]?.rule ?? null;
@@ -103,6 +262,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
   const publicLists = input.lists.filter((l) => !l.defunct);
   const deadLists = input.lists.filter((l) => l.defunct);
   const misconfigured = MISCONFIGURED_RECEIVER.test(input.text);
+  const big = bigReceiver(input, domain);
 
   if (input.reason === 'vacation') {
     return [
@@ -140,29 +300,33 @@ export function buildAdvice(input: AdviceInput): Advice[] {
     });
   }
   for (const dead of deadLists) {
-    const view = zoneView(dead.zone);
+    const zv = view.zone(dead.zone);
     out.push({
       kind: 'receiver-misconfigured',
-      text: `${dead.name} is shut down${view?.defunctSince ? ` (since ${view.defunctSince})` : ''}; nobody is listed on it any more. The receiver still uses it in its configuration, so your IP is probably not listed anywhere that matters: the receiving side must remove it.`,
+      text: `${dead.name} is shut down${zv?.defunctSince ? ` (since ${zv.defunctSince})` : ''}; nobody is listed on it any more. The receiver still uses it in its configuration, so your IP is probably not listed anywhere that matters: the receiving side must remove it.`,
       links: [],
     });
   }
-  if ((misconfigured || deadLists.length) && publicLists.length === 0) out.push(postmasterAdvice(domain, ip, null));
+  if ((misconfigured || deadLists.length) && publicLists.length === 0) out.push(removalRequest(domain, input));
 
-  // 2. Public lists: re-check and delist.
+  // 2. Public lists: re-check and delist, the most serious listing first.
   for (const list of publicLists) {
     const target = list.target ?? ip;
-    const view = zoneView(list.zone);
-    const lookup = fillUrl(view?.lookupUrl, target);
+    const zv = view.zone(list.zone);
+    const lookup = fillUrl(zv?.lookupUrl, target);
     const named = live?.named.find((n) => n.zone === list.zone);
     const liveHit = live?.listedOn.find((l) => l.zone === list.zone);
     if (named?.status === 'listed') {
-      const removal = fillUrl(named.removalUrl ?? view?.removalUrl, target) ?? lookup;
-      out.push({
-        kind: 'delist',
-        text: `${target ?? 'The IP'} is still listed on ${list.name} right now. ${listRequirement(list.zone, liveHit?.meaning ?? null)}`,
-        links: removal ? [{ label: `${list.name}: removal`, url: removal }] : [],
-      });
+      const removal = fillUrl(named.removalUrl ?? zv?.removalUrl, target) ?? lookup;
+      for (const part of listingParts(list.zone, liveHit?.meaning ?? null)) {
+        const a: Advice = {
+          kind: 'delist',
+          text: `${target ?? 'The IP'} is still listed on ${list.name} right now. ${part.text}`,
+          links: removal ? [{ label: `${list.name}: removal`, url: removal }] : [],
+        };
+        ranks.set(a, DELIST_RANK[part.severity]);
+        out.push(a);
+      }
     } else if (named?.status === 'clean') {
       out.push({
         kind: 'cleared',
@@ -176,9 +340,12 @@ export function buildAdvice(input: AdviceInput): Advice[] {
         links: lookup ? [{ label: `${list.name}: lookup`, url: lookup }] : [],
       });
     } else {
+      const parts = listingParts(list.zone, null)
+        .map((p) => p.text)
+        .join(' ');
       out.push({
         kind: 'recheck',
-        text: `The bounce names ${list.name}. Check ${target ?? 'your sending IP'} on it now (/rbl ${target ?? '<ip>'} or rblbot check ${target ?? '<ip>'}); if it is still listed: ${listRequirement(list.zone, null)}`,
+        text: `The bounce names ${list.name}. Check ${target ?? 'your sending IP'} on it now (/rbl ${target ?? '<ip>'} or rblbot check ${target ?? '<ip>'}); if it is still listed: ${parts}`,
         links: lookup ? [{ label: `${list.name}: lookup`, url: lookup }] : [],
       });
     }
@@ -217,22 +384,36 @@ export function buildAdvice(input: AdviceInput): Advice[] {
     case 'blocked':
     case 'badreputation':
     case 'speeding': {
+      if (DIRECT_SEND.test(input.text)) {
+        out.push({
+          kind: 'smarthost',
+          text: `The receiver does not take mail straight from ${ip ?? 'this IP'}: it is in end-user (dynamic) address space, such as the Spamhaus PBL, or has no proper PTR. Send through your provider\u2019s SMTP relay (smarthost). For a static server IP: give it a PTR naming your mail host that resolves back to it, and request PBL removal at Spamhaus.`,
+          links: [
+            {
+              label: 'Spamhaus PBL removal',
+              url: ip ? `https://check.spamhaus.org/results/?query=${encodeURIComponent(ip)}` : 'https://check.spamhaus.org/',
+            },
+            ...(big?.links.slice(0, 1) ?? []),
+          ],
+        });
+      }
       if (publicLists.length === 0 && deadLists.length === 0 && !misconfigured) {
         const kinds = new Set(input.providers.map((p) => p.rule.block));
         if (kinds.has('recipient')) {
           out.push({
             kind: 'recipient-block',
-            text: `The recipient organisation blocks you with its own list or policy; its provider cannot lift it. Contact the recipient by another channel or write to its postmaster.`,
+            text: 'The recipient organisation blocks you with its own list or policy; its provider cannot lift it. Contact the recipient by another channel, or send its postmaster the request.',
             links: [],
           });
-          out.push(postmasterAdvice(domain, ip, null));
-        } else if (input.reason === 'blocked' && (kinds.has('private') || kinds.size === 0 || kinds.has('public'))) {
+          out.push(removalRequest(domain, input));
+        } else if (input.reason === 'blocked' && !DIRECT_SEND.test(input.text)) {
+          const formLinks: readonly AdviceLink[] = links.length ? links : (big?.links ?? []);
           out.push({
             kind: 'private-block',
-            text: `No public blocklist is named: this is ${provider ? `${provider.provider}\u2019s` : 'the receiver\u2019s'} own (private) block${ip ? ` of ${ip}` : ''}. ${provider ? provider.meaning : 'Public blocklist checks cannot show it.'}${links.length ? ' Use the provider\u2019s delisting form.' : ''}`,
-            links,
+            text: `No public blocklist is named: this is ${provider ? `${provider.provider}\u2019s` : big ? `${big.name}\u2019s` : 'the receiver\u2019s'} own (private) block${ip ? ` of ${ip}` : ''}. ${provider ? provider.meaning : 'Public blocklist checks cannot show it.'}${formLinks.length ? ' Ask for removal with the provider\u2019s own form (its postmaster@ address is not read).' : ''}`,
+            links: formLinks,
           });
-          if (links.length === 0) out.push(postmasterAdvice(domain, ip, null));
+          if (formLinks.length === 0) out.push(removalRequest(domain, input));
           if (ip)
             out.push({
               kind: 'recheck',
@@ -244,7 +425,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
           out.push({
             kind: 'reputation',
             text: `${provider ? `${provider.provider} rates` : 'The receiver rates'} the reputation of your IP or domain too low${input.permanent === false ? ' and defers for now' : ''}. Slow down, send only to people who asked for mail, remove unknown addresses and complainers, and register with the provider\u2019s postmaster tools and feedback loop.`,
-            links,
+            links: links.length ? links : (big?.links ?? []),
           });
         }
         if (input.reason === 'speeding' && !kinds.has('reputation')) {
@@ -272,9 +453,13 @@ export function buildAdvice(input: AdviceInput): Advice[] {
       });
       break;
     case 'userunknown':
+    case 'filtered':
       out.push({
         kind: 'fix-address',
-        text: 'The recipient address does not exist there. Check the spelling, and remove it from your lists: repeated sends to unknown users hurt your reputation. Not a blocklist problem.',
+        text:
+          input.reason === 'filtered'
+            ? 'The receiving side refused the message for this recipient after reading it (the address may not exist, or its filter rejects you). Check the address, and remove it from your lists if it keeps failing. Not a blocklist problem.'
+            : 'The recipient address does not exist there. Check the spelling, and remove it from your lists: repeated sends to unknown users hurt your reputation. Not a blocklist problem.',
         links: [],
       });
       break;
@@ -368,6 +553,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
       break;
     case 'systemerror':
     case 'systemfull':
+    case 'mailererror':
       out.push({
         kind: 'wait',
         text: 'The receiving server had an internal problem. Nothing to fix on your side: retry later, and tell its postmaster if it persists. Not a blocklist problem.',
@@ -388,43 +574,50 @@ export function buildAdvice(input: AdviceInput): Advice[] {
         out.push({
           kind: 'security',
           text: 'A security policy refused the message (5.7.x) without naming a list. Read the server text: it may be a private block, authentication, or the recipient\u2019s rules. Check your IP with /rbl and your SPF/DKIM/DMARC.',
-          links,
+          links: links.length ? links : (big?.links ?? []),
         });
-        out.push(postmasterAdvice(domain, ip, null));
+        if (!big) out.push(removalRequest(domain, input));
       }
       break;
-    case 'onhold':
-      if (input.greylisted)
-        out.push({
-          kind: 'wait',
-          text: 'Greylisting: the receiver defers unknown senders once on purpose. Your server retries on its own and the mail will go through. Not a blocklist problem.',
-          links: [],
-        });
-      else
-        out.push({
-          kind: 'unclear',
-          text: 'The server text does not say clearly why. Read it below; if your IP may be the cause, check it with /rbl, otherwise ask the receiver\u2019s postmaster.',
-          links: [],
-        });
-      break;
-    case 'undefined':
+    case 'suppressed':
       out.push({
-        kind: 'unclear',
-        text: 'No delivery error was found. Paste the whole bounce (the part with the 5xx or 4xx reply, e.g. "550 5.7.1 …"), or attach the bounce as an .eml file.',
+        kind: 'fix-address',
+        text: 'Your sending platform did not send to this address because it is on its suppression list (earlier hard bounces or complaints). Remove it from your lists, or clear it in the platform only if you are sure it works again.',
         links: [],
       });
       break;
     default:
       break;
   }
-  if (input.permanent === false && !['onhold', 'mailboxfull', 'systemerror'].includes(input.reason)) {
+  if (input.greylisted) {
+    out.push({
+      kind: 'wait',
+      text: 'Greylisting: the receiver defers unknown senders once on purpose. Your server retries on its own and the mail will go through. Not a blocklist problem.',
+      links: [],
+    });
+  } else if (input.reason === 'onhold' || input.reason === 'undefined') {
+    out.push({
+      kind: 'unclear',
+      text: 'The server text does not say clearly why. Read it below; if your IP may be the cause, check it with /rbl, otherwise ask the receiver\u2019s postmaster.',
+      links: [],
+    });
+  }
+  if (input.permanent === false && !['onhold', 'mailboxfull', 'systemerror'].includes(input.reason) && !input.greylisted) {
     out.push({
       kind: 'temporary',
       text: 'This refusal is temporary (4xx): your server keeps retrying for a while, so fix the cause soon and the queued mail may still go out.',
       links: [],
     });
   }
-  return dedupe(out);
+  return order(dedupe(out), ranks);
+}
+
+/** Most serious first; advice of equal rank keeps its order. */
+function order(items: Advice[], ranks: ReadonlyMap<Advice, number>): Advice[] {
+  return items
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => rankOf(x.a, ranks) - rankOf(y.a, ranks) || x.i - y.i)
+    .map((x) => x.a);
 }
 
 function dedupe(items: Advice[]): Advice[] {
@@ -438,40 +631,6 @@ export function isBlocklistProblem(reason: Reason, lists: readonly NamedList[], 
   if (reason === 'blocked' || reason === 'badreputation') return true;
   return providers.some((p) => p.rule.block === 'private' || p.rule.block === 'public');
 }
-
-const REASON_TEXT: Readonly<Partial<Record<Reason, string>>> = {
-  blocked: 'refused mail from the sending server (blocked)',
-  badreputation: 'refused the mail because of the sending IP\u2019s or domain\u2019s reputation',
-  requireptr: 'refused the sending IP because its reverse DNS (PTR) is missing or does not match',
-  authfailure: 'refused the mail because SPF, DKIM or DMARC did not pass',
-  policyviolation: 'refused the mail by its policy',
-  spamdetected: 'judged the message as spam',
-  norelaying: 'refused to relay the mail (relay access denied)',
-  rejected: 'refused the envelope sender',
-  securityerror: 'refused the mail for a security reason',
-  failedstarttls: 'refused the mail over a TLS problem',
-  userunknown: 'says the recipient address does not exist',
-  mailboxfull: 'says the recipient\u2019s mailbox is full',
-  hostunknown: 'could not find the recipient domain',
-  toomanyconn: 'refused too many connections or recipients at once',
-  speeding: 'is rate-limiting your mail',
-  mesgtoobig: 'refused the message as too large',
-  exceedlimit: 'refused the message over a size limit',
-  expired: 'could not be reached before the message expired',
-  networkerror: 'could not be reached (network or DNS problem)',
-  systemerror: 'had an internal error',
-  systemfull: 'is out of storage',
-  suspend: 'says the recipient account is disabled',
-  hasmoved: 'says the recipient has moved',
-  filtered: 'filtered the message for this recipient',
-  notaccept: 'accepts no mail for that domain',
-  virusdetected: 'found a virus in the message',
-  contenterror: 'refused the message format',
-  notcompliantrfc: 'refused the message as not RFC 5322 compliant',
-  syntaxerror: 'refused an SMTP command',
-  onhold: 'refused the mail without a clear reason',
-  mailererror: 'failed in local delivery',
-};
 
 export interface SummaryInput {
   readonly reason: Reason;
@@ -490,9 +649,8 @@ export function buildSummary(s: SummaryInput): string {
   if (s.reason === 'vacation') return `Automatic reply${s.recipient ? ` from ${s.recipient}` : ''}: not a delivery failure.`;
   if (s.reason === 'delivered') return `Delivered${s.recipient ? ` to ${s.recipient}` : ''}: not a failure.`;
   if (s.reason === 'feedback') return 'Abuse/feedback report (ARF): a recipient complained about your message. Not a bounce.';
-  if (s.reason === 'undefined') return 'No delivery error found in this text.';
   const who = s.provider ?? s.remoteHost ?? s.remoteIp ?? 'The receiving server';
-  const what = s.greylisted ? 'greylisted the mail (temporary, retried automatically)' : (REASON_TEXT[s.reason] ?? s.reason);
+  const what = s.greylisted ? 'greylisted the mail (temporary, retried automatically)' : summaryOf(s.reason);
   let line = `${who} ${what}`;
   if (s.recipient) line += ` for ${s.recipient}`;
   const live = s.lists.filter((l) => !l.defunct);
@@ -502,6 +660,6 @@ export function buildSummary(s: SummaryInput): string {
   else if (s.senderIp && s.blocklistProblem) line += ` (sending IP ${s.senderIp})`;
   line += '.';
   if (s.permanent === false && !s.greylisted) line += ' Temporary: the sender will retry.';
-  if (!s.blocklistProblem && !['onhold', 'securityerror'].includes(s.reason)) line += ' Not a blocklist problem.';
+  if (!s.blocklistProblem && !['onhold', 'securityerror', 'undefined'].includes(s.reason)) line += ' Not a blocklist problem.';
   return line;
 }

@@ -1,9 +1,9 @@
 /**
  * What diagnosis needs to know about catalogue zones: display names, links, whether a
- * list is dead. A thin view over the project catalogue (src/core/check/catalogue.ts), loaded
- * once; `useCatalogue` lets the app hand over the catalogue it built from configuration.
+ * list is dead, and the set of zone names to look for in a bounce. One view per
+ * diagnoser, built from the catalogue it was given (which includes the user's zone file).
  */
-import { loadCatalogue, type Catalogue } from '../check/catalogue.js';
+import type { Catalogue } from '../check/catalogue.js';
 
 export interface ZoneView {
   readonly zone: string;
@@ -16,65 +16,55 @@ export interface ZoneView {
   readonly defunctSince?: string;
 }
 
-let catalogue: Catalogue | null = null;
-let views: Map<string, ZoneView> | null = null;
-let generation = 0;
+export class CatalogueView {
+  private readonly views = new Map<string, ZoneView>();
+  /** Zone names that are plain host names, for finding them in text. */
+  readonly zoneNames: ReadonlySet<string>;
+  /** Last characters of those names: a token ending otherwise cannot be a zone. */
+  readonly zoneEnds: ReadonlySet<string>;
 
-/** Use this catalogue (e.g. with the user's zone file) instead of the built-in one. */
-export function useCatalogue(c: Catalogue): void {
-  if (c === catalogue) return;
-  catalogue = c;
-  views = null;
-  generation++;
-}
-
-/** Changes whenever useCatalogue swaps the catalogue: caches built from it compare this. */
-export function catalogueGeneration(): number {
-  return generation;
-}
-
-function build(): Map<string, ZoneView> {
-  if (views) return views;
-  catalogue ??= loadCatalogue();
-  const map = new Map<string, ZoneView>();
-  for (const z of catalogue.zones) {
-    map.set(z.zone.toLowerCase(), {
-      zone: z.zone,
-      name: z.name,
-      kinds: z.kinds,
-      listType: z.listType,
-      removalUrl: z.removalUrl,
-      lookupUrl: z.lookupUrl,
-      defunct: false,
-    });
-  }
-  for (const d of catalogue.defunct) {
-    for (const zone of d.zones) {
-      const key = zone.toLowerCase();
-      if (map.has(key) || !/^[a-z0-9.-]+$/.test(key)) continue;
-      map.set(key, {
-        zone: key,
-        name: d.name,
-        kinds: ['ipv4'],
-        listType: 'block',
-        removalUrl: null,
-        lookupUrl: null,
-        defunct: true,
-        defunctSince: d.since,
+  constructor(catalogue: Catalogue) {
+    for (const z of catalogue.zones) {
+      this.views.set(z.zone.toLowerCase(), {
+        zone: z.zone,
+        name: z.name,
+        kinds: z.kinds,
+        listType: z.listType,
+        removalUrl: z.removalUrl,
+        lookupUrl: z.lookupUrl,
+        defunct: false,
       });
     }
+    for (const d of catalogue.defunct) {
+      for (const zone of d.zones) {
+        const key = zone.toLowerCase();
+        if (this.views.has(key) || !/^[a-z0-9.-]+$/.test(key)) continue;
+        this.views.set(key, {
+          zone: key,
+          name: d.name,
+          kinds: ['ipv4'],
+          listType: 'block',
+          removalUrl: null,
+          lookupUrl: null,
+          defunct: true,
+          defunctSince: d.since,
+        });
+      }
+    }
+    const names = new Set<string>();
+    const ends = new Set<string>();
+    for (const z of this.views.keys()) {
+      if (!/^[a-z0-9.-]+$/.test(z)) continue;
+      names.add(z);
+      ends.add(z.charAt(z.length - 1));
+    }
+    this.zoneNames = names;
+    this.zoneEnds = ends;
   }
-  views = map;
-  return map;
-}
 
-export function zoneView(zone: string): ZoneView | undefined {
-  return build().get(zone.toLowerCase());
-}
-
-/** Every zone name the catalogue knows, live and dead, lower-case. */
-export function allZoneNames(): Iterable<string> {
-  return build().keys();
+  zone(zone: string): ZoneView | undefined {
+    return this.views.get(zone.toLowerCase());
+  }
 }
 
 /** A removal/lookup URL with the target filled in; null for none. */

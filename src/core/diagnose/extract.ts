@@ -1,125 +1,12 @@
 /**
- * Extraction: splits a bounce into one segment per failed recipient and pulls the
- * facts out of each (reply code, enhanced status, rejecting host and IP, the sending IP
- * the receiver blamed, the failed SMTP command). Patterns are literal words with bounded
- * character classes, so every scan is linear in the input.
+ * Extraction of facts from a recipient's error text: the SMTP reply, the rejecting host
+ * and its IP, the sending IP the receiver blamed, a domain it says is listed. Patterns are
+ * literal words with bounded character classes, so every scan is linear in the input.
  */
 import net from 'node:net';
-import type { BounceDocument, DsnFields } from './input.js';
-import { logicalLines, squeeze } from './text.js';
-
-export interface Segment {
-  readonly recipient: string | null;
-  /** Logical lines that belong to this recipient. */
-  readonly text: string;
-  readonly dsn: DsnFields | null;
-}
-
-const ADDRESS = /<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?/;
-const ROLE = /^(?:postmaster|mailer-daemon|delist|delist-request|tosa|icloudadmin|abuse_rbl)@/i;
-
-/** Plain address from a DSN recipient field ("rfc822; <a@b>"). */
-export function dsnAddress(value: string | undefined): string | null {
-  if (!value) return null;
-  const v = value.replace(/^[a-z0-9-]{1,20};\s*/i, '');
-  const m = ADDRESS.exec(v.slice(0, 400));
-  return m ? m[1]!.toLowerCase() : v.trim().slice(0, 200) || null;
-}
-
-/** The recipient a logical line introduces, if it is a recipient marker. */
-function recipientMarker(line: string): string | null {
-  const head = line.slice(0, 600);
-  // "<a@b>: host …", "  a@b", "a@b (a@b)", "a@b on 1/2/2024"
-  const lead =
-    /^\s{0,12}(?:final-recipient:\s{0,3}rfc822;\s{0,3}|original-recipient:\s{0,3}rfc822;\s{0,3})?<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?:[\s:,(]|$)/i.exec(
-      head,
-    );
-  if (lead) return lead[1]!.toLowerCase();
-  const rcpt = /rcpt to:?\s{0,3}<([^<>\s]{1,254})>/i.exec(head);
-  if (rcpt && rcpt[1]!.includes('@')) return rcpt[1]!.toLowerCase();
-  if (!head.includes('@')) return null;
-  const re = new RegExp(ADDRESS.source, 'g');
-  let m: RegExpExecArray | null;
-  for (let n = 0; n < 5 && (m = re.exec(head)); n++) {
-    if (ROLE.test(m[1]!)) continue;
-    const before = head.slice(Math.max(0, m.index - 60), m.index).toLowerCase();
-    if (
-      /(?:\bto|recipients?|rcpt|permanently|failed|address(?:es)?|\bfor|mailbox|user|delivery to)\W{0,6}$/.test(before) &&
-      !/\bfrom\W{0,6}$/.test(before)
-    ) {
-      return m[1]!.toLowerCase();
-    }
-  }
-  return null;
-}
-
-const MAX_SEGMENT_LINES = 400;
-const MAX_RECIPIENT_SEGMENTS = 200;
-
-/** One segment per recipient (DSN groups first, then markers in the text). */
-export function segment(doc: BounceDocument): { segments: Segment[]; preamble: string } {
-  const lines = logicalLines(doc.body);
-  const byRecipient = new Map<string, string[]>();
-  const order: string[] = [];
-  const preamble: string[] = [];
-  let current: string | null = null;
-  for (const line of lines) {
-    if (line === '') {
-      if (current) {
-        const lines = byRecipient.get(current)!;
-        if (lines.length < MAX_SEGMENT_LINES) lines.push('');
-      } else if (preamble.length < MAX_SEGMENT_LINES * 2) preamble.push('');
-      continue;
-    }
-    const r = recipientMarker(line);
-    if (r && (byRecipient.has(r) || order.length < MAX_RECIPIENT_SEGMENTS)) {
-      current = r;
-      if (!byRecipient.has(r) && order.length < MAX_RECIPIENT_SEGMENTS) {
-        byRecipient.set(r, []);
-        order.push(r);
-      }
-    }
-    // Bounded per recipient: the reply is near the recipient, not 1000 lines later.
-    if (current) {
-      const lines = byRecipient.get(current)!;
-      if (lines.length < MAX_SEGMENT_LINES) lines.push(line);
-    } else if (preamble.length < MAX_SEGMENT_LINES * 2) preamble.push(line);
-  }
-
-  const segments: Segment[] = [];
-  const used = new Set<string>();
-  for (const dsn of doc.dsnRecipients) {
-    const rcpt = dsnAddress(dsn['final-recipient']) ?? dsnAddress(dsn['original-recipient']);
-    const text = rcpt ? (byRecipient.get(rcpt) ?? []) : [];
-    if (rcpt) used.add(rcpt);
-    segments.push({ recipient: rcpt, text: text.join('\n'), dsn });
-  }
-  if (segments.length === 0) {
-    for (const r of order) segments.push({ recipient: r, text: byRecipient.get(r)!.join('\n'), dsn: null });
-    // A recipient named only in passing, with no error of its own, is not a separate failure.
-    if (segments.length > 1) {
-      const withReply = segments.filter((s) => findReply(s.text) !== null);
-      if (withReply.length > 0 && withReply.length < segments.length) {
-        const leftovers = segments.filter((s) => !withReply.includes(s));
-        // Keep recipients without their own reply when the shared text has one (one reply for several recipients).
-        if (findReply(preamble.join('\n')) === null) segments.splice(0, segments.length, ...withReply);
-        else void leftovers;
-      }
-    }
-  }
-  if (segments.length === 0) {
-    const failed = doc.headers.get('x-failed-recipients');
-    const recipients = failed
-      ? failed
-          .split(',')
-          .map((s) => dsnAddress(s))
-          .filter((s): s is string => !!s)
-      : [];
-    if (recipients.length === 0) recipients.push('');
-    for (const r of recipients.slice(0, 100)) segments.push({ recipient: r || null, text: '', dsn: null });
-  }
-  return { segments, preamble: preamble.join('\n') };
-}
+import type { DsnFields } from './input.js';
+import { isReplyCode } from './statuses.js';
+import { squeeze } from './text.js';
 
 export interface Reply {
   readonly code: number | null;
@@ -129,14 +16,16 @@ export interface Reply {
 }
 
 const STATUS_RE = /(?:^|[^0-9.])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9])/;
-const REPLY_RE = /(?:^|[\s'"(:;>#[=])([245][0-9]{2})(?:[ -]|$)(?:#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9]))?/g;
+const REPLY_RE = /(?:^|[\s'"(:;>#[=])([245][0-9]{2})(?:[ \t-]|\r?\n {0,8}|$)(?:#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9]))?/g;
 const GOOD_BEFORE = /(?:said|returned|was|replied|error|smtp|reason|response|<<<|message|status|code|answer)\W{0,4}$/i;
 
 /** The best SMTP reply in a text: prefer one with an enhanced status and a telling prefix. */
 export function findReply(text: string): Reply | null {
   if (!text) return null;
   let best: { score: number; index: number; code: number; status: string | null } | null = null;
-  const bounded = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  let bounded = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  // Zoho: "Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 <a@b>: …".
+  if (bounded.includes('ERROR_CODE :')) bounded = bounded.replace(/ERROR_CODE :([245][0-9]{2}),/g, 'ERROR_CODE :$1 ');
   REPLY_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   let count = 0;
@@ -147,7 +36,8 @@ export function findReply(text: string): Reply | null {
     const after = bounded.slice(index + 3, index + 12);
     if (/^ ?(?:bytes|kb|mb|seconds|secs|minutes|days|hours|ms)\b/i.test(after)) continue;
     if (/^:\d/.test(after)) continue;
-    if (code % 100 > 59) continue;
+    // A code outside RFC 5321 counts when its own status follows ("571 5.7.1", La Poste).
+    if (!isReplyCode(code) && !(m[2] && m[2][0] === m[1]![0] && code >= 400 && code < 600)) continue;
     let score = 0;
     if (m[2]) score += 3;
     if (m[2] && m[2][0] !== m[1]![0]) score -= 2;
@@ -168,25 +58,6 @@ function lineFrom(text: string, index: number): string {
   let end = text.indexOf('\n', index);
   if (end < 0) end = text.length;
   return squeeze(text.slice(index, Math.min(end, index + 1500)));
-}
-
-export type SmtpCommand = 'CONN' | 'EHLO' | 'MAIL' | 'RCPT' | 'DATA' | null;
-
-export function failedCommand(text: string): SmtpCommand {
-  const m =
-    /(?:in reply to|after|reply to)\s{1,3}(?:the\s)?(rcpt to|rcpt|mail from|mail|data|end of data|ehlo|helo|initial connection|connect|banner|greeting|\.)\b/i.exec(
-      text.slice(0, 100_000),
-    );
-  if (m) {
-    const w = m[1]!.toLowerCase();
-    if (w.startsWith('rcpt')) return 'RCPT';
-    if (w.startsWith('mail')) return 'MAIL';
-    if (w.includes('data') || w === '.') return 'DATA';
-    if (w === 'ehlo' || w === 'helo') return 'EHLO';
-    return 'CONN';
-  }
-  if (/>>> (?:RCPT|rcpt)/.test(text.slice(0, 100_000))) return 'RCPT';
-  return null;
 }
 
 export function isIp(s: string | undefined | null): s is string {
@@ -218,8 +89,20 @@ const IPCHARS = '(?:IPv6:)?([0-9A-Fa-f.:]{2,45})';
  * literal is not in the text is not run at all.
  */
 const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
+  // Exchange 2010+: "Receiving server: mx.example.net (198.51.100.7)" (French, German, Spanish NDRs too).
+  {
+    re: new RegExp(
+      `(?:receiving server|serveur de r.ception|empfangender server|servidor de recepci.n|server ricevente) ?: ${HOSTNAME}(?: \\(${IPCHARS}\\))?`,
+      'i',
+    ),
+    needs: ': ',
+  },
   { re: new RegExp(`\\bhost ${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'), needs: '] said:' },
-  { re: new RegExp(`remote server at ${HOSTNAME}(?: \\(${IPCHARS}\\))? returned`, 'i'), needs: 'remote server at ' },
+  { re: new RegExp(`(?:^|\\s)${HOSTNAME}\\[${IPCHARS}\\] said:`, 'i'), needs: '] said:' },
+  { re: new RegExp(`(?:lost connection|conversation|connection) with ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'), needs: ' with ' },
+  { re: new RegExp(`(?:^|\\s)${IPCHARS} failed (?:after i sent the message|on data command)`, 'i'), needs: ' failed ' },
+  { re: new RegExp(`>:?\\s{1,8}${HOSTNAME} \\[${IPCHARS}\\]:`, 'i'), needs: ']:' },
+  { re: new RegExp(`(?:remote )?server at ${HOSTNAME}(?: \\(${IPCHARS}\\))? returned`, 'i'), needs: 'server at ' },
   {
     re: new RegExp(`remote (?:server|host|mta) \\(?${HOSTNAME}\\)? ?(?:\\[${IPCHARS}\\] )?(?:replied|said|returned|responded|issued|rejected)`, 'i'),
     needs: 'remote ',
@@ -230,6 +113,18 @@ const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
   { re: new RegExp(`(?:^|[^a-z])host ${HOSTNAME} ?\\[${IPCHARS}\\]`, 'i'), needs: 'host ' },
   { re: new RegExp(`(?:connecting|connection) to (?:host )?${HOSTNAME} ?\\[${IPCHARS}(?:[ :]{1,3}\\d{1,5})?\\]`, 'i'), needs: 'connect' },
   { re: new RegExp(`(?:mail server|mx(?: host)?|server) ${HOSTNAME} \\(${IPCHARS}\\)`, 'i'), needs: ' (' },
+  // Japanese ISP notices: "応答サーバ: mx.softbank.ne.jp [198.51.100.241]", "相手先サーバー: …".
+  {
+    re: new RegExp(`(?:応答サーバー?|相手先サーバー?|接続先サーバー?|送信先サーバー?)\\s{0,8}[:：]\\s{0,4}${HOSTNAME} \\[${IPCHARS}\\]`),
+    needs: 'サーバ',
+  },
+  // "SMTP:RCPT host 198.51.100.8: 553 …" (X3), MailMarshal "Remote-MTA: <198.51.100.240>".
+  { re: new RegExp(`\\bhost ${IPCHARS}: [245][0-9]{2}[ -]`, 'i'), needs: 'host ' },
+  { re: new RegExp(`^remote-mta:\\s{1,20}<${IPCHARS}>`, 'im'), needs: 'remote-mta:' },
+  // GMX / web.de: "SMTP error from remote server for TEXT command, host: mx.example.com (198.51.100.44)".
+  { re: new RegExp(`remote server for [A-Z ]{2,12}command, host: ${HOSTNAME}(?: \\(${IPCHARS}\\))?`, 'i'), needs: 'host: ' },
+  // MDaemon: "Attempting SMTP connection to [198.51.100.247:25]".
+  { re: /attempting smtp connection to \[([0-9A-Fa-f.:]{2,45}?)(?::\d{1,5})?\]/i, needs: 'attempting smtp connection to [' },
   { re: new RegExp(`-> ${IPCHARS}:25\\)`, 'i'), needs: ':25)' },
   { re: new RegExp(`\\bH=${HOSTNAME} \\[${IPCHARS}\\]`), needs: 'h=' },
   { re: new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'), needs: 'delivery via ' },
@@ -281,7 +176,7 @@ export function findRemote(text: string, dsn: DsnFields | null): Remote {
 }
 
 const SENDER_CONTEXT =
-  /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
+  /(?:client host|client|messages? from|connections from|banned sending ip|banned sender|mail from ip|from ip|mail server|connections (?:will not be|not) accepted from|all messages from|sent over ipv6|sending ipv[46] address|ipv[46] address|ip address|your ip|sending ip|source ip|sender ip|the ip|connecting ip|\bip|rejected because|host)\s{0,3}(?:address\s{0,2})?[:=]?\s{0,3}[[(]?(?:IPv6:)?([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_URL =
   /(?:[?&](?:ip|ipr|v|q|query|i|ipaddr|addr|ip_address)=|\/query\/ip\/|\/ip\/|bl\.shtml\?|\/lookup\/|rblcheck\.php\?ipr=)([0-9A-Fa-f][0-9A-Fa-f.:]{1,44})/gi;
 const SENDER_BRACKET_GMAIL =

@@ -21,7 +21,7 @@ export interface BounceDocument {
   readonly headers: ReadonlyMap<string, string>;
   readonly subject: string;
   readonly from: string;
-  /** The human-readable text with the returned original message cut off. */
+  /** The human-readable text; the returned original message may follow the error text (reader.ts cuts it). */
   readonly body: string;
   /** Per-message DSN fields (Reporting-MTA, Arrival-Date…), if any. */
   readonly dsnMessage: DsnFields | null;
@@ -29,6 +29,8 @@ export interface BounceDocument {
   readonly dsnRecipients: readonly DsnFields[];
   /** A message/feedback-report part or report-type=feedback-report was present. */
   readonly feedbackReport: DsnFields | null;
+  /** Header block of the returned original message, when the bounce carries it as a part. */
+  readonly originalHeaders: string | null;
 }
 
 export type InputProblem = 'empty' | 'binary' | 'toolarge';
@@ -185,8 +187,11 @@ async function readMime(raw: string | Uint8Array): Promise<BounceDocument> {
 
   const plain = email.texts.map((t) => (t.kind === 'html' ? htmlToText(t.text) : t.text));
   const body = plain.join('\n');
-  if (dsnRecipients.length === 0) dsnRecipients.push(...pastedDsnGroups(body));
-  const isReport = dsnRecipients.length > 0 || feedbackReport !== null;
+  if (dsnRecipients.length === 0) {
+    const pasted = pastedDsn(cutOriginalMessage(body));
+    dsnMessage ??= pasted.message;
+    dsnRecipients.push(...pasted.recipients);
+  }
   return {
     kind: 'mime',
     headers,
@@ -194,32 +199,46 @@ async function readMime(raw: string | Uint8Array): Promise<BounceDocument> {
     get from() {
       return email.from;
     },
-    body: isReport ? body : cutOriginalMessage(body),
+    body,
     dsnMessage,
     dsnRecipients,
     feedbackReport,
+    originalHeaders: email.originalHeaders,
   };
 }
 
 /** Pasted text: it may still carry DSN fields (people paste the whole report). */
 function readText(text: string): BounceDocument {
-  const body = cutOriginalMessage(text);
-  const groups = pastedDsnGroups(body);
+  const body = text;
+  const pasted = pastedDsn(cutOriginalMessage(text));
   const feedback = /^feedback-type:\s*\S/im.test(body.slice(0, 65536)) ? (parseFieldGroups(body).find((g) => 'feedback-type' in g) ?? {}) : null;
   const subject = /^subject:[ \t]*([^\r\n]{0,300})/im.exec(body.slice(0, 8192))?.[1]?.trim() ?? '';
   const from = /^from:[ \t]*([^\r\n]{0,300})/im.exec(body.slice(0, 8192))?.[1]?.trim() ?? '';
   const headers = new Map<string, string>();
   const auto = /^auto-submitted:[ \t]*([^\r\n]{0,100})/im.exec(body.slice(0, 8192))?.[1];
   if (auto) headers.set('auto-submitted', auto.trim());
-  return { kind: 'text', headers, subject, from, body, dsnMessage: null, dsnRecipients: groups, feedbackReport: feedback };
+  return {
+    kind: 'text',
+    headers,
+    subject,
+    from,
+    body,
+    dsnMessage: pasted.message,
+    dsnRecipients: pasted.recipients,
+    feedbackReport: feedback,
+    originalHeaders: null,
+  };
 }
 
-/** DSN recipient groups found in plain text (people paste the whole report). */
-function pastedDsnGroups(body: string): DsnFields[] {
-  if (!/^(?:final-recipient|original-recipient|diagnostic-code|action):/im.test(body.slice(0, 200_000))) return [];
-  return parseFieldGroups(body).filter(
+/** DSN fields found in plain text (people paste the whole report): per-message and per-recipient groups. */
+function pastedDsn(body: string): { message: DsnFields | null; recipients: DsnFields[] } {
+  if (!/^(?:final-recipient|original-recipient|diagnostic-code|action):/im.test(body.slice(0, 200_000))) return { message: null, recipients: [] };
+  const groups = parseFieldGroups(body);
+  const recipients = groups.filter(
     (g) => 'final-recipient' in g || 'original-recipient' in g || 'diagnostic-code' in g || ('status' in g && 'action' in g),
   );
+  const message = groups.find((g) => 'reporting-mta' in g && !recipients.includes(g)) ?? null;
+  return { message, recipients };
 }
 
 /**

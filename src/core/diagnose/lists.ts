@@ -7,7 +7,7 @@
  * Matching is linear: the text is split into tokens once; loose names are simple
  * fixed-word regexes with no nested quantifiers.
  */
-import { allZoneNames, catalogueGeneration, zoneView } from './catalogue-view.js';
+import type { CatalogueView } from './catalogue-view.js';
 import type { NamedList } from './types.js';
 
 interface Alias {
@@ -95,25 +95,6 @@ function familyOf(zone: string): string {
   return z;
 }
 
-let zoneSet: Set<string> | null = null;
-/** The catalogue the set was built from: a user's zone file swapped in later adds names. */
-let zoneSetGeneration = -1;
-/** Last characters of the zone names: a token ending otherwise cannot end in a zone. */
-let zoneEnds = new Set<string>();
-function zones(): Set<string> {
-  if (!zoneSet || zoneSetGeneration !== catalogueGeneration()) {
-    zoneSetGeneration = catalogueGeneration();
-    zoneSet = new Set();
-    zoneEnds = new Set();
-    for (const z of allZoneNames()) {
-      if (!/^[a-z0-9.-]+$/.test(z)) continue;
-      zoneSet.add(z);
-      zoneEnds.add(z.charAt(z.length - 1));
-    }
-  }
-  return zoneSet;
-}
-
 /** [a-z0-9.-] */
 function isTokenChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45;
@@ -127,22 +108,22 @@ export interface ListContext {
 }
 
 /** Find all lists named in `text` (already bounded in size by the caller). */
-export function findLists(text: string, ctx: ListContext): NamedList[] {
+export function findLists(view: CatalogueView, text: string, ctx: ListContext): NamedList[] {
   const lower = text.toLowerCase();
   const found = new Map<string, NamedList>();
   const families = new Set<string>();
   const add = (zone: string, namedAs: string, exact: boolean) => {
-    const view = zoneView(zone);
-    if (!view || found.has(view.zone)) return;
-    const fam = familyOf(view.zone);
+    const zv = view.zone(zone);
+    if (!zv || found.has(zv.zone)) return;
+    const fam = familyOf(zv.zone);
     if (!exact && families.has(fam)) return;
     families.add(fam);
-    const domainList = view.kinds.length > 0 && view.kinds.every((k) => k === 'domain');
-    found.set(view.zone, {
-      zone: view.zone,
-      name: view.name,
+    const domainList = zv.kinds.length > 0 && zv.kinds.every((k) => k === 'domain');
+    found.set(zv.zone, {
+      zone: zv.zone,
+      name: zv.name,
       target: domainList ? ctx.listedDomain : ctx.senderIp,
-      defunct: view.defunct,
+      defunct: zv.defunct,
       namedAs: namedAs.slice(0, 80),
     });
   };
@@ -150,7 +131,8 @@ export function findLists(text: string, ctx: ListContext): NamedList[] {
   // 1. Exact zone names: tokens that are, or end in, a catalogue zone.
   // Tokens are the runs of [a-z0-9.-]; only those with a dot matter, so each is found
   // from its dot and the rest of the text is never cut up.
-  const known = zones();
+  const known = view.zoneNames;
+  const zoneEnds = view.zoneEnds;
   for (let dot = lower.indexOf('.'); dot >= 0;) {
     let start = dot;
     while (start > 0 && isTokenChar(lower.charCodeAt(start - 1))) start--;

@@ -52,6 +52,8 @@ export interface MimeMessage {
   readonly deliveryStatus: readonly string[];
   /** Decoded message/feedback-report part, if any. */
   readonly feedbackReport: string | null;
+  /** Header block of the returned message (message/rfc822, text/rfc822-headers), if any. */
+  readonly originalHeaders: string | null;
 }
 
 interface Part {
@@ -101,6 +103,7 @@ export async function readMimeMessage(raw: string | Uint8Array): Promise<MimeMes
     texts: collector.texts,
     deliveryStatus: collector.deliveryStatus,
     feedbackReport: collector.feedbackReport,
+    originalHeaders: collector.originalHeaders,
   };
 }
 
@@ -186,7 +189,9 @@ function parseHeaders(block: string): Map<string, string> {
       value += line;
       continue;
     }
-    if (key !== null && !headers.has(key)) headers.set(key, trimBlanks(value));
+    // Every Received header is kept (one per line): bounce writers are recognised by them.
+    if (key === 'received' && headers.has(key)) headers.set(key, `${headers.get(key)}\n${trimBlanks(value)}`);
+    else if (key !== null && !headers.has(key)) headers.set(key, trimBlanks(value));
     key = null;
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
@@ -350,6 +355,8 @@ class Collector {
   readonly texts: MimeText[] = [];
   readonly deliveryStatus: string[] = [];
   feedbackReport: string | null = null;
+  /** Header block of the returned message: its To: names the recipient when a bounce does not. */
+  originalHeaders: string | null = null;
   /** A report's returned message is evidence, not text to read (postal-mime does the same). */
   private report = false;
 
@@ -393,7 +400,11 @@ class Collector {
       case 'message/feedback-report':
         this.feedbackReport ??= await this.text(part, MAX_REPORT_BYTES);
         return;
+      case 'text/rfc822-headers':
+        this.originalHeaders ??= this.headerBlock(part);
+        return;
       case 'message/rfc822': {
+        this.originalHeaders ??= this.headerBlock(part);
         // A message forwarded inline (not a report's returned copy) is read like the bounce
         // itself, after a marker that lets cutOriginalMessage drop it when the error came first.
         if (
@@ -413,6 +424,16 @@ class Collector {
       default:
         return;
     }
+  }
+
+  /** The first lines of a part's body up to its blank line (a header block), at most 16 KB, unencoded. */
+  private headerBlock(part: Part): string | null {
+    if (part.encoding === 'base64' || part.encoding === 'quoted-printable') return null;
+    const { buf } = this.src;
+    const end = Math.min(part.end, part.bodyStart + 16384);
+    const text = headerDecoder.decode(buf.subarray(part.bodyStart, end));
+    const blank = text.search(/\r?\n\r?\n/);
+    return blank >= 0 ? text.slice(0, blank) : text;
   }
 
   /** Decoded content of a leaf part as text. */

@@ -459,8 +459,18 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
     block: 'private',
     links: [{ label: 'Cloudmark reset request', url: 'https://csi.cloudmark.com/reset-request/' }],
   },
+  // "OFR_416 [416]" (invalid recipient), "OFR_417" (over quota): the reply's words say the reason.
+  { provider: 'Orange', re: /\bOFR_[0-8][0-9]{2}\b/, code: '$0', meaning: 'Orange (France) refusal code for this recipient.', block: 'none' },
   { provider: 'La Poste', re: /\bLPN[0-9A-Z]{3}_[0-9]{3}\b/, code: '$0', meaning: 'La Poste refusal code.', reason: 'blocked', block: 'private' },
   // --- Apple iCloud ---
+  {
+    provider: 'Apple iCloud',
+    re: /\[HME[0-9]\]/,
+    code: '$0',
+    meaning: 'iCloud refused a message that failed SPF and DKIM.',
+    reason: 'authfailure',
+    block: 'none',
+  },
   {
     provider: 'Apple iCloud',
     re: /\[(?:CS0[1-9]|HM0[1-9])\]/,
@@ -490,7 +500,7 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
   },
   {
     provider: 'Mimecast',
-    re: /Poor Reputation Sender|Local CT IP Reputation|mimecast\.org|mimecast\.com/i,
+    re: /Poor Reputation Sender|Local CT IP Reputation/i,
     code: 'Mimecast',
     meaning: 'Mimecast refuses the IP on its reputation service.',
     reason: 'badreputation',

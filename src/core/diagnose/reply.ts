@@ -6,6 +6,7 @@
 import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
 import type { Diagnosis, DiagnoseResult } from './types.js';
 import { worstLevel } from '../../reply/severity.js';
+import { count } from '../../reply/words.js';
 
 const MAX_IN_CHAT = 10;
 
@@ -86,8 +87,20 @@ function blocksOf(d: Diagnosis, heading: boolean): Block[] {
   return blocks;
 }
 
+/** Said for text with no reply code, status, DSN or bounce wording. */
+export const NO_FAILURE =
+  'No delivery error found in this text: it has no SMTP reply (like "550 5.7.1 …"), no delivery status report and no bounce wording. Paste the whole bounce, or attach it as an .eml file.';
+
 export function diagnosisReply(result: DiagnoseResult): Reply {
   const ds = result.diagnoses;
+  if (!result.error && ds.length === 0) {
+    return {
+      visibility: 'ephemeral',
+      title: 'Bounce diagnosis',
+      level: 'info',
+      blocks: [{ kind: 'verdict', level: 'info', text: [NO_FAILURE] }],
+    };
+  }
   if (result.error || ds.length === 0) {
     return {
       visibility: 'ephemeral',
@@ -108,7 +121,8 @@ export function diagnosisReply(result: DiagnoseResult): Reply {
     blocks.push({ kind: 'verdict', level: worstLevel(ds.map(levelOf)), text: [`${ds.length} failed recipients in this bounce.`] });
   }
   for (const d of ds.slice(0, MAX_IN_CHAT)) blocks.push(...blocksOf(d, several));
-  if (ds.length > MAX_IN_CHAT) blocks.push({ kind: 'context', text: [`${ds.length - MAX_IN_CHAT} more recipients are in the full report.`] });
+  const more = ds.length - MAX_IN_CHAT;
+  if (more > 0) blocks.push({ kind: 'context', text: [`${count(more, 'more recipient')} ${more === 1 ? 'is' : 'are'} in the full report.`] });
   const title = several ? `Bounce diagnosis: ${ds.length} recipients` : `Bounce diagnosis${ds[0]!.recipient ? `: ${ds[0]!.recipient}` : ''}`;
   return { visibility: 'channel', title, level: worstLevel(ds.map(levelOf)), blocks, fullText: diagnosisText(result) };
 }
@@ -116,6 +130,7 @@ export function diagnosisReply(result: DiagnoseResult): Reply {
 /** The whole report as plain text (CLI without --json, and fullText for long chat replies). */
 export function diagnosisText(result: DiagnoseResult): string {
   if (result.error) return result.error;
+  if (result.diagnoses.length === 0) return NO_FAILURE;
   const out: string[] = [];
   for (const d of result.diagnoses) {
     if (out.length) out.push('');

@@ -96,6 +96,8 @@ export interface LiveStatus {
     readonly listType: string;
   }[];
   readonly zonesChecked: number;
+  /** PTR name of the checked IP, when the check found one. */
+  readonly ptr?: string | null;
   readonly error?: string;
 }
 

@@ -1,7 +1,8 @@
 /**
- * How a DNS lookup ends, shared by the resolver (resolver.ts) and the TCP pipeline
- * (tcp.ts) so that neither imports the other for its types.
+ * How a DNS lookup ends, shared by the resolver (resolver.ts), the UDP client (udp-client.ts)
+ * and the TCP pipeline (tcp.ts) so that none imports another for its types.
  */
+import { typeName, type HotResponse, type QueryType } from './wire.js';
 
 /** How a lookup failed. NXDOMAIN and NODATA are answers, not failures, for a DNSBL. */
 export type DnsFailure = 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'REFUSED' | 'TIMEOUT' | 'ERROR';
@@ -31,4 +32,21 @@ export type Outcome<T> = { readonly value: T } | { readonly failure: DnsFailure;
  */
 export interface OutcomeSink {
   settle(outcome: Outcome<string[]>): void;
+}
+
+/** The answer nine lookups in ten get; shared, as nothing reads its text. */
+export const NXDOMAIN: Outcome<string[]> = Object.freeze({ failure: 'NXDOMAIN', message: 'no such name' });
+
+const RCODE_FAILURES: Record<number, DnsFailure> = { 2: 'SERVFAIL', 3: 'NXDOMAIN', 5: 'REFUSED' };
+
+/** The outcome a response gives the lookup of `name`. */
+export function responseOutcome(response: HotResponse, type: QueryType, name: string): Outcome<string[]> {
+  if (response.rcode === 3) return NXDOMAIN;
+  if (response.rcode === 0) {
+    return response.records.length > 0
+      ? { value: [...response.records] }
+      : { failure: 'NODATA', message: `${typeName(type)} ${name}: no record of that type` };
+  }
+  const failure = RCODE_FAILURES[response.rcode] ?? 'ERROR';
+  return { failure, message: `${typeName(type)} ${name}: the server answered ${failure === 'ERROR' ? `rcode ${response.rcode}` : failure}` };
 }

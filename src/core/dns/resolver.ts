@@ -1,19 +1,19 @@
 /**
- * The DNS port: A/AAAA/TXT/MX/PTR lookups through the configured resolvers, each with a
- * hard timeout of our own. Node's resolver (c-ares) retries and stretches short
- * timeouts on its own, so we give it one try and race it against our timer.
+ * The DNS port: A/AAAA/TXT/PTR/MX lookups through the configured resolvers, each with a
+ * hard time budget of our own.
  *
- * The blocklist (A) and PTR lookups of a check go over a pipelined TCP connection per
- * server (tcp.ts), with UDP as the fallback. Everything over UDP is spread over
- * several c-ares channels per server (each channel has its own UDP socket): one socket
- * drops answers once a few hundred are in flight, and bulk checks keep a thousand in flight.
+ * A, AAAA, TXT and PTR go through our own client (client.ts): a congestion window per
+ * resolver and retries within the budget, so that a resolver that sheds load (dnsmasq past
+ * 150 queries at once, Unbound past its limits) slows a check down instead of losing
+ * answers; over UDP, and over pipelined TCP where that serves well (resolver-lane.ts).
+ * MX (the relay test's, a few per run) goes through c-ares.
  */
 import { Resolver, getServers } from 'node:dns/promises';
-import { TcpPipeline } from './tcp.js';
-import { TYPE_A, TYPE_PTR, typeName, type HotType } from './wire.js';
+import { TYPE_A, TYPE_AAAA, TYPE_PTR, TYPE_TXT, type QueryType } from './wire.js';
 import { DnsError, type DnsFailure, type Outcome, type OutcomeSink } from './outcome.js';
 import { arpaName } from './reverse.js';
-import { parseServer, splitServer } from './servers.js';
+import { parseServer } from './servers.js';
+import { LookupClient } from './client.js';
 
 export interface MxRecord {
   readonly exchange: string;
@@ -45,175 +45,64 @@ export interface DnsOptions {
   /** host[:port] entries; IPv6 as [addr]:port. Empty or absent: the system's resolvers. */
   readonly servers?: readonly string[];
   readonly timeoutMs?: number;
-  /** c-ares channels per server (sockets). */
-  readonly channelsPerServer?: number;
   /**
-   * Send blocklist A and PTR lookups over a pipelined TCP connection per server (default
-   * true), falling back to UDP for a server that does not take TCP.
+   * Send lookups over a pipelined TCP connection per resolver where it serves well (default
+   * true); false: UDP only (TCP still carries answers too big for UDP).
    */
   readonly tcp?: boolean;
-  /**
-   * Lookups sent over UDP while no TCP connection is open (default 0: TCP from the first).
-   * Opening a connection costs a round trip, as long as a whole one-IP check: the checker
-   * sends that many over UDP and opens a connection only for more (a bulk check).
-   */
+  /** Open no TCP connection to a resolver while fewer lookups than this are in flight on it (see LaneOptions). */
   readonly udpBeforeTcp?: number;
 }
-
-/** One c-ares channel (its own UDP socket) and the lookups on it. */
-interface Channel {
-  readonly resolver: Resolver;
-  inFlight: number;
-  /** Lookups our timer gave up on that c-ares is still waiting for. */
-  abandoned: number;
-}
-
-/** Lookups one TCP connection carries before the next server's connection is used. */
-const PER_CONNECTION_IN_FLIGHT = 512;
-
-/** Answers a socket can hold without drops (one UDP socket loses answers past ~250 in flight). */
-const PER_SOCKET_IN_FLIGHT = 128;
 
 export function createDns(options: DnsOptions = {}): Dns {
   const timeoutMs = options.timeoutMs ?? 4000;
   const servers = options.servers && options.servers.length > 0 ? options.servers.map(parseServer) : getServers();
   if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
-  const perServer = Math.max(1, options.channelsPerServer ?? 8);
-  // Ordered so that the first channel of every server comes before any second channel.
-  // Opened as needed: setting up a c-ares channel costs about a millisecond, and a one-IP
-  // check never fills the first one (bench/startup.bench.ts).
-  const channels: Channel[] = [];
-  const maxChannels = perServer * servers.length;
-  const openChannel = (): Channel => {
-    const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
-    resolver.setServers([servers[channels.length % servers.length]!]);
-    const channel = { resolver, inFlight: 0, abandoned: 0 };
-    channels.push(channel);
-    return channel;
+  const client = new LookupClient(servers, timeoutMs, { tcp: options.tcp, udpBeforeTcp: options.udpBeforeTcp });
+
+  const send = (type: QueryType, name: string, sink: OutcomeSink): void => client.lookup(type, name, sink);
+  const lookup = (type: QueryType, name: string): Promise<Outcome<string[]>> => new Promise((resolve) => send(type, name, { settle: resolve }));
+  const orThrow = async (type: QueryType, name: string): Promise<string[]> => {
+    const outcome = await lookup(type, name);
+    if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.message);
+    return outcome.value;
   };
-  /**
-   * Fill the first channel up to a safe number of queries in flight before opening the
-   * next: a single check stays on one socket (one read wakes up for many answers), a bulk
-   * recheck spreads over all of them before any socket's buffer overflows.
-   */
-  const pick = (): Channel => {
-    let least = channels[0];
-    for (const channel of channels) {
-      if (channel.inFlight < PER_SOCKET_IN_FLIGHT) return channel;
-      if (channel.inFlight < least!.inFlight) least = channel;
+
+  // MX only: c-ares, raced against our own timer (it stretches short timeouts on its own).
+  let mxResolver: Resolver | null = null;
+  const resolveMx = (name: string): Promise<MxRecord[]> => {
+    if (!mxResolver) {
+      mxResolver = new Resolver({ timeout: Math.min(1000, timeoutMs), tries: 3 });
+      mxResolver.setServers(servers);
     }
-    return channels.length < maxChannels ? openChannel() : least!;
-  };
-
-  const timedOut = (what: string): Outcome<never> => ({ failure: 'TIMEOUT', message: `${what}: no answer within ${timeoutMs} ms` });
-
-  /**
-   * One query on the least busy socket, settled by its answer or our timer, whichever is
-   * first; `stop` gives up on it sooner (a hedge whose TCP answer came first).
-   */
-  function settle<T>(what: string, run: (r: Resolver) => Promise<T>, waitMs = timeoutMs, stop?: AbortSignal): Promise<Outcome<T>> {
-    return new Promise<Outcome<T>>((resolve) => {
-      const channel = pick();
-      let abandoned = false;
-      // Once, by the timer or by `stop`; an answer first clears both.
-      const giveUp = (): void => {
-        if (abandoned) return;
-        abandoned = true;
-        clearTimeout(timer);
-        channel.abandoned++;
-        resolve(timedOut(what));
-        // c-ares waits longer than it is told (its own timeout runs past ours), and its
-        // pending queries hold the process open: a CLI run would linger after printing.
-        // When nothing on this channel is still wanted, stop them.
-        if (channel.abandoned === channel.inFlight) channel.resolver.cancel();
-      };
-      const timer = setTimeout(giveUp, waitMs);
-      stop?.addEventListener('abort', giveUp, { once: true });
-      channel.inFlight++;
-      const done = (): void => {
-        channel.inFlight--;
-        if (abandoned) channel.abandoned--;
-        clearTimeout(timer);
-        stop?.removeEventListener('abort', giveUp);
-      };
-      run(channel.resolver).then(
-        (value) => {
-          done();
-          resolve({ value });
+    const resolver = mxResolver;
+    return new Promise<MxRecord[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new DnsError('TIMEOUT', `MX ${name}: no answer within ${timeoutMs} ms`)), timeoutMs);
+      resolver.resolveMx(name).then(
+        (records) => {
+          clearTimeout(timer);
+          resolve(records);
         },
         (err: NodeJS.ErrnoException) => {
-          done();
-          resolve(describeFailure(what, err));
+          clearTimeout(timer);
+          const failure = describeFailure(`MX ${name}`, err);
+          reject(new DnsError(failure.failure, failure.message));
         },
       );
     });
-  }
-
-  /** The hot-path lookups over UDP (c-ares), with the time a lookup has left. */
-  const udpLookup = (type: HotType, name: string, waitMs = timeoutMs, stop?: AbortSignal): Promise<Outcome<string[]>> => {
-    const what = `${typeName(type)} ${name}`;
-    if (waitMs <= 0) return Promise.resolve(timedOut(what));
-    return settle(what, (r) => (type === TYPE_A ? r.resolve4(name) : r.resolvePtr(name)), waitMs, stop);
   };
-  const udpBeforeTcp = options.udpBeforeTcp ?? 0;
-  /** UDP lookups in flight that were sent while no TCP connection was open. */
-  let beforeTcp = 0;
-  /** A or PTR over a pipelined TCP connection when one can take it, else UDP. */
-  const send = (type: HotType, name: string, sink: OutcomeSink): void => {
-    const pipeline = pickPipeline();
-    if (pipeline && !pipeline.open && beforeTcp < udpBeforeTcp) {
-      beforeTcp++;
-      void udpLookup(type, name).then((outcome) => {
-        beforeTcp--;
-        sink.settle(outcome);
-      });
-      return;
-    }
-    if (!pipeline || !pipeline.lookup(type, name, sink)) void udpLookup(type, name).then((outcome) => sink.settle(outcome));
-  };
-  const hotLookup = (type: HotType, name: string): Promise<Outcome<string[]>> => new Promise((resolve) => send(type, name, { settle: resolve }));
-  const pipelines =
-    options.tcp === false
-      ? []
-      : servers.map((server) => {
-          const { host, port } = splitServer(server);
-          return new TcpPipeline(host, port, timeoutMs, udpLookup);
-        });
-  /** Fill one connection before using the next (one read then wakes up for many answers). */
-  const pickPipeline = (): TcpPipeline | undefined => {
-    let least: TcpPipeline | undefined;
-    // Indexed, not for-of: this runs per lookup, and for-of allocates until the JIT warms up.
-    for (let i = 0; i < pipelines.length; i++) {
-      const pipeline = pipelines[i]!;
-      if (!pipeline.usable()) continue;
-      if (pipeline.inFlight < PER_CONNECTION_IN_FLIGHT) return pipeline;
-      if (!least || pipeline.inFlight < least.inFlight) least = pipeline;
-    }
-    return least;
-  };
-
-  async function withTimeout<T>(what: string, run: (r: Resolver) => Promise<T>): Promise<T> {
-    const outcome = await settle(what, run);
-    if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.message);
-    return outcome.value;
-  }
 
   const dns: Dns = {
     servers,
     timeoutMs,
-    resolve4: (name) => withTimeout(`A ${name}`, (r) => r.resolve4(name)),
-    lookupA: (name) => hotLookup(TYPE_A, name),
+    resolve4: (name) => orThrow(TYPE_A, name),
+    lookupA: (name) => lookup(TYPE_A, name),
     sendA: (name, sink) => send(TYPE_A, name, sink),
-    resolve6: (name) => withTimeout(`AAAA ${name}`, (r) => r.resolve6(name)),
-    resolveTxt: (name) => withTimeout(`TXT ${name}`, (r) => r.resolveTxt(name)).then((records) => records.map((chunks) => chunks.join(''))),
-    lookupTxt: (name) =>
-      settle(`TXT ${name}`, (r) => r.resolveTxt(name)).then((outcome) =>
-        'value' in outcome ? { value: outcome.value.map((chunks) => chunks.join('')) } : outcome,
-      ),
-    resolveMx: (name) => withTimeout(`MX ${name}`, (r) => r.resolveMx(name)),
-    // PTR of the arpa name; over UDP that is c-ares' resolvePtr, not its reverse(), which
-    // reports an unreachable resolver as "not found" and so turns "unknown" into "no PTR".
-    lookupPtr: (ip) => hotLookup(TYPE_PTR, arpaName(ip)),
+    resolve6: (name) => orThrow(TYPE_AAAA, name),
+    resolveTxt: (name) => orThrow(TYPE_TXT, name),
+    lookupTxt: (name) => lookup(TYPE_TXT, name),
+    resolveMx,
+    lookupPtr: (ip) => lookup(TYPE_PTR, arpaName(ip)),
     async reverse(ip) {
       const outcome = await dns.lookupPtr(ip);
       if ('failure' in outcome) throw new DnsError(outcome.failure, outcome.failure === 'NXDOMAIN' ? `PTR ${ip}: no such name` : outcome.message);

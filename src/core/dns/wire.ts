@@ -1,7 +1,7 @@
 /**
- * The DNS wire format (RFC 1035 §4) for the message pairs on the hot path of a blocklist
- * check: an A query (one per list) or a PTR query (one per address), and the answer.
- * Everything else goes through c-ares.
+ * The DNS wire format (RFC 1035 §4) for the message pairs of a blocklist check: an A query
+ * (one per list), a PTR query (one per address), a TXT query (the reason of a listing),
+ * AAAA (a host name's addresses), and their answers. MX goes through c-ares.
  *
  * Why not dns-packet here: a bulk recheck makes tens of thousands of these lookups, and
  * its general encoder and decoder (objects for every section and record) cost about
@@ -12,21 +12,32 @@
 export const TYPE_A = 1;
 const NON_ASCII = /[^\x00-\x7f]/;
 export const TYPE_PTR = 12;
-export type HotType = typeof TYPE_A | typeof TYPE_PTR;
+export const TYPE_TXT = 16;
+export const TYPE_AAAA = 28;
+export type QueryType = typeof TYPE_A | typeof TYPE_PTR | typeof TYPE_TXT | typeof TYPE_AAAA;
 
-/** "A" or "PTR", as lookup messages name the type. */
-export function typeName(type: HotType): string {
-  return type === TYPE_A ? 'A' : 'PTR';
+/** "A", "PTR", "TXT" or "AAAA", as lookup messages name the type. */
+export function typeName(type: QueryType): string {
+  switch (type) {
+    case TYPE_A:
+      return 'A';
+    case TYPE_PTR:
+      return 'PTR';
+    case TYPE_TXT:
+      return 'TXT';
+    default:
+      return 'AAAA';
+  }
 }
 const CLASS_IN = 1;
 
 /**
- * A standard query (RD set) for `name`, type A or PTR, class IN, preceded by the two-byte
+ * A standard query (RD set) for `name` of the given type, class IN, preceded by the two-byte
  * length that DNS over TCP puts before every message (RFC 1035 §4.2.2). Null when the name
  * cannot be put on the wire as given (non-ASCII, an empty or over-long label, over 253
  * characters): the caller then asks c-ares, which reports the problem properly.
  */
-export function encodeQueryFrame(id: number, name: string, type: HotType): Buffer | null {
+export function encodeQueryFrame(id: number, name: string, type: QueryType): Buffer | null {
   const frame = Buffer.allocUnsafe(queryFrameLength(name));
   const written = writeQueryFrame(frame, 0, id, name, type);
   return written < 0 ? null : frame.subarray(0, written);
@@ -43,7 +54,7 @@ export function queryFrameLength(name: string): number {
  * one write). Returns the bytes written, or -1 when the name cannot be encoded; the
  * caller makes sure queryFrameLength(name) bytes fit.
  */
-export function writeQueryFrame(target: Buffer, offset: number, id: number, name: string, type: HotType): number {
+export function writeQueryFrame(target: Buffer, offset: number, id: number, name: string, type: QueryType): number {
   const trimmed = name.endsWith('.') ? name.slice(0, -1) : name;
   if (trimmed.length === 0 || trimmed.length > 253 || NON_ASCII.test(trimmed)) return -1;
   const messageLength = 12 + trimmed.length + 2 + 4;
@@ -82,8 +93,9 @@ export interface HotResponse {
   readonly rcode: number;
   readonly truncated: boolean;
   /**
-   * The answer section's records of the query's type: dotted addresses for A, names
-   * (lower-case, no trailing dot) for PTR. A CNAME chain's final records are included.
+   * The answer section's records of the query's type: dotted addresses for A, RFC 5952
+   * text for AAAA, names (lower-case, no trailing dot) for PTR, one string per record for
+   * TXT (its character-strings joined). A CNAME chain's final records are included.
    */
   readonly records: readonly string[];
 }
@@ -146,18 +158,72 @@ export function readResponseAt(data: Buffer, at: number, end: number, queryFrame
     const rdata = owner + 10;
     if (rdata + dataLength > end) return null;
     if (recordType === type && recordClass === CLASS_IN) {
-      if (type === TYPE_A) {
-        if (dataLength !== 4) return null;
-        records.push(`${data[rdata]}.${data[rdata + 1]}.${data[rdata + 2]}.${data[rdata + 3]}`);
-      } else {
-        const target = readName(data, at, rdata, end);
-        if (!target || target.end > rdata + dataLength) return null;
-        records.push(target.name);
-      }
+      const record = readRecord(type, data, at, rdata, rdata + dataLength, end);
+      if (record === null) return null;
+      records.push(record);
     }
     offset = rdata + dataLength;
   }
   return { rcode, truncated, records };
+}
+
+/**
+ * The text of one record of `type` whose data is `data[start…end)`, in the message at
+ * `data[at…messageEnd)` (a name's compression pointers reach back into it); null when malformed.
+ */
+function readRecord(type: number, data: Buffer, at: number, start: number, end: number, messageEnd: number): string | null {
+  switch (type) {
+    case TYPE_A:
+      return end - start === 4 ? `${data[start]}.${data[start + 1]}.${data[start + 2]}.${data[start + 3]}` : null;
+    case TYPE_AAAA:
+      return end - start === 16 ? ipv6Text(data, start) : null;
+    case TYPE_TXT: {
+      // One or more character-strings, each a length byte and that many bytes (RFC 1035 §3.3.14).
+      const parts: string[] = [];
+      let offset = start;
+      while (offset < end) {
+        const length = data[offset]!;
+        if (offset + 1 + length > end) return null;
+        parts.push(data.toString('utf8', offset + 1, offset + 1 + length));
+        offset += 1 + length;
+      }
+      return parts.join('');
+    }
+    default: {
+      const target = readName(data, at, start, messageEnd);
+      return target && target.end <= end ? target.name : null;
+    }
+  }
+}
+
+/**
+ * Sixteen address bytes as RFC 5952 text (lower-case, the longest run of two or more zero
+ * groups as "::"), IPv4-mapped addresses as ::ffff:a.b.c.d — what inet_ntop and c-ares give.
+ */
+function ipv6Text(data: Buffer, start: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i++) groups.push(get16(data, start + 2 * i));
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `::ffff:${data[start + 12]}.${data[start + 13]}.${data[start + 14]}.${data[start + 15]}`;
+  }
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
 /** A (possibly compressed) name at `offset` of the message at `data[at…end)`: its text and where the field ends. */

@@ -6,9 +6,13 @@
  */
 import type { CheckReport } from '../check/types.js';
 import { errorReply, type Block, type Inline, type ListItem, type Reply } from '../../reply/reply.js';
+import { listTypeRank } from '../../reply/severity.js';
 import { count } from '../../reply/words.js';
 import { formatDuration } from './duration.js';
 import type { AddResult, TargetState, WatchChange, WatchView, ZoneState } from './types.js';
+import type { Timeline } from './history.js';
+import { formatDay, historyChartSpec } from './history-chart.js';
+import { renderPicture } from '../../reply/picture.js';
 
 /** Items shown per heading; chat messages have block limits, and fullText carries the rest. */
 const MAX_ITEMS = 20;
@@ -87,7 +91,8 @@ export function watchAddProgressReply(target: string): Reply {
 
 /** The answer to /watch add: the baseline, what is listed now, what could not be checked. */
 export function watchAddedReply(result: AddResult): Reply {
-  const listed = result.reports.flatMap((r) => listedResults(r));
+  // The most serious listing first (src/reply/severity.ts): a block list before a policy list.
+  const listed = result.reports.flatMap((r) => listedResults(r)).sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType));
   const blocks: Block[] = [];
   const every = formatDuration(result.intervalMs);
   const what = result.reports.length > 1 ? `${result.label} (${result.reports.length} addresses)` : result.label;
@@ -241,4 +246,84 @@ function relative(at: number, now: number): string {
   const d = at - now;
   if (Math.abs(d) < 1000) return 'now';
   return d > 0 ? `in ${formatDuration(d)}` : `${formatDuration(-d)} ago`;
+}
+
+// --- /watch history ----------------------------------------------------------------------
+
+/** Shown while the history picture is drawn (the first one loads the charting library). */
+export function watchHistoryProgressReply(label: string): Reply {
+  return {
+    visibility: 'ephemeral',
+    title: `History of ${label}`,
+    level: 'info',
+    blocks: [{ kind: 'context', text: [`Drawing the listing history of ${label}…`] }],
+  };
+}
+
+/** The two summary lines: listings and time listed in the period, and the state now. */
+export function historySummary(t: Timeline): [string, string] {
+  const days = Math.round((t.to - t.from) / 86_400_000);
+  const period = `in the last ${count(days, 'day')}`;
+  const lists = new Set(t.lanes.map((l) => l.zone)).size + t.hiddenLanes;
+  const first =
+    t.listings === 0
+      ? `Not listed on any list ${period}.`
+      : `${count(t.listings, 'listing')} on ${count(lists, 'list')} ${period}; listed for ${t.listedMs < 60_000 ? 'under a minute' : formatDuration(t.listedMs)} in all.`;
+  const now = t.lanes.filter((l) => l.listedNow);
+  let second: string;
+  if (!t.watchedNow) second = 'Not watched any more: nothing is known after the watch was removed.';
+  else if (now.length > 0) {
+    const where = now.slice(0, 3).map((l) => `${l.zone}${t.targets.length > 1 ? ` (${l.query})` : ''} since ${formatDay(l.listedSince ?? t.from)}`);
+    second = `Now listed on ${where.join(', ')}${now.length > 3 ? ` and ${now.length - 3} more` : ''}.`;
+  } else if (t.lastChange) {
+    const what = t.lastChange.kind === 'clean' ? 'cleared from' : 'listed on';
+    second = `Now not listed anywhere; the last change was ${what} ${t.lastChange.name} on ${formatDay(t.lastChange.at)}.`;
+  } else second = 'Now not listed anywhere.';
+  return [first, second];
+}
+
+/** The answer to /watch history: the two-line summary and the timeline picture. */
+export async function watchHistoryReply(t: Timeline): Promise<Reply> {
+  const [first, second] = historySummary(t);
+  const listedNow = t.lanes.some((l) => l.listedNow);
+  const picture = await renderPicture(historyChartSpec(t));
+  const blocks: Block[] = [
+    { kind: 'verdict', level: listedNow ? 'bad' : t.listings > 0 ? 'warn' : 'ok', text: [first] },
+    { kind: 'text', text: [second] },
+    {
+      kind: 'image',
+      png: picture.png,
+      width: picture.width,
+      height: picture.height,
+      filename: `history-${t.label.replace(/[^A-Za-z0-9.-]+/g, '_')}-${Math.round((t.to - t.from) / 86_400_000)}d.png`,
+      alt: `Timeline of the listings of ${t.label}, ${formatDay(t.from)} to ${formatDay(t.to)}`,
+    },
+  ];
+  const notes: string[] = [];
+  if (t.hiddenLanes > 0) notes.push(`${count(t.hiddenLanes, 'more list')} not drawn.`);
+  if (t.failedChecks > 0) notes.push(`${count(t.failedChecks, 'failed check')} (timeouts, errors) in grey; they never count as a change.`);
+  notes.push('Red: listed; green: clean; ▼: alert sent. A change counts once seen on two checks in a row. Times in UTC.');
+  blocks.push({ kind: 'context', text: [notes.join(' ')] });
+  return { visibility: 'channel', title: `Listing history of ${t.label}`, level: listedNow ? 'bad' : 'ok', blocks, fullText: historyText(t) };
+}
+
+/** The history as text (the CLI, and Discord's attached report): summary, then one line per event. */
+export function historyText(t: Timeline): string {
+  const out = [`Listing history of ${t.label}, ${formatDay(t.from)} – ${formatDay(t.to)} (UTC)`, ...historySummary(t), ''];
+  const lanes = t.lanes.length > 0 ? t.lanes : t.overall ? [t.overall] : [];
+  for (const lane of lanes) {
+    out.push(
+      `${lane.zone || lane.name}${lane.query && lane.query !== lane.target ? ` (${lane.query})` : ''}${t.targets.length > 1 && lane.zone ? ` [${lane.target}]` : ''}`,
+    );
+    for (const s of lane.spans) {
+      out.push(`  ${formatStamp(s.from)} → ${formatStamp(s.to)}  ${s.state.padEnd(7)} ${formatDuration(s.to - s.from)}`);
+    }
+    for (const at of lane.alerts) out.push(`  ${formatStamp(at)}  alert sent`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** "2026-11-03 14:00" (UTC). */
+function formatStamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }

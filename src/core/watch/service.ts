@@ -4,8 +4,10 @@
  *
  * A cycle checks each distinct target once however many channels watch it, folds the
  * reports into per-target state, and commits the new state, the rescheduled watches and
- * one alert per affected channel in a single transaction (the outbox). Cycles never
- * overlap: /watch add's baseline, /watch check and the scheduler share one lock.
+ * one alert per affected channel in a single transaction (the outbox). Every cycle first
+ * leases its targets in the store, so replicas sharing a database never check a target at
+ * the same time (and never alert one change twice); within a process, cycles never
+ * overlap either: /watch add's baseline, /watch check and the scheduler share one lock.
  */
 import pLimit from 'p-limit';
 import { TargetError } from '../check/types.js';
@@ -16,13 +18,18 @@ import type { ChannelRef } from './notifier.js';
 import { alertReply } from './reply.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_INTERVAL_MS, DEFAULT_MIN_INTERVAL_MS, MAX_INTERVAL_MS, formatDuration } from './duration.js';
-import { applyFailure, applyReport } from './status.js';
-import type { WatchStore } from './store.js';
+import { applyFailure, applyReport, targetEvent } from './status.js';
+import type { Lease, WatchStore } from './store.js';
+import { newReplicaId } from '../fleet/replica.js';
 import { parseWatchTarget } from './watch-target.js';
-import type { AddResult, DueWatch, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
+import type { AddResult, DueWatch, HistoryWrite, NewAlert, TargetState, Watch, WatchChange, WatchLimits, WatchView } from './types.js';
+import { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_PERIOD_DAYS, buildTimeline, type Timeline } from './history.js';
+import { NO_METRICS, type MetricsSink } from '../metrics.js';
 import { UserError } from '../../reply/errors.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
+export { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_PERIOD_DAYS };
+const DAY_MS = 86_400_000;
 
 export interface WatchServiceOptions {
   readonly store: WatchStore;
@@ -35,7 +42,19 @@ export interface WatchServiceOptions {
   readonly targetConcurrency?: number;
   /** Source of jitter in [0, 1); tests pass a constant. */
   readonly random?: () => number;
+  /** Days of listing history kept (default DEFAULT_HISTORY_DAYS). */
+  readonly historyDays?: number;
+  readonly metrics?: MetricsSink;
+  /** This process's id in the fleet: the owner of its leases. Default: host, pid and a random part. */
+  readonly replicaId?: string;
+  /**
+   * How long a lease on a target or an alert lasts unless renewed (the heartbeat renews
+   * it while the process lives): how soon a dead replica's work returns. Default 60 s.
+   */
+  readonly leaseMs?: number;
 }
+
+export const DEFAULT_LEASE_MS = 60_000;
 
 /** A sentence for the user: bad interval, over a cap, not watched. */
 export class WatchError extends UserError {}
@@ -44,6 +63,7 @@ export interface CycleResult {
   readonly targets: number;
   readonly changes: number;
   readonly alerts: number;
+  /** Stopped before committing (shutdown), or another replica took the targets over. */
   readonly abandoned: boolean;
 }
 
@@ -54,6 +74,10 @@ export class WatchService {
   readonly limits: WatchLimits;
   readonly minIntervalMs: number;
   readonly defaultIntervalMs: number;
+  readonly historyDays: number;
+  readonly metrics: MetricsSink;
+  readonly replicaId: string;
+  readonly leaseMs: number;
   private readonly targetConcurrency: number;
   private readonly random: () => number;
   private lock: Promise<unknown> = Promise.resolve();
@@ -69,6 +93,21 @@ export class WatchService {
     this.defaultIntervalMs = Math.max(options.defaultIntervalMs ?? DEFAULT_INTERVAL_MS, this.minIntervalMs);
     this.targetConcurrency = options.targetConcurrency ?? 64;
     this.random = options.random ?? Math.random;
+    this.historyDays = options.historyDays ?? DEFAULT_HISTORY_DAYS;
+    this.metrics = options.metrics ?? NO_METRICS;
+    this.replicaId = options.replicaId ?? newReplicaId();
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /** A lease for this replica from now. */
+  lease(): Lease {
+    const now = this.clock.now();
+    return { owner: this.replicaId, now, until: now + this.leaseMs };
+  }
+
+  /** The process is alive: push its leases out (the heartbeat calls this). */
+  async renewClaims(): Promise<void> {
+    await this.store.renewClaims(this.replicaId, this.clock.now() + this.leaseMs);
   }
 
   /** Called after a commit queued alerts (the sender wakes up). */
@@ -120,11 +159,27 @@ export class WatchService {
 
     // The baseline: only targets nobody watched before take this check as their starting point;
     // a target another channel already watches keeps its confirmed state and pending changes.
+    // A target another replica is checking right now is left to that check (it becomes the
+    // baseline there if none was recorded).
     await this.exclusive(async () => {
-      const states = await this.store.getTargetStates(reports.map((r) => r.target));
-      const fresh = reports.filter((r) => !states.get(r.target)?.baselined);
-      if (fresh.length === 0) return;
-      await this.store.commitCycle({ states: fresh.map((r) => applyReport(undefined, r, now).state), alerts: [], reschedule: [] }, now);
+      const claimed = await this.store.claimTargets(
+        reports.map((r) => r.target),
+        this.lease(),
+      );
+      if (claimed.length === 0) return;
+      const states = await this.store.getTargetStates(claimed);
+      const held = new Set(claimed);
+      const fresh = reports.filter((r) => held.has(r.target) && !states.get(r.target)?.baselined);
+      const baselines = fresh.map((r) => applyReport(undefined, r, now));
+      await this.store.commitCycle({
+        owner: this.replicaId,
+        now: this.clock.now(),
+        claimed,
+        states: baselines.map((x) => x.state),
+        alerts: [],
+        reschedule: [],
+        history: baselines.flatMap((x) => x.history),
+      });
     });
     this.emit(this.scheduleListeners);
     return { label, added: result.added, existing: result.existing, intervalMs, reports };
@@ -139,8 +194,50 @@ export class WatchService {
     if (removed.length === 0) {
       throw new WatchError(`This channel does not watch ${input.trim()}; /watch list shows what it watches.`);
     }
+    // A target nobody watches any more ends its watched period in the history.
+    const targets = [...new Set(removed.map((w) => w.target))];
+    const still = new Set((await this.store.watchesOfTargets(targets)).map((w) => w.target));
+    const now = this.clock.now();
+    const ended = targets.filter((t) => !still.has(t)).map((t) => targetEvent(t, 'unwatched', now));
+    if (ended.length > 0) await this.store.appendHistory(ended);
     this.emit(this.scheduleListeners);
     return removed;
+  }
+
+  /**
+   * The listing history of what this channel watches as `input` (a target or a range as
+   * added) over the last `days` days. Throws WatchError when the channel does not watch it.
+   */
+  async history(channel: ChannelRef, input: string, days = DEFAULT_HISTORY_PERIOD_DAYS): Promise<Timeline> {
+    this.validateHistoryDays(days);
+    const keys = new Set(removalKeys(input));
+    const mine = (await this.store.listWatches(channel)).filter((w) => keys.has(w.target) || keys.has(w.label));
+    if (mine.length === 0) {
+      throw new WatchError(`This channel does not watch ${input.trim()}; /watch list shows what it watches.`);
+    }
+    const label = mine.some((w) => keys.has(w.target)) ? mine.find((w) => keys.has(w.target))!.target : mine[0]!.label;
+    const targets = [...new Set(mine.filter((w) => keys.has(w.target) || w.label === label).map((w) => w.target))];
+    return this.timeline(label, targets, days);
+  }
+
+  /** The history of targets as stored, whoever watches them (the CLI's `rblbot history`). */
+  async timeline(label: string, targets: readonly string[], days = DEFAULT_HISTORY_PERIOD_DAYS): Promise<Timeline> {
+    const to = this.clock.now();
+    const from = to - days * DAY_MS;
+    const events = await this.store.readHistory(targets, from);
+    return buildTimeline(label, targets, events, from, to);
+  }
+
+  /** Throws WatchError unless `days` is a period the history can show. */
+  validateHistoryDays(days: number): void {
+    if (!Number.isInteger(days) || days < 1 || days > this.historyDays) {
+      throw new WatchError(`Give the period in whole days, from 1 to ${this.historyDays} (the history kept).`);
+    }
+  }
+
+  /** Forget history older than the retention setting (startWatching runs it daily). */
+  async pruneHistory(): Promise<number> {
+    return this.store.pruneHistory(this.clock.now() - this.historyDays * DAY_MS);
   }
 
   /** The channel's watches grouped as added (a range is one entry), with each target's state. */
@@ -152,29 +249,49 @@ export class WatchService {
     return [...groups].map(([label, ws]) => ({ label, watches: ws, states: ws.map((w) => states.get(w.target)) }));
   }
 
-  /** Recheck every watch of this channel now (and reschedule them). */
+  /**
+   * Recheck every watch of this channel now (and reschedule them). Targets another replica
+   * is checking at this moment are left to it.
+   */
   async checkChannel(channel: ChannelRef): Promise<CycleResult> {
-    const watches = await this.store.listWatches(channel);
-    return this.exclusive(() => this.cycle(watches));
+    return this.exclusive(async () => {
+      const watches = await this.store.listWatches(channel);
+      const claimed = new Set(
+        await this.store.claimTargets(
+          watches.map((w) => w.target),
+          this.lease(),
+        ),
+      );
+      return this.cycle(
+        watches.filter((w) => claimed.has(w.target)),
+        [...claimed],
+      );
+    });
   }
 
-  /** One scheduler round: recheck up to `limit` due watches. */
+  /** One scheduler round: lease and recheck up to `limit` due watches. */
   async runDue(limit: number, signal?: AbortSignal): Promise<CycleResult> {
     return this.exclusive(async () => {
-      const due = await this.store.dueWatches(this.clock.now(), limit);
-      return this.cycle(due, signal);
+      const due = await this.store.claimDueWatches(limit, this.lease());
+      return this.cycle(due, [...new Set(due.map((w) => w.target))], signal);
     });
   }
 
   async nextDueAt(): Promise<number | null> {
-    return this.store.nextDueAt();
+    return this.store.nextDueAt(this.clock.now());
   }
 
-  private async cycle(watches: readonly DueWatch[], signal?: AbortSignal): Promise<CycleResult> {
-    if (watches.length === 0) return { targets: 0, changes: 0, alerts: 0, abandoned: false };
+  private async cycle(watches: readonly DueWatch[], claimed: readonly string[], signal?: AbortSignal): Promise<CycleResult> {
+    const started = performance.now();
     const targets = [...new Set(watches.map((w) => w.target))];
+    if (targets.length === 0) {
+      if (claimed.length > 0)
+        await this.store.commitCycle({ owner: this.replicaId, now: this.clock.now(), claimed, states: [], alerts: [], reschedule: [], history: [] });
+      return { targets: 0, changes: 0, alerts: 0, abandoned: false };
+    }
     const before = await this.store.getTargetStates(targets);
     const states: TargetState[] = [];
+    const history: HistoryWrite[] = [];
     const changesByTarget = new Map<string, ReturnType<typeof applyReport>['changes']>();
     // A few workers pull targets in turn: memory stays flat however many targets are due,
     // and each report is folded into a small state and dropped at once.
@@ -184,23 +301,31 @@ export class WatchService {
         const target = targets[next++]!;
         try {
           const report = await this.checker.check(target);
-          const { state, changes } = applyReport(before.get(target), report, this.clock.now());
-          states.push(state);
-          if (changes.length) changesByTarget.set(target, changes);
+          const applied = applyReport(before.get(target), report, this.clock.now());
+          states.push(applied.state);
+          history.push(...applied.history);
+          if (applied.changes.length) changesByTarget.set(target, applied.changes);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          states.push(applyFailure(before.get(target), target, message, this.clock.now()));
+          const failed = applyFailure(before.get(target), target, message, this.clock.now());
+          states.push(failed.state);
+          history.push(...failed.history);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.targetConcurrency, targets.length) }, worker));
-    // Abandoned work commits nothing: the watches stay due and are checked after a restart.
+    // Abandoned work commits nothing: the watches stay due, and stopping releases their leases
+    // for another replica (or the next start).
     if (signal?.aborted) return { targets: targets.length, changes: 0, alerts: 0, abandoned: true };
 
     const alerts = changesByTarget.size > 0 ? await this.alertsFor(changesByTarget) : [];
     const now = this.clock.now();
     const reschedule = watches.map((w) => ({ id: w.id, nextDue: now + w.intervalMs + this.jitter(w.intervalMs) }));
-    await this.store.commitCycle({ states, alerts, reschedule }, now);
+    const committed = await this.store.commitCycle({ owner: this.replicaId, now, claimed, states, alerts, reschedule, history });
+    // Our leases ran out and another replica took targets over (this process stalled for a
+    // lease's length): its check stands, ours is dropped, nothing is alerted twice.
+    if (!committed) return { targets: targets.length, changes: 0, alerts: 0, abandoned: true };
+    this.metrics.watchCycle((performance.now() - started) / 1000);
     if (alerts.length) this.emit(this.alertListeners);
     let changes = 0;
     for (const c of changesByTarget.values()) changes += c.length;

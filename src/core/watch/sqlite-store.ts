@@ -1,118 +1,52 @@
 /**
  * The SQLite WatchStore: one file (RBLBOT_DB, default ./data/rblbot.db) in WAL mode,
  * schema brought up to date by numbered migrations when it opens. better-sqlite3 is
- * synchronous, which suits one process: every transaction is atomic and short.
+ * synchronous, which suits one process: every transaction is atomic and short. Leases
+ * work as on PostgreSQL (a write transaction stands in for row locks), so one process
+ * behaves as a fleet of one and the contract suite holds on both engines.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ChannelRef } from './notifier.js';
-import type { AddWatchesInput, AddWatchesResult, CycleCommit, WatchStore } from './store.js';
-import type { DueWatch, OutboxAlert, TargetState, Watch } from './types.js';
+import type { LeaseInfo, ReplicaBeat, ReplicaInfo } from '../fleet/store.js';
+import type { AddWatchesInput, AddWatchesResult, CycleCommit, Lease, StoreStats, WatchStore } from './store.js';
+import type { PortableRow, PortableTable } from './tables.js';
+import type { DueWatch, HistoryEvent, HistoryWrite, OutboxAlert, TargetState, Watch } from './types.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SqliteHistory } from './sqlite-history.js';
+import {
+  NEXT_ALERT_SQL,
+  NEXT_DUE_SQL,
+  newIdempotencyKey,
+  storedError,
+  toAlert,
+  toReplica,
+  toState,
+  toWatch,
+  type OutboxRow,
+  type ReplicaRow,
+  type StateRow,
+  type WatchRow,
+} from './rows.js';
 
-export const DEFAULT_DB_PATH = './data/rblbot.db';
+import { DEFAULT_DB_PATH } from './database-setting.js';
 
-/** Applied in order, each once; append new ones, never edit an applied one. */
-const MIGRATIONS: readonly { version: number; sql: string }[] = [
-  {
-    version: 1,
-    sql: `
-      CREATE TABLE watches (
-        id INTEGER PRIMARY KEY,
-        platform TEXT NOT NULL,
-        workspace_id TEXT NOT NULL,
-        channel_id TEXT NOT NULL,
-        target TEXT NOT NULL,
-        label TEXT NOT NULL,
-        interval_ms INTEGER NOT NULL,
-        next_due INTEGER NOT NULL,
-        created_at INTEGER NOT NULL,
-        created_by TEXT NOT NULL,
-        UNIQUE (platform, workspace_id, channel_id, target)
-      );
-      CREATE INDEX watches_next_due ON watches (next_due);
-      CREATE INDEX watches_target ON watches (target);
-      CREATE INDEX watches_workspace ON watches (platform, workspace_id);
-
-      CREATE TABLE target_state (
-        target TEXT PRIMARY KEY,
-        baselined INTEGER NOT NULL,
-        last_checked INTEGER,
-        last_error TEXT,
-        zones TEXT NOT NULL
-      );
-
-      CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY,
-        idempotency_key TEXT NOT NULL UNIQUE,
-        platform TEXT NOT NULL,
-        workspace_id TEXT NOT NULL,
-        channel_id TEXT NOT NULL,
-        reply TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at INTEGER NOT NULL,
-        created_at INTEGER NOT NULL,
-        sent_at INTEGER,
-        last_error TEXT
-      );
-      CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE sent_at IS NULL;
-    `,
-  },
-  {
-    // The due query reads only the index: no table lookups, so it stays fast at 100,000 watches.
-    version: 2,
-    sql: `
-      DROP INDEX watches_next_due;
-      CREATE INDEX watches_due ON watches (next_due, target, interval_ms);
-    `,
-  },
-];
-
-interface WatchRow {
-  id: number;
-  platform: ChannelRef['platform'];
-  workspace_id: string;
-  channel_id: string;
-  target: string;
-  label: string;
-  interval_ms: number;
-  next_due: number;
-  created_at: number;
-  created_by: string;
-}
-
-interface StateRow {
-  target: string;
-  baselined: number;
-  last_checked: number | null;
-  last_error: string | null;
-  zones: string;
-}
-
-interface OutboxRow {
-  id: number;
-  idempotency_key: string;
-  platform: ChannelRef['platform'];
-  workspace_id: string;
-  channel_id: string;
-  reply: string;
-  attempts: number;
-  next_attempt_at: number;
-  created_at: number;
-  sent_at: number | null;
-  last_error: string | null;
-}
+export { DEFAULT_DB_PATH };
 
 /** SQLite's bound-parameter limit is generous, but IN lists stay chunked to be safe. */
 const CHUNK = 500;
 
 export class SqliteWatchStore implements WatchStore {
+  readonly engine = 'sqlite' as const;
+  readonly location: string;
   readonly db: Database.Database;
   private readonly stmts;
+  private readonly history: SqliteHistory;
 
   constructor(file: string = DEFAULT_DB_PATH) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.location = file;
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
@@ -132,6 +66,7 @@ export class SqliteWatchStore implements WatchStore {
         `INSERT INTO watches (platform, workspace_id, channel_id, target, label, interval_ms, next_due, created_at, created_by)
          VALUES (@platform, @workspace_id, @channel_id, @target, @label, @interval_ms, @next_due, @created_at, @created_by)`,
       ),
+      insertState: db.prepare(`INSERT INTO target_state (target, baselined, zones) VALUES (?, 0, '{}') ON CONFLICT (target) DO NOTHING`),
       byId: db.prepare<[number], WatchRow>('SELECT * FROM watches WHERE id = ?'),
       listChannel: db.prepare<[string, string, string], WatchRow>(
         'SELECT * FROM watches WHERE platform = ? AND workspace_id = ? AND channel_id = ? ORDER BY label, id',
@@ -141,48 +76,89 @@ export class SqliteWatchStore implements WatchStore {
       ),
       stillWatched: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM watches WHERE target = ?'),
       deleteState: db.prepare('DELETE FROM target_state WHERE target = ?'),
-      due: db.prepare<[number, number], DueWatch>(
-        'SELECT id, target, interval_ms AS intervalMs, next_due AS nextDue FROM watches WHERE next_due <= ? ORDER BY next_due LIMIT ?',
+      dueCandidates: db.prepare<{ now: number; limit: number }, { target: string }>(
+        `SELECT w.target FROM watches w JOIN target_state s ON s.target = w.target
+         WHERE w.next_due <= @now AND (s.lease_owner IS NULL OR s.lease_until <= @now)
+         ORDER BY w.next_due LIMIT @limit`,
       ),
-      nextDue: db.prepare<[], { t: number | null }>('SELECT min(next_due) AS t FROM watches'),
-      upsertState: db.prepare(
-        // A target removed while its check was in flight is not resurrected.
-        `INSERT INTO target_state (target, baselined, last_checked, last_error, zones)
-         SELECT @target, @baselined, @last_checked, @last_error, @zones
-         WHERE EXISTS (SELECT 1 FROM watches WHERE target = @target)
-         ON CONFLICT (target) DO UPDATE SET baselined = excluded.baselined, last_checked = excluded.last_checked,
-           last_error = excluded.last_error, zones = excluded.zones`,
+      leaseTarget: db.prepare<{ owner: string; until: number; now: number; target: string }>(
+        `UPDATE target_state SET lease_owner = @owner, lease_until = @until
+         WHERE target = @target AND (lease_owner IS NULL OR lease_until <= @now)`,
       ),
+      dueOfTarget: db.prepare<[string, number], DueWatch>(
+        'SELECT id, target, interval_ms AS intervalMs, next_due AS nextDue FROM watches WHERE target = ? AND next_due <= ?',
+      ),
+      nextDue: db.prepare<{ now: number }, { t: number | null }>(NEXT_DUE_SQL(() => '@now')),
+      stateLeaseOwner: db.prepare<[string], { lease_owner: string | null }>('SELECT lease_owner FROM target_state WHERE target = ?'),
+      updateState: db.prepare(
+        `UPDATE target_state SET baselined = @baselined, last_checked = @last_checked, last_error = @last_error, zones = @zones
+         WHERE target = @target`,
+      ),
+      releaseTarget: db.prepare('UPDATE target_state SET lease_owner = NULL, lease_until = NULL WHERE target = ? AND lease_owner = ?'),
       reschedule: db.prepare('UPDATE watches SET next_due = ? WHERE id = ?'),
       insertAlert: db.prepare(
         `INSERT INTO outbox (idempotency_key, platform, workspace_id, channel_id, reply, next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      pending: db.prepare<[number, number], OutboxRow>(
-        'SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
+      pendingIds: db.prepare<{ now: number; limit: number }, { id: number }>(
+        `SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= @now AND (lease_owner IS NULL OR lease_until <= @now)
+         ORDER BY next_attempt_at, id LIMIT @limit`,
       ),
-      nextAlert: db.prepare<[], { t: number | null }>('SELECT min(next_attempt_at) AS t FROM outbox WHERE sent_at IS NULL'),
-      markSent: db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?'),
-      markFailed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?'),
+      leaseAlert: db.prepare<[string, number, number], OutboxRow>('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? RETURNING *'),
+      nextAlert: db.prepare<[], { t: number | null }>(NEXT_ALERT_SQL),
+      holdAlert: db.prepare('UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND sent_at IS NULL'),
+      markSent: db.prepare(
+        'UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ?',
+      ),
+      markFailed: db.prepare(
+        'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?',
+      ),
       allAlerts: db.prepare<[], OutboxRow>('SELECT * FROM outbox ORDER BY id'),
+      renewTargets: db.prepare('UPDATE target_state SET lease_until = ? WHERE lease_owner = ?'),
+      renewAlerts: db.prepare('UPDATE outbox SET lease_until = ? WHERE lease_owner = ? AND sent_at IS NULL'),
+      releaseTargets: db.prepare('UPDATE target_state SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?'),
+      releaseAlerts: db.prepare('UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?'),
+      heartbeat: db.prepare(
+        `INSERT INTO replicas (id, host, pid, version, started_at, last_seen) VALUES (@id, @host, @pid, @version, @startedAt, @now)
+         ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen`,
+      ),
+      live: db.prepare<[number], ReplicaRow>('SELECT * FROM replicas WHERE last_seen >= ? ORDER BY started_at, id'),
+      pruneReplicas: db.prepare('DELETE FROM replicas WHERE last_seen < ?'),
+      removeReplica: db.prepare('DELETE FROM replicas WHERE id = ?'),
+      tryLease: db.prepare<{ name: string; owner: string; until: number; now: number }>(
+        `INSERT INTO leases (name, owner, until, acquired_at) VALUES (@name, @owner, @until, @now)
+         ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until,
+           acquired_at = CASE WHEN leases.owner = excluded.owner THEN leases.acquired_at ELSE excluded.acquired_at END
+         WHERE leases.owner = excluded.owner OR leases.until <= @now`,
+      ),
+      releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
+      leases: db.prepare<[], { name: string; owner: string; until: number; acquired_at: number }>('SELECT * FROM leases ORDER BY name'),
+      watchedStates: db.prepare<[], StateRow>(
+        'SELECT target, baselined, last_checked, last_error, zones FROM target_state WHERE target IN (SELECT target FROM watches)',
+      ),
     };
+    this.history = new SqliteHistory(db);
   }
 
   private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-    const applied = new Set(
-      this.db
-        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
-        .all()
-        .map((r) => r.version),
-    );
-    for (const m of MIGRATIONS) {
-      if (applied.has(m.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
-      })();
-    }
+    // One write transaction for the whole run: a second process opening the file at the
+    // same moment waits (busy_timeout), then finds every migration applied.
+    this.db
+      .transaction(() => {
+        this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+        const applied = new Set(
+          this.db
+            .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+            .all()
+            .map((r) => r.version),
+        );
+        for (const m of SQLITE_MIGRATIONS) {
+          if (applied.has(m.version)) continue;
+          this.db.exec(m.sql);
+          this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+        }
+      })
+      .immediate();
   }
 
   /** The schema version now in the file (the highest migration applied). */
@@ -225,6 +201,7 @@ export class SqliteWatchStore implements WatchStore {
             created_at: input.now,
             created_by: input.createdBy,
           });
+          this.stmts.insertState.run(w.target);
           added.push(toWatch(this.stmts.byId.get(Number(info.lastInsertRowid))!));
         });
         return { ok: true, added, existing };
@@ -249,57 +226,69 @@ export class SqliteWatchStore implements WatchStore {
     return this.stmts.listChannel.all(channel.platform, channel.workspaceId, channel.channelId).map(toWatch);
   }
 
-  async dueWatches(now: number, limit: number): Promise<DueWatch[]> {
-    return this.stmts.due.all(now, limit);
+  async claimDueWatches(limit: number, lease: Lease): Promise<DueWatch[]> {
+    return this.db
+      .transaction(() => {
+        const targets = new Set(this.stmts.dueCandidates.all({ now: lease.now, limit }).map((r) => r.target));
+        const out: DueWatch[] = [];
+        for (const target of targets) {
+          this.stmts.leaseTarget.run({ owner: lease.owner, until: lease.until, now: lease.now, target });
+          out.push(...this.stmts.dueOfTarget.all(target, lease.now));
+        }
+        return out.sort((a, b) => a.nextDue - b.nextDue || a.id - b.id);
+      })
+      .immediate();
   }
 
-  async nextDueAt(): Promise<number | null> {
-    return this.stmts.nextDue.get()?.t ?? null;
+  async claimTargets(targets: readonly string[], lease: Lease): Promise<string[]> {
+    return this.db
+      .transaction(() =>
+        [...new Set(targets)].filter(
+          (target) => this.stmts.leaseTarget.run({ owner: lease.owner, until: lease.until, now: lease.now, target }).changes === 1,
+        ),
+      )
+      .immediate();
+  }
+
+  async nextDueAt(now: number): Promise<number | null> {
+    return this.stmts.nextDue.get({ now })?.t ?? null;
   }
 
   async watchesOfTargets(targets: readonly string[]): Promise<Watch[]> {
-    const out: Watch[] = [];
-    for (let i = 0; i < targets.length; i += CHUNK) {
-      const chunk = targets.slice(i, i + CHUNK);
-      const rows = this.db.prepare<string[], WatchRow>(`SELECT * FROM watches WHERE target IN (${chunk.map(() => '?').join(',')})`).all(...chunk);
-      for (const r of rows) out.push(toWatch(r));
-    }
-    return out;
+    return this.inChunks(targets, 'SELECT * FROM watches WHERE target IN', (r: WatchRow) => toWatch(r));
   }
 
   async getTargetStates(targets: readonly string[]): Promise<Map<string, TargetState>> {
-    const out = new Map<string, TargetState>();
-    for (let i = 0; i < targets.length; i += CHUNK) {
-      const chunk = targets.slice(i, i + CHUNK);
-      const rows = this.db
-        .prepare<string[], StateRow>(`SELECT * FROM target_state WHERE target IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk);
-      for (const r of rows) {
-        out.set(r.target, {
-          target: r.target,
-          baselined: r.baselined === 1,
-          lastChecked: r.last_checked,
-          lastError: r.last_error,
-          zones: JSON.parse(r.zones) as TargetState['zones'],
-        });
-      }
-    }
-    return out;
+    const states = this.inChunks(
+      targets,
+      'SELECT target, baselined, last_checked, last_error, zones FROM target_state WHERE target IN',
+      (r: StateRow) => toState(r),
+    );
+    return new Map(states.map((s) => [s.target, s]));
   }
 
-  async commitCycle(commit: CycleCommit, now: number): Promise<void> {
-    this.db
+  async commitCycle(commit: CycleCommit): Promise<boolean> {
+    return this.db
       .transaction(() => {
+        // The fence: a target another replica took over (our lease ran out) voids the cycle.
+        // A target removed meanwhile has no row and nothing to write.
+        for (const target of commit.claimed) {
+          const row = this.stmts.stateLeaseOwner.get(target);
+          if (row && row.lease_owner !== commit.owner) return false;
+        }
         for (const s of commit.states) {
-          this.stmts.upsertState.run({
+          this.stmts.updateState.run({
             target: s.target,
             baselined: s.baselined ? 1 : 0,
             last_checked: s.lastChecked,
-            last_error: s.lastError,
+            last_error: s.lastError === null ? null : storedError(s.lastError),
             zones: JSON.stringify(s.zones),
           });
         }
+        for (const target of commit.claimed) this.stmts.releaseTarget.run(target, commit.owner);
         for (const r of commit.reschedule) this.stmts.reschedule.run(r.nextDue, r.id);
+        this.history.write(commit.history ?? []);
+        const { now } = commit;
         for (const a of commit.alerts) {
           this.stmts.insertAlert.run(
             newIdempotencyKey(),
@@ -311,12 +300,21 @@ export class SqliteWatchStore implements WatchStore {
             now,
           );
         }
+        return true;
       })
       .immediate();
   }
 
-  async pendingAlerts(now: number, limit: number): Promise<OutboxAlert[]> {
-    return this.stmts.pending.all(now, limit).map(toAlert);
+  async claimAlerts(limit: number, lease: Lease): Promise<OutboxAlert[]> {
+    return this.db
+      .transaction(() =>
+        this.stmts.pendingIds.all({ now: lease.now, limit }).map((r) => toAlert(this.stmts.leaseAlert.get(lease.owner, lease.until, r.id)!)),
+      )
+      .immediate();
+  }
+
+  async holdAlert(id: number, lease: Lease): Promise<boolean> {
+    return this.stmts.holdAlert.run(lease.until, id, lease.owner).changes === 1;
   }
 
   async nextAlertAt(): Promise<number | null> {
@@ -328,49 +326,139 @@ export class SqliteWatchStore implements WatchStore {
   }
 
   async markAlertFailed(id: number, error: string, nextAttemptAt: number): Promise<void> {
-    this.stmts.markFailed.run(error.slice(0, 500), nextAttemptAt, id);
+    this.stmts.markFailed.run(storedError(error), nextAttemptAt, id);
   }
 
   async allAlerts(): Promise<OutboxAlert[]> {
     return this.stmts.allAlerts.all().map(toAlert);
   }
 
+  async renewClaims(owner: string, until: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.renewTargets.run(until, owner);
+      this.stmts.renewAlerts.run(until, owner);
+    })();
+  }
+
+  async releaseClaims(owner: string): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.releaseTargets.run(owner);
+      this.stmts.releaseAlerts.run(owner);
+    })();
+  }
+
+  async stats(now: number): Promise<StoreStats> {
+    const one = (sql: string, ...args: unknown[]): number => this.db.prepare<unknown[], { n: number }>(sql).get(...args)!.n;
+    return {
+      watches: one('SELECT count(*) AS n FROM watches'),
+      targets: one('SELECT count(DISTINCT target) AS n FROM watches'),
+      due: one('SELECT count(*) AS n FROM watches WHERE next_due <= ?', now),
+      pendingAlerts: one('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'),
+      schemaVersion: this.schemaVersion(),
+    };
+  }
+
+  async heartbeat(replica: ReplicaBeat, now: number): Promise<void> {
+    this.stmts.heartbeat.run({ ...replica, now });
+  }
+
+  async liveReplicas(since: number): Promise<ReplicaInfo[]> {
+    return this.stmts.live.all(since).map(toReplica);
+  }
+
+  async removeReplicas(ids: readonly string[], before: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of ids) this.stmts.removeReplica.run(id);
+      this.stmts.pruneReplicas.run(before);
+    })();
+  }
+
+  async tryLease(name: string, owner: string, until: number, now: number): Promise<boolean> {
+    return this.stmts.tryLease.run({ name, owner, until, now }).changes === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    this.stmts.releaseLease.run(name, owner);
+  }
+
+  async leases(): Promise<LeaseInfo[]> {
+    return this.stmts.leases.all().map((r) => ({ name: r.name, owner: r.owner, until: r.until, acquiredAt: r.acquired_at }));
+  }
+
+  async *exportRows(table: PortableTable, batchSize: number): AsyncIterable<PortableRow[]> {
+    const columns = Object.keys(table.columns);
+    const first = this.db.prepare<[number], PortableRow>(`SELECT ${columns.join(', ')} FROM ${table.name} ORDER BY ${table.key} LIMIT ?`);
+    const next = this.db.prepare<[unknown, number], PortableRow>(
+      `SELECT ${columns.join(', ')} FROM ${table.name} WHERE ${table.key} > ? ORDER BY ${table.key} LIMIT ?`,
+    );
+    let rows = first.all(batchSize);
+    while (rows.length > 0) {
+      yield rows.map((r) => fromSqlite(table, r));
+      if (rows.length < batchSize) return;
+      rows = next.all(rows[rows.length - 1]![table.key], batchSize);
+    }
+  }
+
+  async importRows(batches: AsyncIterable<{ readonly table: PortableTable; readonly rows: readonly PortableRow[] }>): Promise<void> {
+    // better-sqlite3 transactions cannot span awaits; BEGIN/COMMIT by hand on this one connection.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for await (const { table, rows } of batches) {
+        const columns = Object.keys(table.columns);
+        const insert = this.db.prepare(`INSERT INTO ${table.name} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+        for (const row of rows) insert.run(toSqlite(table, row));
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async appendHistory(events: readonly HistoryWrite[]): Promise<void> {
+    this.db.transaction(() => this.history.write(events)).immediate();
+  }
+
+  async readHistory(targets: readonly string[], since: number): Promise<HistoryEvent[]> {
+    return this.history.read(targets, since);
+  }
+
+  async pruneHistory(before: number): Promise<number> {
+    return this.history.prune(before);
+  }
+
+  async watchedStates(): Promise<TargetState[]> {
+    return this.stmts.watchedStates.all().map(toState);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+
+  private inChunks<R, T>(keys: readonly string[], selectWhereIn: string, map: (row: R) => T): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const chunk = keys.slice(i, i + CHUNK);
+      const rows = this.db.prepare<string[], R>(`${selectWhereIn} (${chunk.map(() => '?').join(',')})`).all(...chunk);
+      for (const r of rows) out.push(map(r));
+    }
+    return out;
+  }
 }
 
-/**
- * Short enough for Discord's message nonce (at most 25 characters) and random, so two
- * replicas or a restored backup never reuse one.
- */
-function newIdempotencyKey(): string {
-  return `wa-${randomBytes(10).toString('hex')}`;
+function fromSqlite(table: PortableTable, row: PortableRow): PortableRow {
+  const out: PortableRow = { ...row };
+  for (const [column, type] of Object.entries(table.columns)) {
+    if (type === 'boolean' && out[column] !== null) out[column] = out[column] === 1;
+  }
+  return out;
 }
 
-function toWatch(r: WatchRow): Watch {
-  return {
-    id: r.id,
-    channel: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.channel_id },
-    target: r.target,
-    label: r.label,
-    intervalMs: r.interval_ms,
-    nextDue: r.next_due,
-    createdAt: r.created_at,
-    createdBy: r.created_by,
-  };
-}
-
-function toAlert(r: OutboxRow): OutboxAlert {
-  return {
-    id: r.id,
-    channel: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.channel_id },
-    idempotencyKey: r.idempotency_key,
-    reply: JSON.parse(r.reply) as OutboxAlert['reply'],
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    createdAt: r.created_at,
-    sentAt: r.sent_at,
-    lastError: r.last_error,
-  };
+function toSqlite(table: PortableTable, row: PortableRow): PortableRow {
+  const out: PortableRow = {};
+  for (const [column, type] of Object.entries(table.columns)) {
+    const v = row[column] ?? null;
+    out[column] = type === 'boolean' && v !== null ? (v ? 1 : 0) : v;
+  }
+  return out;
 }

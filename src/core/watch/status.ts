@@ -6,7 +6,7 @@
  * neither confirm nor reset a pending change).
  */
 import type { CheckReport, LookupResult } from '../check/types.js';
-import type { Confirmed, TargetState, WatchChange, ZoneState } from './types.js';
+import type { Confirmed, HistoryWrite, TargetState, WatchChange, ZoneState } from './types.js';
 
 export const CONFIRMATIONS = 2;
 
@@ -20,14 +20,23 @@ export function emptyState(target: string): TargetState {
   return { target, baselined: false, lastChecked: null, lastError: null, zones: {} };
 }
 
+export interface Applied {
+  readonly state: TargetState;
+  readonly changes: TargetChange[];
+  /** What the listing history keeps of this check: the baseline, confirmed changes, failed lookups. */
+  readonly history: HistoryWrite[];
+}
+
 /**
  * Fold one report into the previous state. The first report of a target is its
  * baseline: it records what is listed now and produces no change.
  */
-export function applyReport(prev: TargetState | undefined, report: CheckReport, now: number): { state: TargetState; changes: TargetChange[] } {
+export function applyReport(prev: TargetState | undefined, report: CheckReport, now: number): Applied {
   const before = prev ?? emptyState(report.target);
   const zones: Record<string, ZoneState> = { ...before.zones };
   const changes: TargetChange[] = [];
+  const history: HistoryWrite[] = [];
+  if (!before.baselined) history.push(targetEvent(report.target, 'watched', now));
   for (const r of report.results) {
     const key = zoneKey(r);
     // Absent from a baselined target means "confirmed clean": only exceptions are stored.
@@ -37,18 +46,27 @@ export function applyReport(prev: TargetState | undefined, report: CheckReport, 
       const seen: Confirmed = r.status;
       if (!old || old.confirmed === null) {
         next = { ...base(r, seen), ...details(r) };
+        // A baseline listing starts the lane's history; a baseline clean is the default and costs no row.
+        if (seen === 'listed' && r.listType !== 'allow') history.push(listEvent(report.target, r, 'listed', now, false));
       } else if (seen === old.confirmed) {
         next = { ...base(r, seen), ...(seen === 'listed' ? details(r) : undefined) };
       } else {
         const count = old.pending === seen ? old.pendingCount + 1 : 1;
         if (count >= CONFIRMATIONS) {
           next = { ...base(r, seen), ...details(r) };
-          if (r.listType !== 'allow') changes.push(changeOf(report.target, r, seen, old));
+          if (r.listType !== 'allow') {
+            changes.push(changeOf(report.target, r, seen, old));
+            history.push(listEvent(report.target, r, seen, now, true));
+          }
         } else {
           next = { ...old, pending: seen, pendingCount: count, ...details(r), problem: null };
         }
       }
     } else {
+      if (r.listType !== 'allow') {
+        const why = `${r.status}${r.meaning ? `: ${r.meaning}` : ''}`;
+        history.push({ ...listEvent(report.target, r, 'unknown', now, false), detail: why.slice(0, 200), continues: !!old?.problem });
+      }
       next = {
         ...(old ?? base(r, null)),
         problem: { status: r.status, detail: r.fix ?? r.meaning ?? null, at: now },
@@ -70,12 +88,41 @@ export function applyReport(prev: TargetState | undefined, report: CheckReport, 
   return {
     state: { target: report.target, baselined: true, lastChecked: now, lastError: null, zones },
     changes,
+    history,
   };
 }
 
 /** The whole check failed (resolver unreachable, target now refused): keep the state, note why. */
-export function applyFailure(prev: TargetState | undefined, target: string, message: string, now: number): TargetState {
-  return { ...(prev ?? emptyState(target)), lastChecked: now, lastError: message };
+export function applyFailure(
+  prev: TargetState | undefined,
+  target: string,
+  message: string,
+  now: number,
+): { state: TargetState; history: HistoryWrite[] } {
+  const failed: HistoryWrite = { ...targetEvent(target, 'unknown', now), detail: message.slice(0, 200), continues: !!prev?.lastError };
+  return { state: { ...(prev ?? emptyState(target)), lastChecked: now, lastError: message }, history: [failed] };
+}
+
+/** An event of the target as a whole (watched, unwatched, a check that failed entirely). */
+export function targetEvent(target: string, kind: HistoryWrite['kind'], at: number): HistoryWrite {
+  return { target, zone: '', query: '', name: '', listType: null, kind, at, until: at, count: 1, alerted: false, detail: null, continues: false };
+}
+
+function listEvent(target: string, r: LookupResult, kind: HistoryWrite['kind'], at: number, alerted: boolean): HistoryWrite {
+  return {
+    target,
+    zone: r.zone,
+    query: r.query,
+    name: r.name,
+    listType: r.listType,
+    kind,
+    at,
+    until: at,
+    count: 1,
+    alerted,
+    detail: kind === 'listed' && r.codes.length ? r.codes.join(', ') : null,
+    continues: false,
+  };
 }
 
 function base(r: LookupResult, confirmed: Confirmed | null): ZoneState {

@@ -114,3 +114,39 @@ export interface WatchView {
   readonly watches: readonly Watch[];
   readonly states: readonly (TargetState | undefined)[];
 }
+
+/**
+ * What the listing history records (history.ts draws it): a list's confirmed state
+ * changing (`listed`, `clean`), a run of failed checks (`unknown`), and the target being
+ * watched or no longer watched by anyone (`watched`, `unwatched`, with empty zone).
+ */
+export type HistoryKind = 'listed' | 'clean' | 'unknown' | 'watched' | 'unwatched';
+
+export interface HistoryEvent {
+  readonly target: string;
+  /** The list's zone and the name or address looked up on it; both '' for the target as a whole. */
+  readonly zone: string;
+  readonly query: string;
+  /** The list's display name ('' for the target as a whole). */
+  readonly name: string;
+  readonly listType: ListType | null;
+  readonly kind: HistoryKind;
+  readonly at: number;
+  /** The last failed check of an `unknown` run; `at` for every other kind. */
+  readonly until: number;
+  /** Failed checks in an `unknown` run (consecutive ones are compacted into one event); 1 otherwise. */
+  readonly count: number;
+  /** A confirmed change that raised an alert (never the baseline). */
+  readonly alerted: boolean;
+  /** `listed`: the answer codes; `unknown`: timeout, error or refused (and why). */
+  readonly detail: string | null;
+}
+
+/**
+ * A history event to store. An `unknown` event that `continues` the failures of the
+ * previous check extends that lane's last `unknown` run (until, count) instead of
+ * adding a row, so a list that times out for a week costs one row, not 700.
+ */
+export interface HistoryWrite extends HistoryEvent {
+  readonly continues: boolean;
+}

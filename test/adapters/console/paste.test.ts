@@ -42,3 +42,32 @@ it('treats the end of input as the end of an unfinished paste', async () => {
   expect(out).toMatch(/Bounce diagnosis/);
   expect(out).toMatch(/zen\.spamhaus\.org/);
 });
+
+it('ends a piped paste at the next slash command, which then runs', async () => {
+  const out = await session(['/diagnose', ...bounce, '/rbl 10.0.0.1', ''].join('\n'));
+  expect(out.match(/^Bounce diagnosis/gm)).toHaveLength(1);
+  expect(out).toMatch(/zen\.spamhaus\.org/);
+  expect(out).toMatch(/10\.0\.0\.1 is a private address/);
+  // The command's line was not pasted into the bounce.
+  expect(out.indexOf('Bounce diagnosis')).toBeLessThan(out.indexOf('10.0.0.1 is a private address'));
+});
+
+it('keeps pasted lines that only start with a command word', async () => {
+  const relay = [
+    '/diagnose',
+    '<user@example.net>: host mx.example.net[198.51.100.25] said:',
+    'relay access denied (in reply to RCPT TO command)',
+    '.',
+  ];
+  const out = await session(relay.join('\n'));
+  expect(out).not.toMatch(/is not a command|Relay test|Usage/i);
+  expect(out).toMatch(/Bounce diagnosis/);
+  expect(out).toMatch(/relay/i);
+});
+
+it('answers a bare /diagnose at the end of input with what to paste', async () => {
+  for (const text of ['/diagnose\n', '/diagnose', '/diagnose\n.\n']) {
+    const out = await session(text);
+    expect(out).toMatch(/Paste the bounce/);
+  }
+});

@@ -33,12 +33,12 @@ describe('slackManifest', () => {
     expect(manifest.features.shortcuts).toEqual([
       { name: 'Paste bounce', type: 'message', callback_id: 'paste_message', description: 'Explain pasted text (test only)' },
     ]);
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'files:write']);
   });
 
   it('asks for users:read only when a command is admin-only', () => {
     const manifest = slackManifest([echoCommand, adminCommand]) as any;
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'users:read']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'files:write', 'users:read']);
   });
 
   it('refuses a name Slack would not accept as a slash command', () => {

@@ -4,7 +4,8 @@
  * codes, the advice given, and refusal of unusable input.
  */
 import { describe, expect, it } from 'vitest';
-import { diagnoseBounce, diagnosisReply, toJson } from '../../../src/core/diagnose/index.js';
+import { diagnosisReply, diagnosisText, toJson } from '../../../src/core/diagnose/index.js';
+import { diagnoseBounce } from '../../support/diagnose.js';
 import type { Diagnosis } from '../../../src/core/diagnose/types.js';
 import type { Inline } from '../../../src/reply/reply.js';
 
@@ -186,7 +187,9 @@ describe('advice for problems that are not blocklists', () => {
     ['552 5.2.2 <a@example.net>: mailbox full', 'mailboxfull', 'wait'],
     ['552 5.3.4 Message size exceeds fixed limit', 'mesgtoobig', 'fix-size'],
     ['554 5.7.1 <a@example.net>: Relay access denied', 'norelaying', 'fix-relay'],
-    ['451 4.7.1 Greylisted, please try again in 300 seconds', 'onhold', 'wait'],
+    // Sisimai: greylisting worded "please try again in" is an anti-spam measure.
+    ['451 4.7.1 Greylisted, please try again in 300 seconds', 'spamdetected', 'wait'],
+    ['450 Greylisting in action, please come back later', 'onhold', 'wait'],
     ['550 5.1.2 Host unknown: domain not found', 'hostunknown', 'fix-address'],
     ['421 4.7.0 Too many connections from your IP, slow down', 'toomanyconn', 'rate'],
   ];
@@ -261,10 +264,14 @@ describe('unusable input', () => {
     expect(r.inputKind).toBe('toolarge');
     expect(r.error).toMatch(/1 MB/);
   });
-  it('answers text that is not a bounce with reason undefined', async () => {
-    const d = await one('Hi team, lunch at noon?');
-    expect(d.reason).toBe('undefined');
-    expect(d.summary).toMatch(/No delivery error/);
+  it('answers ordinary text with "no delivery error found" and no diagnoses', async () => {
+    for (const text of ['Hi team, lunch at noon?', 'Can you check why my mail to bob@example.net never arrived? I sent it at 10:05.']) {
+      const r = await diagnoseBounce(text);
+      expect(r.error).toBeUndefined();
+      expect(r.diagnoses).toEqual([]);
+      expect(diagnosisText(r)).toMatch(/^No delivery error found/);
+      expect(toJson(r)).toMatchObject({ diagnoses: [] });
+    }
   });
 });
 

@@ -5,16 +5,22 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createChecker, type Checker } from '../../../src/core/check/checker.js';
-import { diagnoseBounce, withLiveCheck } from '../../../src/core/diagnose/index.js';
+import { createDiagnoser, type DiagnoseResult, type Diagnoser } from '../../../src/core/diagnose/index.js';
 import { TestDnsServer } from '../../support/dns-server.js';
 
 let dns: TestDnsServer;
 let checker: Checker;
+let diagnoser: Diagnoser;
 
 beforeAll(async () => {
   dns = await TestDnsServer.start();
-  checker = createChecker({ resolvers: [dns.address], timeoutMs: 400 });
+  // Generous: on a loaded machine a loopback answer can take a few hundred ms.
+  checker = createChecker({ resolvers: [dns.address], timeoutMs: 1500 });
+  diagnoser = createDiagnoser({ catalogue: checker.catalogue, checker });
 });
+
+const diagnoseBounce = (text: string): Promise<DiagnoseResult> => diagnoser.diagnose(text);
+
 afterAll(() => dns.close());
 beforeEach(() => dns.reset());
 
@@ -25,7 +31,7 @@ describe('live re-check of a named list', () => {
   it('says the IP is still listed, with the removal link and the other lists', async () => {
     dns.listIp('203.0.113.5', 'zen.spamhaus.org', ['127.0.0.4']);
     dns.listIp('203.0.113.5', 'bl.spamcop.net');
-    const r = await withLiveCheck(await diagnoseBounce(ZEN_BOUNCE), checker);
+    const r = await diagnoser.withLiveCheck(await diagnoseBounce(ZEN_BOUNCE));
     const d = r.diagnoses[0]!;
     expect(d.live).toMatchObject({ target: '203.0.113.5', state: 'checked' });
     expect(d.live!.named).toEqual([expect.objectContaining({ zone: 'zen.spamhaus.org', status: 'listed' })]);
@@ -39,7 +45,7 @@ describe('live re-check of a named list', () => {
   });
 
   it('says a cleared IP may still be cached by the receiver', async () => {
-    const r = await withLiveCheck(await diagnoseBounce(ZEN_BOUNCE), checker);
+    const r = await diagnoser.withLiveCheck(await diagnoseBounce(ZEN_BOUNCE));
     const d = r.diagnoses[0]!;
     expect(d.live!.named[0]!.status).toBe('clean');
     expect(d.advice[0]!.kind).toBe('cleared');
@@ -48,14 +54,14 @@ describe('live re-check of a named list', () => {
 
   it('reports a list that does not answer as not checked, never as clean', async () => {
     dns.rule({ suffix: 'zen.spamhaus.org', behaviour: 'silent' });
-    const r = await withLiveCheck(await diagnoseBounce(ZEN_BOUNCE), checker);
+    const r = await diagnoser.withLiveCheck(await diagnoseBounce(ZEN_BOUNCE));
     const d = r.diagnoses[0]!;
     expect(d.live!.named[0]!.status).toBe('timeout');
     expect(d.advice.map((a) => a.kind)).not.toContain('cleared');
   });
 
   it('never queries a dead list, and checks the IP on the live catalogue', async () => {
-    const r = await withLiveCheck(await diagnoseBounce('554 5.7.1 Client host [203.0.113.8] blocked using dnsbl.sorbs.net'), checker);
+    const r = await diagnoser.withLiveCheck(await diagnoseBounce('554 5.7.1 Client host [203.0.113.8] blocked using dnsbl.sorbs.net'));
     const d = r.diagnoses[0]!;
     expect(d.live!.named).toEqual([{ zone: 'dnsbl.sorbs.net', status: 'defunct', removalUrl: null }]);
     expect(dns.queries.some((q) => q.endsWith('sorbs.net'))).toBe(false);
@@ -68,13 +74,13 @@ describe('live re-check of a named list', () => {
       '',
       '<b@example.net>: host mx.example.net[198.51.100.25] said: 554 5.7.1 Client host [203.0.113.9] blocked using bl.spamcop.net (in reply to RCPT TO command)',
     ].join('\n');
-    const r = await withLiveCheck(await diagnoseBounce(text), checker);
+    const r = await diagnoser.withLiveCheck(await diagnoseBounce(text));
     expect(r.diagnoses).toHaveLength(2);
     expect(dns.asked('A').filter((q) => q === '9.113.0.203.bl.spamcop.net')).toHaveLength(1);
   });
 
   it('skips lookups with live off', async () => {
-    const r = await withLiveCheck(await diagnoseBounce(ZEN_BOUNCE), checker, { live: false });
+    const r = await diagnoser.withLiveCheck(await diagnoseBounce(ZEN_BOUNCE), { live: false });
     expect(r.diagnoses[0]!.live).toMatchObject({ state: 'skipped' });
     expect(dns.queries).toEqual([]);
   });

@@ -1,10 +1,20 @@
 import dnsPacket from 'dns-packet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeQueryFrame, messageId, readResponse, readResponseAt, TYPE_A, TYPE_PTR } from '../../../src/core/dns/wire.js';
+import {
+  encodeQueryFrame,
+  messageId,
+  readResponse,
+  readResponseAt,
+  TYPE_A,
+  TYPE_AAAA,
+  TYPE_PTR,
+  TYPE_TXT,
+  type QueryType,
+} from '../../../src/core/dns/wire.js';
 
 /** The query frame, which these tests need to exist. */
-function frameOf(id: number, name: string, type: typeof TYPE_A | typeof TYPE_PTR = TYPE_A): Buffer {
+function frameOf(id: number, name: string, type: QueryType = TYPE_A): Buffer {
   const frame = encodeQueryFrame(id, name, type);
   if (!frame) throw new Error(`no frame for ${name}`);
   return frame;
@@ -13,7 +23,7 @@ function frameOf(id: number, name: string, type: typeof TYPE_A | typeof TYPE_PTR
 /** A response encoded by dns-packet (an independent encoder) for the given question. */
 function response(
   id: number,
-  question: { name: string; type: 'A' | 'PTR' },
+  question: { name: string; type: 'A' | 'PTR' | 'TXT' | 'AAAA' },
   options: { rcode?: number; answers?: dnsPacket.Answer[]; tc?: boolean } = {},
 ): Buffer {
   const flags = 0x8000 | 0x0100 | 0x0080 | (options.tc ? 0x0200 : 0) | (options.rcode ?? 0);
@@ -158,6 +168,42 @@ describe('readResponse', () => {
     const frame = frameOf(42, name);
     for (const rcode of [3, 2, 5, 0]) {
       expect(readResponse(response(42, { name, type: 'A' }, { rcode }), frame)).toEqual({ rcode, truncated: false, records: [] });
+    }
+  });
+
+  it('reads TXT records, joining the character-strings of each record', () => {
+    const frame = frameOf(42, name, TYPE_TXT);
+    const answers: dnsPacket.Answer[] = [
+      { name, type: 'TXT', class: 'IN', ttl: 60, data: ['Listed by ', 'Example: see https://example.net/?ip=203.0.113.5'] },
+      { name, type: 'TXT', class: 'IN', ttl: 60, data: 'second record' },
+    ];
+    expect(readResponse(response(42, { name, type: 'TXT' }, { answers }), frame)?.records).toEqual([
+      'Listed by Example: see https://example.net/?ip=203.0.113.5',
+      'second record',
+    ]);
+  });
+
+  it('refuses a TXT record whose character-string runs past its data', () => {
+    const frame = frameOf(42, name, TYPE_TXT);
+    const bad = rr(pointer(12), TYPE_TXT, Buffer.from([10, 0x61, 0x62]));
+    expect(readResponse(handBuilt(frame, [bad]), frame)).toBeNull();
+  });
+
+  it('writes AAAA addresses as RFC 5952 text, as c-ares does', () => {
+    const cases: [string, string][] = [
+      ['2001:db8::25', '2001:db8::25'],
+      ['2001:0db8:0000:0000:0001:0000:0000:0001', '2001:db8::1:0:0:1'],
+      ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2:3:4:5:6'],
+      ['::', '::'],
+      ['::1', '::1'],
+      ['fe80::', 'fe80::'],
+      ['2001:db8:0:1:0:0:0:1', '2001:db8:0:1::1'],
+      ['::ffff:192.0.2.1', '::ffff:192.0.2.1'],
+    ];
+    for (const [data, text] of cases) {
+      const frame = frameOf(7, 'mail.example', TYPE_AAAA);
+      const answers: dnsPacket.Answer[] = [{ name: 'mail.example', type: 'AAAA', class: 'IN', ttl: 60, data }];
+      expect(readResponse(response(7, { name: 'mail.example', type: 'AAAA' }, { answers }), frame)?.records).toEqual([text]);
     }
   });
 

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/app/config.js';
 import { TargetError } from '../../../src/core/check/types.js';
 import { formatDuration, parseDuration } from '../../../src/core/watch/duration.js';
+import Database from 'better-sqlite3';
+import { SQLITE_MIGRATIONS } from '../../../src/core/watch/sqlite-migrations.js';
 import { SqliteWatchStore } from '../../../src/core/watch/sqlite-store.js';
 import { parseWatchTarget } from '../../../src/core/watch/watch-target.js';
 import { tempDbFile } from '../../support/watch-harness.js';
@@ -30,6 +32,25 @@ describe('durations', () => {
     expect(formatDuration(5_400_000)).toBe('1h 30m');
     expect(formatDuration(86_400_000)).toBe('1d');
     expect(formatDuration(30_000)).toBe('30s');
+  });
+
+  it('reads RBLBOT_DB as a SQLite file or a PostgreSQL URL, and RBLBOT_LEASE as a duration', () => {
+    expect(loadConfig({}).RBLBOT_DB).toEqual({ engine: 'sqlite', file: './data/rblbot.db' });
+    expect(loadConfig({ RBLBOT_DB: '/var/lib/rblbot/watch.db' }).RBLBOT_DB).toEqual({ engine: 'sqlite', file: '/var/lib/rblbot/watch.db' });
+    expect(loadConfig({ RBLBOT_DB: 'sqlite:rblbot.db' }).RBLBOT_DB).toEqual({ engine: 'sqlite', file: 'rblbot.db' });
+    const url = 'postgresql://rblbot:s3cret@db.example.net:5432/rblbot?sslmode=require';
+    expect(loadConfig({ RBLBOT_DB: url }).RBLBOT_DB).toEqual({ engine: 'postgres', url });
+    expect(loadConfig({ RBLBOT_DB: 'POSTGRES://u@h/db' }).RBLBOT_DB).toMatchObject({ engine: 'postgres' });
+    // A mistyped URL is refused with the password hidden, not turned into a folder named "postgres:".
+    expect(() => loadConfig({ RBLBOT_DB: 'postgres://rblbot:s3cret@' })).toThrow(
+      /RBLBOT_DB is wrong: "postgres:\/\/rblbot:\*\*\*@" is not a valid PostgreSQL URL/,
+    );
+    expect(() => loadConfig({ RBLBOT_DB: 'mysql://u:p@h/db' })).toThrow(/neither a file path nor a postgres:\/\/ URL/);
+    expect(() => loadConfig({ RBLBOT_DB: 'sqlite:' })).toThrow(/needs a file after it/);
+    expect(loadConfig({}).RBLBOT_LEASE).toBe(30_000);
+    expect(loadConfig({ RBLBOT_LEASE: '2m' }).RBLBOT_LEASE).toBe(120_000);
+    expect(() => loadConfig({ RBLBOT_LEASE: '1s' })).toThrow(/RBLBOT_LEASE must be from 3s to 3600s/);
+    expect(() => loadConfig({ RBLBOT_LEASE: 'soon' })).toThrow(/RBLBOT_LEASE must be a duration/);
   });
 
   it('validates RBLBOT_MIN_INTERVAL and the watch caps at start-up', () => {
@@ -83,12 +104,30 @@ describe('SQLite store', () => {
     const store = new SqliteWatchStore(file);
     expect(fs.existsSync(file)).toBe(true);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.schemaVersion()).toBe(2);
+    expect(store.schemaVersion()).toBe(4);
     await store.close();
     const again = new SqliteWatchStore(file);
-    expect(again.schemaVersion()).toBe(2);
-    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
+    expect(again.schemaVersion()).toBe(4);
+    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 4 });
     await again.close();
+  });
+
+  it('upgrades a version-2 file: every watched target gets the state row its lease lives on', async () => {
+    const file = tempDbFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    for (const m of SQLITE_MIGRATIONS.slice(0, 2)) {
+      old.exec(m.sql);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, 0)').run(m.version);
+    }
+    old.exec(`INSERT INTO watches (platform, workspace_id, channel_id, target, label, interval_ms, next_due, created_at, created_by)
+              VALUES ('slack', 'T', 'C', '192.0.2.9', '192.0.2.9', 1000, 5, 0, 'U')`);
+    old.close();
+    const store = new SqliteWatchStore(file);
+    expect(store.schemaVersion()).toBe(4);
+    expect((await store.claimDueWatches(10, { owner: 'me', now: 10, until: 100 })).map((w) => w.target)).toEqual(['192.0.2.9']);
+    await store.close();
   });
 
   it('selects due watches earliest first through the next_due index', async () => {
@@ -105,11 +144,16 @@ describe('SQLite store', () => {
       limits: { perChannel: 10, perWorkspace: 10 },
     });
     expect(res.ok).toBe(true);
-    expect((await store.dueWatches(500, 10)).map((w) => w.nextDue)).toEqual([100, 300, 500]);
-    expect(await store.nextDueAt()).toBe(100);
+    expect(await store.nextDueAt(0)).toBe(100);
+    expect((await store.claimDueWatches(10, { owner: 't', now: 500, until: 1500 })).map((w) => w.nextDue)).toEqual([100, 300, 500]);
+    // Leased targets wake the scheduler when their lease runs out (1500), the free one when due (900).
+    expect(await store.nextDueAt(600)).toBe(900);
     const plan = store.db
-      .prepare('EXPLAIN QUERY PLAN SELECT id, target, interval_ms, next_due FROM watches WHERE next_due <= ? ORDER BY next_due LIMIT ?')
-      .all(1, 1);
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT w.target FROM watches w JOIN target_state s ON s.target = w.target
+         WHERE w.next_due <= ? AND (s.lease_owner IS NULL OR s.lease_until <= ?) ORDER BY w.next_due LIMIT ?`,
+      )
+      .all(1, 1, 1);
     expect(JSON.stringify(plan)).toContain('USING COVERING INDEX watches_due');
     await store.close();
   });

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createConsoleNotifier } from '../../../src/adapters/console/notifier.js';
-import { alertReply } from '../../../src/core/watch/reply.js';
+import { alertReply, watchAddedReply } from '../../../src/core/watch/reply.js';
+import { lookup, report } from '../../support/reports.js';
 import type { WatchChange } from '../../../src/core/watch/types.js';
 
 function change(i: number, now: 'listed' | 'clean' = 'listed'): WatchChange {
@@ -42,5 +43,21 @@ describe('alert message', () => {
     expect(printed).toContain('Request removal');
     expect(printed).not.toContain('\u001b');
     expect(printed).not.toContain('\u0007');
+  });
+});
+
+describe('/watch add answer', () => {
+  it('lists what is listed now most serious first, whatever the order of the lookups', () => {
+    const baseline = report({
+      results: [
+        lookup({ zone: 'pbl.test', name: 'PBL', status: 'listed', listType: 'policy', codes: ['127.0.0.10'] }),
+        lookup({ zone: 'rep.test', name: 'REP', status: 'listed', listType: 'reputation', codes: ['127.0.0.3'] }),
+        lookup({ zone: 'sbl.test', name: 'SBL', status: 'listed', listType: 'block', codes: ['127.0.0.2'] }),
+      ],
+    });
+    const reply = watchAddedReply({ label: '203.0.113.5', added: [], existing: [], intervalMs: 3_600_000, reports: [baseline] });
+    const now = reply.blocks.find((b) => b.kind === 'list' && b.heading === 'Listed now');
+    const zones = now && now.kind === 'list' ? now.items.map((i) => JSON.stringify(i.title).match(/\((\w+\.test)\)/)![1]) : [];
+    expect(zones).toEqual(['sbl.test', 'rep.test', 'pbl.test']);
   });
 });

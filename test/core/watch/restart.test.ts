@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestDnsServer } from '../../support/dns-server.js';
 import { ManualClock } from '../../../src/core/watch/clock.js';
-import { SqliteWatchStore } from '../../../src/core/watch/sqlite-store.js';
-import { HOUR, RecordingNotifier, consoleChannel, startHarness, tempDbFile } from '../../support/watch-harness.js';
+import { openWatchStore, type DatabaseSetting } from '../../../src/core/watch/open-store.js';
+import { HOUR, RecordingNotifier, consoleChannel, startHarness } from '../../support/watch-harness.js';
+import { describeEngines } from '../../support/engines.js';
 
 const IP = '203.0.113.5';
 let dns: TestDnsServer;
@@ -29,18 +30,20 @@ function runChild(args: string[]): Promise<{ code: number | null; signal: NodeJS
   });
 }
 
-describe('watches across restarts', () => {
+const settingArg = (d: DatabaseSetting): string => (d.engine === 'sqlite' ? d.file : d.url);
+
+describeEngines('watches across restarts', (engine) => {
   it('keeps watches and a pending change in the same file across a restart', async () => {
     dns.unlistIp(IP, 'bl.spamcop.net');
-    const file = tempDbFile();
+    const database = await engine.newDatabase();
     const clock = new ManualClock();
-    let h = await startHarness({ dns, file, clock });
+    let h = await startHarness({ dns, database, clock });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin', intervalMs: 2 * HOUR });
     dns.listIp(IP, 'bl.spamcop.net');
     await h.advance(2 * HOUR); // seen once: pending
     await h.stop();
 
-    h = await startHarness({ dns, file, clock });
+    h = await startHarness({ dns, database, clock });
     const [view] = await h.service.list(consoleChannel());
     expect(view!.label).toBe(IP);
     expect(view!.watches[0]!.intervalMs).toBe(2 * HOUR);
@@ -53,21 +56,21 @@ describe('watches across restarts', () => {
 
   it('delivers exactly one alert after the process died between the status change and the delivery', async () => {
     dns.unlistIp(IP, 'bl.spamcop.net');
-    const file = tempDbFile();
+    const database = await engine.newDatabase();
     const clock = new ManualClock();
-    let h = await startHarness({ dns, file, clock });
+    let h = await startHarness({ dns, database, clock });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
     dns.listIp(IP, 'bl.spamcop.net');
     await h.advance(HOUR); // pending
     await h.stop();
 
     // The second confirming check happens in a child that commits and is killed at once.
-    const child = await runChild([file, dns.address, String(clock.now() + HOUR)]);
+    const child = await runChild([settingArg(database), dns.address, String(clock.now() + HOUR)]);
     expect(child.stderr).toBe('');
     expect(child.signal).toBe('SIGKILL');
     expect(JSON.parse(child.stdout)).toMatchObject({ targets: 1, changes: 1, alerts: 1 });
 
-    const peek = new SqliteWatchStore(file);
+    const peek = await openWatchStore(database);
     const rows = await peek.allAlerts();
     await peek.close();
     expect(rows).toHaveLength(1);
@@ -75,7 +78,7 @@ describe('watches across restarts', () => {
 
     clock.advance(HOUR);
     const notifier = new RecordingNotifier();
-    h = await startHarness({ dns, file, clock, notifier });
+    h = await startHarness({ dns, database, clock, notifier });
     expect(notifier.delivered).toHaveLength(1);
     expect(notifier.delivered[0]!.key).toBe(rows[0]!.idempotencyKey);
     expect(JSON.stringify(notifier.delivered[0]!.reply)).toContain('SpamCop Blocking List (SCBL)');
@@ -83,7 +86,7 @@ describe('watches across restarts', () => {
     await h.stop();
 
     // A further restart sends nothing again.
-    h = await startHarness({ dns, file, clock, notifier });
+    h = await startHarness({ dns, database, clock, notifier });
     await h.advance(HOUR);
     expect(notifier.delivered).toHaveLength(1);
     await h.stop();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDnsServer } from '../../support/dns-server.js';
-import { SqliteWatchStore } from '../../../src/core/watch/sqlite-store.js';
+import type { SqliteWatchStore } from '../../../src/core/watch/sqlite-store.js';
+import { openWatchStore } from '../../../src/core/watch/open-store.js';
 import { HOUR, consoleChannel, startHarness } from '../../support/watch-harness.js';
 
 let dns: TestDnsServer;
@@ -27,14 +28,15 @@ describe('graceful stop', () => {
       const finished = await h.running.scheduler.stop(50);
       expect(finished).toBe(false);
       await h.running.stop(50);
-      expect(h.store.db.open).toBe(false);
+      expect((h.store as SqliteWatchStore).db.open).toBe(false);
       // Let the abandoned checks come back: they must not write to the closed database or throw.
       await new Promise((r) => setTimeout(r, 1800));
 
-      const reopened = new SqliteWatchStore(h.file);
+      const reopened = await openWatchStore(h.database);
       const [after] = await reopened.listWatches(consoleChannel());
       expect(after!.nextDue).toBe(before!.nextDue);
-      expect(await reopened.dueWatches(h.clock.now(), 10)).toHaveLength(1);
+      // Its lease was handed back on stop: any process can claim it at once.
+      expect(await reopened.claimDueWatches(10, { owner: 'next', now: h.clock.now(), until: h.clock.now() + 1000 })).toHaveLength(1);
       await reopened.close();
     } finally {
       dns.latencyMs = 0;
@@ -47,7 +49,7 @@ describe('graceful stop', () => {
     expect(await h.running.scheduler.stop(1000)).toBe(true);
     expect(await h.running.sender.stop(1000)).toBe(true);
     await h.running.stop();
-    expect(h.store.db.open).toBe(false);
+    expect((h.store as SqliteWatchStore).db.open).toBe(false);
   });
 });
 

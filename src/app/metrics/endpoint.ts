@@ -1,0 +1,39 @@
+/**
+ * The operations endpoint on RBLBOT_METRICS_LISTEN: GET /metrics (Prometheus text format)
+ * and GET /healthz (200 or 503, a JSON body with each check's detail). Its own listener,
+ * apart from the chat adapters' PORT, so it can stay on a private interface.
+ */
+import { SharedHttpServer } from '../../adapters/http-server.js';
+import type { HealthReport } from './health.js';
+import type { PrometheusMetrics } from './prometheus.js';
+
+export interface MetricsEndpoint {
+  /** host:port actually bound (the port is chosen by the system for port 0). */
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+export async function startMetricsEndpoint(
+  listen: { readonly host: string; readonly port: number },
+  metrics: PrometheusMetrics,
+  health: () => Promise<HealthReport>,
+): Promise<MetricsEndpoint> {
+  const http = new SharedHttpServer();
+  http.route('/metrics', async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
+    const body = await metrics.render();
+    res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+  });
+  http.route('/healthz', async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
+    const report = await health();
+    res
+      .writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+      .end(req.method === 'HEAD' ? undefined : `${JSON.stringify({ status: report.ok ? 'ok' : 'failing', checks: report.checks }, null, 2)}\n`);
+  });
+  const port = await http.listen(listen.port, listen.host);
+  return {
+    address: `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`,
+    close: () => http.close(),
+  };
+}

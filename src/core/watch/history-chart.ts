@@ -1,0 +1,138 @@
+/**
+ * The timeline picture of a listing history as a Vega-Lite spec (rendered by
+ * src/reply/picture.ts): one lane per list, listed spans red and thick, clean spans green
+ * and thin, failed checks grey and middling — thickness tells the states apart without
+ * colour (Paul Tol's colour-blind-safe "vibrant" red and teal on top) — a black triangle
+ * over every alert, dates on the time axis, the target and period in the title.
+ *
+ * Sized for chat previews: Slack and Discord show pictures about 400 px wide, so the
+ * chart is 540 px wide at 1×, with 12–15 px text, and rendered at 2× for full view.
+ */
+import type { Timeline, TimelineLane } from './history.js';
+
+export const CHART_COLOURS = { listed: '#CC3311', clean: '#009988', unknown: '#BBBBBB', alert: '#222222', background: '#FFFFFF' } as const;
+
+/** Bar thickness per state, in px at 1× (a lane is LANE_STEP tall). */
+export const CHART_THICKNESS = { listed: 20, clean: 6, unknown: 12 } as const;
+export const LANE_STEP = 34;
+/** The plot's width at 1×; the lane labels and padding come on top. */
+export const PLOT_WIDTH = 360;
+export const FONT_FAMILY = 'DejaVu Sans';
+
+const DAY = 86_400_000;
+
+const STATE_LABEL = { listed: 'listed', clean: 'clean', unknown: 'check failed' } as const;
+
+export interface ChartRow {
+  readonly lane: string;
+  readonly from: number;
+  readonly to: number;
+  readonly state: string;
+  /** Bar thickness in px (CHART_THICKNESS of the state). */
+  readonly thickness: number;
+}
+
+/** A Vega-Lite spec (plain JSON) for the timeline. */
+export function historyChartSpec(timeline: Timeline): Record<string, unknown> {
+  const lanes = timeline.lanes.length > 0 ? timeline.lanes : timeline.overall ? [timeline.overall] : [];
+  const multiTarget = new Set(lanes.map((l) => l.target)).size > 1 || timeline.targets.length > 1;
+  const names = lanes.map((l) => laneLabel(l, timeline, multiTarget));
+  // A span shorter than 1/150 of the period (a watch added an hour ago) is still drawn about 2 px wide.
+  const minimum = (timeline.to - timeline.from) / 150;
+  const rows: ChartRow[] = lanes.flatMap((l, i) =>
+    l.spans.map((s) => {
+      const to = Math.min(timeline.to, Math.max(s.to, s.from + minimum));
+      return { lane: names[i]!, from: Math.min(s.from, to - minimum), to, state: STATE_LABEL[s.state], thickness: CHART_THICKNESS[s.state] };
+    }),
+  );
+  const alerts = lanes.flatMap((l, i) => l.alerts.map((at) => ({ lane: names[i]!, at, what: 'alert sent' })));
+  const days = Math.max(1, Math.round((timeline.to - timeline.from) / DAY));
+  const states = ['listed', 'clean', 'check failed'];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: PLOT_WIDTH,
+    height: { step: LANE_STEP },
+    padding: { left: 12, right: 16, top: 12, bottom: 10 },
+    background: CHART_COLOURS.background,
+    title: {
+      text: `Listing history of ${timeline.label}`,
+      subtitle: `${formatDay(timeline.from)} – ${formatDay(timeline.to)} (${days} ${days === 1 ? 'day' : 'days'}, UTC)`,
+      anchor: 'start',
+      fontSize: 15,
+      subtitleFontSize: 12,
+      subtitleColor: '#444444',
+      offset: 10,
+    },
+    config: {
+      font: FONT_FAMILY,
+      view: { stroke: '#DDDDDD' },
+      axis: { labelFontSize: 12, labelColor: '#222222', domainColor: '#888888', tickColor: '#888888', gridColor: '#EEEEEE' },
+      legend: { labelFontSize: 12, titleFontSize: 12, orient: 'bottom', direction: 'horizontal', symbolStrokeWidth: 0 },
+    },
+    encoding: {
+      y: {
+        field: 'lane',
+        type: 'nominal',
+        title: null,
+        sort: names,
+        scale: { domain: names },
+        axis: { labelLimit: 200, labelFontSize: 12, labelExpr: "split(datum.label, '\\n')", ticks: false, domain: false, labelPadding: 6 },
+      },
+    },
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'bar', cornerRadius: 1 },
+        encoding: {
+          x: {
+            field: 'from',
+            type: 'temporal',
+            title: null,
+            scale: { type: 'utc', domain: [timeline.from, timeline.to] },
+            axis: {
+              format: days <= 2 ? '%H:%M' : '%d %b',
+              labelFontSize: 12,
+              tickCount: Math.min(6, Math.max(2, days)),
+              grid: true,
+              labelFlush: true,
+            },
+          },
+          x2: { field: 'to' },
+          color: {
+            field: 'state',
+            type: 'nominal',
+            title: null,
+            scale: { domain: states, range: [CHART_COLOURS.listed, CHART_COLOURS.clean, CHART_COLOURS.unknown] },
+            legend: { symbolType: 'square', symbolSize: 150 },
+          },
+          // The thickness in px as it is (no scale), so each state keeps its own.
+          size: { field: 'thickness', type: 'quantitative', scale: null, legend: null },
+        },
+      },
+      {
+        data: { values: alerts },
+        mark: { type: 'point', filled: true, size: 70, yOffset: -(CHART_THICKNESS.listed / 2 + 5), opacity: 1 },
+        encoding: {
+          x: { field: 'at', type: 'temporal' },
+          shape: { field: 'what', type: 'nominal', title: null, scale: { domain: ['alert sent'], range: ['triangle-down'] } },
+          color: { value: CHART_COLOURS.alert },
+        },
+      },
+    ],
+    resolve: { legend: { color: 'independent', shape: 'independent' } },
+  };
+}
+
+function laneLabel(lane: TimelineLane, timeline: Timeline, multiTarget: boolean): string {
+  if (lane.zone === '') return timeline.targets.length > 1 ? `Every list\n(${timeline.targets.length} addresses)` : 'Every list';
+  const subject = multiTarget ? lane.query : lane.query !== lane.target ? lane.query : '';
+  return subject ? `${lane.zone}\n${subject}` : lane.zone;
+}
+
+/** "2 Nov 2026", in UTC. */
+export function formatDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -1,0 +1,89 @@
+/**
+ * Pictures for replies: a Vega-Lite spec compiled to Vega, drawn to SVG by Vega's own
+ * renderer, rasterised to PNG by resvg with the DejaVu Sans files of the
+ * dejavu-fonts-ttf package and no system fonts — so a picture is the same, pixel for
+ * pixel, on every machine. Vega, Vega-Lite and resvg load on first use only (they take
+ * about a second to load, and most runs draw nothing).
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type * as Resvg from '@resvg/resvg-js';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
+import { loadFontMetrics } from './font-metrics.js';
+
+export interface Picture {
+  readonly png: Uint8Array;
+  /** Pixels (at `scale`). */
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface PictureOptions {
+  /** Pixels per unit of the spec (2: sharp when opened full size, still small as a PNG). */
+  readonly scale?: number;
+}
+
+type VegaModule = typeof Vega;
+interface TextItem {
+  readonly fontSize?: number | string;
+  readonly fontWeight?: string | number;
+  readonly limit?: number;
+}
+type VegaLiteModule = typeof VegaLite;
+type ResvgModule = typeof Resvg;
+
+let modules: Promise<{ vega: VegaModule; vl: VegaLiteModule; resvg: ResvgModule; fonts: string[] }> | undefined;
+
+function load(): NonNullable<typeof modules> {
+  modules ??= (async () => {
+    const [vega, vl, resvg] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+    const require = createRequire(import.meta.url);
+    const dir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    const fonts = [path.join(dir, 'DejaVuSans.ttf'), path.join(dir, 'DejaVuSans-Bold.ttf')];
+    // Vega lays text out with the widths of the very glyphs resvg draws (see font-metrics.ts).
+    const [regular, bold] = fonts.map(loadFontMetrics) as [ReturnType<typeof loadFontMetrics>, ReturnType<typeof loadFontMetrics>];
+    // vega re-exports vega-scenegraph's textMetrics, whose typings omit it; `width` is meant to be replaced.
+    const { textMetrics } = vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } };
+    textMetrics.width = (item, text) => {
+      const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
+      const isBold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
+      const w = (isBold ? bold : regular).width(text == null ? '' : String(text).trim(), size);
+      // A label with a limit is shortened to fit it (Vega's own measure does the same).
+      return item.limit && item.limit > 0 ? Math.min(w, item.limit) : w;
+    };
+    return { vega, vl, resvg, fonts };
+  })();
+  return modules;
+}
+
+/** Render a Vega-Lite spec to SVG text (the text uses font family "DejaVu Sans"). */
+export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  const { vega, vl } = await load();
+  const compiled = vl.compile(spec as unknown as Parameters<VegaLiteModule['compile']>[0], { logger: quietLogger(vega) }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger: quietLogger(vega) });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Render a Vega-Lite spec to a PNG. Rasterising runs off the event loop (resvg's worker). */
+export async function renderPicture(spec: Record<string, unknown>, options: PictureOptions = {}): Promise<Picture> {
+  const { resvg, fonts } = await load();
+  const svg = await renderSvg(spec);
+  const image = await resvg.renderAsync(svg, {
+    font: { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    shapeRendering: 2,
+    textRendering: 1,
+    logLevel: 'off',
+  });
+  return { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
+}
+
+/** Vega warns on the console about harmless things (e.g. a scale domain it widened); only errors matter. */
+function quietLogger(vega: VegaModule) {
+  return vega.logger(vega.Error);
+}

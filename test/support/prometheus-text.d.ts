@@ -1,0 +1,17 @@
+/** Types for parse-prometheus-text-format (the package ships none). */
+declare module 'parse-prometheus-text-format' {
+  interface Sample {
+    readonly labels?: Record<string, string>;
+    readonly value?: string;
+    readonly buckets?: Record<string, string>;
+    readonly count?: string;
+    readonly sum?: string;
+  }
+  interface MetricFamily {
+    readonly name: string;
+    readonly help: string;
+    readonly type: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'SUMMARY' | 'UNTYPED';
+    readonly metrics: readonly Sample[];
+  }
+  export default function parsePrometheusTextFormat(text: string): MetricFamily[];
+}
