@@ -94,7 +94,7 @@ describe('/watch command', () => {
   });
 
   it('shows "could not check" lists in /watch list', async () => {
-    h = await startHarness({ dns, timeoutMs: 150 });
+    h = await startHarness({ dns, timeoutMs: 1000 });
     await watch('add 203.0.113.5');
     dns.rule({ suffix: 'psbl.surriel.com', behaviour: 'silent' });
     try {

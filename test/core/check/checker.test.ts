@@ -269,7 +269,8 @@ describe('zone health probe', () => {
   beforeEach(reset);
 
   it('finds healthy, refusing, silent, test-point-less and list-everything zones', async () => {
-    const probeChecker = createChecker({ resolvers: [dns.address], timeoutMs: 300 });
+    // 1.5 s: a loaded machine must not turn a slow answer into a silent zone.
+    const probeChecker = createChecker({ resolvers: [dns.address], timeoutMs: 1500 });
     dns.listIp('127.0.0.1', 'bl.spamcop.net', ['127.0.0.2']); // lists everything
     dns.listIp('127.0.0.2', 'list.dnswl.org', ['127.0.0.255']); // dnswl refusing this resolver
     dns.rule({ suffix: 'psbl.surriel.com', behaviour: 'silent' });
@@ -294,7 +295,8 @@ describe('earned verdicts', () => {
   beforeEach(reset);
 
   it('never reports clean from a zone whose test point is not listed, but keeps a listing from it', async () => {
-    const earned = createChecker({ resolvers: [dns.address], timeoutMs: 300 });
+    // 1 s: a loaded machine must not turn a slow answer into a timeout.
+    const earned = createChecker({ resolvers: [dns.address], timeoutMs: 1000 });
     dns.rule({ suffix: '2.0.0.127.bl.mailspike.net', behaviour: 'nxdomain' });
     dns.rule({ suffix: '2.0.0.127.psbl.surriel.com', behaviour: 'nxdomain' });
     dns.listIp('127.0.0.1', 'bl.spamcop.net', ['127.0.0.2']); // lists everything
