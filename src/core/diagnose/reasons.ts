@@ -96,6 +96,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'client host rejected: abus detecte gu_eib_04',
       'client host rejected: may not be mail exchanger',
       'client host rejected: was not authenticated',
+      // Postfix check_client_access REJECT: the sending IP itself is refused.
+      'client host rejected: access denied',
       'confirm this mail server',
       'connection dropped',
       'connection refused by',
