@@ -110,6 +110,27 @@ describe('/metrics', () => {
     expect(outcome('unknown', 'invalid')).toBe(1);
   });
 
+  it('serves the same rblbot_listed bytes while nothing changes, and follows a confirmed change at the next scrape', async () => {
+    const listedLines = (body: string) => body.split('\n').filter((l) => l.startsWith('rblbot_listed{'));
+    const ones = (body: string) => listedLines(body).filter((l) => l.endsWith(' 1'));
+    const first = (await get('/metrics')).body;
+    await service.checkChannel(consoleChannel('C1')); // rechecked, nothing changed
+    const again = (await get('/metrics')).body;
+    expect(listedLines(again)).toEqual(listedLines(first));
+    expect(ones(again)).toEqual([`rblbot_listed{target="${LISTED}",zone="bl.spamcop.net",list_type="block"} 1`]);
+
+    dns.unlistIp(LISTED, 'bl.spamcop.net').listIp(CLEAN, 'bl.spamcop.net');
+    try {
+      await service.checkChannel(consoleChannel('C1'));
+      await service.checkChannel(consoleChannel('C1')); // two checks in a row confirm each change
+      const changed = (await get('/metrics')).body;
+      expect(ones(changed)).toEqual([`rblbot_listed{target="${CLEAN}",zone="bl.spamcop.net",list_type="block"} 1`]);
+      expect(listedLines(changed)).toHaveLength(listedLines(first).length);
+    } finally {
+      dns.unlistIp(CLEAN, 'bl.spamcop.net').listIp(LISTED, 'bl.spamcop.net');
+    }
+  });
+
   it.skipIf(PROMTOOL_MISSING)('passes promtool check metrics (its only remarks are on prom-client’s own nodejs_*_total gauges)', async () => {
     const { body } = await get('/metrics');
     const result = promtool(['check', 'metrics'], body);

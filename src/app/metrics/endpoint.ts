@@ -21,8 +21,14 @@ export async function startMetricsEndpoint(
   const http = new SharedHttpServer();
   http.route('/metrics', async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
-    const body = await metrics.render();
-    res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+    const parts = await metrics.parts();
+    res.writeHead(200, {
+      'content-type': metrics.contentType,
+      'cache-control': 'no-store',
+      'content-length': parts.reduce((n, p) => n + p.length, 0),
+    });
+    if (req.method !== 'HEAD') for (const part of parts) res.write(part);
+    res.end();
   });
   http.route('/healthz', async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
