@@ -35,7 +35,11 @@ export async function startMetricsEndpoint(
     const report = await health();
     res
       .writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
-      .end(req.method === 'HEAD' ? undefined : `${JSON.stringify({ status: report.ok ? 'ok' : 'failing', checks: report.checks }, null, 2)}\n`);
+      .end(
+        req.method === 'HEAD'
+          ? undefined
+          : `${JSON.stringify({ status: report.ok ? 'ok' : 'failing', checks: report.checks, replicas: report.replicas }, null, 2)}\n`,
+      );
   });
   const port = await http.listen(listen.port, listen.host);
   return {
