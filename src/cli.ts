@@ -6,6 +6,13 @@
 import { config as loadDotenv } from 'dotenv';
 import { runCli } from './cli/run.js';
 
+// A reader that stops early (`rblbot history … | head`) closes the pipe: stop quietly, as
+// other Unix tools do, rather than die on an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   try {
