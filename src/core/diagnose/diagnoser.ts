@@ -469,7 +469,7 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
         continue;
       }
       if (!liveOptions.live || !checker) {
-        out.push(finish(draft, { target, state: 'skipped', named: [], listedOn: [], zonesChecked: 0 }));
+        out.push(finish(draft, { target, state: 'skipped', named: [], listedOn: [], zonesChecked: 0, zonesUnanswered: 0 }));
         continue;
       }
       const zones = d.lists.filter((l) => !l.defunct).map((l) => l.zone);
@@ -517,7 +517,7 @@ function liveTarget(d: Diagnosis): string | null {
 
 function liveStatus(target: string, lists: readonly NamedList[], report: CheckReport | Error): LiveStatus {
   if (report instanceof Error) {
-    return { target, state: 'error', named: [], listedOn: [], zonesChecked: 0, error: report.message };
+    return { target, state: 'error', named: [], listedOn: [], zonesChecked: 0, zonesUnanswered: 0, error: report.message };
   }
   const named = lists.map((l) => {
     if (l.defunct) return { zone: l.zone, status: 'defunct', removalUrl: null };
@@ -527,5 +527,6 @@ function liveStatus(target: string, lists: readonly NamedList[], report: CheckRe
   const listedOn = report.results
     .filter((r) => r.status === 'listed' && r.listType !== 'allow')
     .map((r) => ({ zone: r.zone, name: r.name, meaning: r.meaning, removalUrl: r.removalUrl, listType: r.listType }));
-  return { target, state: 'checked', named, listedOn, zonesChecked: report.results.length, ptr: report.ptr };
+  const zonesUnanswered = report.results.filter((r) => r.status !== 'listed' && r.status !== 'clean').length;
+  return { target, state: 'checked', named, listedOn, zonesChecked: report.results.length, zonesUnanswered, ptr: report.ptr };
 }

@@ -124,7 +124,7 @@ describeEngines('listing history', (engine) => {
 
   it('prunes to the retention setting but keeps the state a lane had at the cutoff', async () => {
     dns.listIp(IP, 'bl.spamcop.net');
-    h = await startHarness({ dns, timeoutMs: 300, database: await engine.newDatabase() });
+    h = await startHarness({ dns, timeoutMs: 1000, database: await engine.newDatabase() });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
     const start = h.clock.now();
     dns.rule({ suffix: 'b.barracudacentral.org', behaviour: 'silent' });
