@@ -22,7 +22,7 @@ export class RemoteDnsServer {
     return new RemoteDnsServer(child, lines, addresses.split(','));
   }
 
-  async set(command: { latencyMs?: number; silent?: string[] }): Promise<void> {
+  async set(command: { latencyMs?: number; silent?: string[]; add?: [string, 'A' | 'TXT' | 'PTR', string][] }): Promise<void> {
     this.child.stdin.write(`${JSON.stringify(command)}\n`);
     await this.lines.next();
   }

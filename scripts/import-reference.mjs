@@ -169,8 +169,11 @@ for (const z of source.zones) {
   if (keyInfo) enabled = !superseded; // on whenever its key is configured (unless covered by a keyed superset)
   const tp = z.testPoint ?? {};
   const kinds = KINDS[z.zone] ?? z.kinds;
-  const defaultPositive = kinds.includes('ipv4') ? '127.0.0.2' : 'test';
-  const defaultNegative = kinds.includes('ipv4') ? '127.0.0.1' : 'invalid';
+  // RFC 5782 §5: 127.0.0.2 / 127.0.0.1 on IPv4 lists, ::FFFF:7F00:2 / ::FFFF:7F00:1 on
+  // IPv6-only lists, TEST / INVALID on domain lists.
+  const ipv6Only = kinds.includes('ipv6') && !kinds.includes('ipv4');
+  const defaultPositive = kinds.includes('ipv4') ? '127.0.0.2' : ipv6Only ? '::ffff:7f00:2' : 'test';
+  const defaultNegative = kinds.includes('ipv4') ? '127.0.0.1' : ipv6Only ? '::ffff:7f00:1' : 'invalid';
   const positive = typeof tp.positive === 'string' && !/\s/.test(tp.positive) ? tp.positive.toLowerCase() : defaultPositive;
   const negative = typeof tp.negative === 'string' && !/\s/.test(tp.negative) ? tp.negative.toLowerCase() : defaultNegative;
   zones.push({
@@ -184,7 +187,9 @@ for (const z of source.zones) {
     usageNote: z.usageNote ?? null,
     enabled,
     offReason,
-    ...(keyInfo ? { key: keyInfo.key, replaces: keyInfo.replaces } : {}),
+    ...(keyInfo ? { key: keyInfo.key } : {}),
+    // Every field written out: rblbot trusts this file as it is (test/core/check/catalogue.test.ts checks it).
+    replaces: keyInfo ? keyInfo.replaces : [],
     codes,
     ...(bits.length ? { bits } : {}),
     refusals,

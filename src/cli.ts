@@ -3,11 +3,29 @@
  * Entry point of the `rblbot` command (bin/rblbot.js runs the compiled copy; `npm start`
  * runs this file through tsx). Errors are one clear sentence, never a stack trace.
  */
-import { config as loadDotenv } from 'dotenv';
 import { runCli } from './cli/run.js';
 
+// A reader that stops early (`rblbot history … | head`) closes the pipe: stop quietly, as
+// other Unix tools do, rather than die on an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+/**
+ * The .env file in the working directory, if any; variables already set win. Node's own
+ * reader (20.12+) rather than dotenv, which loads node:crypto and node:os on every run.
+ */
+function loadDotenv(): void {
+  try {
+    process.loadEnvFile('.env');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 async function main(): Promise<void> {
-  loadDotenv({ quiet: true });
+  loadDotenv();
   try {
     const code = await runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
     process.exitCode = code;

@@ -1,36 +1,17 @@
 /**
  * Builds the core services once from configuration. The bot (start-bot.ts) and the CLI
- * (src/cli.ts) both come through here, so a command answers the same everywhere.
+ * (src/cli/run.ts) both come through here, so a command answers the same everywhere.
  */
 import type { Services } from '../../commands/types.js';
-import { createChecker, type Checker } from '../core/check/checker.js';
 import { createDiagnoser } from '../core/diagnose/index.js';
 import { createRelayTester, relayDnsFrom } from '../core/relay/index.js';
-import { createWatchService, parseDuration, type WatchService } from '../core/watch/index.js';
+import { buildChecker, type ServiceOverrides } from './checker-service.js';
 import type { AppConfig } from './config.js';
-import type { MetricsSink } from '../core/metrics.js';
 
-export interface ServiceOverrides {
-  /** host[:port] list replacing RBLBOT_RESOLVERS (from --resolver). */
-  readonly resolvers?: readonly string[];
-  readonly timeoutMs?: number;
-  /** Zone config file replacing RBLBOT_ZONES_FILE (from --zones). */
-  readonly zonesFile?: string;
-  /** Counts lookups and commands for /metrics (the bot, when RBLBOT_METRICS_LISTEN is set). */
-  readonly metrics?: MetricsSink;
-}
+export type { ServiceOverrides };
 
 export function buildServices(config: AppConfig, overrides: ServiceOverrides = {}): Services {
-  const checker = createChecker({
-    resolvers: overrides.resolvers ?? splitList(config.RBLBOT_RESOLVERS),
-    timeoutMs: overrides.timeoutMs ?? config.RBLBOT_TIMEOUT_MS,
-    tcp: config.RBLBOT_DNS_TCP,
-    zonesFile: overrides.zonesFile ?? config.RBLBOT_ZONES_FILE,
-    concurrency: config.RBLBOT_CONCURRENCY,
-    zoneRate: config.RBLBOT_ZONE_RATE,
-    keys: { SPAMHAUS_DQS_KEY: config.SPAMHAUS_DQS_KEY, ABUSIX_KEY: config.ABUSIX_KEY },
-    metrics: overrides.metrics,
-  });
+  const checker = buildChecker(config, overrides);
   // The relay test shares the checker's resolvers (MX, A/AAAA, PTR lookups).
   const relay = createRelayTester({
     dns: relayDnsFrom(checker.dns),
@@ -43,31 +24,4 @@ export function buildServices(config: AppConfig, overrides: ServiceOverrides = {
   });
   const diagnoser = createDiagnoser({ catalogue: checker.catalogue, checker });
   return { checker, relay, diagnoser, ...(overrides.metrics ? { metrics: overrides.metrics } : {}) };
-}
-
-/** Open the watch database (creating it, or migrating its schema) and build the watch service from configuration. */
-export function buildWatchService(
-  config: AppConfig,
-  checker: Checker,
-  onDatabaseError?: (err: Error) => void,
-  metrics?: MetricsSink,
-): Promise<WatchService> {
-  return createWatchService({
-    checker,
-    metrics,
-    historyDays: config.RBLBOT_HISTORY_DAYS,
-    database: config.RBLBOT_DB,
-    minIntervalMs: config.RBLBOT_MIN_INTERVAL ? parseDuration(config.RBLBOT_MIN_INTERVAL) : undefined,
-    limits: { perChannel: config.RBLBOT_WATCH_MAX_PER_CHANNEL, perWorkspace: config.RBLBOT_WATCH_MAX_PER_WORKSPACE },
-    leaseMs: config.RBLBOT_LEASE,
-    onDatabaseError,
-  });
-}
-
-export function splitList(value: string | undefined): string[] | undefined {
-  const items = value
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return items && items.length > 0 ? items : undefined;
 }

@@ -22,7 +22,9 @@ import type { AppConfig } from './config.js';
 import { connectWithRetry } from './connect.js';
 import { createLogger, type Logger } from './logger.js';
 import { planPlatforms, type PlatformPlan } from './platforms.js';
-import { buildServices, buildWatchService } from './services.js';
+import { buildServices } from './services.js';
+import { buildWatchService } from './watch-service.js';
+import { probeSummary } from '../core/check/earned.js';
 import type { Services } from '../../commands/types.js';
 import { setCommandPrefix } from '../reply/command-names.js';
 import { startMetricsEndpoint } from './metrics/endpoint.js';
@@ -30,8 +32,11 @@ import { createHealthCheck } from './metrics/health.js';
 import type { PrometheusMetrics } from './metrics/prometheus.js';
 import { packageVersion } from '../core/package-root.js';
 
-/** How often a long-running bot re-probes zone health (RFC 5782 test points). */
-const PROBE_EVERY_MS = 6 * 60 * 60 * 1000;
+/**
+ * How often a running bot re-probes zone health (RFC 5782 test points, two lookups per
+ * zone). Within the checker's 10-minute trust in a verdict, so checks never wait for one.
+ */
+const PROBE_EVERY_MS = 5 * 60_000;
 
 /** The process's streams and environment, as the bot and every subcommand see them. */
 export interface ProcessIO {
@@ -105,7 +110,7 @@ async function run(config: AppConfig, io: ProcessIO, plan: PlatformPlan, logger:
 
   if (metrics && config.RBLBOT_METRICS_LISTEN) {
     try {
-      await startOperations(config.RBLBOT_METRICS_LISTEN, services, metrics, logger, running, !plan.slack && !plan.discord);
+      await startOperations(config.RBLBOT_METRICS_LISTEN, services, metrics, logger, running);
     } catch (err) {
       await stopAll(running, logger);
       await services.watches?.store.close();
@@ -118,6 +123,7 @@ async function run(config: AppConfig, io: ProcessIO, plan: PlatformPlan, logger:
     logger.debug({}, 'no chat tokens configured: starting the console adapter');
     const color = shouldUseColor(io.stdout, io.env);
     startWatches(services, [createConsoleNotifier(io.stdout, { color })], logger, running);
+    startHealthProbes(services, logger, running);
     // SIGTERM (a service manager stopping us) or SIGINT on a pipe ends the session like end
     // of input: reading stops, the commands in flight still answer. A second signal kills.
     const stopReading = new AbortController();
@@ -281,8 +287,8 @@ function startWatches(services: Services, notifiers: Notifier[], logger: Logger,
 }
 
 /**
- * GET /metrics and /healthz on their own listener. The console starts the zone health
- * probes here too (the chat bot always does), so rblbot_zone_healthy has values.
+ * GET /metrics and /healthz on their own listener. rblbot_zone_healthy has values from
+ * the zone health probes, which every bot (chat or console) runs.
  */
 async function startOperations(
   listen: { host: string; port: number },
@@ -290,24 +296,35 @@ async function startOperations(
   metrics: PrometheusMetrics,
   logger: Logger,
   running: Running[],
-  console: boolean,
 ): Promise<void> {
   const watches = services.watches;
   metrics.sources = { checker: services.checker, store: watches?.store };
-  const health = createHealthCheck({ checker: services.checker, store: watches?.store, nextDueAt: watches ? () => watches.nextDueAt() : undefined });
+  const health = createHealthCheck({
+    checker: services.checker,
+    store: watches?.store,
+    nextDueAt: watches ? () => watches.nextDueAt() : undefined,
+    // Live as `rblbot status` counts them: a heartbeat within the lease.
+    fleet: watches && { self: watches.replicaId, liveWithinMs: watches.leaseMs },
+  });
   const endpoint = await startMetricsEndpoint(listen, metrics, health);
   running.push({ name: 'metrics endpoint', stop: () => endpoint.close() });
   logger.info({ address: endpoint.address }, 'serving /metrics and /healthz');
-  if (console) startHealthProbes(services, logger, running);
 }
 
-/** Keep a zone that starts answering "listed" for everything out of verdicts. */
+/**
+ * Verdicts are earned: every zone's test points are probed at start-up and every few
+ * minutes, so that a zone (or a resolver) that stops answering them cannot make a check
+ * "clean". A resolver that fails most of them is logged as the problem it is.
+ */
 function startHealthProbes(services: Services, logger: Logger, running: Running[]): void {
   const probe = (): void => {
     services.checker.probe().then(
       (health) => {
-        const bad = health.filter((h) => h.state !== 'healthy' && h.state !== 'no-test-point');
-        logger.info({ zones: health.length, unhealthy: bad.map((h) => `${h.zone}: ${h.state}`) }, 'zone health probed');
+        const summary = probeSummary(health, services.checker.dns.servers);
+        const unhealthy = health.filter((h) => h.state !== 'healthy').map((h) => `${h.zone}: ${h.state}`);
+        if (summary.healthy === 0 && health.length > 0) logger.error({ zones: health.length, unhealthy }, summary.sentence);
+        else if (summary.unhealthy > 0) logger.warn({ zones: health.length, unhealthy }, summary.sentence);
+        else logger.debug({ zones: health.length }, 'zone health probed: every list answers its test points');
       },
       (err: unknown) => logger.warn({ err }, 'zone health probe failed'),
     );

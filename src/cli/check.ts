@@ -7,7 +7,9 @@
  */
 import { parseArgs } from 'node:util';
 import { TargetError, type CheckReport } from '../core/check/types.js';
-import { checkReportReply } from '../core/check/reply.js';
+import type { Checker } from '../core/check/checker.js';
+import { isRangeText, parseRange } from '../core/check/ranges.js';
+import { checkReportReply, rangeReply } from '../core/check/reply.js';
 import { renderText } from '../reply/render.js';
 import { EXIT, fail, usageMessage } from './errors.js';
 import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
@@ -15,9 +17,10 @@ import { useColor, type CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot check <target>... [options]
 
-Checks IPv4 and IPv6 addresses, domains and host names against the DNS blocklists in
-the catalogue (see "rblbot zones"). A host name is checked on the domain lists and each
-of its addresses on the IP lists.
+Checks IPv4 and IPv6 addresses, IPv4 ranges up to a /24, domains and host names against
+the DNS blocklists in the catalogue (see "rblbot zones"). A host name is checked on the
+domain lists and each of its addresses (up to 10) on the IP lists. A range gets one
+compact answer naming only its listed addresses (--json: one line per address).
 
 Options:
   --json                One JSON object per target, one per line.
@@ -27,16 +30,17 @@ Options:
   -h, --help            This help.
 
 Exit status: 0 not listed anywhere, 1 listed somewhere, 2 bad input or usage,
-3 nothing could be checked (every lookup timed out or failed).
+3 nothing could be checked (every lookup failed, or the resolver does not return
+blocklist answers: see docs/resolvers.md).
 
 Examples:
   rblbot check 203.0.113.5
   rblbot check mail.example.com 2001:db8::25 --json
+  rblbot check 203.0.113.0/28
 `;
 
 export const checkCli: CliCommand = {
   name: 'check',
-  summary: 'Check IPs, domains or host names against the blocklists.',
   help: HELP,
   async run(argv, io) {
     let parsed;
@@ -65,18 +69,11 @@ export const checkCli: CliCommand = {
       return fail(io.stderr, (err as Error).message, err instanceof OptionError ? 'check' : undefined);
     }
 
-    // Check every target at once; print in the order given.
-    const outcomes = await Promise.all(
-      positionals.map((input) =>
-        services.checker.check(input).then(
-          (report) => ({ input, report }),
-          (error: unknown) => ({ input, error }),
-        ),
-      ),
-    );
+    // Check every target at once (a range is one target of many addresses); print in the order given.
+    const outcomes = await Promise.all(positionals.map((input) => checkTarget(services.checker, input)));
     let badInput = false;
     let listed = false;
-    let checkedSomething = false;
+    let unchecked = false;
     for (const outcome of outcomes) {
       if ('error' in outcome) {
         badInput = true;
@@ -87,15 +84,36 @@ export const checkCli: CliCommand = {
         io.stderr.write(`rblbot check: ${message}\n`);
         continue;
       }
-      const report: CheckReport = outcome.report;
-      if (report.summary.listed > 0) listed = true;
-      if (report.summary.listed + report.summary.clean + report.summary.allowed > 0) checkedSomething = true;
-      // The same answer the chat platforms give, rendered for the terminal.
-      io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${renderText(checkReportReply(report), { color: useColor(io) })}\n`);
+      for (const report of outcome.reports) {
+        if (report.summary.listed > 0) listed = true;
+        // Nothing answered, or the resolver is the problem (its "not listed" proves nothing).
+        if (report.resolverProblem || report.summary.listed + report.summary.clean + report.summary.allowed === 0) unchecked = true;
+        if (values.json) io.stdout.write(`${JSON.stringify(outcome.range ? { range: outcome.range, ...report } : report)}\n`);
+      }
+      if (values.json) continue;
+      // The same answer the chat platforms give, rendered for the terminal (colour only on a TTY).
+      const reply = outcome.range ? rangeReply(outcome.range, outcome.reports) : checkReportReply(outcome.reports[0]!);
+      io.stdout.write(`${renderText(reply, { color: useColor(io) })}\n`);
     }
     if (badInput) return EXIT.usage;
     if (listed) return EXIT.found;
-    if (!checkedSomething) return EXIT.unchecked;
+    if (unchecked) return EXIT.unchecked;
     return EXIT.ok;
   },
 };
+
+type Outcome = { input: string; range?: string; reports: CheckReport[] } | { input: string; error: unknown };
+
+/** One target, or every address of a range (at most a /24). */
+async function checkTarget(checker: Checker, input: string): Promise<Outcome> {
+  try {
+    if (isRangeText(input)) {
+      const range = parseRange(input);
+      const reports = await Promise.all(range.addresses.map((a) => checker.check(a)));
+      return reports.length > 1 ? { input, range: range.label, reports } : { input, reports };
+    }
+    return { input, reports: [await checker.check(input)] };
+  } catch (error) {
+    return { input, error };
+  }
+}

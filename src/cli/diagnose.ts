@@ -145,7 +145,6 @@ async function runDiagnose(argv: readonly string[], io: CliIO): Promise<number> 
 
 export const diagnoseCli: CliCommand = {
   name: 'diagnose',
-  summary: 'Explain a bounce (.eml or text): reason, codes, lists named, live re-check, advice.',
   help: HELP,
   run: runDiagnose,
 };

@@ -34,7 +34,6 @@ async function loadDiscord() {
 export function createDiscordRegister(given?: readonly CommandDefinition[]): CliCommand {
   return {
     name: 'discord-register',
-    summary: 'Register the slash commands with Discord (one guild or globally).',
     help,
     run: async (argv: readonly string[], io: CliIO): Promise<number> => {
       let guild: string | undefined;

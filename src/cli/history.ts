@@ -30,7 +30,6 @@ const DAY_MS = 86_400_000;
 
 export const historyCli: CliCommand = {
   name: 'history',
-  summary: 'Listing history of a watched target; --png draws it.',
   help: HELP,
   async run(argv, io) {
     let values;

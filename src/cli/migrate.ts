@@ -30,7 +30,6 @@ const BATCH = 1000;
 
 export const migrateCli: CliCommand = {
   name: 'migrate',
-  summary: 'Copy watches, state and history to another database (SQLite → PostgreSQL).',
   help: HELP,
   async run(argv, io) {
     let values;

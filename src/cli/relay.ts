@@ -37,7 +37,6 @@ export function exitStatusFor(report: RelayReport): number {
 
 export const relayCli: CliCommand = {
   name: 'relay',
-  summary: 'Test whether a mail server is an open relay (never sends a message).',
   help: HELP,
   async run(argv, io) {
     let parsed;

@@ -7,7 +7,10 @@ import { EXIT, fail } from './errors.js';
 import { UserError } from '../reply/errors.js';
 import type { ProcessIO } from '../app/start-bot.js';
 import { loadConfig } from '../app/config.js';
-import { buildServices } from '../app/services.js';
+import type { Services } from '../../commands/types.js';
+import type { AppConfig } from '../app/config.js';
+import { buildChecker, type ServiceOverrides } from '../app/checker-service.js';
+import type { CliEntry } from './commands.js';
 import { setCommandPrefix } from '../reply/command-names.js';
 import { packageRoot } from '../core/package-root.js';
 
@@ -46,21 +49,31 @@ export async function runCli(argv: readonly string[], io: ProcessIO): Promise<nu
     const { startBot } = await import('../app/start-bot.js');
     return startBot(config, io);
   }
-  const command = cliCommands.find((c) => c.name === first);
-  if (!command) {
+  const entry = cliCommands.find((c) => c.name === first);
+  if (!entry) {
     io.stderr.write(`rblbot: unknown command "${first}". Run "rblbot --help" for the list.\n`);
     return EXIT.usage;
   }
+  const [command, services] = await Promise.all([entry.load(), serviceBuilder(entry, config)]);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.help);
     return EXIT.ok;
   }
   try {
-    return await command.run(rest, { ...io, services: (overrides) => buildServices(config, overrides) });
+    return await command.run(rest, { ...io, services });
   } catch (err) {
     // Subcommands answer their own errors; this is the net under them: one sentence, never a stack trace.
     if (err instanceof UserError) return fail(io.stderr, err.message, command.name);
     io.stderr.write(`rblbot ${command.name}: failed unexpectedly: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT.unchecked;
   }
+}
+
+/** Only what the subcommand uses is loaded: the checker alone for most, every service for relay. */
+async function serviceBuilder(entry: CliEntry, config: AppConfig): Promise<(overrides?: ServiceOverrides) => Services> {
+  if (entry.services === 'all') {
+    const { buildServices } = await import('./extras.js');
+    return (overrides) => buildServices(config, overrides);
+  }
+  return (overrides) => ({ checker: buildChecker(config, overrides) });
 }

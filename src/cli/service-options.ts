@@ -3,7 +3,7 @@
  * parseArgs declarations and their validation into ServiceOverrides.
  */
 import { parseServer } from '../core/dns/servers.js';
-import type { ServiceOverrides } from '../app/services.js';
+import type { ServiceOverrides } from '../app/checker-service.js';
 import { UserError } from '../reply/errors.js';
 
 export const SERVICE_OPTIONS = {

@@ -21,7 +21,6 @@ Exits 0 when the database answered, 2 when it could not be opened.
 
 export const statusCli: CliCommand = {
   name: 'status',
-  summary: 'Show the watch database and the live bot replicas.',
   help: HELP,
   async run(argv, io) {
     let values;

@@ -4,7 +4,7 @@
  * bad input (it prints one clear sentence to stderr and returns 2).
  */
 import type { Services } from '../../commands/types.js';
-import type { ServiceOverrides } from '../app/services.js';
+import type { ServiceOverrides } from '../app/checker-service.js';
 import type { ProcessIO } from '../app/start-bot.js';
 
 export interface CliIO extends ProcessIO {
@@ -14,8 +14,6 @@ export interface CliIO extends ProcessIO {
 
 export interface CliCommand {
   readonly name: string;
-  /** One line for `rblbot --help`. */
-  readonly summary: string;
   /** Full text for `rblbot <name> --help`. */
   readonly help: string;
   readonly run: (argv: readonly string[], io: CliIO) => Promise<number>;

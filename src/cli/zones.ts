@@ -4,6 +4,7 @@
  * RFC 5782 test points through the configured resolver.
  */
 import { parseArgs } from 'node:util';
+import { probeSummary } from '../core/check/earned.js';
 import { EXIT, fail, usageMessage } from './errors.js';
 import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
 import type { CliCommand } from './types.js';
@@ -13,12 +14,14 @@ const HELP = `Usage: rblbot zones [--json] [--probe] [--resolver HOST[:PORT]] [-
 Lists the zone catalogue: the lists a check queries, the ones that are off (and why),
 and dead lists that are never queried. With --probe, queries each active zone's RFC 5782
 test points (127.0.0.2 must be listed, 127.0.0.1 must not) and reports healthy, refusing,
-lists-everything, not-answering or no-test-point per zone.
+lists-everything, not-answering or no-test-point per zone, and ends with a summary line.
+
+Exit status: 0; with --probe, 0 every zone healthy, 1 some zone unhealthy,
+3 no zone healthy (the resolver is the problem: see docs/resolvers.md).
 `;
 
 export const zonesCli: CliCommand = {
   name: 'zones',
-  summary: "Show the zone catalogue; --probe tests each zone's health.",
   help: HELP,
   async run(argv, io) {
     let values;
@@ -45,7 +48,11 @@ export const zonesCli: CliCommand = {
       return fail(io.stderr, (err as Error).message, err instanceof OptionError ? 'zones' : undefined);
     }
     const { catalogue } = services.checker;
-    const health = values.probe ? new Map((await services.checker.probe()).map((h) => [h.zone, h])) : undefined;
+    const probed = values.probe ? await services.checker.probe() : undefined;
+    const health = probed ? new Map(probed.map((h) => [h.zone, h])) : undefined;
+    const summary = probed ? probeSummary(probed, services.checker.dns.servers) : undefined;
+    // 1: some list is unhealthy through this resolver; 3: none is (the resolver is the problem).
+    const status = !summary || summary.unhealthy === 0 ? EXIT.ok : summary.healthy === 0 ? EXIT.unchecked : EXIT.found;
     const active = catalogue.active.map((z) => ({
       zone: z.zone,
       name: z.name,
@@ -61,8 +68,9 @@ export const zonesCli: CliCommand = {
     const dead = catalogue.defunct.map((d) => ({ name: d.name, since: d.since, zones: d.zones }));
 
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ active, off, defunct: dead })}\n`);
-      return EXIT.ok;
+      const probe = summary && { healthy: summary.healthy, unhealthy: summary.unhealthy, summary: summary.sentence };
+      io.stdout.write(`${JSON.stringify({ active, off, defunct: dead, ...(probe ? { probe } : {}) })}\n`);
+      return status;
     }
     const out: string[] = [`Active zones (${active.length}):`];
     for (const z of active) {
@@ -73,7 +81,8 @@ export const zonesCli: CliCommand = {
     for (const z of off) out.push(`  ${z.zone.padEnd(34)} ${z.reason}`);
     out.push('', `Dead lists, never queried (${dead.length}):`);
     for (const d of dead) out.push(`  ${d.name} (since ${d.since}): ${d.zones.slice(0, 4).join(', ')}${d.zones.length > 4 ? ', …' : ''}`);
+    if (summary) out.push('', `Health: ${summary.sentence}`);
     io.stdout.write(`${out.join('\n')}\n`);
-    return EXIT.ok;
+    return status;
   },
 };

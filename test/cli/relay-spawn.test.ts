@@ -66,6 +66,16 @@ describe('rblbot relay (spawned)', () => {
     expect(closed.connections).toBe(before);
   });
 
+  it('refuses IPv4 in other notations and every special-purpose range, as /rbl does', async () => {
+    // 010.0.0.1 would become 8.0.0.1 in a URL parser, 0x7f.1 would become 127.0.0.1.
+    const octal = await rblbot(['010.0.0.1'], { RBLBOT_ALLOW_PRIVATE: '0' });
+    expect(octal.code).toBe(2);
+    expect(octal.stderr).toMatch(/not a dotted-decimal IPv4 address/);
+    const nat64 = await rblbot(['[64:ff9b::a9fe:a9fe]:25'], { RBLBOT_ALLOW_PRIVATE: '0' });
+    expect(nat64.code).toBe(2);
+    expect(nat64.stderr).toMatch(/NAT64.*169\.254\.169\.254.*only contacts public addresses/);
+  });
+
   it('is listed in rblbot --help and has its own help', async () => {
     const help = await rblbot(['--help']);
     expect(help.code).toBe(0);

@@ -24,7 +24,7 @@ describe('/help', () => {
     for (const name of ['rbl', '/rbl', 'RBL']) {
       const text = renderText(await help(name));
       expect(text).toContain('Usage: /rbl <target>');
-      expect(text).toContain('target: IP addresses or domains to check');
+      expect(text).toContain('target: IP addresses, ranges (up to /24) or domains');
       expect(text).toContain('/rbl 203.0.113.5');
       expect(text).toContain('not the same as clean');
     }

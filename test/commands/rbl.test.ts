@@ -7,6 +7,8 @@ import type { Invocation } from '../../commands/types.js';
 import type { Checker } from '../../src/core/check/checker.js';
 import type { Block, Inline, Reply } from '../../src/reply/reply.js';
 import { renderText } from '../../src/reply/render.js';
+import { createChecker } from '../../src/core/check/checker.js';
+import { TestDnsServer } from '../support/dns-server.js';
 import { confirmedPtr, slowAddress, startTestChecker, type TestChecker } from '../support/test-checker.js';
 
 const invocation: Invocation = { platform: 'slack', workspaceId: 'T1', channelId: 'C1', user: { id: 'U1', isAdmin: false } };
@@ -29,7 +31,7 @@ afterAll(() => t.dns.close());
 beforeEach(() => {
   t.dns.clearRules();
   for (const name of new Set(t.dns.queries)) t.dns.remove(name);
-  t.dns.queries.length = 0;
+  t.dns.clearQueries();
 });
 
 async function rbl(text: string, progress: Reply[] = [], checker: Checker = t.checker) {
@@ -166,6 +168,78 @@ describe('/rbl against a real checker and DNS server', () => {
     const reply = await rbl('192.0.2.1', [], broken);
     expect(reply.level).toBe('error');
     expect(verdicts(reply)[0]).toContain('/rbl failed unexpectedly');
+  });
+});
+
+describe('/rbl ranges, limits and a broken resolver', () => {
+  it('checks a range up to /24 in one compact answer that names only the listed addresses', async () => {
+    t.dns.listIp('203.0.113.3', 'bl.spamcop.net');
+    t.dns.listIp('203.0.113.6', 'zen.spamhaus.org', ['127.0.0.11']);
+    const reply = await rbl('203.0.113.0/29');
+    expect(reply.title).toBe('Blocklist check: 203.0.113.0/29');
+    expect(reply.level).toBe('bad');
+    expect(verdicts(reply)).toEqual([`2 of 8 addresses in 203.0.113.0/29 are listed (${ipv4BlockLists} lists asked)`]);
+    const listed = listOf(reply, 'Listed');
+    expect(listed.map((i) => flat(i.title))).toEqual(['203.0.113.3 — 1 list', '203.0.113.6 — 1 list']);
+    expect(flat(listed[0]!.lines![0]!)).toMatch(/^SpamCop Blocking List \(SCBL\) \(bl\.spamcop\.net\): /);
+    const text = renderText(reply);
+    expect(text).not.toContain('203.0.113.4');
+    expect(text.trim().split('\n').length).toBeLessThanOrEqual(15);
+    expect(reply.fullText).toContain('Blocklist check: 203.0.113.4'); // every address is still in the full report
+  });
+
+  it('refuses ranges larger than /24 or not public before any lookup', async () => {
+    expect(verdicts(await rbl('203.0.112.0/23'))[0]).toMatch(/512 addresses; at most a \/24/);
+    expect(verdicts(await rbl('10.0.0.0/28'))[0]).toMatch(/private \(RFC 1918\) range/);
+    expect(verdicts(await rbl('203.0.113.5:25'))[0]).toMatch(/ports are not part of a blocklist target/);
+    expect(t.dns.queries).toEqual([]);
+  });
+
+  it('limits the addresses one chat user checks per window; a range counts each address, a typo nothing', async () => {
+    const limited = createChecker({ resolvers: [t.dns.address], timeoutMs: 400, perUserLimit: 10 });
+    expect(verdicts(await rbl('203.0.113.0/29', [], limited))[0]).toMatch(/^None of the 8 addresses/);
+    expect(verdicts(await rbl('203.0.113.0/33', [], limited))[0]).toMatch(/not a valid range/); // costs nothing
+    expect(verdicts(await rbl('198.51.100.1 198.51.100.2', [], limited))[0]).toMatch(/is not listed/); // 10 of 10
+    const refused = await rbl('198.51.100.3', [], limited);
+    expect(refused.title).toBe('/rbl: slow down');
+    expect(refused.visibility).toBe('ephemeral');
+    expect(verdicts(refused)[0]).toMatch(
+      /^You can check 10 addresses per 10 minutes \(a range counts each address\); try again in about \d+ minutes?\.$/,
+    );
+    const tooBig = await rbl('203.0.113.0/28', [], limited);
+    expect(verdicts(tooBig)[0]).toMatch(/That is 16 addresses; one person can check at most 10/);
+    // Someone else still can.
+    const other = await dispatchCommand(
+      { commands, services: { checker: limited }, logger: silentLogger },
+      { name: 'rbl', text: '198.51.100.3', invocation: { ...invocation, user: { id: 'U2', isAdmin: false } }, progress: async () => {} },
+    );
+    expect(verdicts(other)[0]).toMatch(/is not listed/);
+  });
+
+  it('answers in chat what the CLI answers on a dead resolver and on one that hides blocklist answers', async () => {
+    const dead = await TestDnsServer.start();
+    for (const zone of ['org', 'net', 'com', 'de', 'cz', 'io', 'ch', 'zone', 'arpa']) dead.rule({ suffix: zone, behaviour: 'silent' });
+    const hiding = await TestDnsServer.start();
+    hiding.testPoints = false;
+    try {
+      for (const [server, sentence] of [
+        [dead, `No answer from your resolver ${dead.address} within 300 ms`],
+        [hiding, `Your resolver ${hiding.address} is not returning blocklist answers: even the test point 127.0.0.2 is not listed`],
+      ] as const) {
+        const reply = await rbl('203.0.113.5', [], createChecker({ resolvers: [server.address], timeoutMs: 300 }));
+        expect(reply.level).toBe('error');
+        expect(verdicts(reply)).toEqual(['203.0.113.5 could not be checked: the resolver, not the lists, is the problem']);
+        const said = reply.blocks.filter((b) => b.kind === 'text').map((b) => flat(b.text));
+        expect(said.filter((x) => x.startsWith(sentence))).toHaveLength(1);
+        expect(listOf(reply, 'Could not check')).toEqual([]); // said once, not once per list
+        const text = renderText(reply);
+        expect(text).not.toMatch(/clean|✓/);
+        expect(text.trim().split('\n').length).toBeLessThanOrEqual(15);
+      }
+    } finally {
+      await dead.close();
+      await hiding.close();
+    }
   });
 });
 

@@ -159,13 +159,13 @@ describe('/watch command', () => {
     expect(text(bad)).toContain('is not an IP address, domain, hostname or IPv4 range');
 
     const big = await watch('add 203.0.112.0/22');
-    expect(text(big)).toContain('203.0.112.0/22 has 1,024 addresses; one watch covers at most a /24 (256 addresses)');
+    expect(text(big)).toContain('203.0.112.0/22 has 1,024 addresses; at most a /24 (256 addresses) is checked at once');
 
     const priv = await watch('add 10.1.2.0/28');
     expect(text(priv)).toContain('private (RFC 1918) range');
 
     const v6range = await watch('add 2001:db8::/64');
-    expect(text(v6range)).toContain('Only IPv4 ranges can be watched');
+    expect(text(v6range)).toContain('Only IPv4 ranges can be checked at once');
 
     const loopback = await watch('add 127.0.0.1');
     expect(loopback.level).toBe('error');
@@ -188,6 +188,28 @@ describe('/watch command', () => {
     const removed = await watch('remove 203.0.113.0/24');
     expect(text(removed)).toContain('256 addresses');
     expect(await h.store.listWatches({ platform: 'console', workspaceId: 'W1', channelId: 'C1' })).toEqual([]);
+  });
+
+  it('removes a watch by any form of its address that /watch add normalised', async () => {
+    h = await startHarness({ dns });
+    await watch('add ::ffff:203.0.113.5');
+    const removed = await watch('remove ::ffff:203.0.113.5');
+    expect(text(removed)).toContain('Stopped watching 203.0.113.5');
+    await watch('add 203.0.113.0/30');
+    expect(text(await watch('remove 203.0.113.1/30'))).toContain('Stopped watching 203.0.113.0/30');
+  });
+
+  it('counts the lists it could not check, not the lookups, and names them', async () => {
+    // Long enough that only the silent list fails on a busy machine.
+    h = await startHarness({ dns, timeoutMs: 1000 });
+    dns.rule({ suffix: 'psbl.surriel.com', behaviour: 'silent' });
+    try {
+      const added = await watch('add 203.0.113.0/29');
+      // 8 addresses × 1 silent list: one list, for 8 addresses.
+      expect(text(added)).toContain('Could not check 1 list for 8 addresses this time (psbl.surriel.com)');
+    } finally {
+      dns.clearRules();
+    }
   });
 
   it('refuses intervals below the minimum and bad durations', async () => {

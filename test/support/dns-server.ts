@@ -6,7 +6,8 @@
  * past a number of queries in flight (as Unbound drops them and dnsmasq refuses them).
  *
  * Records are keyed by lower-case owner name. Anything not defined answers NXDOMAIN,
- * which is how a DNSBL says "not listed".
+ * which is how a DNSBL says "not listed" — except the RFC 5782 positive test points,
+ * which every zone lists as real lists do (see `testPoints`).
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -21,8 +22,11 @@ export interface FixtureRecord {
   ttl?: number;
 }
 
-/** 'truncate': over UDP an empty answer with the TC bit (as for an answer too big for UDP); over TCP the records. */
-export type Behaviour = 'answer' | 'silent' | 'servfail' | 'refused' | 'truncate';
+/**
+ * nxdomain: "no such name" even where a record (or an RFC 5782 test point) exists.
+ * truncate: over UDP an empty answer with the TC bit (as for an answer too big for UDP); over TCP the records.
+ */
+export type Behaviour = 'answer' | 'silent' | 'servfail' | 'refused' | 'nxdomain' | 'truncate';
 
 export interface Rule {
   /** Applies to query names equal to or ending in `.${suffix}`. */
@@ -43,8 +47,18 @@ export class TestDnsServer {
   latencyMs = 0;
   /** Every query name received, in order (lower-case). */
   readonly queries: string[] = [];
+  /** The type of each of `queries` ('A', 'TXT', 'PTR', …), at the same index. */
+  readonly queryTypes: string[] = [];
   /** Keep the query log bounded in long benchmarks. */
   recordQueries = true;
+  /**
+   * Like every list that follows RFC 5782, list the positive test points under any zone
+   * (A 127.0.0.2 for 2.0.0.127.<zone>, the ::ffff:7f00:2 nibble name, test.<zone>,
+   * dbltest.com.<zone> and _dnsbl_.test.<zone>) unless a record or rule says otherwise.
+   * Turn off to play a resolver that answers NXDOMAIN for everything (filtering,
+   * captive-portal, or unable to reach the lists).
+   */
+  testPoints = true;
   /**
    * Shed load over UDP: a query that arrives while this many are waiting for their answer
    * (their latency) is dropped (Unbound past its limit) or answered REFUSED (dnsmasq past its
@@ -176,7 +190,7 @@ export class TestDnsServer {
             if (buffered.length - offset - 2 < length) break;
             const query = buffered.subarray(offset + 2, offset + 2 + length);
             offset += 2 + length;
-            const end = direct ? questionEnd(query) : -1;
+            const end = direct && !(this.testPoints && isTestPoint(query)) ? questionEnd(query) : -1;
             if (direct && end > 0) {
               direct.writeUInt16BE(end, directLength);
               writeRcode(query, end, direct, directLength + 2, 3);
@@ -237,11 +251,29 @@ export class TestDnsServer {
     return this;
   }
 
+  /** The names asked for with this record type, in order (a check asks A; TXT only for reasons). */
+  asked(type: RecordType = 'A'): string[] {
+    return this.queries.filter((_, i) => this.queryTypes[i] === type);
+  }
+
+  /** Forget the logged queries (names and types together). */
+  clearQueries(): this {
+    this.queries.length = 0;
+    this.queryTypes.length = 0;
+    return this;
+  }
+
+  private log(name: string, type: number | string): void {
+    this.queries.push(name);
+    this.queryTypes.push(typeof type === 'string' ? type : (TYPE_NAMES[type] ?? String(type)));
+  }
+
   /** Forget every record, rule and logged query. */
   reset(): this {
     this.records.clear();
     this.rules = [];
     this.queries.length = 0;
+    this.queryTypes.length = 0;
     this.latencyMs = 0;
     this.shedBeyond = null;
     this.shedWith = 'drop';
@@ -289,14 +321,31 @@ export class TestDnsServer {
     // The common case of a benchmark, a name with no records and no rule, answered
     // NXDOMAIN straight from the query's bytes: decoding and re-encoding every packet made
     // this server, not the client under test, the bottleneck of bulk benchmarks.
-    const bareEnd = this.records.size === 0 && this.rules.length === 0 && !this.recordQueries ? questionEnd(msg) : -1;
+    const bare = this.records.size === 0 && this.rules.length === 0 && !this.recordQueries && !(this.testPoints && isTestPoint(msg));
+    const bareEnd = bare ? questionEnd(msg) : -1;
     const plain = bareEnd > 0 ? null : readQuestion(msg);
-    const end = bareEnd > 0 ? bareEnd : plain && !this.records.has(plain.name) && !this.ruleFor(plain.name) ? plain.end : -1;
+    const unknown = plain && !this.records.has(plain.name) && !this.ruleFor(plain.name) && !(this.testPoints && isTestPoint(msg));
+    const end = bareEnd > 0 ? bareEnd : unknown ? plain.end : -1;
     if (end > 0) {
-      if (this.recordQueries && plain) this.queries.push(plain.name);
+      if (this.recordQueries && plain) this.log(plain.name, msg.readUInt16BE(plain.end - 4));
       const response = Buffer.allocUnsafe(end);
       writeRcode(msg, end, response, 0, 3);
       return { response, latencyMs: this.latencyMs };
+    }
+    // A test point's A record, written straight from the query like NXDOMAIN above: a
+    // checker probes every zone, and encoding each answer made this server the slow part.
+    const testPointEnd =
+      plain &&
+      this.testPoints &&
+      msg.readUInt16BE(plain.end - 4) === 1 &&
+      !this.records.has(plain.name) &&
+      !this.ruleFor(plain.name) &&
+      isTestPoint(msg)
+        ? plain.end
+        : -1;
+    if (testPointEnd > 0) {
+      if (this.recordQueries) this.log(plain!.name, 1);
+      return { response: testPointAnswer(msg, testPointEnd), latencyMs: this.latencyMs };
     }
     let query: dnsPacket.Packet;
     try {
@@ -307,7 +356,7 @@ export class TestDnsServer {
     const question = query.questions?.[0];
     if (!question) return null;
     const name = question.name.toLowerCase().replace(/\.$/, '');
-    if (this.recordQueries) this.queries.push(name);
+    if (this.recordQueries) this.log(name, question.type);
     const rule = this.ruleFor(name);
     const behaviour = rule?.behaviour ?? 'answer';
     if (behaviour === 'silent') return null;
@@ -317,9 +366,10 @@ export class TestDnsServer {
     const answers: dnsPacket.Answer[] = [];
     if (behaviour === 'servfail') rcode = 'SERVFAIL';
     else if (behaviour === 'refused') rcode = 'REFUSED';
+    else if (behaviour === 'nxdomain') rcode = 'NXDOMAIN';
     else if (behaviour === 'truncate' && !overTcp) truncated = true;
     else {
-      const records = this.records.get(name);
+      const records = this.records.get(name) ?? (this.testPoints && isTestPoint(msg) ? TEST_POINT_RECORDS : undefined);
       if (!records || records.length === 0) rcode = 'NXDOMAIN';
       else {
         for (const r of records) {
@@ -343,6 +393,39 @@ export class TestDnsServer {
     });
     return { response, latencyMs: rule?.latencyMs ?? this.latencyMs };
   }
+}
+
+const TYPE_NAMES: Record<number, string> = { 1: 'A', 5: 'CNAME', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA' };
+
+/** What a positive test point answers (RFC 5782: 127.0.0.2). */
+const TEST_POINT_RECORDS: FixtureRecord[] = [{ type: 'A', data: '127.0.0.2', ttl: 0 }];
+
+/** The first labels of the positive test points, as they appear on the wire; a zone must follow. */
+const TEST_POINT_PREFIXES = [
+  '\x012\x010\x010\x03127', // 127.0.0.2
+  '\x012\x010\x010\x010\x010\x010\x01f\x017\x01f\x01f\x01f\x01f\x010', // ::ffff:7f00:2 (the rest is zeros)
+  '\x04test',
+  '\x07dbltest\x03com',
+  '\x07_dnsbl_\x04test',
+];
+
+/** Is this logged query name one of the RFC 5782 test points (positive or negative) a checker probes zones with? */
+export function isTestPointName(name: string): boolean {
+  return /^(2\.0\.0\.127|1\.0\.0\.127|[12]\.0\.0\.0\.0\.0\.f\.7\.f\.f\.f\.f(\.0){20}|test|invalid|dbltest\.com|_dnsbl_\.test|_dnsblneg_\.test)\./.test(
+    name,
+  );
+}
+
+/** Is this a query for a positive test point under some zone? Read from the bytes, for the bare fast path. */
+function isTestPoint(msg: Buffer): boolean {
+  if (msg.length < 17) return false;
+  // A quick look at the first label first: a bulk benchmark asks this of every query.
+  const length = msg[12]!;
+  const first = msg[13]! | 0x20;
+  if (!((length === 1 && first === 0x32) || (length === 4 && first === 0x74) || (length === 7 && (first === 0x64 || first === 0x7f)))) return false;
+  const head = msg.toString('latin1', 12, Math.min(msg.length, 12 + 40)).toLowerCase();
+  // charCodeAt past the end is NaN: a test point with nothing after it is not under a zone.
+  return TEST_POINT_PREFIXES.some((p) => head.startsWith(p) && head.charCodeAt(p.length) > 0);
 }
 
 /**
@@ -387,6 +470,25 @@ function writeRcode(query: Buffer, end: number, target: Buffer, at: number, rcod
   target[at + 3] = 0x80 | rcode;
   target.writeUInt16BE(0, at + 6);
   target.writeUInt32BE(0, at + 8);
+}
+
+/** The answer A 127.0.0.2 to `query` (its header and question, `end` bytes): RFC 5782's positive test point. */
+function testPointAnswer(query: Buffer, end: number): Buffer {
+  const response = Buffer.allocUnsafe(end + 16);
+  query.copy(response, 0, 0, end);
+  // QR + AA + the query's RD + RA, rcode 0; one question, one answer.
+  response[2] = 0x84 | (query[2]! & 0x01);
+  response[3] = 0x80;
+  response.writeUInt16BE(1, 6);
+  response.writeUInt32BE(0, 8);
+  // The question's name (a pointer to offset 12), A, IN, TTL 0, four bytes of address.
+  response.writeUInt16BE(0xc00c, end);
+  response.writeUInt16BE(1, end + 2);
+  response.writeUInt16BE(1, end + 4);
+  response.writeUInt32BE(0, end + 6);
+  response.writeUInt16BE(4, end + 10);
+  response.set([127, 0, 0, 2], end + 12);
+  return response;
 }
 
 function rcodeNumber(rcode: string): number {

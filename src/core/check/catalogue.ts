@@ -1,78 +1,18 @@
 /**
  * The zone catalogue: which lists exist, what their answers mean, which are on by
  * default, and which are dead. Zones are data (data/zones.json, imported from the
- * team's research by scripts/import-reference.mjs) validated with zod when loaded, plus
- * an optional user file that adds zones or turns zones on and off.
+ * team's research by scripts/import-reference.mjs) checked when loaded (zone-schema.ts),
+ * plus an optional user file that adds zones or turns zones on and off.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { ListType, ZoneKind } from './types.js';
+import { readCatalogueFile, readUserFile, ShapeError, type DefunctList, type Zone } from './zone-schema.js';
 import { packageRoot } from '../package-root.js';
 import { capitalise } from '../../reply/words.js';
 import { UserError } from '../../reply/errors.js';
 
-const listType = z.enum(['block', 'policy', 'reputation', 'allow']);
-const kind = z.enum(['ipv4', 'ipv6', 'domain']);
-/** "127.0.0.2", "127.0.*.0", "127.0.2.3-24": four dot-separated parts, each a number, * or a range. */
-const codePattern = z
-  .string()
-  .regex(/^(\d{1,3}|\*|\d{1,3}-\d{1,3})(\.(\d{1,3}|\*|\d{1,3}-\d{1,3})){3}$/, 'must look like 127.0.0.2, 127.0.0.* or 127.0.2.3-24');
-const url = z
-  .string()
-  .regex(/^(https?:\/\/|mailto:)\S+$/, 'must be an http(s) or mailto URL')
-  .nullable()
-  .default(null);
-
-const zoneSchema = z.object({
-  zone: z.string().regex(/^(<key>\.)?([a-z0-9_-]+\.)+[a-z0-9-]+$/i, 'must be a DNS zone name'),
-  name: z.string().min(1),
-  operator: z.string().default(''),
-  kinds: z.array(kind).min(1),
-  listType,
-  status: z.string().default('active'),
-  usage: z.string().default('free'),
-  usageNote: z.string().nullable().default(null),
-  enabled: z.boolean().default(true),
-  offReason: z.string().nullable().default(null),
-  key: z.enum(['SPAMHAUS_DQS_KEY', 'ABUSIX_KEY']).optional(),
-  replaces: z.array(z.string()).default([]),
-  codes: z.array(z.object({ match: codePattern, meaning: z.string(), listType: listType.optional() })).default([]),
-  bits: z.array(z.object({ bit: z.number().int().min(1).max(128), meaning: z.string(), listType: listType.optional() })).optional(),
-  refusals: z.array(z.object({ match: codePattern, meaning: z.string(), fix: z.string() })).default([]),
-  servfailMeansRefused: z.string().nullable().default(null),
-  removalUrl: url,
-  removalNote: z.string().nullable().default(null),
-  lookupUrl: url,
-  testPoint: z
-    .object({ honours: z.boolean().nullable(), positive: z.string().nullable(), negative: z.string().nullable() })
-    .default({ honours: null, positive: null, negative: null }),
-  notes: z.string().nullable().default(null),
-});
-
-const defunctSchema = z.object({
-  name: z.string(),
-  zones: z.array(z.string()).min(1),
-  since: z.string(),
-  behaviour: z.string(),
-});
-
-const catalogueFileSchema = z.object({
-  zones: z.array(zoneSchema),
-  defunct: z.array(defunctSchema).default([]),
-});
-
-/** The user's zone file: add zones, turn catalogue zones on or off. */
-const userFileSchema = z
-  .object({
-    add: z.array(zoneSchema).default([]),
-    enable: z.array(z.string()).default([]),
-    disable: z.array(z.string()).default([]),
-  })
-  .strict();
-
-export type Zone = z.output<typeof zoneSchema>;
-export type DefunctList = z.output<typeof defunctSchema>;
+export type { DefunctList, Zone };
 
 export class CatalogueError extends UserError {}
 
@@ -124,22 +64,19 @@ export class Catalogue {
 
 /** Load, validate, apply the user's file and keys. Throws CatalogueError naming the bad entry. */
 export function loadCatalogue(options: CatalogueOptions = {}): Catalogue {
-  const raw = options.data ?? readJson(builtInPath(), 'the built-in zone catalogue');
-  const parsed = catalogueFileSchema.safeParse(raw);
-  if (!parsed.success) throw new CatalogueError(describe('the zone catalogue', raw, parsed.error));
-  const zones = parsed.data.zones.map((z) => ({ ...z, zone: z.zone.toLowerCase() }));
-  const defunct = parsed.data.defunct;
+  const parsed = options.data === undefined ? builtIn() : readShape(options.data, readCatalogueFile, 'the zone catalogue');
+  const zones = parsed.zones.map((z) => (z.zone === z.zone.toLowerCase() ? z : { ...z, zone: z.zone.toLowerCase() }));
+  const defunct = parsed.defunct;
 
   if (options.zonesFile) {
     const userRaw = readJson(options.zonesFile, `the zone file ${options.zonesFile}`);
-    const user = userFileSchema.safeParse(userRaw);
-    if (!user.success) throw new CatalogueError(describe(`the zone file ${options.zonesFile}`, userRaw, user.error, 'add'));
-    for (const name of [...user.data.enable, ...user.data.disable]) {
+    const user = readShape(userRaw, readUserFile, `the zone file ${options.zonesFile}`);
+    for (const name of [...user.enable, ...user.disable]) {
       if (!zones.some((z) => z.zone === name.toLowerCase())) {
         throw new CatalogueError(`The zone file ${options.zonesFile} names "${name}", which is not in the catalogue (see \`rblbot zones\`).`);
       }
     }
-    for (const added of user.data.add) {
+    for (const added of user.add) {
       const zone = added.zone.toLowerCase();
       const dead = defunct.find((d) => d.zones.includes(zone));
       if (dead)
@@ -149,8 +86,8 @@ export function loadCatalogue(options: CatalogueOptions = {}): Catalogue {
       if (existing >= 0) zones[existing] = entry;
       else zones.push(entry);
     }
-    for (const name of user.data.enable) setEnabled(zones, name, true, null);
-    for (const name of user.data.disable) setEnabled(zones, name, false, 'turned off in the zone file');
+    for (const name of user.enable) setEnabled(zones, name, true, null);
+    for (const name of user.disable) setEnabled(zones, name, false, 'turned off in the zone file');
   }
 
   const keys = options.keys ?? {};
@@ -190,23 +127,41 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
-/** "zones[3] (foo.example): codes.0.match must look like …" — names the bad entry. */
-function describe(what: string, raw: unknown, error: z.ZodError, listKey = 'zones'): string {
-  const issue = error.issues[0];
-  if (!issue) return `${capitalise(what)} is invalid.`;
-  const path = issue.path;
-  let where = path.join('.');
-  if ((path[0] === listKey || path[0] === 'zones') && typeof path[1] === 'number') {
-    const entries = (raw as Record<string, unknown>)[path[0] as string];
-    const entry = Array.isArray(entries) ? (entries[path[1]] as { zone?: unknown } | undefined) : undefined;
-    const label = typeof entry?.zone === 'string' ? ` (${entry.zone})` : '';
-    where = `${String(path[0])}[${path[1]}]${label}${path.length > 2 ? `: ${path.slice(2).join('.')}` : ''}`;
+/** Read `raw` with `read`, turning a shape problem into a sentence naming the bad entry. */
+function readShape<T>(raw: unknown, read: (value: unknown) => T, what: string): T {
+  try {
+    return read(raw);
+  } catch (err) {
+    if (err instanceof ShapeError) throw new CatalogueError(describe(what, raw, err));
+    throw err;
   }
-  return `${capitalise(what)} has a bad entry at ${where || 'the top level'}: ${issue.message}.`;
 }
 
-function builtInPath(): string {
-  return join(packageRoot(), 'data', 'zones.json');
+/** "zones[3] (foo.example): codes.0.match must look like …" — names the bad entry. */
+function describe(what: string, raw: unknown, error: ShapeError): string {
+  const path = error.path;
+  let where = path.join('.');
+  if (typeof path[0] === 'string' && typeof path[1] === 'number') {
+    const entries = (raw as Record<string, unknown>)[path[0]];
+    const entry = Array.isArray(entries) ? (entries[path[1]] as { zone?: unknown } | undefined) : undefined;
+    const label = typeof entry?.zone === 'string' ? ` (${entry.zone})` : '';
+    where = `${path[0]}[${path[1]}]${label}${path.length > 2 ? `: ${path.slice(2).join('.')}` : ''}`;
+  }
+  return `${capitalise(what)} has a bad entry at ${where || 'the top level'}: ${error.message}.`;
+}
+
+/**
+ * The shipped catalogue, taken as it is: scripts/import-reference.mjs writes every field
+ * of every zone, and test/core/check/catalogue.test.ts checks that file with the full
+ * reader (readCatalogueFile), so a run need not (on a one-IP check it cost more than the
+ * DNS work; bench/startup.bench.ts). A damaged installation still gets a sentence.
+ */
+function builtIn(): { zones: Zone[]; defunct: DefunctList[] } {
+  const raw = readJson(join(packageRoot(), 'data', 'zones.json'), 'the built-in zone catalogue') as { zones?: unknown; defunct?: unknown };
+  if (!Array.isArray(raw?.zones) || !Array.isArray(raw.defunct)) {
+    throw new CatalogueError('The built-in zone catalogue (data/zones.json) is damaged: reinstall rblbot.');
+  }
+  return raw as { zones: Zone[]; defunct: DefunctList[] };
 }
 
 /** Does an answer code match a catalogue pattern such as 127.0.*.0 or 127.0.2.3-24? */

@@ -12,6 +12,7 @@ import { errorReply, type Block, type Inline, type Level, type ListItem, type Re
 import { listTypeRank, worstLevel } from '../../reply/severity.js';
 import { capitalise, count } from '../../reply/words.js';
 import { slash } from '../../reply/command-names.js';
+import type { RateDecision } from '../user-limit.js';
 
 /** What a list "says" about the target, aggregated over its lookups. */
 type ListState = 'listed' | 'unchecked' | 'clean';
@@ -54,7 +55,11 @@ export function checkReportReply(report: CheckReport): Reply {
   };
 }
 
-/** Every block describing one report, verdict first; shared by single and multi-target answers. */
+/**
+ * Every block describing one report, verdict first; shared by single and multi-target
+ * answers. When the resolver is the problem, it is said once in place of a line per list
+ * (the results stay in the report, its JSON and the full text).
+ */
 export function reportBlocks(report: CheckReport): Block[] {
   const blocks: Block[] = [verdictBlock(report), targetFields(report)];
   if (report.kind !== 'domain' && report.fcrdns === false) blocks.push({ kind: 'text', text: [FCRDNS_WARNING] });
@@ -62,8 +67,11 @@ export function reportBlocks(report: CheckReport): Block[] {
   if (listed) blocks.push(listed);
   const allowed = allowBlock(report.results, report.target);
   if (allowed) blocks.push(allowed);
-  const unchecked = uncheckedBlock(report.results, report.target);
-  if (unchecked) blocks.push(unchecked);
+  if (report.resolverProblem) blocks.push({ kind: 'text', text: [report.resolverProblem] });
+  else {
+    const unchecked = uncheckedBlock(report.results, report.target);
+    if (unchecked) blocks.push(unchecked);
+  }
   blocks.push(...contextBlocks(report));
   return blocks;
 }
@@ -104,7 +112,11 @@ export function verdictBlock(report: CheckReport): { kind: 'verdict'; level: Lev
     parts.push(`${target} is listed on ${listed} of ${count(total, 'list')}${lowSeverityNote(listings)}`);
   } else if (clean === 0) {
     level = 'error';
-    parts.push(`${target} could not be checked: none of the ${count(total, 'list')} gave an answer`);
+    parts.push(
+      report.resolverProblem
+        ? `${target} could not be checked: the resolver, not the lists, is the problem`
+        : `${target} could not be checked: none of the ${count(total, 'list')} gave an answer`,
+    );
   } else if (unchecked > 0) {
     level = 'warn';
     parts.push(`${target} is not listed on ${clean} of ${count(total, 'list')}`);
@@ -138,22 +150,29 @@ function targetFields(report: CheckReport): Block {
     });
     if (report.registrableDomain) fields.push({ label: 'Registrable domain', value: [report.registrableDomain, ' (checked too)'] });
   } else {
-    fields.push({ label: 'PTR', value: [report.ptr ?? 'none'] });
+    fields.push({ label: 'PTR', value: [ptrText(report)] });
     fields.push({ label: 'FCrDNS', value: [fcrdnsText(report)] });
   }
   return { kind: 'fields', fields };
 }
 
+/** "mail.example.com", "none", or "unknown (no answer…)": an unanswered lookup is never "none". */
+function ptrText(report: CheckReport): string {
+  if (report.ptr) return report.ptr;
+  return report.ptrError ? `unknown (${report.ptrError})` : 'none';
+}
+
 function fcrdnsText(report: CheckReport): string {
   if (report.fcrdns === true) return `yes (${report.ptr ?? 'PTR'} resolves back to ${report.target})`;
   if (report.fcrdns === false) return report.ptr ? `no (${report.ptr} does not resolve back to ${report.target})` : 'no (no PTR record)';
+  if (report.ptr) return `unknown (looking up ${report.ptr} did not answer)`;
   return 'unknown (the reverse lookup did not answer)';
 }
 
 function listedBlock(results: readonly LookupResult[], target: string): Block | undefined {
   const listings = results
     .filter((r) => r.status === 'listed' && r.listType !== 'allow')
-    .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name));
+    .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || byName(a, b));
   if (listings.length === 0) return undefined;
   // Explain what a policy or reputation listing is once, on its first item; later ones just say which it is.
   const explained = new Set<ListType>();
@@ -199,10 +218,20 @@ function allowBlock(results: readonly LookupResult[], target: string): Block | u
   };
 }
 
+/** One item per list that could not be checked (a name's list may have failed for several queries). */
 function uncheckedBlock(results: readonly LookupResult[], target: string): Block | undefined {
   const failed = results.filter((r) => r.status === 'refused' || r.status === 'timeout' || r.status === 'error');
   if (failed.length === 0) return undefined;
-  return { kind: 'list', heading: UNCHECKED_HEADING, items: failed.map((r) => uncheckedItem(r, target)) };
+  const byZone = new Map<string, LookupResult[]>();
+  for (const r of failed) byZone.set(r.zone, [...(byZone.get(r.zone) ?? []), r]);
+  const items = [...byZone.values()].map((rs) => {
+    const item = uncheckedItem(rs[0]!, target);
+    if (rs.length === 1) return item;
+    // The same list for several queries: name them all once, in its title.
+    const queries = rs.map((r) => r.query).join(', ');
+    return { ...item, title: [...itemTitle({ ...rs[0]!, query: target }, target), ` for ${queries} — ${STATUS_WORD[rs[0]!.status]}`] };
+  });
+  return { kind: 'list', heading: UNCHECKED_HEADING, items };
 }
 
 /** A lookup that gave no usable answer, said plainly, with the fix when there is one. */
@@ -262,9 +291,14 @@ function linksLine(r: LookupResult): Inline[] | undefined {
 
 function contextBlocks(report: CheckReport): Block[] {
   const blocks: Block[] = [];
-  const clean = listOutcomes(report.results).filter((o) => o.state === 'clean').length;
+  const outcomes = listOutcomes(report.results);
+  const clean = outcomes.filter((o) => o.state === 'clean').length;
   const summary: string[] = [];
   if (clean > 0) summary.push(`${count(clean, 'list')} clean`);
+  if (report.resolverProblem) {
+    const unchecked = outcomes.filter((o) => o.state === 'unchecked').length;
+    if (unchecked > 0) summary.push(`${count(unchecked, 'list')} not checked (every result is in the JSON output and the full report)`);
+  }
   summary.push(`checked in ${report.ms} ms`);
   blocks.push({ kind: 'context', text: [summary.join(' · ')] });
   for (const note of report.notes) blocks.push({ kind: 'context', text: [note] });
@@ -279,17 +313,18 @@ export function reportFullText(report: CheckReport): string {
   const lines: string[] = [`Blocklist check: ${report.target}`];
   if (report.input.trim() !== report.target) lines.push(`Input: ${report.input.trim()}`);
   lines.push(verdictBlock(report).text.join(''));
+  if (report.resolverProblem) lines.push(report.resolverProblem);
   if (report.kind === 'domain') {
     lines.push(`Addresses: ${report.addresses.length > 0 ? report.addresses.join(', ') : 'none'}`);
     if (report.registrableDomain) lines.push(`Registrable domain: ${report.registrableDomain}`);
   } else {
-    lines.push(`PTR: ${report.ptr ?? 'none'}`);
+    lines.push(`PTR: ${ptrText(report)}`);
     lines.push(`FCrDNS: ${fcrdnsText(report)}`);
   }
   lines.push('');
   const order: Record<LookupResult['status'], number> = { listed: 0, refused: 1, timeout: 2, error: 3, clean: 4 };
   const sorted = [...report.results].sort(
-    (a, b) => order[a.status] - order[b.status] || listTypeRank(a.listType) - listTypeRank(b.listType) || a.name.localeCompare(b.name),
+    (a, b) => order[a.status] - order[b.status] || listTypeRank(a.listType) - listTypeRank(b.listType) || byName(a, b),
   );
   for (const r of sorted) {
     const parts = [`${r.status.padEnd(7)} ${r.name} (${r.zone}, ${r.listType}) for ${r.query}`];
@@ -314,8 +349,121 @@ function kindNoun(kind: CheckReport['kind']): string {
   return kind === 'ipv4' ? 'IPv4 addresses' : kind === 'ipv6' ? 'IPv6 addresses' : 'domain names';
 }
 
-/** One target's outcome in a multi-target answer: its report, or why it was not checked. */
-export type TargetOutcome = { readonly input: string; readonly report: CheckReport } | { readonly input: string; readonly error: Error };
+/**
+ * List names in a stable order. Not localeCompare: its first call sets up an ICU collator,
+ * which cost a one-IP `rblbot check` more than its own DNS work (bench/startup.bench.ts).
+ */
+function byName(a: { readonly name: string }, b: { readonly name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** The most addresses named in a range answer's "could not check" line. */
+const RANGE_UNCHECKED_NAMED = 8;
+
+/**
+ * A range ("/rbl 203.0.113.0/29"): one compact answer that names only the listed
+ * addresses (and, per list, the addresses it could not check). Every result is still in
+ * the reports, for JSON and the full text.
+ */
+export function rangeBlocks(label: string, reports: readonly CheckReport[]): Block[] {
+  const listedReports = reports.filter((r) => r.results.some((x) => x.status === 'listed' && x.listType !== 'allow'));
+  const lists = new Set(reports.flatMap((r) => r.results.filter((x) => x.listType !== 'allow').map((x) => x.zone))).size;
+  const problems = new Set(reports.map((r) => r.resolverProblem));
+  const sharedProblem = problems.size === 1 ? [...problems][0] : null;
+  const uncheckedByZone = new Map<string, { name: string; status: LookupResult['status']; queries: Set<string> }>();
+  for (const r of reports) {
+    for (const x of r.results) {
+      if (x.status !== 'refused' && x.status !== 'timeout' && x.status !== 'error') continue;
+      const entry = uncheckedByZone.get(x.zone) ?? { name: x.name, status: x.status, queries: new Set() };
+      entry.queries.add(x.query);
+      uncheckedByZone.set(x.zone, entry);
+    }
+  }
+  const n = reports.length;
+  const addresses = count(n, 'address', 'addresses');
+  let verdict: { kind: 'verdict'; level: Level; text: Inline[] };
+  if (listedReports.length > 0) {
+    const anyBlock = listedReports.some((r) => r.results.some((x) => x.status === 'listed' && x.listType === 'block'));
+    verdict = {
+      kind: 'verdict',
+      level: anyBlock ? 'bad' : 'warn',
+      text: [
+        `${listedReports.length} of ${addresses} in ${label} ${listedReports.length === 1 ? 'is' : 'are'} listed (${count(lists, 'list')} asked)`,
+      ],
+    };
+  } else if (sharedProblem) {
+    verdict = { kind: 'verdict', level: 'error', text: [`${label} could not be checked: the resolver, not the lists, is the problem`] };
+  } else if (uncheckedByZone.size > 0) {
+    verdict = {
+      kind: 'verdict',
+      level: 'warn',
+      text: [
+        `None of the ${addresses} in ${label} is listed on the lists that answered; ${count(uncheckedByZone.size, 'list')} could not be checked`,
+      ],
+    };
+  } else {
+    verdict = { kind: 'verdict', level: 'ok', text: [`None of the ${addresses} in ${label} is listed on any of ${count(lists, 'list')}`] };
+  }
+  const blocks: Block[] = [verdict];
+  if (listedReports.length > 0) {
+    blocks.push({
+      kind: 'list',
+      heading: 'Listed',
+      items: listedReports.map((r) => {
+        const listings = r.results
+          .filter((x) => x.status === 'listed' && x.listType !== 'allow')
+          .sort((a, b) => listTypeRank(a.listType) - listTypeRank(b.listType) || byName(a, b));
+        return {
+          level: listings.some((x) => x.listType === 'block') ? 'bad' : 'warn',
+          title: [{ bold: r.target }, ` — ${count(listings.length, 'list')}`],
+          lines: listings.map((x) => {
+            const line: Inline[] = [{ bold: x.name }, ` (${x.zone})`];
+            if (x.meaning) line.push(`: ${x.meaning}`);
+            if (x.removalUrl) line.push('  ', { link: x.removalUrl, label: 'Removal' });
+            return line;
+          }),
+        } satisfies ListItem;
+      }),
+    });
+  }
+  if (sharedProblem) blocks.push({ kind: 'text', text: [sharedProblem] });
+  else if (uncheckedByZone.size > 0) {
+    const items = [...uncheckedByZone].map(([zone, { name, status, queries }]) => {
+      const all = queries.size === n;
+      const named = [...queries].slice(0, RANGE_UNCHECKED_NAMED).join(', ');
+      const more = queries.size > RANGE_UNCHECKED_NAMED ? ` and ${queries.size - RANGE_UNCHECKED_NAMED} more` : '';
+      const title: Inline[] = [{ bold: name }, ` (${zone})`, all ? ' for every address' : ` for ${named}${more}`, ` — ${STATUS_WORD[status]}`];
+      return { level: 'error' as const, title };
+    });
+    blocks.push({ kind: 'list', heading: UNCHECKED_HEADING, items });
+  }
+  const clean = n - listedReports.length;
+  const ms = Math.max(0, ...reports.map((r) => r.ms));
+  const notListed = `${count(clean, 'address', 'addresses')} not listed${uncheckedByZone.size > 0 ? ' on the lists that answered' : ''}`;
+  const summary = [notListed, `checked in ${ms} ms`];
+  if (listedReports.length === 0 && (sharedProblem || uncheckedByZone.size > 0)) summary.shift();
+  blocks.push({ kind: 'context', text: [summary.join(' · ')] });
+  return blocks;
+}
+
+/** The whole answer for one range. */
+export function rangeReply(label: string, reports: readonly CheckReport[]): Reply {
+  const blocks = rangeBlocks(label, reports);
+  const verdict = blocks[0] as { level: Level };
+  return {
+    visibility: 'channel',
+    title: `Blocklist check: ${label}`,
+    level: verdict.level,
+    blocks,
+    fullText: reports.map(reportFullText).join('\n'),
+  };
+}
+
+/** One target's outcome in a multi-target answer: its report, a range's reports, or why it was not checked. */
+export type TargetOutcome =
+  | { readonly input: string; readonly report: CheckReport }
+  | { readonly input: string; readonly range: string; readonly reports: readonly CheckReport[] }
+  | { readonly input: string; readonly error: Error };
 
 /** "Checking 23 lists…" while a check runs; `listCounts` is the number of lists per target. */
 export function checkProgressReply(targets: readonly string[], listCounts: readonly number[]): Reply {
@@ -335,9 +483,10 @@ export function checkProgressReply(targets: readonly string[], listCounts: reado
 
 /** The answer to a check of one or more targets: each one's blocks in the order given, bad input said per target. */
 export function checkOutcomesReply(outcomes: readonly TargetOutcome[], example: string): Reply {
-  if (outcomes.length === 1 && 'report' in outcomes[0]!) return checkReportReply(outcomes[0].report);
-  const reports = outcomes.flatMap((o) => ('report' in o ? [o.report] : []));
-  if (reports.length === 0) {
+  const only = outcomes.length === 1 ? outcomes[0]! : undefined;
+  if (only && 'report' in only) return checkReportReply(only.report);
+  if (only && 'range' in only) return rangeReply(only.range, only.reports);
+  if (outcomes.every((o) => 'error' in o)) {
     const sentences = outcomes.map((o) => ('error' in o ? o.error.message : '')).join(' ');
     return errorReply(slash('rbl'), sentences, `Example: ${example}`);
   }
@@ -352,15 +501,35 @@ export function checkOutcomesReply(outcomes: readonly TargetOutcome[], example: 
       levels.push('error');
       continue;
     }
+    if ('range' in outcome) {
+      const reply = rangeReply(outcome.range, outcome.reports);
+      levels.push(reply.level);
+      blocks.push(...reply.blocks);
+      texts.push(reply.fullText ?? '');
+      continue;
+    }
     levels.push(checkReportReply(outcome.report).level);
     blocks.push(...reportBlocks(outcome.report));
     texts.push(reportFullText(outcome.report));
   }
   return {
     visibility: 'channel',
-    title: `Blocklist check: ${outcomes.map((o) => ('report' in o ? o.report.target : o.input)).join(', ')}`,
+    title: `Blocklist check: ${outcomes.map((o) => ('report' in o ? o.report.target : 'range' in o ? o.range : o.input)).join(', ')}`,
     level: worstLevel(levels),
     blocks,
     fullText: texts.join('\n'),
   };
+}
+
+/** /rbl refused by the per-user limit; `addresses` is what this request would have checked. */
+export function checkLimitReply(decision: RateDecision, addresses: number): Reply {
+  const minutes = Math.round(decision.windowMs / 60_000);
+  const wait = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
+  return errorReply(
+    '/rbl: slow down',
+    addresses > decision.limit
+      ? `That is ${addresses} addresses; one person can check at most ${decision.limit} per ${minutes} minutes. Check a smaller range.`
+      : `You can check ${decision.limit} addresses per ${minutes} minutes (a range counts each address); try again in about ${count(wait, 'minute')}.`,
+    'The blocklists limit how much the bot may ask them, and everyone here shares that. `rblbot check` on the command line has no limit.',
+  );
 }

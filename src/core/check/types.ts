@@ -61,14 +61,27 @@ export interface CheckReport {
   readonly kind: ZoneKind;
   /** PTR name of an IP target (the first, if several); null when none or for names. */
   readonly ptr: string | null;
-  /** PTR name resolves back to the IP (forward-confirmed reverse DNS); null for names. */
+  /** PTR name resolves back to the IP (forward-confirmed reverse DNS); null for names and when unknown. */
   readonly fcrdns: boolean | null;
+  /**
+   * Why the PTR lookup gave no answer ("no answer within 4000 ms"); then `ptr` and
+   * `fcrdns` are null because they are unknown, not because there is no PTR.
+   */
+  readonly ptrError: string | null;
   /** For a name: the addresses it resolved to (each checked on IP lists). */
   readonly addresses: readonly string[];
   /** For a name: the registrable domain also checked, when it differs from the name. */
   readonly registrableDomain: string | null;
   readonly results: readonly LookupResult[];
   readonly summary: CheckSummary;
+  /** The resolvers asked (host or host:port, as configured). */
+  readonly resolvers: readonly string[];
+  /**
+   * Set when the resolver, not the lists, is the problem: one sentence naming it (every
+   * lookup failed the same way, or most lists fail their RFC 5782 test points). The
+   * results are all still there, each with its own status.
+   */
+  readonly resolverProblem: string | null;
   /** Notes for the user: public resolver detected, zones skipped as unhealthy, … */
   readonly notes: readonly string[];
   /** Wall time of the whole check. */

@@ -4,7 +4,7 @@
  * block; renderers escape it. Links are only ever our own catalogue/provider URLs.
  */
 import type { Block, Inline, Level, ListItem, Reply } from '../../reply/reply.js';
-import type { Diagnosis, DiagnoseResult } from './types.js';
+import type { Diagnosis, DiagnoseResult, LiveStatus } from './types.js';
 import { worstLevel } from '../../reply/severity.js';
 import { count } from '../../reply/words.js';
 
@@ -75,16 +75,23 @@ function blocksOf(d: Diagnosis, heading: boolean): Block[] {
   if (d.lists.length) blocks.push({ kind: 'list', heading: 'Blocklists named', items: listItems(d) });
   if (d.advice.length) blocks.push({ kind: 'list', heading: 'What to do', items: adviceItems(d) });
   if (d.diagnostic) blocks.push({ kind: 'code', text: d.diagnostic });
-  if (d.live) {
-    const text =
-      d.live.state === 'checked'
-        ? `Live check of ${d.live.target} on ${d.live.zonesChecked} lists: listed on ${d.live.listedOn.length}.`
-        : d.live.state === 'skipped'
-          ? 'Live check skipped.'
-          : `Live check of ${d.live.target} failed: ${d.live.error ?? 'error'}`;
-    blocks.push({ kind: 'context', text: [text] });
-  }
+  if (d.live) blocks.push({ kind: 'context', text: [liveSentence(d.live, false)] });
   return blocks;
+}
+
+/**
+ * What the live re-check found. Lists that did not answer are counted apart: "listed on 0"
+ * from lists that never answered would be a clean verdict nobody earned.
+ */
+function liveSentence(live: LiveStatus, namesZones: boolean): string {
+  if (live.state === 'skipped') return 'Live check skipped.';
+  if (live.state === 'error') return `Live check of ${live.target} failed: ${live.error ?? 'error'}`;
+  const answered = live.zonesChecked - live.zonesUnanswered;
+  if (answered === 0)
+    return `Live check of ${live.target} proves nothing: none of the ${live.zonesChecked} lists answered (check the resolver: rblbot zones --probe).`;
+  const zones = namesZones && live.listedOn.length ? ` (${live.listedOn.map((l) => l.zone).join(', ')})` : '';
+  const unanswered = live.zonesUnanswered ? `; ${count(live.zonesUnanswered, 'list')} did not answer` : '';
+  return `Live check of ${live.target} on ${answered} lists: listed on ${live.listedOn.length}${zones}${unanswered}.`;
 }
 
 /** Said for text with no reply code, status, DSN or bounce wording. */
@@ -143,11 +150,7 @@ export function diagnosisText(result: DiagnoseResult): string {
       for (const l of a.links) out.push(`     ${l.label}: ${l.url}`);
     });
     if (d.diagnostic) out.push(`  Server said: ${d.diagnostic}`);
-    if (d.live?.state === 'checked')
-      out.push(
-        `  Live check of ${d.live.target} on ${d.live.zonesChecked} lists: listed on ${d.live.listedOn.length}${d.live.listedOn.length ? ` (${d.live.listedOn.map((l) => l.zone).join(', ')})` : ''}.`,
-      );
-    else if (d.live?.state === 'error') out.push(`  Live check failed: ${d.live.error ?? ''}`);
+    if (d.live && d.live.state !== 'skipped') out.push(`  ${liveSentence(d.live, true)}`);
   }
   return out.join('\n');
 }

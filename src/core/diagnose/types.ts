@@ -96,6 +96,11 @@ export interface LiveStatus {
     readonly listType: string;
   }[];
   readonly zonesChecked: number;
+  /**
+   * Of those, the lists that gave no answer (timeout, refusal, error): they are not "not
+   * listed", and when none answered the re-check proves nothing.
+   */
+  readonly zonesUnanswered: number;
   /** PTR name of the checked IP, when the check found one. */
   readonly ptr?: string | null;
   readonly error?: string;

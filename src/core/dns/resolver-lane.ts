@@ -48,6 +48,12 @@ export interface LaneDown {
 export interface LaneOptions {
   /** Use TCP for first sends when it serves well (default true); TCP for truncated answers regardless. */
   readonly tcp?: boolean;
+  /**
+   * Open no TCP connection while fewer lookups than this are in flight here (default 0).
+   * A one-IP check (about 70 lookups with its lists' test points) is over in one round
+   * trip on UDP; a connection would only add a handshake and a socket to it.
+   */
+  readonly udpBeforeTcp?: number;
 }
 
 /** Queries are written into buffers of this size; a query keeps its buffer until it is settled. */
@@ -145,6 +151,7 @@ export class ResolverLane implements QueryHolder {
   private chunkUsed = 0;
   private readonly tcp: TcpStream;
   private readonly tcpWanted: boolean;
+  private readonly udpBeforeTcp: number;
   /** performance.now() until which first sends stay on UDP. */
   private tcpOffUntil = 0;
   /** Lookups first sent over TCP and answered over it, or first answered by their UDP retry. */
@@ -160,6 +167,7 @@ export class ResolverLane implements QueryHolder {
     options: LaneOptions = {},
   ) {
     this.tcpWanted = options.tcp ?? true;
+    this.udpBeforeTcp = options.udpBeforeTcp ?? 0;
     this.tcp = new TcpStream(host, port, {
       message: (data, at, end) => this.onMessage(data, at, end),
       closed: (refused) => this.onTcpClosed(refused),
@@ -263,7 +271,7 @@ export class ResolverLane implements QueryHolder {
   private tcpUsable(): boolean {
     if (!this.tcpWanted || (this.tcpOffUntil > 0 && performance.now() < this.tcpOffUntil)) return false;
     if (this.tcp.connected) return true;
-    if (!this.tcp.open) this.tcp.connect();
+    if (!this.tcp.open && this.inFlight > this.udpBeforeTcp) this.tcp.connect();
     return false;
   }
 

@@ -31,6 +31,8 @@ export interface Dns {
   sendA(name: string, sink: OutcomeSink): void;
   resolve6(name: string): Promise<string[]>;
   resolveTxt(name: string): Promise<string[]>;
+  /** resolveTxt for hot paths: failures (NXDOMAIN: no reason published) are values, not exceptions. */
+  lookupTxt(name: string): Promise<Outcome<string[]>>;
   resolveMx(name: string): Promise<MxRecord[]>;
   reverse(ip: string): Promise<string[]>;
   /** reverse for hot paths: failures (NXDOMAIN for "no PTR") are values, not exceptions. */
@@ -48,13 +50,15 @@ export interface DnsOptions {
    * true); false: UDP only (TCP still carries answers too big for UDP).
    */
   readonly tcp?: boolean;
+  /** Open no TCP connection to a resolver while fewer lookups than this are in flight on it (see LaneOptions). */
+  readonly udpBeforeTcp?: number;
 }
 
 export function createDns(options: DnsOptions = {}): Dns {
   const timeoutMs = options.timeoutMs ?? 4000;
   const servers = options.servers && options.servers.length > 0 ? options.servers.map(parseServer) : getServers();
   if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
-  const client = new LookupClient(servers, timeoutMs, { tcp: options.tcp });
+  const client = new LookupClient(servers, timeoutMs, { tcp: options.tcp, udpBeforeTcp: options.udpBeforeTcp });
 
   const send = (type: QueryType, name: string, sink: OutcomeSink): void => client.lookup(type, name, sink);
   const lookup = (type: QueryType, name: string): Promise<Outcome<string[]>> => new Promise((resolve) => send(type, name, { settle: resolve }));
@@ -96,6 +100,7 @@ export function createDns(options: DnsOptions = {}): Dns {
     sendA: (name, sink) => send(TYPE_A, name, sink),
     resolve6: (name) => orThrow(TYPE_AAAA, name),
     resolveTxt: (name) => orThrow(TYPE_TXT, name),
+    lookupTxt: (name) => lookup(TYPE_TXT, name),
     resolveMx,
     lookupPtr: (ip) => lookup(TYPE_PTR, arpaName(ip)),
     async reverse(ip) {

@@ -3,9 +3,9 @@
  * "[2001:db8::25]:2525", "mail.example.com:587", "example.com" (its MX hosts by
  * preference, or its own A/AAAA when it has no MX: the implicit MX of RFC 5321 §5.1).
  */
-import ipaddr from 'ipaddr.js';
 import net from 'node:net';
 import { getDomain } from 'tldts';
+import { canonicalAddress, nonDecimalIpv4, nonPublicRange, parseAddress } from '../address-policy.js';
 import { RelayDnsError, type RelayDns } from './dns.js';
 import { RelayTargetError } from './types.js';
 
@@ -89,8 +89,11 @@ export function parseTarget(input: string): ParsedTarget {
     }
   }
 
+  const notation = nonDecimalIpv4(hostPart);
+  if (notation) throw new RelayTargetError('bad-input', notation);
   if (net.isIP(hostPart)) {
-    const ip = ipaddr.process(hostPart).toString();
+    const ip = canonicalAddress(hostPart);
+    if (!ip) throw new RelayTargetError('bad-input', `"${short(hostPart)}" is not an IP address in the usual notation.`);
     const display = port === undefined ? ip : net.isIPv6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`;
     return { display, kind: 'ip', value: ip, port };
   }
@@ -108,23 +111,12 @@ export function parseTarget(input: string): ParsedTarget {
   return { display: port === undefined ? ascii : `${ascii}:${port}`, kind: 'name', value: ascii, port };
 }
 
-/** Why an address must not be contacted, or undefined when it may be. */
+/** Why an address must not be contacted (the one address policy /rbl and /watch use too), or undefined when it may be. */
 export function privateAddressReason(ip: string): string | undefined {
-  let addr = ipaddr.parse(ip);
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
-  const range = addr.range();
-  const why: Record<string, string> = {
-    private: 'a private (RFC 1918) address',
-    loopback: 'a loopback address',
-    linkLocal: 'a link-local address',
-    carrierGradeNat: 'a carrier-grade NAT (100.64.0.0/10) address',
-    uniqueLocal: 'a private (unique local) IPv6 address',
-    unspecified: 'an unspecified address',
-    multicast: 'a multicast address',
-    broadcast: 'the broadcast address',
-  };
-  const text = why[range];
-  return text ? `${ip} is ${text}` : undefined;
+  const address = parseAddress(ip);
+  if (!address) return `${ip} is not an IP address in the usual notation`;
+  const why = nonPublicRange(address);
+  return why ? `${ip} is ${why.what}` : undefined;
 }
 
 /** Resolve the target to the addresses to probe, refusing private ones unless allowed. */

@@ -8,7 +8,7 @@ import { count } from '../../reply/words.js';
 import { GENERAL_ADVICE, relayAdvice } from './closing-advice.js';
 import { shortenTranscript } from './transcript.js';
 import type { HostReport, RelayReport, TlsReport, Verdict } from './types.js';
-import type { RateDecision } from './user-limit.js';
+import type { RateDecision } from '../user-limit.js';
 
 const LEVEL: Record<Verdict, Level> = { open: 'bad', closed: 'ok', inconclusive: 'warn' };
 const WORD: Record<Verdict, string> = { open: 'OPEN RELAY', closed: 'closed', inconclusive: 'inconclusive' };

@@ -3,7 +3,7 @@
  * Commands and the CLI only see the RelayTester interface.
  */
 import pLimit from 'p-limit';
-import { SlidingWindowLimiter, type RateDecision } from './user-limit.js';
+import { SlidingWindowLimiter, type RateDecision } from '../user-limit.js';
 import { createRelayDns } from './dns.js';
 import type { RelayDns } from './dns.js';
 import { probeHost } from './probe.js';

@@ -140,13 +140,15 @@ export function watchAddedReply(result: AddResult, access?: ChannelAccess): Repl
         ];
   blocks.push({ kind: 'verdict', level: listed.length ? 'bad' : 'ok', text: verdict });
   if (listed.length) blocks.push({ kind: 'list', heading: 'Listed now', items: listed.slice(0, 25).map(listedItemFromReport) });
+  // Counted per list, not per lookup: a range asks each list once per address.
   const problems = result.reports.flatMap((r) => r.results.filter((x) => x.status !== 'listed' && x.status !== 'clean'));
-  if (problems.length) {
+  const unchecked = [...new Set(problems.map((p) => p.zone))];
+  if (unchecked.length) {
+    const named = unchecked.slice(0, 5).join(', ') + (unchecked.length > 5 ? ` and ${unchecked.length - 5} more` : '');
+    const where = result.reports.length > 1 ? ` for ${count(new Set(problems.map((p) => p.query)).size, 'address', 'addresses')}` : '';
     blocks.push({
       kind: 'context',
-      text: [
-        `Could not check ${count(problems.length, 'list')} this time (${[...new Set(problems.map((p) => p.zone))].slice(0, 5).join(', ')}); they are retried on every check.`,
-      ],
+      text: [`Could not check ${count(unchecked.length, 'list')}${where} this time (${named}); they are retried on every check.`],
     });
   }
   if (added > 0 && result.existing.length > 0)

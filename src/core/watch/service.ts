@@ -9,10 +9,11 @@
  * the same time (and never alert one change twice); within a process, cycles never
  * overlap either: /watch add's baseline, /watch check and the scheduler share one lock.
  */
-import ipaddr from 'ipaddr.js';
 import pLimit from 'p-limit';
 import { TargetError } from '../check/types.js';
 import type { Checker } from '../check/checker.js';
+import { parseRange } from '../check/ranges.js';
+import { parseTarget } from '../check/targets.js';
 import { channelKey, type ChannelAccess, type ChannelRef } from './notifier.js';
 import { PROBE_EVERY_MS } from './sender.js';
 import { alertReply } from './reply.js';
@@ -482,7 +483,11 @@ function limitMessage(reason: 'channel-limit' | 'workspace-limit', limit: number
   return `${where} can watch at most ${limit} targets; ${here} has ${current}, and this would add ${adding}. Remove some with ${slash('watch remove')} first.`;
 }
 
-/** The forms a user may type for something they added: as typed, lower-case, canonical IP/range. */
+/**
+ * The forms a user may type for something they added: as typed, lower-case, and the form
+ * /watch add stored (the checker's normalised target, or the range in CIDR form), so that
+ * ::ffff:203.0.113.5, [203.0.113.5] and MAIL.example.com. find what add normalised.
+ */
 function removalKeys(input: string): string[] {
   const text = input
     .trim()
@@ -490,15 +495,9 @@ function removalKeys(input: string): string[] {
     .replace(/\.$/, '');
   const keys = new Set([text, text.toLowerCase()]);
   try {
-    if (text.includes('/')) {
-      const [addr, prefix] = ipaddr.parseCIDR(text);
-      if (addr.kind() === 'ipv4') keys.add(`${ipaddr.IPv4.networkAddressFromCIDR(text).toString()}/${prefix}`);
-      else if (prefix === 128) keys.add(addr.toString());
-    } else if (ipaddr.isValid(text)) {
-      keys.add(ipaddr.parse(text).toString());
-    }
+    keys.add(text.includes('/') ? parseRange(text).label : parseTarget(text).value);
   } catch {
-    // Not an address: the name forms above are all there is.
+    // Not something add would have accepted: the typed forms above are all there is.
   }
   return [...keys];
 }

@@ -7,6 +7,7 @@ import { commands } from '../../../commands/index.js';
 import { parseConsoleLine, runConsole, shouldUseColor } from '../../../src/adapters/console/index.js';
 import type { Checker } from '../../../src/core/check/checker.js';
 import { slowAddress, startTestChecker, type TestChecker } from '../../support/test-checker.js';
+import { isTestPointName, TestDnsServer } from '../../support/dns-server.js';
 
 let t: TestChecker;
 let lists: number;
@@ -18,12 +19,15 @@ afterAll(() => t.dns.close());
 beforeEach(() => {
   t.dns.clearRules();
   for (const name of new Set(t.dns.queries)) t.dns.remove(name);
-  t.dns.queries.length = 0;
+  t.dns.clearQueries();
 });
 
 /** Addresses checked, in the order their first lookup reached the DNS server. */
 const checkedOnSpamcop = () =>
-  t.dns.queries.filter((q) => q.endsWith('.bl.spamcop.net')).map((q) => q.replace('.bl.spamcop.net', '').split('.').reverse().join('.'));
+  t.dns
+    .asked('A')
+    .filter((q) => q.endsWith('.bl.spamcop.net') && !isTestPointName(q))
+    .map((q) => q.replace('.bl.spamcop.net', '').split('.').reverse().join('.'));
 
 /** Feed `lines` to the console through in-memory streams; returns everything it printed. */
 async function session(checker: Checker, input: string, options: { color?: boolean; interactive?: boolean } = {}) {
@@ -39,17 +43,17 @@ async function session(checker: Checker, input: string, options: { color?: boole
 
 /**
  * `rblbot` with no command and no chat tokens (the console bot), on pipes, against the
- * test DNS server. Empty tokens: dotenv never overrides a variable that is set, so a
+ * test DNS server. Empty tokens: .env never overrides a variable that is set, so a
  * developer's .env cannot start Slack here.
  */
-function startBot(timeoutMs: string) {
+function startBot(timeoutMs: string, resolver = t.dns.address) {
   const noChat = Object.fromEntries(
     ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_PUBLIC_KEY'].map((k) => [k, '']),
   );
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     ...noChat,
-    RBLBOT_RESOLVERS: t.dns.address,
+    RBLBOT_RESOLVERS: resolver,
     RBLBOT_TIMEOUT_MS: timeoutMs,
     LOG_LEVEL: 'warn',
   };
@@ -195,6 +199,30 @@ describe('console adapter', () => {
     expect(out.startsWith(`» line 1: /rbl 203.0.113.5\nBlocklist check: 203.0.113.5\n✗ 203.0.113.5 is listed on 1 of ${lists} lists`)).toBe(true);
     expect(out.indexOf('\n» line 3: help\nrblbot commands\n')).toBeGreaterThan(0);
     expect(out).not.toContain('\u001b');
+  });
+
+  it('probes every list at start-up and blames a resolver that hides blocklist answers, in the log and in answers', async () => {
+    const hiding = await TestDnsServer.start();
+    hiding.testPoints = false;
+    try {
+      const bot = startBot('1000', hiding.address);
+      // Before any command: the start-up probe asks every list for its test point.
+      const deadline = Date.now() + 20_000;
+      while (!bot.err.includes('is not returning blocklist answers') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(hiding.queries).toContain('2.0.0.127.zen.spamhaus.org');
+      expect(hiding.queries.filter((q) => q.startsWith('5.113.0.203.'))).toEqual([]);
+      expect(JSON.parse(bot.err.split('\n')[0]!)).toMatchObject({
+        level: 50,
+        msg: expect.stringMatching(/^0 of \d+ lists healthy; .*Your resolver 127\.0\.0\.1:\d+ is not returning blocklist answers/),
+      });
+      bot.child.stdin.end('/rbl 203.0.113.5\n');
+      expect(await bot.closed).toBe(0);
+      expect(bot.out).toContain('203.0.113.5 could not be checked: the resolver, not the lists, is the problem');
+      expect(bot.out).toContain(`Your resolver ${hiding.address} is not returning blocklist answers`);
+      expect(bot.out).not.toMatch(/clean|✓/);
+    } finally {
+      await hiding.close();
+    }
   });
 
   it('on SIGTERM stops reading, still answers the command in flight, and exits 0', async () => {

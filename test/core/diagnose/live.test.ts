@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createChecker, type Checker } from '../../../src/core/check/checker.js';
 import { createDiagnoser, type DiagnoseResult, type Diagnoser } from '../../../src/core/diagnose/index.js';
+import { diagnosisReply } from '../../../src/core/diagnose/reply.js';
+import { renderText } from '../../../src/reply/render.js';
 import { TestDnsServer } from '../../support/dns-server.js';
 
 let dns: TestDnsServer;
@@ -58,6 +60,21 @@ describe('live re-check of a named list', () => {
     const d = r.diagnoses[0]!;
     expect(d.live!.named[0]!.status).toBe('timeout');
     expect(d.advice.map((a) => a.kind)).not.toContain('cleared');
+    expect(d.live!.zonesUnanswered).toBe(1);
+    const said = renderText(diagnosisReply(r));
+    expect(said).toMatch(/Live check of 203\.0\.113\.5 on \d+ lists: listed on 0; 1 list did not answer\./);
+  });
+
+  it('says a re-check where no list answered proves nothing, never "listed on 0"', async () => {
+    // Nothing listens on port 9: every lookup fails, as behind a dead resolver.
+    const quick = createChecker({ resolvers: ['127.0.0.1:9'], timeoutMs: 300 });
+    const deadEnd = createDiagnoser({ catalogue: quick.catalogue, checker: quick });
+    const r = await deadEnd.withLiveCheck(await deadEnd.diagnose(ZEN_BOUNCE));
+    const d = r.diagnoses[0]!;
+    expect(d.live!.zonesUnanswered).toBe(d.live!.zonesChecked);
+    const said = renderText(diagnosisReply(r));
+    expect(said).toContain(`Live check of 203.0.113.5 proves nothing: none of the ${d.live!.zonesChecked} lists answered`);
+    expect(said).not.toMatch(/listed on 0/);
   });
 
   it('never queries a dead list, and checks the IP on the live catalogue', async () => {
@@ -76,7 +93,7 @@ describe('live re-check of a named list', () => {
     ].join('\n');
     const r = await diagnoser.withLiveCheck(await diagnoseBounce(text));
     expect(r.diagnoses).toHaveLength(2);
-    expect(dns.queries.filter((q) => q === '9.113.0.203.bl.spamcop.net')).toHaveLength(1);
+    expect(dns.asked('A').filter((q) => q === '9.113.0.203.bl.spamcop.net')).toHaveLength(1);
   });
 
   it('skips lookups with live off', async () => {

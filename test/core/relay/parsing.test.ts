@@ -48,20 +48,40 @@ describe('target parsing', () => {
     expect(parseTarget(input)).toMatchObject(expected);
   });
 
-  it.each(['', 'localhost', 'a b.example', 'example.com:0', 'example.com:65536', '[example.com]:25', '1:2:3', '-bad-.example'])(
-    'rejects %j',
-    (input) => {
-      expect(() => parseTarget(input)).toThrow(RelayTargetError);
-    },
-  );
+  it.each([
+    '',
+    'localhost',
+    'a b.example',
+    'example.com:0',
+    'example.com:65536',
+    '[example.com]:25',
+    '1:2:3',
+    '-bad-.example',
+    '010.0.0.1',
+    '0x7f.1',
+    '127.1:25',
+  ])('rejects %j', (input) => {
+    expect(() => parseTarget(input)).toThrow(RelayTargetError);
+  });
+
+  it('says why IPv4 in another notation is refused instead of reading it as another address', () => {
+    expect(() => parseTarget('010.0.0.1')).toThrow(/not a dotted-decimal IPv4 address.*8\.0\.0\.1/);
+    expect(() => parseTarget('0x7f.1:25')).toThrow(/not a dotted-decimal IPv4 address.*127\.0\.0\.1/);
+  });
 
   it('knows which addresses are private', () => {
     expect(privateAddressReason('10.1.2.3')).toMatch(/private/);
     expect(privateAddressReason('127.0.0.1')).toMatch(/loopback/);
     expect(privateAddressReason('100.64.0.9')).toMatch(/carrier-grade NAT/);
     expect(privateAddressReason('fe80::1')).toMatch(/link-local/);
-    expect(privateAddressReason('fd00::1')).toMatch(/unique local/);
+    expect(privateAddressReason('fd00::1')).toMatch(/unique-local/);
     expect(privateAddressReason('::ffff:192.168.1.1')).toMatch(/private/);
+    // The same policy as /rbl: every special-purpose range, not just the private ones.
+    expect(privateAddressReason('64:ff9b::a9fe:a9fe')).toMatch(/NAT64 .*169\.254\.169\.254/);
+    expect(privateAddressReason('fec0::1')).toMatch(/site-local/);
+    expect(privateAddressReason('240.0.0.1')).toMatch(/reserved/);
+    expect(privateAddressReason('198.18.0.1')).toMatch(/benchmarking/);
+    expect(privateAddressReason('2002:a00:1::1')).toMatch(/6to4.*10\.0\.0\.1/);
     // Documentation ranges are allowed (examples, tests), as are public addresses.
     expect(privateAddressReason('203.0.113.5')).toBeUndefined();
     expect(privateAddressReason('2001:db8::1')).toBeUndefined();

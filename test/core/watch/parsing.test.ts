@@ -86,7 +86,7 @@ describe('watch targets', () => {
 
   it('refuses ranges larger than /24 stating the limit, private ranges, IPv6 ranges and garbage', () => {
     expect(() => parseWatchTarget('198.51.100.0/16')).toThrow(
-      '198.51.100.0/16 has 65,536 addresses; one watch covers at most a /24 (256 addresses).',
+      '198.51.100.0/16 has 65,536 addresses; at most a /24 (256 addresses) is checked at once.',
     );
     expect(() => parseWatchTarget('192.168.1.0/24')).toThrow(/private \(RFC 1918\) range/);
     expect(() => parseWatchTarget('100.64.0.0/28')).toThrow(/carrier-grade NAT/);
