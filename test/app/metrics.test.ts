@@ -133,7 +133,9 @@ describe('/metrics', () => {
     dns.unlistIp(LISTED, 'bl.spamcop.net').listIp(CLEAN, 'bl.spamcop.net');
     try {
       await service.checkChannel(consoleChannel('C1'));
-      await service.checkChannel(consoleChannel('C1')); // two checks in a row confirm each change
+      // Two checks in a row, at least the shortest interval apart, confirm each change.
+      (service.clock as ManualClock).advance(service.minIntervalMs);
+      await service.checkChannel(consoleChannel('C1'));
       const changed = (await get('/metrics')).body;
       expect(ones(changed)).toEqual([`rblbot_listed{target="${CLEAN}",zone="bl.spamcop.net",list_type="block"} 1`]);
       expect(listedLines(changed)).toHaveLength(listedLines(first).length);

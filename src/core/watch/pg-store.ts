@@ -19,7 +19,17 @@ import type { ChannelRef } from './notifier.js';
 import type { LeaseInfo, ReplicaBeat, ReplicaInfo } from '../fleet/store.js';
 import type { AddWatchesInput, AddWatchesResult, CycleCommit, Lease, StoreStats, WatchStore } from './store.js';
 import type { ColumnType, PortableRow, PortableTable } from './tables.js';
-import type { ChannelDelivery, ChannelPause, DueWatch, HistoryEvent, HistoryWrite, OutboxAlert, TargetState, Watch } from './types.js';
+import {
+  HELD_NOTE,
+  type ChannelDelivery,
+  type ChannelPause,
+  type DueWatch,
+  type HistoryEvent,
+  type HistoryWrite,
+  type OutboxAlert,
+  type TargetState,
+  type Watch,
+} from './types.js';
 import { historyMark, pruneHistory, readHistory, writeHistory } from './pg-history.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS } from './pg-migrations.js';
 import {
@@ -340,7 +350,7 @@ export class PgWatchStore implements WatchStore {
            fix = excluded.fix, next_probe_at = excluded.next_probe_at`,
         [r.platform, r.workspace_id, r.channel_id, r.paused_at, r.code, r.problem, r.fix, r.next_probe_at],
       );
-      await holdChannel(c, pause.channel, pause.nextProbeAt);
+      await holdChannel(c, pause.channel, pause.nextProbeAt, storedError(`${HELD_NOTE}${pause.problem}`));
     });
   }
 
@@ -352,7 +362,7 @@ export class PgWatchStore implements WatchStore {
         channel.channelId,
       ]);
       if (!rowCount) return false;
-      await holdChannel(c, channel, now);
+      await holdChannel(c, channel, now, null);
       return true;
     });
   }
@@ -536,14 +546,13 @@ async function lockTargets(c: Queryable, targets: readonly string[]): Promise<vo
   );
 }
 
-/** Move the next attempt of a channel's undelivered alerts to `at` (held while paused; due again on resume). */
-async function holdChannel(c: Queryable, channel: ChannelRef, at: number): Promise<void> {
-  await c.query('UPDATE outbox SET next_attempt_at = $1 WHERE platform = $2 AND workspace_id = $3 AND channel_id = $4 AND sent_at IS NULL', [
-    at,
-    channel.platform,
-    channel.workspaceId,
-    channel.channelId,
-  ]);
+/** Move the next attempt of a channel's undelivered alerts to `at` (held while paused; due again on resume), noting why when given. */
+async function holdChannel(c: Queryable, channel: ChannelRef, at: number, note: string | null): Promise<void> {
+  await c.query(
+    `UPDATE outbox SET next_attempt_at = $1, last_error = coalesce($5, last_error)
+     WHERE platform = $2 AND workspace_id = $3 AND channel_id = $4 AND sent_at IS NULL`,
+    [at, channel.platform, channel.workspaceId, channel.channelId, note],
+  );
 }
 
 async function count(c: Queryable, sql: string, params: unknown[]): Promise<number> {

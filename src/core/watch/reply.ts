@@ -46,9 +46,11 @@ export function alertReply(changes: readonly WatchChange[]): Reply {
  * one message instead of a flood: one alert keeps its own form with a note; several become
  * a list of their titles, oldest first, and the full report carries every one of them.
  */
-export function heldAlertsReply(alerts: readonly Pick<OutboxAlert, 'reply' | 'createdAt'>[], pause: ChannelPause | null): Reply {
+export function heldAlertsReply(alerts: readonly Pick<OutboxAlert, 'reply' | 'createdAt'>[], refusedBecause: string | null): Reply {
   const since = Math.min(...alerts.map((a) => a.createdAt));
-  const why = pause ? `because rblbot could not post here (${pause.problem.replace(/[.\s]+$/, '')})` : 'because delivery here failed until now';
+  const why = refusedBecause
+    ? `because rblbot could not post here (${refusedBecause.replace(/[.\s]+$/, '')})`
+    : 'because delivery here failed until now';
   const note: Block = { kind: 'context', text: [`Held since ${timestamp(since)} ${why}.`] };
   if (alerts.length === 1) {
     const only = alerts[0]!.reply;

@@ -27,7 +27,7 @@ import type { Clock } from './clock.js';
 import { WakeableLoop } from './loop.js';
 import { heldAlertsReply } from './reply.js';
 import type { WatchStore } from './store.js';
-import type { ChannelPause, OutboxAlert } from './types.js';
+import { HELD_NOTE, type ChannelPause, type OutboxAlert } from './types.js';
 import type { Reply } from '../../reply/reply.js';
 import type { MetricsSink } from '../metrics.js';
 
@@ -143,7 +143,7 @@ export class OutboxSender {
       const pause = pauses.get(channelKey(group.channel));
       if (pause && pause.nextProbeAt > now) {
         // Queued after the pause began (a new cycle's alert): held with the others.
-        for (const a of group.alerts) await this.store.deferAlert(a.id, pause.nextProbeAt);
+        for (const a of group.alerts) await this.store.deferAlert(a.id, pause.nextProbeAt, `${HELD_NOTE}${pause.problem}`);
         continue;
       }
       const readyAt = Math.max(this.notBefore.get(channelKey(group.channel)) ?? 0, this.notBefore.get(workspaceKey(group.channel)) ?? 0);
@@ -174,17 +174,19 @@ export class OutboxSender {
     if (held.length === 0) return;
     const { channel } = claimed;
     // Several alerts become one summary only when none of them can have reached the platform
-    // yet: the held alerts of a paused channel, or a backlog whose every alert failed before.
-    // An alert never tried, or one whose sender died mid-send, goes alone under its own key,
-    // so the platform recognises a resend (Discord's nonce) instead of showing it twice.
-    const summary = pause !== undefined || held.every((a) => a.attempts > 0);
+    // yet: the alerts held while the channel refused them (also once a /watch command has
+    // ended the pause), or a backlog whose every alert failed before. An alert never tried,
+    // or one whose sender died mid-send, goes alone under its own key, so the platform
+    // recognises a resend (Discord's nonce) instead of showing it twice.
+    const refused = held.find((a) => a.lastError?.startsWith(HELD_NOTE))?.lastError?.slice(HELD_NOTE.length) ?? null;
+    const summary = pause !== undefined || held.every((a) => a.attempts > 0 || a.lastError?.startsWith(HELD_NOTE));
     const alerts = summary ? held : held.slice(0, 1);
     for (const a of held.slice(alerts.length)) await this.store.deferAlert(a.id, this.clock.now() + this.channelGapMs);
     const group: ChannelBatch = { channel, alerts };
     const notifier = this.notifiers.get(channel.platform);
     // One fresh alert goes as it is; several as one summary, and a late one says why it is late.
-    const asIs = alerts.length === 1 && !pause && alerts[0]!.createdAt >= this.clock.now() - LATE_AFTER_MS;
-    const reply: Reply = asIs ? alerts[0]!.reply : heldAlertsReply(alerts, pause ?? null);
+    const asIs = alerts.length === 1 && !pause && !refused && alerts[0]!.createdAt >= this.clock.now() - LATE_AFTER_MS;
+    const reply: Reply = asIs ? alerts[0]!.reply : heldAlertsReply(alerts, pause?.problem ?? refused);
     const key = alerts.length === 1 ? alerts[0]!.idempotencyKey : `${alerts[0]!.idempotencyKey}+${alerts.length}`;
     try {
       if (!notifier) throw new DeliveryError(`No ${channel.platform} adapter is connected.`, 'temporary', { code: 'not_connected' });
@@ -226,8 +228,8 @@ export class OutboxSender {
         fix: refused.fix ?? 'Check that the bot can post in this channel.',
         nextProbeAt: now + this.probeEveryMs,
       };
-      for (const a of alerts) await this.store.markAlertFailed(a.id, message, next.nextProbeAt);
       await this.store.pauseChannel(next);
+      for (const a of alerts) await this.store.markAlertFailed(a.id, `${HELD_NOTE}${message}`, next.nextProbeAt);
       if (!pause) this.options.onPauseChange?.(channel, next);
       return;
     }

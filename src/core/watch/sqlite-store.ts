@@ -12,7 +12,17 @@ import type { ChannelRef } from './notifier.js';
 import type { LeaseInfo, ReplicaBeat, ReplicaInfo } from '../fleet/store.js';
 import type { AddWatchesInput, AddWatchesResult, CycleCommit, Lease, StoreStats, WatchStore } from './store.js';
 import type { PortableRow, PortableTable } from './tables.js';
-import type { ChannelDelivery, ChannelPause, DueWatch, HistoryEvent, HistoryWrite, OutboxAlert, TargetState, Watch } from './types.js';
+import {
+  HELD_NOTE,
+  type ChannelDelivery,
+  type ChannelPause,
+  type DueWatch,
+  type HistoryEvent,
+  type HistoryWrite,
+  type OutboxAlert,
+  type TargetState,
+  type Watch,
+} from './types.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteHistory } from './sqlite-history.js';
 import {
@@ -129,7 +139,7 @@ export class SqliteWatchStore implements WatchStore {
            fix = excluded.fix, next_probe_at = excluded.next_probe_at`,
       ),
       holdChannel: db.prepare(
-        `UPDATE outbox SET next_attempt_at = @at
+        `UPDATE outbox SET next_attempt_at = @at, last_error = coalesce(@note, last_error)
          WHERE platform = @platform AND workspace_id = @workspace_id AND channel_id = @channel_id AND sent_at IS NULL`,
       ),
       deletePause: db.prepare<[string, string, string]>('DELETE FROM channel_delivery WHERE platform = ? AND workspace_id = ? AND channel_id = ?'),
@@ -368,7 +378,13 @@ export class SqliteWatchStore implements WatchStore {
     this.db
       .transaction(() => {
         this.stmts.upsertPause.run(row);
-        this.stmts.holdChannel.run({ platform: row.platform, workspace_id: row.workspace_id, channel_id: row.channel_id, at: pause.nextProbeAt });
+        this.stmts.holdChannel.run({
+          platform: row.platform,
+          workspace_id: row.workspace_id,
+          channel_id: row.channel_id,
+          at: pause.nextProbeAt,
+          note: storedError(`${HELD_NOTE}${pause.problem}`),
+        });
       })
       .immediate();
   }
@@ -378,7 +394,7 @@ export class SqliteWatchStore implements WatchStore {
     return this.db
       .transaction(() => {
         const removed = this.stmts.deletePause.run(channel.platform, channel.workspaceId, channel.channelId).changes > 0;
-        if (removed) this.stmts.holdChannel.run({ ...where, at: now });
+        if (removed) this.stmts.holdChannel.run({ ...where, at: now, note: null });
         return removed;
       })
       .immediate();

@@ -140,7 +140,8 @@ export interface WatchStore extends FleetStore {
 
   /**
    * Pause a channel's delivery (or update the pause: `since` of an existing one is kept),
-   * and hold its undelivered alerts until `nextProbeAt`. One transaction.
+   * and hold its undelivered alerts until `nextProbeAt`, marking each as held (last_error
+   * `HELD_NOTE` + the problem: certainly not delivered). One transaction.
    */
   pauseChannel(pause: ChannelPause): Promise<void>;
   /** End a channel's pause and make its held alerts due at `now`; false if it was not paused. */

@@ -137,6 +137,12 @@ export interface ChannelPause {
   readonly nextProbeAt: number;
 }
 
+/**
+ * The start of an alert's last error while its channel refused it: the alert certainly did
+ * not reach the platform, so it may be folded into a summary without risking a duplicate.
+ */
+export const HELD_NOTE = 'held: ';
+
 /** A channel's delivery as /watch list shows it. */
 export interface ChannelDelivery {
   readonly pause: ChannelPause | null;

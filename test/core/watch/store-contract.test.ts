@@ -245,6 +245,9 @@ describeEngines('watch store contract', (engine) => {
     expect(await s.pausedChannels()).toEqual([pause]);
     expect(await s.channelDelivery(C1)).toEqual({ pause, held: 2 });
     expect(await s.channelDelivery(C2)).toEqual({ pause: null, held: 1 });
+    // Each held alert says so: it certainly did not reach the platform (the sender may fold them into one message).
+    const heldNotes = (await s.allAlerts()).filter((x) => x.channel.channelId === 'C1').map((x) => x.lastError);
+    expect(heldNotes).toEqual(['held: rblbot is not in this channel.', 'held: rblbot is not in this channel.']);
     const others = await s.claimAlerts(5, lease('B', T0 + 60_000));
     expect(others.map((a) => a.reply.title)).toEqual(['c2']);
     await s.markAlertSent(others[0]!.id, T0 + 60_000);
