@@ -22,15 +22,23 @@ function corpus(): { name: string; bytes: Uint8Array }[] {
     .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(FIXTURES, f))) }));
 }
 
-async function throughput(inputs: readonly (string | Uint8Array)[], minMs = 1500): Promise<{ count: number; ms: number }> {
-  for (const i of inputs) await diagnoseBounce(i); // warm up the JIT
+/** CPU time of this process in ms: what one core spent, whatever else the machine runs. */
+function cpuMs(since?: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+}
+
+async function throughput(inputs: readonly (string | Uint8Array)[], minMs = 3000): Promise<{ count: number; ms: number; cpu: number }> {
+  // A running bot has diagnosed many bounces: three passes let the JIT optimise the hot paths.
+  for (let pass = 0; pass < 3; pass++) for (const i of inputs) await diagnoseBounce(i);
   let count = 0;
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   while (performance.now() - start < minMs) {
     for (const i of inputs) await diagnoseBounce(i);
     count += inputs.length;
   }
-  return { count, ms: performance.now() - start };
+  return { count, ms: performance.now() - start, cpu: cpuMs(cpu0) };
 }
 
 const MB = 1024 * 1024 - 256;
@@ -53,6 +61,12 @@ export const ADVERSARIAL: Record<string, () => string> = {
   'Client host [ unclosed': () => fill('client host ['),
   'list names, repeated': () => fill('blocked using spamhaus spamcop sorbs '),
   '20k recipients': () => fill('<a@b.example>: 550 5.1.1 x\n'),
+  // The format table's markers, over and over: every layout is a candidate at once.
+  'every layout marker, repeated': () =>
+    fill(
+      'This is the mail system at host a.example.\n----- Transcript of session follows -----\nHi. This is the qmail-send program at a.\nDiagnostic information for administrators:\nThis message was created automatically by mail delivery software.\n<a@b.example>:\n  a@b.example\n',
+    ),
+  'indented address list under a heading': () => `The following recipients were affected:\n${fill('    a@b.example\n')}`,
   '26k tiny MIME parts': () =>
     `From: a@b\nSubject: x\nContent-Type: multipart/mixed; boundary=x\n\n${fill('--x\nContent-Type: text/plain\n\n550 5.7.1 a\n')}`,
   'DSN with 20k recipients': () =>
@@ -67,6 +81,19 @@ export const ADVERSARIAL: Record<string, () => string> = {
   '.eml: base64 padded on every line': () =>
     `From: a@b\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${fill('QQ==\n')}`,
   '.eml: 1 MB format=flowed text': () => `From: a@b\nSubject: x\nContent-Type: text/plain; format=flowed\n\n${fill('550 a \n')}`,
+  // A text part the reader must decode and scan, not step over: 750 KB of bounce lines.
+  '.eml: 1 MB base64 text part': () =>
+    `From: a@b\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${Buffer.from(
+      fill('<a@b.example>: 550 5.1.1 x\n').slice(0, Math.floor(MB * 0.73)),
+    )
+      .toString('base64')
+      .replace(/.{76}/g, '$&\n')}`,
+  '.eml: 200 nested returned messages': () => {
+    let head = '';
+    for (let i = 0; i < 200; i++)
+      head += `Content-Type: multipart/report; report-type=delivery-status; boundary=r${i}\n\n--r${i}\nContent-Type: message/rfc822\n\nFrom: a@b\nSubject: Undelivered Mail\n`;
+    return `From: a@b\nSubject: x\n${head}Content-Type: text/plain\n\n${fill('550 5.7.1 blocked using zen.spamhaus.org\n').slice(0, MB - head.length - 100)}`;
+  },
   '.eml: 60 nested multiparts': () => {
     let head = '';
     for (let i = 0; i < 60; i++) head += `--b${i}\nContent-Type: multipart/mixed; boundary=b${i + 1}\n\n`;
@@ -120,9 +147,10 @@ export const suite: BenchSuite = {
       ['single SMTP lines', lines],
     ] as const) {
       if (inputs.length === 0) continue;
-      const { count, ms } = await throughput(inputs);
+      const { count, ms, cpu } = await throughput(inputs);
       const perSec = Math.round((count / ms) * 1000);
-      rows.push([label, inputs.length, count, Math.round(ms), perSec, perSec >= 2000 ? 'ok' : 'below goal']);
+      const perCpuSec = Math.round((count / cpu) * 1000);
+      rows.push([label, inputs.length, count, Math.round(ms), perSec, perCpuSec, perCpuSec >= 2000 ? 'ok' : 'below goal']);
     }
 
     const advRows: (string | number)[][] = [];
@@ -130,28 +158,47 @@ export const suite: BenchSuite = {
       const input = make();
       await diagnoseBounce(input); // warm
       const times: number[] = [];
+      const cpus: number[] = [];
       for (let i = 0; i < 5; i++) {
         const t = performance.now();
+        const c = process.cpuUsage();
         await diagnoseBounce(input);
         times.push(performance.now() - t);
+        cpus.push(cpuMs(c));
       }
       times.sort((a, b) => a - b);
+      cpus.sort((a, b) => a - b);
       const worst = times[times.length - 1]!;
-      advRows.push([label, Math.round(input.length / 1024), Math.round(times[2]!), Math.round(worst), worst < 200 ? 'ok' : 'over goal']);
+      const worstCpu = cpus[cpus.length - 1]!;
+      advRows.push([
+        label,
+        Math.round(input.length / 1024),
+        Math.round(times[2]!),
+        Math.round(worst),
+        Math.round(worstCpu),
+        worstCpu < 200 ? 'ok' : 'over goal',
+      ]);
     }
     return [
       accuracyResult,
       {
         title: 'Bounce diagnosis throughput (no live lookups, one core)',
-        columns: ['inputs', 'distinct', 'diagnosed', 'ms', 'bounces/s', 'goal >= 2000/s'],
+        columns: ['inputs', 'distinct', 'diagnosed', 'ms', 'bounces/s (wall)', 'bounces/s (CPU)', 'goal >= 2000/s (CPU)'],
         rows,
-        notes: ['Each set is diagnosed in a loop for about 1.5 s after a warm-up pass.', `Corpus: ${all.length} bounces from test/fixtures/bounces.`],
+        notes: [
+          'Each set is diagnosed in a loop for about 3 s after three warm-up passes.',
+          'Wall-clock figures fall when other processes share the cores; the CPU figure is what one core does, and the goal is judged on it.',
+          `Corpus: ${all.length} bounces from test/fixtures/bounces.`,
+        ],
       },
       {
         title: 'Bounce diagnosis on adversarial 1 MB inputs',
-        columns: ['input', 'KB', 'median ms', 'worst ms', 'goal < 200 ms'],
+        columns: ['input', 'KB', 'median ms (wall)', 'worst ms (wall)', 'worst ms (CPU)', 'goal < 200 ms (CPU)'],
         rows: advRows,
-        notes: ['Five timed runs each after one warm-up; inputs aim at regex backtracking, long lines and quadratic scans.'],
+        notes: [
+          'Five timed runs each after one warm-up; inputs aim at regex backtracking, long lines and quadratic scans.',
+          'The goal is judged on CPU time (one core), which other load on the machine does not inflate.',
+        ],
       },
     ];
   },

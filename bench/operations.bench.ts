@@ -27,12 +27,14 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Median wall and CPU milliseconds of `fn` over RUNS runs, after one warm-up. */
-async function time(fn: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+/** Median wall and CPU milliseconds of `fn` over RUNS runs, after one warm-up; `before` runs untimed ahead of each. */
+async function time(fn: () => Promise<unknown>, before?: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  await before?.();
   await fn();
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    await before?.();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn();
@@ -76,7 +78,7 @@ async function historyPicture(): Promise<BenchTable> {
     columns: ['history', 'spans', 'SVG ms', 'PNG ms', 'PNG CPU ms', 'pixels', 'size', '× reference'],
     rows,
     notes: [
-      'Goal: the 90-day, 25-list picture under 200 ms (PNG ms: timeline → Vega-Lite → SVG → PNG at 2×). The flapping row is a stress case (~1,300 spans).',
+      'Goal: the 90-day, 25-list picture under 200 ms (PNG ms: timeline → Vega-Lite → SVG → PNG at 2×, or less for a tall picture: at most 1.25 million pixels). The flapping row is a stress case (~1,300 spans).',
       'CPU ms includes resvg’s worker thread; on a busy machine wall time exceeds it.',
     ],
   };
@@ -125,9 +127,32 @@ async function metricsScrape(): Promise<BenchTable> {
     metrics.sources = { checker, store };
     for (const z of checker.catalogue.active) for (let i = 0; i < 100; i++) metrics.sink.lookup(z.zone, i % 10 ? 'clean' : 'listed', i / 1000);
 
+    // A confirmed change (here: one more history event) moves the mark and rebuilds rblbot_listed.
+    let changes = 0;
+    const change = () => {
+      const target = targets[changes++ % WATCHED]!;
+      return store.appendHistory([
+        {
+          target,
+          zone: 'bl.spamcop.net',
+          query: target,
+          name: 'SpamCop',
+          listType: 'block',
+          kind: 'clean',
+          at: now,
+          until: now,
+          count: 1,
+          alerted: false,
+          detail: null,
+          continues: false,
+        },
+      ]);
+    };
     const read = await time(() => store.watchedStates());
-    const scrape = await time(() => metrics.render());
-    const text = (await metrics.render()).toString();
+    const changed = await time(() => metrics.parts(), change);
+    const scrape = await time(() => metrics.parts());
+    const parts = await metrics.parts();
+    const text = Buffer.concat(parts).toString();
     const series = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
     const listed = text.split('\n').filter((l) => l.startsWith('rblbot_listed{')).length;
     return {
@@ -135,10 +160,16 @@ async function metricsScrape(): Promise<BenchTable> {
       columns: ['step', 'ms', 'CPU ms', '× reference'],
       rows: [
         ['read the target states (reference)', read.wall.toFixed(1), read.cpu.toFixed(1), '1.00'],
-        ['whole scrape', scrape.wall.toFixed(1), scrape.cpu.toFixed(1), (scrape.wall / read.wall).toFixed(2)],
+        [
+          'scrape after a listing changed (rblbot_listed rebuilt)',
+          changed.wall.toFixed(1),
+          changed.cpu.toFixed(1),
+          (changed.wall / read.wall).toFixed(2),
+        ],
+        ['scrape, no listing changed since the last', scrape.wall.toFixed(1), scrape.cpu.toFixed(1), (scrape.wall / read.wall).toFixed(2)],
       ],
       notes: [
-        'Goal: the whole scrape under 100 ms.',
+        'Goal: the whole scrape under 100 ms. Between listing changes (nearly every scrape) a scrape is the registry, one stats query and the newest history id; after a change the 200,000 rblbot_listed lines are rebuilt, and a recheck cycle of this process rebuilds them at once so its next scrape does not wait.',
         `Size: ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MiB, ${series.toLocaleString('en-US')} series, of which rblbot_listed ${listed.toLocaleString('en-US')} (every watched address × every IPv4 list but allow-lists).`,
       ],
     };

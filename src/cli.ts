@@ -5,6 +5,13 @@
  */
 import { runCli } from './cli/run.js';
 
+// A reader that stops early (`rblbot history … | head`) closes the pipe: stop quietly, as
+// other Unix tools do, rather than die on an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 /**
  * The .env file in the working directory, if any; variables already set win. Node's own
  * reader (20.12+) rather than dotenv, which loads node:crypto and node:os on every run.

@@ -197,7 +197,13 @@ async function startOperations(
 ): Promise<void> {
   const watches = services.watches;
   metrics.sources = { checker: services.checker, store: watches?.store };
-  const health = createHealthCheck({ checker: services.checker, store: watches?.store, nextDueAt: watches ? () => watches.nextDueAt() : undefined });
+  const health = createHealthCheck({
+    checker: services.checker,
+    store: watches?.store,
+    nextDueAt: watches ? () => watches.nextDueAt() : undefined,
+    // Live as `rblbot status` counts them: a heartbeat within the lease.
+    fleet: watches && { self: watches.replicaId, liveWithinMs: watches.leaseMs },
+  });
   const endpoint = await startMetricsEndpoint(listen, metrics, health);
   running.push({ name: 'metrics endpoint', stop: () => endpoint.close() });
   logger.info({ address: endpoint.address }, 'serving /metrics and /healthz');

@@ -22,7 +22,16 @@ export interface Picture {
 export interface PictureOptions {
   /** Pixels per unit of the spec (2: sharp when opened full size, still small as a PNG). */
   readonly scale?: number;
+  /**
+   * At most this many pixels: a taller picture gets a smaller scale. Rasterising and PNG
+   * encoding take time in proportion to the pixels (a 25-lane history at 2× is 2 million,
+   * ~130 of its ~250 ms), and a chat preview shrinks a tall picture to ~400 px wide anyway,
+   * so past this size more pixels only cost time and upload size.
+   */
+  readonly maxPixels?: number;
 }
+
+const MAX_PIXELS = 1_250_000;
 
 type VegaModule = typeof Vega;
 interface TextItem {
@@ -75,12 +84,22 @@ export async function renderPicture(spec: Record<string, unknown>, options: Pict
   const svg = await renderSvg(spec);
   const image = await resvg.renderAsync(svg, {
     font: { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    fitTo: { mode: 'zoom', value: scaleFor(svg, options.scale ?? 2, options.maxPixels ?? MAX_PIXELS) },
     shapeRendering: 2,
     textRendering: 1,
     logLevel: 'off',
   });
   return { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
+}
+
+/** `scale`, or less when the SVG's own size (its root element's width and height) at `scale` would exceed `maxPixels`. */
+export function scaleFor(svg: string, scale: number, maxPixels: number): number {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? '';
+  const width = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]);
+  const height = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
+  if (!(width > 0 && height > 0) || width * height * scale * scale <= maxPixels) return scale;
+  // Two decimals, rounded down: the pixel count stays under the bound.
+  return Math.floor(Math.sqrt(maxPixels / (width * height)) * 100) / 100;
 }
 
 /** Vega warns on the console about harmless things (e.g. a scale domain it widened); only errors matter. */

@@ -3,7 +3,8 @@
  * on loopback), a real SQLite store and the dispatcher: the exposition parses as the
  * Prometheus text format (and passes `promtool check metrics` where it is installed), the
  * gauge people alert on says 1 exactly for the watched address × list that is listed, and
- * /healthz turns 503 with the reason when the resolver or the store stops working.
+ * /healthz lists the live replicas and turns 503 with the reason when the resolver, the
+ * store or this replica's heartbeat stops working.
  */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +39,17 @@ beforeAll(async () => {
   service = new WatchService({ store, checker, clock: new ManualClock(Date.now()), metrics: metrics.sink, random: () => 0 });
   metrics.sources = { checker, store };
   // Each health request is 20 s after the previous one, so the resolver's answer is never reused.
-  const health = createHealthCheck({ checker, store, nextDueAt: () => service.nextDueAt(), now: () => (healthNow += 20_000) });
+  const health = createHealthCheck({
+    checker,
+    store,
+    nextDueAt: () => service.nextDueAt(),
+    now: () => (healthNow += 20_000),
+    fleet: { self: 'bot-1', liveWithinMs: 30_000 },
+  });
+  // This replica and another one beat; a third stopped beating a minute ago.
+  await store.heartbeat({ id: 'bot-1', host: 'h1', pid: 1, version: '0.1.0', startedAt: Date.now() - 120_000 }, Date.now());
+  await store.heartbeat({ id: 'bot-2', host: 'h2', pid: 2, version: '0.1.0', startedAt: Date.now() - 120_000 }, Date.now() - 5000);
+  await store.heartbeat({ id: 'bot-3', host: 'h3', pid: 3, version: '0.1.0', startedAt: Date.now() - 120_000 }, Date.now() - 60_000);
   endpoint = await startMetricsEndpoint({ host: '127.0.0.1', port: 0 }, metrics, health);
   const services = { checker, watches: service, metrics: metrics.sink };
   const invocation = { platform: 'console' as const, workspaceId: 'W1', channelId: 'C1', user: { id: 'U1', isAdmin: true } };
@@ -110,6 +121,27 @@ describe('/metrics', () => {
     expect(outcome('unknown', 'invalid')).toBe(1);
   });
 
+  it('serves the same rblbot_listed bytes while nothing changes, and follows a confirmed change at the next scrape', async () => {
+    const listedLines = (body: string) => body.split('\n').filter((l) => l.startsWith('rblbot_listed{'));
+    const ones = (body: string) => listedLines(body).filter((l) => l.endsWith(' 1'));
+    const first = (await get('/metrics')).body;
+    await service.checkChannel(consoleChannel('C1')); // rechecked, nothing changed
+    const again = (await get('/metrics')).body;
+    expect(listedLines(again)).toEqual(listedLines(first));
+    expect(ones(again)).toEqual([`rblbot_listed{target="${LISTED}",zone="bl.spamcop.net",list_type="block"} 1`]);
+
+    dns.unlistIp(LISTED, 'bl.spamcop.net').listIp(CLEAN, 'bl.spamcop.net');
+    try {
+      await service.checkChannel(consoleChannel('C1'));
+      await service.checkChannel(consoleChannel('C1')); // two checks in a row confirm each change
+      const changed = (await get('/metrics')).body;
+      expect(ones(changed)).toEqual([`rblbot_listed{target="${CLEAN}",zone="bl.spamcop.net",list_type="block"} 1`]);
+      expect(listedLines(changed)).toHaveLength(listedLines(first).length);
+    } finally {
+      dns.unlistIp(CLEAN, 'bl.spamcop.net').listIp(LISTED, 'bl.spamcop.net');
+    }
+  });
+
   it.skipIf(PROMTOOL_MISSING)('passes promtool check metrics (its only remarks are on prom-client’s own nodejs_*_total gauges)', async () => {
     const { body } = await get('/metrics');
     const result = promtool(['check', 'metrics'], body);
@@ -125,7 +157,20 @@ describe('/healthz', () => {
   it('is 200 while store and resolver work, and 503 naming the resolver when it stops answering', async () => {
     const ok = await get('/healthz');
     expect(ok.status).toBe(200);
-    expect(JSON.parse(ok.body)).toMatchObject({ status: 'ok', checks: { store: { ok: true }, resolver: { ok: true }, scheduler: { ok: true } } });
+    expect(JSON.parse(ok.body)).toMatchObject({
+      status: 'ok',
+      checks: {
+        store: { ok: true },
+        resolver: { ok: true },
+        scheduler: { ok: true },
+        replicas: { ok: true, detail: 'this replica and 1 other replica alive (heartbeat within 30 s)' },
+      },
+    });
+    // The live replicas, as `rblbot status` shows them: the one that stopped beating is not among them.
+    expect((JSON.parse(ok.body) as { replicas: { id: string; self: boolean; host: string }[] }).replicas.map((r) => [r.id, r.self, r.host])).toEqual([
+      ['bot-1', true, 'h1'],
+      ['bot-2', false, 'h2'],
+    ]);
 
     dns.rule({ suffix: 'bl.spamcop.net', behaviour: 'silent' }).rule({ suffix: 'zen.spamhaus.org', behaviour: 'silent' });
     dns
@@ -144,6 +189,20 @@ describe('/healthz', () => {
       dns.clearRules();
     }
     expect((await get('/healthz')).status).toBe(200);
+  });
+
+  it('is 503 when this replica has no heartbeat on record (after its first lease of grace)', async () => {
+    const starting = createHealthCheck({ checker: service.checker, store, fleet: { self: 'bot-9', liveWithinMs: 30_000 } });
+    const first = await starting();
+    expect(first.checks.replicas).toEqual({ ok: true, detail: 'starting: first heartbeat not written yet; 2 other replicas alive' });
+    const dead = createHealthCheck({ checker: service.checker, store, fleet: { self: 'bot-3', liveWithinMs: 50 } });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const report = await dead();
+    expect(report.ok).toBe(false);
+    expect(report.checks.replicas).toEqual({
+      ok: false,
+      detail: 'this replica (bot-3) has no heartbeat within 0 s: its work passes to the others; 0 other replicas alive',
+    });
   });
 
   it('is 503 naming the store when the database fails', async () => {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
@@ -74,5 +75,19 @@ describe('rblbot history', () => {
     const notWatched = await rblbot(['history', '198.51.100.7']);
     expect(notWatched.code).toBe(0);
     expect(notWatched.stdout).toContain('No history is stored for 198.51.100.7');
+  });
+
+  it('stops quietly when its reader closes the pipe early (| head)', { timeout: 60_000 }, async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'history', IP, '--days', '2'], {
+      env: { ...process.env, RBLBOT_DB: file },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    // Our end is closed before the command writes a line (it takes a second to start), as `head` does once it has enough.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 });

@@ -21,15 +21,25 @@ export async function startMetricsEndpoint(
   const http = new SharedHttpServer();
   http.route('/metrics', async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
-    const body = await metrics.render();
-    res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+    const parts = await metrics.parts();
+    res.writeHead(200, {
+      'content-type': metrics.contentType,
+      'cache-control': 'no-store',
+      'content-length': parts.reduce((n, p) => n + p.length, 0),
+    });
+    if (req.method !== 'HEAD') for (const part of parts) res.write(part);
+    res.end();
   });
   http.route('/healthz', async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
     const report = await health();
     res
       .writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
-      .end(req.method === 'HEAD' ? undefined : `${JSON.stringify({ status: report.ok ? 'ok' : 'failing', checks: report.checks }, null, 2)}\n`);
+      .end(
+        req.method === 'HEAD'
+          ? undefined
+          : `${JSON.stringify({ status: report.ok ? 'ok' : 'failing', checks: report.checks, replicas: report.replicas }, null, 2)}\n`,
+      );
   });
   const port = await http.listen(listen.port, listen.host);
   return {

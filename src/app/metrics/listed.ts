@@ -10,6 +10,9 @@
  *
  * Written as bytes directly: at 10,000 watched addresses that is 200,000 lines (16 MB),
  * and going through prom-client's label handling would take most of a second per scrape.
+ * Built only when something it shows can have changed (ListedGauge): reading and writing
+ * 10,000 states takes 30–100 ms, and between two listing changes a scrape costs a few
+ * small queries.
  */
 import type { Checker } from '../../core/check/checker.js';
 import type { ActiveZone } from '../../core/check/catalogue.js';
@@ -19,6 +22,77 @@ import type { WatchStore } from '../../core/watch/store.js';
 const HEADER =
   '# HELP rblbot_listed 1 when the watched target is listed on the zone (confirmed on two checks in a row), 0 when it is not.\n' +
   '# TYPE rblbot_listed gauge\n';
+
+/** What rblbot_listed shows changes only when one of these does. */
+export interface ListedMark {
+  readonly watches: number;
+  readonly targets: number;
+}
+
+export interface ListedGauge {
+  /** The rblbot_listed lines as of now; `counts` are this scrape's store stats. */
+  exposition(counts: ListedMark): Promise<Buffer>;
+  /** A recheck cycle of this process ended: rebuild now if it changed anything, so the next scrape finds it done. */
+  refreshSoon(): void;
+}
+
+/**
+ * A scrape that finds the same mark as the last build (the newest history event, the watch
+ * and target counts, the zones found listing everything) serves the built bytes. Every
+ * confirmed change, first check and last unwatch writes a history event, so the mark moves
+ * with each of them. On PostgreSQL two replicas' transactions can commit in the opposite
+ * order of their ids, leaving the mark still; so the bytes are also rebuilt in the
+ * background once they are REBUILD_AFTER_MS old — never more than a minute behind.
+ */
+const REBUILD_AFTER_MS = 60_000;
+
+export function createListedGauge(sources: () => { readonly store?: WatchStore; readonly checker?: Checker }): ListedGauge {
+  let built: { mark: string; at: number; bytes: Buffer } | undefined;
+  let building: { mark: string; bytes: Promise<Buffer> } | undefined;
+
+  const markOf = async (store: WatchStore, checker: Checker, counts: ListedMark): Promise<string> => {
+    const everything = [...checker.health().values()].filter((h) => h.state === 'lists-everything').map((h) => h.zone);
+    return `${await store.historyMark()}|${counts.watches}|${counts.targets}|${everything.join(',')}`;
+  };
+  const build = (store: WatchStore, checker: Checker, mark: string): Promise<Buffer> => {
+    if (building?.mark === mark) return building.bytes;
+    const current = {
+      mark,
+      bytes: listedExposition(store, checker).then((bytes) => {
+        // A build overtaken by a newer one (the mark moved meanwhile) does not replace its result.
+        if (building === current) built = { mark, at: Date.now(), bytes };
+        return bytes;
+      }),
+    };
+    building = current;
+    current.bytes
+      .catch(() => {}) // the scrape awaiting it reports the error
+      .finally(() => {
+        if (building === current) building = undefined;
+      });
+    return current.bytes;
+  };
+
+  return {
+    async exposition(counts) {
+      const { store, checker } = sources();
+      if (!store || !checker) return Buffer.alloc(0);
+      const mark = await markOf(store, checker, counts);
+      if (built?.mark !== mark) return build(store, checker, mark);
+      if (Date.now() - built.at > REBUILD_AFTER_MS) build(store, checker, mark).catch(() => {});
+      return built.bytes;
+    },
+    refreshSoon() {
+      const { store, checker } = sources();
+      if (!store || !checker) return;
+      store
+        .stats(Date.now())
+        .then((counts) => markOf(store, checker, counts))
+        .then((mark) => (built?.mark === mark ? undefined : build(store, checker, mark)))
+        .catch(() => {}); // the next scrape tries again and reports the error
+    },
+  };
+}
 
 export async function listedExposition(store: WatchStore, checker: Checker): Promise<Buffer> {
   const states = await store.watchedStates();

@@ -4,16 +4,18 @@
  * The per-lookup metrics are counted in plain arrays and handed to prom-client's registry
  * as ready values at scrape time: a bulk recheck makes a quarter of a million lookups,
  * and prom-client's own counters validate and hash their labels on every increment. The
- * gauges read the store and the checker when scraped. rblbot_listed (one series per
- * watched address × list, 200,000 of them at 10,000 watched addresses) is written as text
- * directly (listed.ts) and appended to the registry's output.
+ * gauges read the store and the checker when scraped (one stats query per scrape).
+ * rblbot_listed (one series per watched address × list, 200,000 of them at 10,000 watched
+ * addresses) is written as text directly, rebuilt only when a listing can have changed
+ * (listed.ts), and sent after the registry's output without copying the two together.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Checker } from '../../core/check/checker.js';
 import type { LookupStatus } from '../../core/check/types.js';
 import type { AlertOutcome, CommandOutcome, MetricsSink } from '../../core/metrics.js';
 import type { WatchStore } from '../../core/watch/store.js';
-import { listedExposition } from './listed.js';
+import { createListedGauge } from './listed.js';
+import type { StoreStats } from '../../core/watch/store.js';
 
 const LOOKUP_STATUSES: readonly LookupStatus[] = ['listed', 'clean', 'refused', 'timeout', 'error'];
 /** Seconds; a blocklist lookup takes 1–100 ms through a nearby resolver, and times out at 4 s by default. */
@@ -40,7 +42,9 @@ export interface PrometheusMetrics {
   readonly contentType: string;
   /** Where the gauges read from (set once the store and checker exist). */
   sources: MetricsSources;
-  /** The whole exposition (text format 0.0.4), UTF-8. */
+  /** The whole exposition (text format 0.0.4), UTF-8, in the pieces to send one after the other. */
+  parts(): Promise<Buffer[]>;
+  /** The whole exposition as one buffer. */
   render(): Promise<Buffer>;
 }
 
@@ -48,6 +52,10 @@ export function createPrometheusMetrics(sources: MetricsSources = {}): Prometheu
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const zones = new Map<string, ZoneStats>();
+  const listed = createListedGauge(() => metrics.sources);
+  // Set while a scrape runs, so its gauges and rblbot_listed share one stats query.
+  let scrapeCounts: Promise<StoreStats> | undefined;
+  const storeCounts = (): Promise<StoreStats | undefined> => scrapeCounts ?? metrics.sources.store?.stats(Date.now()) ?? Promise.resolve(undefined);
   const statusIndex = new Map(LOOKUP_STATUSES.map((s, i) => [s, i]));
 
   const alerts = new Counter({
@@ -85,14 +93,26 @@ export function createPrometheusMetrics(sources: MetricsSources = {}): Prometheu
         z.sum += seconds;
         z.count++;
       },
-      watchCycle: (seconds) => cycles.observe(seconds),
+      watchCycle: (seconds) => {
+        cycles.observe(seconds);
+        listed.refreshSoon();
+      },
       alert: (platform: string, outcome: AlertOutcome) => alerts.inc({ platform, outcome }),
       command: (command: string, platform: string, outcome: CommandOutcome) => commands.inc({ command, platform, outcome }),
     },
+    async parts() {
+      // The store's counts once per scrape: rblbot_watches, rblbot_outbox_pending and rblbot_listed's mark share them.
+      const counts = metrics.sources.store?.stats(Date.now());
+      scrapeCounts = counts;
+      try {
+        const [rest, listedBytes] = await Promise.all([registry.metrics(), counts ? counts.then((c) => listed.exposition(c)) : Buffer.alloc(0)]);
+        return [Buffer.from(rest), listedBytes];
+      } finally {
+        if (scrapeCounts === counts) scrapeCounts = undefined;
+      }
+    },
     async render() {
-      const { store, checker } = metrics.sources;
-      const [rest, listed] = await Promise.all([registry.metrics(), store && checker ? listedExposition(store, checker) : Buffer.alloc(0)]);
-      return Buffer.concat([Buffer.from(rest), listed]);
+      return Buffer.concat(await metrics.parts());
     },
   };
 
@@ -120,12 +140,6 @@ export function createPrometheusMetrics(sources: MetricsSources = {}): Prometheu
       () => [...(metrics.sources.checker?.health().values() ?? [])].map((h) => ({ labels: { zone: h.zone }, value: h.state === 'healthy' ? 1 : 0 })),
     ),
   );
-  let counts: Promise<{ watches: number; pendingAlerts: number } | undefined> | undefined;
-  // Both gauges come from one query per scrape.
-  const storeCounts = () => {
-    counts ??= (metrics.sources.store?.stats(Date.now()) ?? Promise.resolve(undefined)).finally(() => setImmediate(() => (counts = undefined)));
-    return counts;
-  };
   registry.registerMetric(
     computed('rblbot_watches', 'Watches (a channel watching one address or name; each address of a range counts).', 'gauge', async () => {
       const c = await storeCounts();

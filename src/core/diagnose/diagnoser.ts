@@ -100,7 +100,8 @@ function cleanDiagnostic(text: string, code: number | null): string {
  * 4.4.7 …' … returned '451 4.4.0 …'", newest first) states its status in the first one.
  */
 function firstReply(text: string): string {
-  const re = /(?:^|[\s'"(;])([245][0-9]{2})[ -][245]\.[0-9]{1,3}\.[0-9]{1,3}\b/g;
+  // 2xx replies are the steps a transcript shows succeeding ("<-- 250 2.1.0 Ok"): no cut there.
+  const re = /(?:^|[\s'"(;])([45][0-9]{2})[ -][245]\.[0-9]{1,3}\.[0-9]{1,3}\b/g;
   let first: string | null = null;
   let m: RegExpExecArray | null;
   for (let n = 0; n < 20 && (m = re.exec(text)); n++) {
@@ -108,6 +109,13 @@ function firstReply(text: string): string {
     else if (m[1] !== first) return text.slice(0, m.index);
   }
   return text;
+}
+
+/** Without the status of the answer an Exim sender callout quotes ("Called: … Response: 550 5.1.1"). */
+function withoutCallout(text: string): string {
+  return text.includes('Called: ')
+    ? text.replace(/(\bCalled: [^]{0,300}?Response: {0,8}[245][0-9]{2}[ -])[245]\.[0-9]{1,3}\.[0-9]{1,3}/, '$1')
+    : text;
 }
 
 /** The text without the second and later "550-5.7.1 " prefixes of a multi-line reply. */
@@ -273,7 +281,7 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     const reply = findReply(dsnFlat) ?? ownReply ?? sharedReply;
     const replyCode = reply?.code ?? null;
     const dsnStatus = s.dsn?.status ? (/([245]\.[0-9]{1,3}\.[0-9]{1,3})/.exec(s.dsn.status)?.[1] ?? null) : null;
-    const inText = findStatus(firstReply(dsnFlat || ownWords || sharedWords), replyCode === null ? undefined : String(replyCode)[0]);
+    const inText = findStatus(firstReply(withoutCallout(dsnFlat || ownWords || sharedWords)), replyCode === null ? undefined : String(replyCode)[0]);
     let status = preferStatus(dsnStatus, inText, replyCode);
     if (status && isPseudoStatus(status)) status = null;
 
@@ -315,7 +323,9 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     // policy" wording is the receiver's generic 5.7.1 text: its own code (T-Online "(BL)")
     // names the real cause.
     const coded = providers.find((p) => p.rule.reason)?.rule.reason;
-    if (!isExplicit(reason) || reason === 'securityerror') {
+    // The writer's own code table (Exchange's RESOLVER.RST.AuthRequired → securityerror)
+    // is more specific than a provider rule; a securityerror from the x.7 fallback is not.
+    if (!isExplicit(reason) || (reason === 'securityerror' && fmtReason !== 'securityerror')) {
       const domainListOnly =
         lists.length > 0 && lists.every((l) => l.target !== null && l.target === listedDomain && !/^[0-9a-f.:]+$/i.test(l.target));
       if (lists.length > 0) reason = domainListOnly && /sender|helo|mail from/.test(lower) ? 'rejected' : 'blocked';

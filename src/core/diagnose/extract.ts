@@ -36,6 +36,11 @@ export function findReply(text: string): Reply | null {
     const after = bounded.slice(index + 3, index + 12);
     if (/^ ?(?:bytes|kb|mb|seconds|secs|minutes|days|hours|ms)\b/i.test(after)) continue;
     if (/^:\d/.test(after)) continue;
+    // Exim's sender-callout report quotes the other server's answer ("550-Response: 550 5.1.1
+    // No such user"): that answer is about the sender, not this server's reply.
+    // Its continuation lines may be joined already, so "Called:" before "Response:" marks it.
+    if (/Response: {0,8}$/.test(bounded.slice(Math.max(0, index - 12), index)) && /\bCalled: /.test(bounded.slice(Math.max(0, index - 400), index)))
+      continue;
     // A code outside RFC 5321 counts when its own status follows ("571 5.7.1", La Poste).
     if (!isReplyCode(code) && !(m[2] && m[2][0] === m[1]![0] && code >= 400 && code < 600)) continue;
     let score = 0;

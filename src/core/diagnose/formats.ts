@@ -68,6 +68,8 @@ export interface Format {
   readonly pasted?: RegExp;
   /** The error text comes before the recipient line it belongs to (Notes). */
   readonly errorFirst?: boolean;
+  /** Several recipient lines, then one error text for all of them (Domino's "because:"). */
+  readonly sharedError?: boolean;
   /** Without one of its start lines the body is not this writer's (a subject alone is not enough). */
   readonly needsStart?: boolean;
 }
@@ -188,7 +190,7 @@ export const FORMATS: readonly Format[] = [
       { header: 'x-mimeole', value: /^Produced By Microsoft Exchange/ },
       { received: / with Internet Mail Service \(/ },
     ],
-    pasted: /did not reach the following recipient\(s\):|^The following recipient\(s\) cannot be reached:/,
+    pasted: /did not reach the following recipient\(s\):|^The following recipient\(s\) (?:cannot|could not) be reached:/,
     start: [/^Your message/],
     original: [/^Content-Type: message\/rfc822/i],
     recipients: [
@@ -496,6 +498,7 @@ export const FORMATS: readonly Format[] = [
     start: [/^Your message/],
     original: [/^Content-Type: message\/rfc822/i],
     recipients: [new RegExp(`^\\s{2,}${addr}\\s*$`)],
+    sharedError: true,
     messages: [
       ['filtered', ['Cannot route mail to user']],
       ['systemerror', ['Several matches found in Domino Directory']],

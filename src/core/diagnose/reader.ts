@@ -137,6 +137,8 @@ export function candidates(doc: BounceDocument): Format[] {
 /** A reply code or enhanced status: the text before a generic marker is an error, not a forward wrapper. */
 const HAS_REPLY = /(?:^|\s)[245][0-9]{2}[ -]|[245]\.[0-9]{1,3}\.[0-9]{1,3}|^(?:diagnostic-code|status):/im;
 
+const MAX_REGION_LINES = 6000;
+
 const DIVIDER = /^[|=*-]{3,}[^\n]{0,200}[|=*-]{3,}\s*$/;
 
 function firstMatch(lines: readonly string[], from: number, patterns: readonly RegExp[]): number {
@@ -256,7 +258,9 @@ export function readWith(doc: BounceDocument, format: Format, lines: readonly st
   const start = startAt >= 0 && DIVIDER.test(lines[startAt]!) ? startAt + 1 : Math.max(0, startAt);
   const cut = cutIndex(lines, start, startAt >= 0, format);
   const ignore = format.ignore;
-  const regionLines = lines.slice(start, cut);
+  // The error text of a real bounce is short; a session transcript runs to a few thousand
+  // lines. Reading at most 6,000 keeps each format's attempt bounded on 1 MB of text.
+  const regionLines = lines.slice(start, Math.min(cut, start + MAX_REGION_LINES));
   const regionText = (ignore ? regionLines.filter((l) => !ignore.some((re) => re.test(l))) : regionLines).join('\n');
   const original = doc.originalHeaders ?? (cut < lines.length ? lines.slice(cut + 1, cut + 300).join('\n') : '');
   const logical = logicalLines(regionText);
@@ -271,6 +275,12 @@ export function readWith(doc: BounceDocument, format: Format, lines: readonly st
   if (format.errorFirst && own?.blocks.length && preamble.length) {
     blocks = [{ recipient: blocks[0]!.recipient, lines: [...preamble, ...blocks[0]!.lines] }, ...blocks.slice(1)];
     preamble = [];
+  }
+
+  // Domino lists every address, then one "because:" text: each bare address line gets it.
+  if (format.sharedError && own && blocks.length > 1) {
+    const shared = blocks.find((b) => b.lines.length > 1)?.lines.slice(1) ?? [];
+    blocks = blocks.map((b) => (b.lines.length > 1 ? b : { recipient: b.recipient, lines: [...b.lines, ...shared] }));
   }
 
   // A recipient only mentioned (no error text of its own) next to ones with errors is no failure.
@@ -319,7 +329,10 @@ export function readWith(doc: BounceDocument, format: Format, lines: readonly st
   }
   if (out.length === 0) return null;
   const delayedMarkers = [...GENERIC_DELAYED, ...(format.delayed ?? [])];
-  const delayed = delayedMarkers.some((re) => re.test(doc.subject)) || (format.delayed?.some((re) => re.test(regionText.slice(0, 20_000))) ?? false);
+  // The writer's delay markers are line patterns ("# THIS IS A WARNING ONLY", Postfix's row
+  // of "#"): tried on each of the error text's first 300 lines.
+  const head = regionLines.slice(0, 300);
+  const delayed = delayedMarkers.some((re) => re.test(doc.subject)) || (format.delayed?.some((re) => head.some((l) => re.test(l))) ?? false);
   return { format, blocks: out, preamble: preamble.join('\n'), region: regionText, original, delayed };
 }
 

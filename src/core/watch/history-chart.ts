@@ -6,7 +6,8 @@
  * over every alert, dates on the time axis, the target and period in the title.
  *
  * Sized for chat previews: Slack and Discord show pictures about 400 px wide, so the
- * chart is 540 px wide at 1×, with 12–15 px text, and rendered at 2× for full view.
+ * chart is 540 px wide at 1×, with 12–15 px text, and rendered at 2× for full view
+ * (less for a tall picture of many lanes: src/reply/picture.ts bounds the pixels).
  */
 import type { Timeline, TimelineLane } from './history.js';
 

@@ -100,6 +100,12 @@ export async function readHistory(pool: pg.Pool, targets: readonly string[], sin
   }));
 }
 
+/** The newest event's id (the primary key's index answers it). */
+export async function historyMark(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ id: string | null }>('SELECT max(id) AS id FROM listing_history');
+  return Number(rows[0]?.id ?? 0);
+}
+
 export async function pruneHistory(c: pg.PoolClient, before: number): Promise<number> {
   const a = await c.query(
     `DELETE FROM listing_history h WHERE h.until < $1 AND (h.kind = 'unknown' OR EXISTS (

@@ -20,7 +20,7 @@ import type { LeaseInfo, ReplicaBeat, ReplicaInfo } from '../fleet/store.js';
 import type { AddWatchesInput, AddWatchesResult, CycleCommit, Lease, StoreStats, WatchStore } from './store.js';
 import type { ColumnType, PortableRow, PortableTable } from './tables.js';
 import type { DueWatch, HistoryEvent, HistoryWrite, OutboxAlert, TargetState, Watch } from './types.js';
-import { pruneHistory, readHistory, writeHistory } from './pg-history.js';
+import { historyMark, pruneHistory, readHistory, writeHistory } from './pg-history.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS } from './pg-migrations.js';
 import {
   NEXT_ALERT_SQL,
@@ -439,6 +439,10 @@ export class PgWatchStore implements WatchStore {
 
   async pruneHistory(before: number): Promise<number> {
     return this.tx((c) => pruneHistory(c, before));
+  }
+
+  async historyMark(): Promise<number> {
+    return historyMark(this.pool);
   }
 
   async watchedStates(): Promise<TargetState[]> {

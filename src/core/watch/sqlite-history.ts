@@ -89,6 +89,7 @@ export class SqliteHistory {
              WHERE n.target = h.target AND n.zone = h.zone AND n.query = h.query AND n.kind IN ${STATE_KINDS} AND n.at < @since)))
          ORDER BY at, id`,
       ),
+      mark: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM listing_history'),
       prune: db.prepare<{ before: number }>(
         `DELETE FROM listing_history WHERE id IN (
            SELECT h.id FROM listing_history h WHERE h.until < @before AND (h.kind = 'unknown' OR EXISTS (
@@ -148,6 +149,11 @@ export class SqliteHistory {
       }
     }
     return out.sort((a, b) => a.at - b.at);
+  }
+
+  /** The newest event's id (SQLite reads the rowid's maximum straight off the table's b-tree). */
+  mark(): number {
+    return this.stmts.mark.get()?.id ?? 0;
   }
 
   prune(before: number): number {

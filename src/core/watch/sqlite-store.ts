@@ -431,6 +431,10 @@ export class SqliteWatchStore implements WatchStore {
     return this.stmts.watchedStates.all().map(toState);
   }
 
+  async historyMark(): Promise<number> {
+    return this.history.mark();
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

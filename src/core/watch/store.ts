@@ -148,6 +148,12 @@ export interface WatchStore extends FleetStore {
   pruneHistory(before: number): Promise<number>;
   /** Every watched target's state (the rblbot_listed gauge); targets never checked have none. */
   watchedStates(): Promise<TargetState[]>;
+  /**
+   * The id of the newest history event (0 for none): it moves whenever a confirmed state
+   * changes, a target is first checked or stops being watched — so the rblbot_listed gauge
+   * is rebuilt only when it does (one index lookup instead of reading every state).
+   */
+  historyMark(): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -225,6 +225,22 @@ describe('class 5: delay and destination reasons', () => {
     ].join('\n');
     expect((await one(dsn)).reason).toBe('expired');
   });
+  it("reads Postfix's warning banner in pasted text (no DSN fields) as a delay", async () => {
+    const text = [
+      'This is the mail system at host mail.example.org.',
+      '',
+      '####################################################################',
+      '# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #',
+      '####################################################################',
+      '',
+      'Your message could not be delivered for more than 4 hour(s).',
+      '',
+      '<ann@example.net>: connect to mx.example.net[198.51.100.7]:25: Connection refused',
+    ].join('\n');
+    const d = await one(text);
+    expect(d.permanent).toBe(false);
+    expect(d.reason).toBe('expired');
+  });
 });
 
 describe('class 6: reports that are no failure', () => {
@@ -311,6 +327,27 @@ describe('class 7: recipients come from the recipient blocks only', () => {
     ].join('\n');
     const r = await diagnoseBounce(text);
     expect(r.diagnoses.map((d) => d.recipient)).toEqual(['ann@example.net']);
+  });
+  it('gives Domino\'s one "because:" text to every address listed above it', async () => {
+    const text = [
+      'Your message',
+      '',
+      '  Subject: Minutes',
+      '',
+      'was not delivered to:',
+      '',
+      '  ann@example.net',
+      '  ben@example.net',
+      '',
+      'because:',
+      '',
+      '  552 5.2.2 Mailbox quota exceeded',
+    ].join('\n');
+    const r = await diagnoseBounce(text);
+    expect(r.diagnoses.map((d) => [d.recipient, d.reason, d.status])).toEqual([
+      ['ann@example.net', 'mailboxfull', '5.2.2'],
+      ['ben@example.net', 'mailboxfull', '5.2.2'],
+    ]);
   });
 });
 

@@ -145,6 +145,9 @@ describe('listing history picture', () => {
     expect(busy.lanes).toHaveLength(25);
     expect(busy.hiddenLanes).toBe(5);
     const picture = await renderPicture(historyChartSpec(busy));
-    expect(picture.height).toBeGreaterThan(25 * 34 * 2);
+    // Every lane drawn, at the smaller scale that keeps a tall picture within 1.25 million pixels.
+    expect(picture.height).toBeGreaterThan(25 * 34 * 1.5);
+    expect(picture.width * picture.height).toBeLessThanOrEqual(1_250_000);
+    expect(picture.width).toBeGreaterThan(750);
   });
 });

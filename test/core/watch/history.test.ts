@@ -2,11 +2,13 @@
  * The listing history, end to end on the real store: rechecks against a real DNS server
  * write the baseline, each confirmed change and compacted runs of failed checks; the
  * history survives a restart, ends when nobody watches the target, and is pruned to the
- * retention setting while a listing that began before the cutoff still shows.
+ * retention setting while a listing that began before the cutoff still shows — on SQLite
+ * and on PostgreSQL alike.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeEngines } from '../../support/engines.js';
 import { TestDnsServer } from '../../support/dns-server.js';
-import { HOUR, consoleChannel, startHarness, tempDbFile, type Harness } from '../../support/watch-harness.js';
+import { HOUR, consoleChannel, startHarness, type Harness } from '../../support/watch-harness.js';
 import { ManualClock } from '../../../src/core/watch/clock.js';
 import { historySummary, historyText } from '../../../src/core/watch/reply.js';
 
@@ -27,22 +29,27 @@ afterEach(async () => {
   dns.unlistIp(IP, 'bl.spamcop.net').unlistIp(IP, 'b.barracudacentral.org').clearRules();
 });
 
-describe('listing history', () => {
+describeEngines('listing history', (engine) => {
   it('records the baseline, each confirmed change with its alert, and nothing for unconfirmed flickers', async () => {
     dns.listIp(IP, 'b.barracudacentral.org');
-    h = await startHarness({ dns });
+    h = await startHarness({ dns, database: await engine.newDatabase() });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
     const start = h.clock.now();
+    const baselined = await h.store.historyMark();
     dns.listIp(IP, 'bl.spamcop.net');
     await h.advance(HOUR);
     await h.advance(HOUR); // confirmed: listed
     dns.unlistIp(IP, 'bl.spamcop.net');
     await h.advance(HOUR);
     await h.advance(HOUR); // confirmed: clean
+    const changed = await h.store.historyMark();
+    // The newest event's id moves with each confirmed change (rblbot_listed is rebuilt on it), and only then.
+    expect(changed).toBeGreaterThan(baselined);
     dns.listIp(IP, 'bl.spamcop.net');
     await h.advance(HOUR); // seen once only
     dns.unlistIp(IP, 'bl.spamcop.net');
     await h.advance(HOUR);
+    expect(await h.store.historyMark()).toBe(changed);
 
     const events = await h.store.readHistory([IP], start - DAY);
     const summary = events.map((e) => `${e.kind} ${e.zone || '-'} ${(e.at - start) / HOUR}h${e.alerted ? ' alerted' : ''}`);
@@ -70,7 +77,7 @@ describe('listing history', () => {
 
   it('compacts a run of failed checks into one event and shows it as unknown', async () => {
     // A second of patience: only the silenced list may time out, even on a busy machine.
-    h = await startHarness({ dns, timeoutMs: 1000 });
+    h = await startHarness({ dns, timeoutMs: 1000, database: await engine.newDatabase() });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
     const start = h.clock.now();
     dns.rule({ suffix: 'bl.spamcop.net', behaviour: 'silent' });
@@ -92,16 +99,16 @@ describe('listing history', () => {
   });
 
   it('survives a restart, ends when the last channel stops watching, and is refused to other channels', async () => {
-    const file = tempDbFile();
+    const database = await engine.newDatabase();
     const clock = new ManualClock();
     dns.listIp(IP, 'bl.spamcop.net');
-    h = await startHarness({ dns, database: { engine: 'sqlite', file }, clock });
+    h = await startHarness({ dns, database, clock });
     await h.service.add(consoleChannel('C1'), IP, { createdBy: 'admin' });
     await h.service.add(consoleChannel('C2'), IP, { createdBy: 'admin' });
     const start = clock.now();
     await h.stop();
     clock.advance(3 * HOUR);
-    h = await startHarness({ dns, database: { engine: 'sqlite', file }, clock });
+    h = await startHarness({ dns, database, clock });
     await expect(h.service.history(consoleChannel('C3'), IP)).rejects.toThrow('This channel does not watch 203.0.113.5');
     await h.service.remove(consoleChannel('C1'), IP);
     expect((await h.store.readHistory([IP], start)).map((e) => e.kind)).toEqual(['watched', 'listed']);
@@ -117,7 +124,7 @@ describe('listing history', () => {
 
   it('prunes to the retention setting but keeps the state a lane had at the cutoff', async () => {
     dns.listIp(IP, 'bl.spamcop.net');
-    h = await startHarness({ dns, timeoutMs: 1000 });
+    h = await startHarness({ dns, timeoutMs: 1000, database: await engine.newDatabase() });
     await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
     const start = h.clock.now();
     dns.rule({ suffix: 'b.barracudacentral.org', behaviour: 'silent' });
