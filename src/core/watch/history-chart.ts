@@ -100,6 +100,8 @@ const HISTORY_SPEC: Record<string, unknown> = {
   width: PLOT_WIDTH,
   height: { step: LANE_STEP },
   padding: { left: 12, right: 16, top: 12, bottom: 10 },
+  // Fitted anew to each picture's labels: by default a reused Vega view only ever grows.
+  autosize: { type: 'pad', resize: true },
   background: CHART_COLOURS.background,
   title: {
     text: { expr: 'heading' },

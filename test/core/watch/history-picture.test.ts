@@ -150,4 +150,17 @@ describe('listing history picture', () => {
     expect(picture.width * picture.height).toBeLessThanOrEqual(1_250_000);
     expect(picture.width).toBeGreaterThan(750);
   });
+
+  it('draws a picture the same whatever was drawn before or at the same time (one chart view serves every picture)', async () => {
+    const busy = buildTimeline('203.0.113.5', ['203.0.113.5'], busyHistory(30, 90), FIXTURE_TO - 90 * DAY, FIXTURE_TO);
+    // A week of one lane, and a week with no events: one narrower "Every list" lane of the same height.
+    const week = buildTimeline('203.0.113.5', ['203.0.113.5'], fixtureHistory(), FIXTURE_TO - 7 * DAY, FIXTURE_TO);
+    const quiet = buildTimeline('203.0.113.5', ['203.0.113.5'], [], FIXTURE_TO - 7 * DAY, FIXTURE_TO);
+    const first = await renderPicture(historyChartSpec(week));
+    const [, , again] = await Promise.all([busy, quiet, week].map((t) => renderPicture(historyChartSpec(t))));
+    expect([again!.width, again!.height]).toEqual([first.width, first.height]);
+    expect(Buffer.from(again!.png).equals(Buffer.from(first.png))).toBe(true);
+    const alone = await renderPicture(historyChartSpec(quiet));
+    expect(alone.width).toBeLessThan(first.width);
+  });
 });
