@@ -106,6 +106,15 @@ function ranges(cidrs: readonly string[], kind: 'ipv4' | 'ipv6'): [Address, numb
 /** Special IPv6 blocks that stand for an IPv4 address; the sentence names that address. */
 function embeddedIpv4(address: ipaddr.IPv6, name: string): NonPublicRange | undefined {
   const bytes = address.toByteArray();
+  if (name === 'rfc6052' && address.match(ipaddr.IPv6.parse('64:ff9b:1::'), 48)) {
+    // Local-use NAT64 (RFC 8215): where the IPv4 address sits depends on the operator's prefix length.
+    return range(
+      'local-use NAT64 (64:ff9b:1::/48)',
+      'a local-use NAT64 address (64:ff9b:1::/48, RFC 8215)',
+      'where a NAT64 gateway exists it reaches an IPv4 address of that network, which may be an internal one',
+      'Check the IPv4 address it stands for itself.',
+    );
+  }
   if (name === 'rfc6052') {
     const v4 = new ipaddr.IPv4(bytes.slice(12, 16)).toString();
     return range(

@@ -188,6 +188,18 @@ describe('/rbl ranges, limits and a broken resolver', () => {
     expect(reply.fullText).toContain('Blocklist check: 203.0.113.4'); // every address is still in the full report
   });
 
+  it('names a list that could not be checked once for the whole range, with its cause', async () => {
+    t.dns.rule({ suffix: '2.0.0.127.bl.mailspike.net', behaviour: 'nxdomain' }); // its test point fails
+    // A checker of its own: the shared one trusts the verdicts it probed earlier for 10 minutes.
+    const fresh = createChecker({ resolvers: [t.dns.address], timeoutMs: 1000 });
+    const reply = await rbl('203.0.113.0/29', [], fresh);
+    const unchecked = listOf(reply, 'Could not check (not the same as clean)');
+    expect(unchecked.map((i) => flat(i.title))).toEqual([
+      'Mailspike BL (Z list + reputation L3-L5 combined) (bl.mailspike.net) for every address — error',
+    ]);
+    expect(flat(unchecked[0]!.lines![0]!)).toMatch(/^Its test point 127\.0\.0\.2 is not listed through your resolver/);
+  });
+
   it('refuses ranges larger than /24 or not public before any lookup', async () => {
     expect(verdicts(await rbl('203.0.112.0/23'))[0]).toMatch(/512 addresses; at most a \/24/);
     expect(verdicts(await rbl('10.0.0.0/28'))[0]).toMatch(/private \(RFC 1918\) range/);

@@ -60,6 +60,8 @@ describe('one address policy', () => {
 
   it('says which IPv4 address a NAT64 or 6to4 address stands for', () => {
     expect(nonPublicRange(ipaddr.parse('64:ff9b::a9fe:a9fe'))?.what).toContain('169.254.169.254');
+    // Local-use NAT64 (RFC 8215) does not say where its IPv4 address sits: name the prefix, no guessed address.
+    expect(nonPublicRange(ipaddr.parse('64:ff9b:1::a00:1'))?.what).toBe('a local-use NAT64 address (64:ff9b:1::/48, RFC 8215)');
     expect(nonPublicRange(ipaddr.parse('2002:a00:1::1'))?.instead).toBe('Check 10.0.0.1 itself.');
   });
 

@@ -369,12 +369,13 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
   const lists = new Set(reports.flatMap((r) => r.results.filter((x) => x.listType !== 'allow').map((x) => x.zone))).size;
   const problems = new Set(reports.map((r) => r.resolverProblem));
   const sharedProblem = problems.size === 1 ? [...problems][0] : null;
-  const uncheckedByZone = new Map<string, { name: string; status: LookupResult['status']; queries: Set<string> }>();
+  const uncheckedByZone = new Map<string, { name: string; status: LookupResult['status']; queries: Set<string>; meanings: Set<string> }>();
   for (const r of reports) {
     for (const x of r.results) {
       if (x.status !== 'refused' && x.status !== 'timeout' && x.status !== 'error') continue;
-      const entry = uncheckedByZone.get(x.zone) ?? { name: x.name, status: x.status, queries: new Set() };
+      const entry = uncheckedByZone.get(x.zone) ?? { name: x.name, status: x.status, queries: new Set(), meanings: new Set() };
       entry.queries.add(x.query);
+      if (x.meaning) entry.meanings.add(x.meaning);
       uncheckedByZone.set(x.zone, entry);
     }
   }
@@ -427,11 +428,14 @@ export function rangeBlocks(label: string, reports: readonly CheckReport[]): Blo
   }
   if (sharedProblem) blocks.push({ kind: 'text', text: [sharedProblem] });
   else if (uncheckedByZone.size > 0) {
-    const items = [...uncheckedByZone].map(([zone, { name, status, queries }]) => {
+    const items = [...uncheckedByZone].map(([zone, { name, status, queries, meanings }]) => {
       const all = queries.size === n;
       const named = [...queries].slice(0, RANGE_UNCHECKED_NAMED).join(', ');
       const more = queries.size > RANGE_UNCHECKED_NAMED ? ` and ${queries.size - RANGE_UNCHECKED_NAMED} more` : '';
       const title: Inline[] = [{ bold: name }, ` (${zone})`, all ? ' for every address' : ` for ${named}${more}`, ` — ${STATUS_WORD[status]}`];
+      // One cause for every address (its test point, a timeout): say it once, as a single check does.
+      const [meaning] = meanings;
+      if (meaning && meanings.size === 1) return { level: 'error' as const, title, lines: [[capitalise(meaning)]] };
       return { level: 'error' as const, title };
     });
     blocks.push({ kind: 'list', heading: UNCHECKED_HEADING, items });

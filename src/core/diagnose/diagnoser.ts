@@ -271,7 +271,10 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     const sharedFlat =
       !dsnFlat && !ownReply && !findStatus(ownFlat) && !saysAnything(ownFlat.toLowerCase()) ? squeeze(s.shared.slice(0, 20_000)) : '';
     const sharedReply = sharedFlat ? findReply(sharedFlat) : null;
-    const sharedWords = sharedReply || findStatus(sharedFlat) ? (sharedFlat.length > 600 && sharedReply ? sharedReply.text : sharedFlat) : '';
+    // A lone recipient's short text with a reason's words ("user unknown") is its error text.
+    const sharedSays = single && !sharedReply && sharedFlat.length <= 600 && saysAnything(sharedFlat.toLowerCase());
+    const sharedWords =
+      sharedReply || sharedSays || findStatus(sharedFlat) ? (sharedFlat.length > 600 && sharedReply ? sharedReply.text : sharedFlat) : '';
     let words = dsnFlat;
     if (ownWords && !ownWords.toLowerCase().includes(dsnFlat.toLowerCase())) words = squeeze(`${ownWords} ${dsnFlat}`);
     else if (ownWords) words = ownWords;

@@ -160,7 +160,8 @@ function cutIndex(lines: readonly string[], start: number, startFound: boolean, 
   const own = firstMatch(lines, start + 1, format.original ?? []);
   let at = own >= 0 ? own : lines.length;
   for (let i = start + 1; i < at; i++) {
-    const l = lines[i]!;
+    // Sendmail indents its markers ("   ----- Original message follows -----").
+    const l = lines[i]!.charCodeAt(0) === 0x20 ? lines[i]!.trimStart() : lines[i]!;
     // Every generic marker starts with "-", "|", "o"/"O" or "c"/"C" (a cheap filter first).
     const c = l.charCodeAt(0) | 0x20;
     if (l === '' || (c !== 0x2d && c !== 0x7c && c !== 0x6f && c !== 0x63) || !GENERIC_ORIGINAL.some((re) => re.test(l))) continue;

@@ -51,6 +51,13 @@ describe('everyday case: ordinary text is no bounce', () => {
   }
 });
 
+describe('a bare phrase pasted alone', () => {
+  it('gets the reason its words say, and no command makes user-unknown words filtered', async () => {
+    expect((await one('mailbox full')).reason).toBe('mailboxfull');
+    expect((await one('Recipient address rejected: User unknown')).reason).toBe('filtered');
+  });
+});
+
 describe('everyday case: zen answers SBL and PBL', () => {
   let dns: TestDnsServer;
   let checker: Checker;
