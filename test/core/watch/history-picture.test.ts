@@ -7,6 +7,7 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { buildTimeline } from '../../../src/core/watch/history.js';
 import { CHART_COLOURS, historyChartSpec } from '../../../src/core/watch/history-chart.js';
+import { coversText } from '../../../src/reply/light-font.js';
 import { renderPicture, renderSvg } from '../../../src/reply/picture.js';
 import { watchHistoryReply } from '../../../src/core/watch/reply.js';
 import { DAY, FIXTURE_TO, busyHistory, fixtureHistory } from '../../support/history-fixture.js';
@@ -162,5 +163,12 @@ describe('listing history picture', () => {
     expect(Buffer.from(again!.png).equals(Buffer.from(first.png))).toBe(true);
     const alone = await renderPicture(historyChartSpec(quiet));
     expect(alone.width).toBeLessThan(first.width);
+  });
+
+  it('keeps text in other scripts as characters, so it is drawn from the full font files', async () => {
+    const svg = await renderSvg(historyChartSpec({ ...timeline, label: 'почта.example' }));
+    expect(svg).toContain('Listing history of почта.example');
+    expect(coversText(svg)).toBe(false);
+    expect(coversText(await renderSvg(historyChartSpec(timeline)))).toBe(true);
   });
 });
