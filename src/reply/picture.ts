@@ -159,7 +159,7 @@ function writeLightFonts(fonts: readonly string[]): readonly string[] {
     const hash = createHash('sha256');
     for (const c of copies) hash.update(c.name).update(c.data);
     const dir = path.join(os.tmpdir(), `rblbot-fonts-${hash.digest('hex').slice(0, 16)}`);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     return copies.map(({ name, data }) => {
       const file = path.join(dir, name);
       if (!existsSync(file)) {
@@ -167,6 +167,8 @@ function writeLightFonts(fonts: readonly string[]): readonly string[] {
         writeFileSync(partial, data);
         renameSync(partial, file);
       }
+      // The temporary directory is shared: use a copy only if it is exactly ours.
+      if (!readFileSync(file).equals(data)) throw new Error(`${file} is not the light copy`);
       return file;
     });
   } catch {
