@@ -49,7 +49,7 @@ export function loadFontMetrics(file: string): FontMetrics {
 }
 
 /** The Unicode BMP → glyph mapping (platform 3, encoding 1, format 4). */
-function cmapFormat4(buf: Buffer, cmap: number): (code: number) => number {
+export function cmapFormat4(buf: Buffer, cmap: number): (code: number) => number {
   const count = buf.readUInt16BE(cmap + 2);
   let sub = -1;
   for (let i = 0; i < count; i++) {

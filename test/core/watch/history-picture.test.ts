@@ -7,6 +7,7 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { buildTimeline } from '../../../src/core/watch/history.js';
 import { CHART_COLOURS, historyChartSpec } from '../../../src/core/watch/history-chart.js';
+import { coversText } from '../../../src/reply/light-font.js';
 import { renderPicture, renderSvg } from '../../../src/reply/picture.js';
 import { watchHistoryReply } from '../../../src/core/watch/reply.js';
 import { DAY, FIXTURE_TO, busyHistory, fixtureHistory } from '../../support/history-fixture.js';
@@ -149,5 +150,25 @@ describe('listing history picture', () => {
     expect(picture.height).toBeGreaterThan(25 * 34 * 1.5);
     expect(picture.width * picture.height).toBeLessThanOrEqual(1_250_000);
     expect(picture.width).toBeGreaterThan(750);
+  });
+
+  it('draws a picture the same whatever was drawn before or at the same time (one chart view serves every picture)', async () => {
+    const busy = buildTimeline('203.0.113.5', ['203.0.113.5'], busyHistory(30, 90), FIXTURE_TO - 90 * DAY, FIXTURE_TO);
+    // A week of one lane, and a week with no events: one narrower "Every list" lane of the same height.
+    const week = buildTimeline('203.0.113.5', ['203.0.113.5'], fixtureHistory(), FIXTURE_TO - 7 * DAY, FIXTURE_TO);
+    const quiet = buildTimeline('203.0.113.5', ['203.0.113.5'], [], FIXTURE_TO - 7 * DAY, FIXTURE_TO);
+    const first = await renderPicture(historyChartSpec(week));
+    const [, , again] = await Promise.all([busy, quiet, week].map((t) => renderPicture(historyChartSpec(t))));
+    expect([again!.width, again!.height]).toEqual([first.width, first.height]);
+    expect(Buffer.from(again!.png).equals(Buffer.from(first.png))).toBe(true);
+    const alone = await renderPicture(historyChartSpec(quiet));
+    expect(alone.width).toBeLessThan(first.width);
+  });
+
+  it('keeps text in other scripts as characters, so it is drawn from the full font files', async () => {
+    const svg = await renderSvg(historyChartSpec({ ...timeline, label: 'почта.example' }));
+    expect(svg).toContain('Listing history of почта.example');
+    expect(coversText(svg)).toBe(false);
+    expect(coversText(await renderSvg(historyChartSpec(timeline)))).toBe(true);
   });
 });
