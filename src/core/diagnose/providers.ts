@@ -184,7 +184,8 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
   },
   {
     provider: 'Microsoft 365',
-    re: /\b5\.7\.7[0-4][0-9]\b/,
+    // 5.7.708 (traffic refused for this IP's reputation) has its own rule below.
+    re: /\b5\.7\.7(?!08\b)[0-4][0-9]\b/,
     code: '$0',
     meaning:
       'Microsoft 365: the sending tenant or IP exceeded limits or is banned (often a compromised account or open relay); contact Microsoft support.',

@@ -597,6 +597,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
     phrases: [
       'access denied (in reply to mail from command)',
       'access denied (sender blacklisted)',
+      // Recipient-side sender block lists (Proofpoint Essentials "Blocked Senders - block_sender").
+      'blocked senders',
       'address rejected',
       'administrative prohibition',
       'batv failed to verify',
@@ -821,6 +823,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'rejected as spam',
       'looks like spam',
       'spam message rejected',
+      'identified as spam',
+      'suspicion of spam',
     ],
     pairs: [
       ['greylisted', ' please try again in'],
@@ -1116,6 +1120,9 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       ['unknown e', 'mail address'],
       ['unknown local', 'part'],
       ['user ', ' was not found'],
+      // Exchange Online's user-facing line: "john wasn't found at example.com."
+      ["wasn't found at ", '.'],
+      ['wasn’t found at ', '.'],
       ['user ', ' does not exist'],
       ['user (', ') unknown'],
     ],
