@@ -262,6 +262,9 @@ export const FORMATS: readonly Format[] = [
         'RESOLVER.ADR.Ambiguous': 'systemerror',
         'RESOLVER.RST.AuthRequired': 'securityerror',
         'RESOLVER.RST.NotAuthorized': 'rejected',
+        // The same refusal for a sender missing from the recipient's or group's allowed list (5.7.124).
+        'RESOLVER.RST.SenderNotAllowed': 'rejected',
+        'RESOLVER.RST.RestrictedToRecipientsPermission': 'rejected',
         'RESOLVER.RST.RecipSizeLimit': 'exceedlimit',
         'QUEUE.Expired': 'expired',
       },

@@ -246,7 +246,7 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
   },
   {
     provider: 'Microsoft Exchange',
-    re: /RESOLVER\.RST\.(?:NotAuthorized|AuthRequired|RestrictedToRecipientsPermission|SenderNotAuthorized)/,
+    re: /RESOLVER\.RST\.(?:NotAuthorized|AuthRequired|RestrictedToRecipientsPermission|SenderNotAuthorized|SenderNotAllowed)/,
     code: '$0',
     meaning: 'Exchange: you are not allowed to send to this recipient or group (restricted delivery).',
     reason: 'policyviolation',

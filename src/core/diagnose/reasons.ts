@@ -45,6 +45,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'sender policy framework violation',
       'spf (sender policy framework) domain authentication fail',
       'spf check: fail',
+      // policyd-spf's reject text: "Message rejected due to: SPF fail - not authorized".
+      'spf fail - not authorized',
       'the 5322.from address doesn\u2019t meet the authentication requirements',
       "the 5322.from address doesn't meet the authentication requirements",
       'does not pass dmarc verification',
