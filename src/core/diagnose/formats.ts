@@ -395,7 +395,8 @@ export const FORMATS: readonly Format[] = [
       /^Content-Type: message\/rfc822/i,
       /^Original message follows\./,
     ],
-    recipients: [new RegExp(`^<${addr}>:\\s*$`)],
+    // "<a@b>:" alone, or folded with its indented error line ("<a@b>: No such domain.").
+    recipients: [new RegExp(`^<${addr}>:(?:\\s|$)`)],
     messages: [
       ['hostunknown', ["Sorry, I couldn't find any host "]],
       ['mailboxfull', ['disk quota exceeded']],
@@ -450,7 +451,8 @@ export const FORMATS: readonly Format[] = [
     ],
     start: [/DELAYS IN DELIVERING YOUR MESSAGE/, /UNDELIVERABLE MAIL/],
     original: [/^Content-Type: (?:message\/rfc822|text\/rfc822-headers)/i],
-    recipients: [new RegExp(`^<${addr}>:\\s*$`)],
+    // "<a@b>:" alone, or folded with its indented error line ("<a@b>: No such domain.").
+    recipients: [new RegExp(`^<${addr}>:(?:\\s|$)`)],
     messages: [
       ['hostunknown', ['No such domain.']],
       ['systemerror', ["This domain's DNS violates RFC 1035."]],

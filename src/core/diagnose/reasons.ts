@@ -252,7 +252,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'message expired, connection refulsed',
       'message expired, connection refused',
       'message timed out',
-      'retry time not reached for any host after a long failure period',
+      // Exim: "… after a long failure period", or "… for 'example.net' after 98h22m".
+      'retry time not reached for any host',
       'server did not respond',
       'this message has been in the queue too long',
       'unable to deliver message after multiple retries',
@@ -547,6 +548,9 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'this message is not rfc 5322 compliant',
       'https://support.google.com/mail/?p=rfcmessagenoncompliant',
       'is not rfc 5322 compliant',
+      // The same refusal naming the older RFCs (OpenSMTPD filters, appliances).
+      'is not rfc 2822 compliant',
+      'is not rfc 822 compliant',
       'has detected that this message is not rfc 5322',
       'headers are not rfc compliant',
       'missing a valid message-id',
