@@ -232,6 +232,9 @@ function anotherOne(f: Facts, statusSays: Reason | null, says: Says): Reason | n
   const type = f.diagnosticType.toUpperCase();
   if (RETRYABLE.has(statusSays ?? '') || (type !== 'SMTP' && type !== '')) {
     for (const r of PHRASE_ORDER) if (says(r)) return r;
+    // A delay notice whose only sign is the generic 4.7.0 (Sendmail's "Deferred: 421 4.7.0 Try
+    // again later") is a message still waiting, not a security refusal.
+    if (f.action === 'delayed' && f.status === '4.7.0' && (!statusSays || statusSays === 'securityerror')) return 'expired';
     if (statusSays) return statusSays;
     const cls = f.status?.slice(0, 3);
     if (cls === '5.6' || cls === '4.6') return 'contenterror';

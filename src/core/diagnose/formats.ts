@@ -461,6 +461,16 @@ export const FORMATS: readonly Format[] = [
     delayed: [/DELAYS IN DELIVERING YOUR MESSAGE/],
   },
   {
+    id: 'mailenable',
+    name: 'MailEnable',
+    // "\tRecipient: [SMTP:a@b]" then "\tReason: …", one pair per failed recipient; no reply codes.
+    signals: [{ body: /^\s{0,8}Recipient: \[SMTP:[^\]\s]{3,254}\]/m }],
+    pasted: /^\s{0,8}Recipient: \[SMTP:[^\]\s]{3,254}\]/,
+    start: [/^Message could not be delivered to some recipients\./],
+    recipients: [new RegExp(`^\\s{0,8}Recipient: \\[SMTP:${addr}\\]`)],
+    messages: [['hostunknown', ['does not appear to be registered']]],
+  },
+  {
     id: 'opensmtpd',
     name: 'OpenSMTPD',
     signals: [

@@ -137,6 +137,9 @@ export function candidates(doc: BounceDocument): Format[] {
 /** A reply code or enhanced status: the text before a generic marker is an error, not a forward wrapper. */
 const HAS_REPLY = /(?:^|\s)[245][0-9]{2}[ -]|[245]\.[0-9]{1,3}\.[0-9]{1,3}|^(?:diagnostic-code|status):/im;
 
+/** Failure wording before a generic marker: the marker ends a bounce without reply codes (MailEnable, Courier texts). */
+const FAILURE_WORDS = /could not be (?:delivered|reached)|couldn't be delivered|cannot be delivered|undeliverable|delivery (?:has )?failed|failed permanently|permanent error/i;
+
 const MAX_REGION_LINES = 6000;
 
 const DIVIDER = /^[|=*-]{3,}[^\n]{0,200}[|=*-]{3,}\s*$/;
@@ -165,7 +168,8 @@ function cutIndex(lines: readonly string[], start: number, startFound: boolean, 
     // Every generic marker starts with "-", "|", "o"/"O" or "c"/"C" (a cheap filter first).
     const c = l.charCodeAt(0) | 0x20;
     if (l === '' || (c !== 0x2d && c !== 0x7c && c !== 0x6f && c !== 0x63) || !GENERIC_ORIGINAL.some((re) => re.test(l))) continue;
-    if (startFound || HAS_REPLY.test(lines.slice(Math.max(start, i - 400), i).join('\n'))) {
+    const before = lines.slice(Math.max(start, i - 400), i).join('\n');
+    if (startFound || HAS_REPLY.test(before) || FAILURE_WORDS.test(before)) {
       at = i;
       break;
     }

@@ -439,6 +439,8 @@ export const RHOSTS: readonly Rhost[] = [
       p('blocked', 'access denied, please try again later', { status: '4.7.', range: [500, 699] }),
       p('blocked', 'invalid domain name', { status: '5.5.4' }),
       p('blocked', 'part of their network is on our block list (s3150)', { status: '5.7.1' }),
+      // The sender's own tenant forbids automatic forwarding outside it (outbound spam policy).
+      p('policyviolation', 'does not allow external forwarding', { status: '5.7.520' }),
       p('contenterror', 'too many related errors', { status: '5.3.0' }),
       p('contenterror', 'invalid characters', { status: '5.6.11' }),
       p('contenterror', 'agent generated message depth exceeded', { status: '5.4.11' }),
