@@ -138,7 +138,8 @@ export function candidates(doc: BounceDocument): Format[] {
 const HAS_REPLY = /(?:^|\s)[245][0-9]{2}[ -]|[245]\.[0-9]{1,3}\.[0-9]{1,3}|^(?:diagnostic-code|status):/im;
 
 /** Failure wording before a generic marker: the marker ends a bounce without reply codes (MailEnable, Courier texts). */
-const FAILURE_WORDS = /could not be (?:delivered|reached)|couldn't be delivered|cannot be delivered|undeliverable|delivery (?:has )?failed|failed permanently|permanent error/i;
+const FAILURE_WORDS =
+  /could not be (?:delivered|reached)|couldn't be delivered|cannot be delivered|undeliverable|delivery (?:has )?failed|failed permanently|permanent error/i;
 
 const MAX_REGION_LINES = 6000;
 
