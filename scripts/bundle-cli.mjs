@@ -9,7 +9,8 @@
  * only where used (SQLite, the chat SDKs, the public suffix list, zod, the MIME parser).
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,6 +27,30 @@ const keepLarge = {
   },
 };
 
+/**
+ * Every module loaded on demand also imports the command line's own graph (src/cli/run.ts,
+ * already loaded by then). Why: esbuild splits code shared between the entry and the
+ * on-demand parts into one chunk per combination of parts that share it — 18 files for a
+ * `rblbot check`, each resolved, read and compiled on its own. When every part shares the
+ * whole entry graph, that graph is one chunk.
+ */
+const runModule = `${root}src/cli/run.ts`;
+const lazyTargets = new Set();
+const findLazyTargets = {
+  name: 'find-lazy-targets',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind === 'dynamic-import') lazyTargets.add(path.resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts'));
+      return undefined;
+    });
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (!lazyTargets.has(args.path) || args.path === runModule) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      return { contents: `${source}\nimport ${JSON.stringify(runModule)};\n`, loader: 'ts', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 rmSync(`${root}dist/cli`, { recursive: true, force: true });
 await build({
   entryPoints: [`${root}src/cli.ts`],
@@ -37,7 +62,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [keepLarge],
+  plugins: [findLazyTargets, keepLarge],
   // Bundled CommonJS packages (dotenv) require Node's built-in modules.
   banner: { js: "import { createRequire as __rblbotRequire } from 'node:module'; const require = __rblbotRequire(import.meta.url);" },
 });

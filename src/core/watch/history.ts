@@ -63,6 +63,17 @@ export interface Timeline {
   readonly failedChecks: number;
   /** Whether any target is watched at the end of the period. */
   readonly watchedNow: boolean;
+  /**
+   * What the latest check of the targets could not tell (from their stored state, not the
+   * history): the whole check failed, or this many lists gave no answer. Absent when the
+   * timeline was built from history alone.
+   */
+  readonly latestCheck?: {
+    readonly failed: boolean;
+    readonly unanswered: number;
+    /** Lists the latest check asked, when the targets are addresses (a name's count varies). */
+    readonly asked: number | null;
+  };
   /** The last confirmed change in the period. */
   readonly lastChange: { readonly at: number; readonly kind: 'listed' | 'clean'; readonly name: string } | null;
 }

@@ -342,10 +342,13 @@ export function historySummary(t: Timeline): [string, string] {
   const days = Math.round((t.to - t.from) / 86_400_000);
   const period = `in the last ${count(days, 'day')}`;
   const lists = new Set(t.lanes.map((l) => l.zone)).size + t.hiddenLanes;
+  const { neverAnswered, unknownNow } = historyDoubts(t);
   const first =
-    t.listings === 0
-      ? `Not listed on any list ${period}.`
-      : `${count(t.listings, 'listing')} on ${count(lists, 'list')} ${period}; listed for ${t.listedMs < 60_000 ? 'under a minute' : formatDuration(t.listedMs)} in all.`;
+    t.listings > 0
+      ? `${count(t.listings, 'listing')} on ${count(lists, 'list')} ${period}; listed for ${t.listedMs < 60_000 ? 'under a minute' : formatDuration(t.listedMs)} in all.`
+      : neverAnswered
+        ? `No check got an answer ${period}: whether it is listed is not known.`
+        : `Not listed on any list ${period}.`;
   const now = t.lanes.filter((l) => l.listedNow);
   let second: string;
   if (!t.watchedNow) second = 'Not watched any more: nothing is known after the watch was removed.';
@@ -355,8 +358,29 @@ export function historySummary(t: Timeline): [string, string] {
   } else if (t.lastChange) {
     const what = t.lastChange.kind === 'clean' ? 'cleared from' : 'listed on';
     second = `Now not listed anywhere; the last change was ${what} ${t.lastChange.name} on ${formatDay(t.lastChange.at)}.`;
-  } else second = 'Now not listed anywhere.';
+  } else if (unknownNow) second = 'Not known now: the latest check got no answer, and a check without an answer never counts as clean.';
+  else if (t.latestCheck && t.latestCheck.unanswered > 0)
+    second = `Now not listed on the lists that answered; ${count(t.latestCheck.unanswered, 'list')} did not answer the latest check.`;
+  else second = 'Now not listed anywhere.';
   return [first, second];
+}
+
+/**
+ * When nothing was listed, whether "not listed" was earned: checks that got no answer
+ * (grey in the picture) prove nothing, so a period of only those, or a failing latest
+ * check, must not read as clean.
+ */
+function historyDoubts(t: Timeline): { neverAnswered: boolean; unknownNow: boolean } {
+  const spans = t.overall?.spans ?? [];
+  if (t.listings > 0 || spans.length === 0) return { neverAnswered: false, unknownNow: false };
+  return {
+    neverAnswered: !spans.some((s) => s.state === 'clean'),
+    unknownNow:
+      t.watchedNow &&
+      (spans.at(-1)!.state === 'unknown' ||
+        t.latestCheck?.failed === true ||
+        (t.latestCheck?.asked != null && t.latestCheck.unanswered >= t.latestCheck.asked)),
+  };
 }
 
 /** The answer to /watch history: the two-line summary and the timeline picture. */
@@ -365,7 +389,11 @@ export async function watchHistoryReply(t: Timeline): Promise<Reply> {
   const listedNow = t.lanes.some((l) => l.listedNow);
   const picture = await renderPicture(historyChartSpec(t));
   const blocks: Block[] = [
-    { kind: 'verdict', level: listedNow ? 'bad' : t.listings > 0 ? 'warn' : 'ok', text: [first] },
+    {
+      kind: 'verdict',
+      level: listedNow ? 'bad' : t.listings > 0 || historyDoubts(t).unknownNow || (t.latestCheck?.unanswered ?? 0) > 0 ? 'warn' : 'ok',
+      text: [first],
+    },
     { kind: 'text', text: [second] },
     {
       kind: 'image',

@@ -11,6 +11,7 @@
  */
 import pLimit from 'p-limit';
 import { TargetError } from '../check/types.js';
+import { isIP } from 'node:net';
 import type { Checker } from '../check/checker.js';
 import { parseRange } from '../check/ranges.js';
 import { parseTarget } from '../check/targets.js';
@@ -285,8 +286,15 @@ export class WatchService {
   async timeline(label: string, targets: readonly string[], days = DEFAULT_HISTORY_PERIOD_DAYS): Promise<Timeline> {
     const to = this.clock.now();
     const from = to - days * DAY_MS;
-    const events = await this.store.readHistory(targets, from);
-    return buildTimeline(label, targets, events, from, to);
+    const [events, states] = await Promise.all([this.store.readHistory(targets, from), this.store.getTargetStates(targets)]);
+    const latest = [...states.values()];
+    const kinds = targets.map((t) => isIP(t));
+    const latestCheck = {
+      failed: latest.some((s) => s.lastError !== null),
+      unanswered: latest.reduce((n, s) => n + Object.values(s.zones).filter((z) => z.problem).length, 0),
+      asked: kinds.every((k) => k !== 0) ? kinds.reduce((n, k) => n + this.checker.zoneCount(k === 4 ? 'ipv4' : 'ipv6'), 0) : null,
+    };
+    return { ...buildTimeline(label, targets, events, from, to), latestCheck };
   }
 
   /** Throws WatchError unless `days` is a period the history can show. */

@@ -96,6 +96,23 @@ describeEngines('listing history', (engine) => {
     expect(timeline.lanes).toEqual([]);
     expect(timeline.failedChecks).toBeGreaterThanOrEqual(6);
     expect(timeline.overall!.spans.some((s) => s.state === 'clean')).toBe(true);
+    // The latest check of spamcop failed: its state now is not claimed.
+    expect(historySummary(timeline)[1]).toBe('Now not listed on the lists that answered; 1 list did not answer the latest check.');
+  });
+
+  it('never reads as clean when the checks got no answer: "not known now", not "not listed"', async () => {
+    // A resolver of its own, stopped after the baseline: every later check fails.
+    const dying = await TestDnsServer.start();
+    h = await startHarness({ dns: dying, timeoutMs: 300, database: await engine.newDatabase() });
+    await h.service.add(consoleChannel(), IP, { createdBy: 'admin' });
+    await dying.close();
+    for (let i = 0; i < 3; i++) await h.advance(HOUR);
+    const timeline = await h.service.history(consoleChannel(), IP, 1);
+    const [first, second] = historySummary(timeline);
+    expect(first).toBe('Not listed on any list in the last 1 day.'); // the baseline did answer
+    expect(timeline.latestCheck!.unanswered).toBe(timeline.latestCheck!.asked);
+    expect(second).toMatch(/^Not known now: the latest check got no answer/);
+    expect(historyText(timeline)).not.toContain('Now not listed anywhere');
   });
 
   it('survives a restart, ends when the last channel stops watching, and is refused to other channels', async () => {
