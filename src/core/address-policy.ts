@@ -15,6 +15,7 @@
  * mean different addresses to different programs; they are refused with a sentence.
  */
 import ipaddr from 'ipaddr.js';
+import { quoted } from '../reply/words.js';
 
 export type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -176,7 +177,7 @@ export function nonDecimalIpv4(text: string): string | undefined {
   const example = ipaddr.IPv4.isValid(text.replace(/\.$/, ''))
     ? ` (${text} could be read as ${ipaddr.IPv4.parse(text.replace(/\.$/, '')).toString()})`
     : '';
-  return `"${clip(text)}" is not a dotted-decimal IPv4 address: write four numbers from 0 to 255 without leading zeros, like 203.0.113.5. Octal, hexadecimal and shortened forms mean different addresses to different programs${example}.`;
+  return `${quoted(text, 60)} is not a dotted-decimal IPv4 address: write four numbers from 0 to 255 without leading zeros, like 203.0.113.5. Octal, hexadecimal and shortened forms mean different addresses to different programs${example}.`;
 }
 
 /**
@@ -197,8 +198,4 @@ export function parseAddress(text: string): Address | undefined {
 /** The canonical text of an address (IPv4-mapped IPv6 as IPv4), or undefined when `text` is not one. */
 export function canonicalAddress(text: string): string | undefined {
   return parseAddress(text)?.toString();
-}
-
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

@@ -5,6 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { nonDecimalIpv4, nonPublicRange } from '../address-policy.js';
+import { quoted } from '../../reply/words.js';
 import { TargetError } from './types.js';
 
 /** The largest range accepted at once: a /24, 256 addresses. */
@@ -34,7 +35,7 @@ export function parseRange(text: string, input = text): AddressRange {
     [addr, prefix] = ipaddr.parseCIDR(trimmed);
     if (addr.kind() === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(network ?? '')) throw new Error('notation');
   } catch {
-    throw new TargetError(`"${clip(input)}" is not a valid range; write it like 203.0.113.0/28 (at most a /${MAX_RANGE_PREFIX}).`, input);
+    throw new TargetError(`${quoted(input)} is not a valid range; write it like 203.0.113.0/28 (at most a /${MAX_RANGE_PREFIX}).`, input);
   }
   if (addr.kind() === 'ipv6') {
     if (prefix === 128) return { label: addr.toString(), addresses: [addr.toString()] };
@@ -58,9 +59,4 @@ export function parseRange(text: string, input = text): AddressRange {
     addresses.push([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'));
   }
   return { label: count > 1 ? `${first.toString()}/${prefix}` : first.toString(), addresses };
-}
-
-function clip(s: string): string {
-  const t = s.trim();
-  return t.length > 40 ? `${t.slice(0, 40)}…` : t;
 }

@@ -9,6 +9,7 @@
  * chart is 540 px wide at 1×, with 12–15 px text, and rendered at 2× for full view
  * (less for a tall picture of many lanes: src/reply/picture.ts bounds the pixels).
  */
+import { DAY_MS } from './duration.js';
 import type { Timeline, TimelineLane } from './history.js';
 
 export const CHART_COLOURS = { listed: '#CC3311', clean: '#009988', unknown: '#BBBBBB', alert: '#222222', background: '#FFFFFF' } as const;
@@ -19,8 +20,6 @@ export const LANE_STEP = 34;
 /** The plot's width at 1×; the lane labels and padding come on top. */
 export const PLOT_WIDTH = 360;
 export const FONT_FAMILY = 'DejaVu Sans';
-
-const DAY = 86_400_000;
 
 const STATE_LABEL = { listed: 'listed', clean: 'clean', unknown: 'check failed' } as const;
 
@@ -65,7 +64,7 @@ export function historyChartSpec(timeline: Timeline): HistoryChart {
     }),
   );
   const alerts = lanes.flatMap((l, i) => l.alerts.map((at) => ({ lane: names[i]!, at, what: 'alert sent' })));
-  const days = Math.max(1, Math.round((timeline.to - timeline.from) / DAY));
+  const days = Math.max(1, Math.round((timeline.to - timeline.from) / DAY_MS));
   return {
     spec: HISTORY_SPEC,
     data: { rows, alerts },
@@ -91,7 +90,7 @@ const HISTORY_SPEC: Record<string, unknown> = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   params: [
     { name: 'lanes', value: [] },
-    { name: 'period', value: [0, DAY] },
+    { name: 'period', value: [0, DAY_MS] },
     { name: 'heading', value: '' },
     { name: 'subheading', value: '' },
     { name: 'hours', value: false },

@@ -9,7 +9,9 @@
  * so until the next state event. Outside watched periods nothing is known and no span is
  * drawn. A run of failed checks is drawn over the lane as unknown.
  */
-import type { ListType } from '../check/types.js';
+import { isIP } from 'node:net';
+import type { ListType, ZoneKind } from '../check/types.js';
+import type { WatchStore } from './store.js';
 import type { HistoryEvent } from './types.js';
 
 /** How long the listing history is kept by default (RBLBOT_HISTORY_DAYS): a year and a bit, to compare with last year. */
@@ -278,4 +280,27 @@ function mergeIntervals(intervals: readonly { from: number; to: number }[]): { f
 
 function unionLength(spans: readonly { from: number; to: number }[]): number {
   return mergeIntervals(spans).reduce((n, i) => n + (i.to - i.from), 0);
+}
+
+/**
+ * The timeline of targets from the store: their history in the period, and what their
+ * latest check could not tell (from the stored target state). `zoneCount` (the checker's)
+ * says how many lists a check of an address asks; without it, "every list failed" is not
+ * told apart from "some lists failed". The one path for /watch history and `rblbot history`.
+ */
+export async function readTimeline(
+  store: WatchStore,
+  request: { label: string; targets: readonly string[]; from: number; to: number },
+  zoneCount: ((kind: ZoneKind) => number) | null,
+): Promise<{ timeline: Timeline; events: HistoryEvent[] }> {
+  const { label, targets, from, to } = request;
+  const [events, states] = await Promise.all([store.readHistory(targets, from), store.getTargetStates(targets)]);
+  const latest = [...states.values()];
+  const families = targets.map((t) => isIP(t));
+  const latestCheck = {
+    failed: latest.some((s) => s.lastError !== null),
+    unanswered: latest.reduce((n, s) => n + Object.values(s.zones).filter((z) => z.problem).length, 0),
+    asked: zoneCount && families.every((f) => f !== 0) ? families.reduce((n, f) => n + zoneCount(f === 4 ? 'ipv4' : 'ipv6'), 0) : null,
+  };
+  return { timeline: { ...buildTimeline(label, targets, events, from, to), latestCheck }, events };
 }

@@ -11,7 +11,6 @@
  */
 import pLimit from 'p-limit';
 import { TargetError } from '../check/types.js';
-import { isIP } from 'node:net';
 import type { Checker } from '../check/checker.js';
 import { parseRange } from '../check/ranges.js';
 import { parseTarget } from '../check/targets.js';
@@ -19,7 +18,7 @@ import { channelKey, type ChannelAccess, type ChannelRef } from './notifier.js';
 import { PROBE_EVERY_MS } from './sender.js';
 import { alertReply } from './reply.js';
 import type { Clock } from './clock.js';
-import { DEFAULT_INTERVAL_MS, DEFAULT_MIN_INTERVAL_MS, MAX_INTERVAL_MS, formatDuration } from './duration.js';
+import { DAY_MS, DEFAULT_INTERVAL_MS, DEFAULT_MIN_INTERVAL_MS, MAX_INTERVAL_MS, formatDuration } from './duration.js';
 import { applyFailure, applyReport, targetEvent } from './status.js';
 import type { Lease, WatchStore } from './store.js';
 import { newReplicaId } from '../fleet/replica.js';
@@ -36,7 +35,7 @@ import type {
   WatchLimits,
   WatchView,
 } from './types.js';
-import { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_PERIOD_DAYS, buildTimeline, type Timeline } from './history.js';
+import { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_PERIOD_DAYS, readTimeline, type Timeline } from './history.js';
 import { NO_METRICS, type MetricsSink } from '../metrics.js';
 import { UserError } from '../../reply/errors.js';
 import { storeProblem } from './store-problem.js';
@@ -44,7 +43,6 @@ import { slash } from '../../reply/command-names.js';
 
 export const DEFAULT_LIMITS: WatchLimits = { perChannel: 300, perWorkspace: 2000 };
 export { DEFAULT_HISTORY_DAYS, DEFAULT_HISTORY_PERIOD_DAYS };
-const DAY_MS = 86_400_000;
 
 /**
  * How often one channel may ask for /watch check: 5 minutes, or the shortest watch interval
@@ -282,19 +280,11 @@ export class WatchService {
     return this.timeline(label, targets, days);
   }
 
-  /** The history of targets as stored, whoever watches them (the CLI's `rblbot history`). */
+  /** The history of targets as stored, whoever watches them. */
   async timeline(label: string, targets: readonly string[], days = DEFAULT_HISTORY_PERIOD_DAYS): Promise<Timeline> {
     const to = this.clock.now();
     const from = to - days * DAY_MS;
-    const [events, states] = await Promise.all([this.store.readHistory(targets, from), this.store.getTargetStates(targets)]);
-    const latest = [...states.values()];
-    const kinds = targets.map((t) => isIP(t));
-    const latestCheck = {
-      failed: latest.some((s) => s.lastError !== null),
-      unanswered: latest.reduce((n, s) => n + Object.values(s.zones).filter((z) => z.problem).length, 0),
-      asked: kinds.every((k) => k !== 0) ? kinds.reduce((n, k) => n + this.checker.zoneCount(k === 4 ? 'ipv4' : 'ipv6'), 0) : null,
-    };
-    return { ...buildTimeline(label, targets, events, from, to), latestCheck };
+    return (await readTimeline(this.store, { label, targets, from, to }, (kind) => this.checker.zoneCount(kind))).timeline;
   }
 
   /** Throws WatchError unless `days` is a period the history can show. */
