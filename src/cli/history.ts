@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../app/config.js';
 import { parseTarget } from '../core/check/targets.js';
+import { DAY_MS } from '../core/watch/duration.js';
 import { DEFAULT_HISTORY_PERIOD_DAYS } from '../core/watch/history.js';
 import { parseWatchTarget } from '../core/watch/watch-target.js';
 import { UserError } from '../reply/errors.js';
@@ -25,8 +26,6 @@ on which list over the last N days (default ${DEFAULT_HISTORY_PERIOD_DAYS}), wit
   --json        The timeline and the stored events as JSON.
   --png FILE    Also write the timeline picture to FILE.
 `;
-
-const DAY_MS = 86_400_000;
 
 export const historyCli: CliCommand = {
   name: 'history',
@@ -50,7 +49,7 @@ export const historyCli: CliCommand = {
       return fail(io.stderr, `--days must be a whole number from 1 to ${config.RBLBOT_HISTORY_DAYS}.`, 'history');
     }
     // The database, the timeline and the picture load only for this subcommand.
-    const [{ openWatchStore }, { buildTimeline }, { historyChartSpec }, { historySummary, historyText }, { renderPicture }] = await Promise.all([
+    const [{ openWatchStore }, { readTimeline }, { historyChartSpec }, { historySummary, historyText }, { renderPicture }] = await Promise.all([
       import('../core/watch/open-store.js'),
       import('../core/watch/history.js'),
       import('../core/watch/history-chart.js'),
@@ -74,8 +73,8 @@ export const historyCli: CliCommand = {
     try {
       const to = Date.now();
       const from = to - days * DAY_MS;
-      const events = await store.readHistory(targets, from);
-      const timeline = buildTimeline(label, targets, events, from, to);
+      // No checker here: a latest check where every list failed reads as "N lists did not answer".
+      const { timeline, events } = await readTimeline(store, { label, targets, from, to }, null);
       if (values.png) {
         const picture = await renderPicture(historyChartSpec(timeline));
         fs.mkdirSync(path.dirname(path.resolve(values.png)), { recursive: true });
