@@ -101,7 +101,8 @@ function cleanDiagnostic(text: string, code: number | null): string {
  */
 function firstReply(text: string): string {
   // 2xx replies are the steps a transcript shows succeeding ("<-- 250 2.1.0 Ok"): no cut there.
-  const re = /(?:^|[\s'"(;])([45][0-9]{2})[ -][245]\.[0-9]{1,3}\.[0-9]{1,3}\b/g;
+  // Amazon WorkMail appends the last remote answer in angle brackets: "554 4.4.7 Message expired … <421 4.4.2 …>".
+  const re = /(?:^|[\s'"(;<])([45][0-9]{2})[ -][245]\.[0-9]{1,3}\.[0-9]{1,3}\b/g;
   let first: string | null = null;
   let m: RegExpExecArray | null;
   for (let n = 0; n < 20 && (m = re.exec(text)); n++) {

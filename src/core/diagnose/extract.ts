@@ -131,6 +131,8 @@ const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
   // MDaemon: "Attempting SMTP connection to [198.51.100.247:25]".
   { re: /attempting smtp connection to \[([0-9A-Fa-f.:]{2,45}?)(?::\d{1,5})?\]/i, needs: 'attempting smtp connection to [' },
   { re: new RegExp(`-> ${IPCHARS}:25\\)`, 'i'), needs: ':25)' },
+  // SurfControl: "a@b: [198.51.100.66], 550 a@b... No such user".
+  { re: new RegExp(`@[A-Za-z0-9.-]{1,253}:\\s{0,4}\\[${IPCHARS}\\],\\s{0,4}[245][0-9]{2}[ -]`), needs: '], ' },
   { re: new RegExp(`\\bH=${HOSTNAME} \\[${IPCHARS}\\]`), needs: 'h=' },
   { re: new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'), needs: 'delivery via ' },
   { re: new RegExp(`(?:^|\\n)${HOSTNAME}[ \\t]{0,4}\\n[ \\t]{0,4}Remote Server returned`, 'i'), needs: 'remote server returned' },

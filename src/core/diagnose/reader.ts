@@ -247,9 +247,12 @@ function split(logical: readonly string[], find: (line: string) => string | null
   return { blocks, preamble };
 }
 
-/** The To: address of the returned message's headers. */
+/**
+ * The To: address of the returned message's headers, or the envelope recipient a writer
+ * lists in place of them (Verizon's "Message details:" block, "  RCPT TO: a@b").
+ */
 function originalTo(original: string): string | null {
-  const m = /^to:[ \t]{0,8}([^\r\n]{1,500})/im.exec(original);
+  const m = /^to:[ \t]{0,8}([^\r\n]{1,500})/im.exec(original) ?? /^[ \t]{0,4}rcpt to:[ \t]{0,8}([^\r\n]{1,500})/im.exec(original);
   if (!m) return null;
   const a = ADDRESS.exec(m[1]!);
   return a ? a[1]!.toLowerCase() : null;
