@@ -222,11 +222,11 @@ export const FORMATS: readonly Format[] = [
     id: 'exchange2007',
     name: 'Microsoft Exchange 2007 and later / Exchange Online',
     signals: [
-      { subject: /Undeliverable|Non[ _]remis|Non recapitabile|Olevererbart|Unzustellbar|No se puede entregar|Onbestelbaar/ },
+      { subject: /Undeliverable|Non[ _]remis|Non recapitabile|Olevererbart|Unzustellbar|No se puede entregar|Onbestelbaar|N.o entregue/ },
       { from: /postmaster@outlook\.com|\.onmicrosoft\.com|MicrosoftExchange/i },
       { body: / RESOLVER\.| QUEUE\.|\bSMTPSEND\.|\bSTOREDRV\./ },
       {
-        body: /^(?:Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren|Error Details)/m,
+        body: /^(?:Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren|Informaci.n de diagn.stico para administradores|Informazioni di diagnostica per gli amministratori|Diagnostische gegevens voor beheerders|Informa..es de diagn.stico para administradores|Diagnostisk information f.r administrat.rer|管理者向けの診断情報|Error Details)/m,
       },
       { header: 'content-language' },
       { header: 'x-ms-exchange-message-is-ndr' },
@@ -239,10 +239,14 @@ export const FORMATS: readonly Format[] = [
       /^Intestazioni originali del messaggio:/,
       /^Ursprungshuvuden:/,
       /^Urspr.ngliche Nachrichtenkopfzeilen:/,
+      /^Encabezados del mensaje original:/,
+      /^Oorspronkelijke berichtkoppen:/,
+      /^Cabe.alhos da mensagem original:/,
+      /^元のメッセージ ?ヘッダー/,
       /^Content-Type: message\/rfc822/i,
     ],
     pasted:
-      /^(?:Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren)/,
+      /^(?:Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren|Informaci.n de diagn.stico para administradores|Informazioni di diagnostica per gli amministratori|Diagnostische gegevens voor beheerders|Informa..es de diagn.stico para administradores|Diagnostisk information f.r administrat.rer|管理者向けの診断情報)/,
     recipients: [
       new RegExp(`^\\s{0,8}${addr}\\s*$`),
       new RegExp(`^\\s{0,8}${addr}\\s{1,4}(?:#|Remote Server|Generating server)`),
@@ -705,6 +709,15 @@ export const FORMATS: readonly Format[] = [
     recipients: [new RegExp(`^Unable to deliver message to: <${addr}>`)],
   },
   {
+    id: 'surfcontrol',
+    name: 'Websense SurfControl E-mail Filter',
+    // "Addressed To: a@b", a date, then "a@b: [198.51.100.66], 550 a@b... No such user".
+    signals: [{ header: 'x-sef-processed' }, { header: 'x-mailer', value: /^SurfControl E-mail Filter/ }],
+    start: [/^Your message could not be sent\./],
+    original: [/^Content-Type: message\/rfc822/i],
+    recipients: [new RegExp(`^Addressed To:\\s{0,4}${addr}`)],
+  },
+  {
     id: 'mailmarshal',
     name: 'Trustwave MailMarshal',
     signals: [{ subject: /^Undeliverable Mail: "/ }],
@@ -758,7 +771,8 @@ export const FORMATS: readonly Format[] = [
   {
     id: 'dragonfly',
     name: 'DragonFly Mail Agent',
-    signals: [{ subject: /Mail delivery failed/ }, { received: / \(DragonFly Mail Agent/ }],
+    // The Received comment is often on a folded line: "\t(DragonFly Mail Agent v0.13)".
+    signals: [{ subject: /Mail delivery failed/ }, { received: /\s\(DragonFly Mail Agent/ }],
     need: 2,
     start: [/^This is the DragonFly Mail Agent /],
     original: [/^Original message follows\./, /^Message headers follow/],

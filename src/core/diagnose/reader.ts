@@ -139,7 +139,7 @@ const HAS_REPLY = /(?:^|\s)[245][0-9]{2}[ -]|[245]\.[0-9]{1,3}\.[0-9]{1,3}|^(?:d
 
 /** Failure wording before a generic marker: the marker ends a bounce without reply codes (MailEnable, Courier texts). */
 const FAILURE_WORDS =
-  /could not be (?:delivered|reached)|couldn't be delivered|cannot be delivered|undeliverable|delivery (?:has )?failed|failed permanently|permanent error/i;
+  /could not be (?:delivered|reached)|couldn't be delivered|cannot be delivered|could not deliver|error delivering|giving up|undeliverable|delivery (?:has )?failed|failed permanently|permanent error/i;
 
 const MAX_REGION_LINES = 6000;
 
