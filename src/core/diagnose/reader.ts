@@ -175,7 +175,45 @@ function cutIndex(lines: readonly string[], start: number, startFound: boolean, 
       break;
     }
   }
-  return at;
+  const headers = headerRun(lines, start + 1, at);
+  return headers >= 0 ? headers : at;
+}
+
+/** Header names of a returned message: a run of three of them is its header block. */
+const CORE_HEADER = /^(?:received|return-path|from|to|subject|date|message-id):/i;
+const ANY_HEADER = /^[A-Za-z][A-Za-z0-9-]{1,60}:/;
+
+/**
+ * The first line of a returned message quoted without any marker: a run of header lines at
+ * the start of a line ("Received:", "From:", "Subject:", … three different ones at least)
+ * after the error text has said what failed (a reply code, a status or failure wording).
+ * Writers that list the original's headers as part of their text (Messaging Server, Domino,
+ * Exchange 2003: "  Subject: …") indent them, or put them before the error. -1 if none.
+ */
+function headerRun(lines: readonly string[], from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const l = lines[i]!;
+    // Every core header starts with r, f, t, s, d or m (a cheap filter first).
+    const c = l.charCodeAt(0) | 0x20;
+    if (c !== 0x72 && c !== 0x66 && c !== 0x74 && c !== 0x73 && c !== 0x64 && c !== 0x6d) continue;
+    if (!CORE_HEADER.test(l)) continue;
+    const names = new Set<string>();
+    let j = i;
+    for (; j < Math.min(to, i + 30); j++) {
+      const h = lines[j]!;
+      if (h === '') break;
+      if (h.charCodeAt(0) === 0x20 || h.charCodeAt(0) === 0x09) continue;
+      if (!ANY_HEADER.test(h)) break;
+      if (CORE_HEADER.test(h)) names.add(h.slice(0, h.indexOf(':')).toLowerCase());
+    }
+    if (names.size >= 3) {
+      const before = lines.slice(Math.max(from - 1, i - 400), i).join('\n');
+      if (HAS_REPLY.test(before) || FAILURE_WORDS.test(before)) return i;
+    }
+    // The rest of this run is no better a start: each line is looked at once or twice.
+    i = Math.max(i, j - 1);
+  }
+  return -1;
 }
 
 function recipientOf(line: string, patterns: readonly RegExp[]): string | null | undefined {
