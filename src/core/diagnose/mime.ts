@@ -401,6 +401,9 @@ class Collector {
         this.feedbackReport ??= await this.text(part, MAX_REPORT_BYTES);
         return;
       case 'text/rfc822-headers':
+      // RFC 6533 (SMTPUTF8) reports return the original as message/global-headers or message/global.
+      case 'message/global-headers':
+      case 'message/global':
         this.originalHeaders ??= this.headerBlock(part);
         return;
       case 'message/rfc822': {
@@ -515,5 +518,7 @@ function isInlinePlain(p: Part): boolean {
 }
 
 function hasReportPart(root: Part): boolean {
-  return leaves(root).some((p) => p.type === 'message/delivery-status' || p.type === 'message/feedback-report');
+  return leaves(root).some(
+    (p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status' || p.type === 'message/feedback-report',
+  );
 }

@@ -151,6 +151,44 @@ describe('parts decoded or skipped', () => {
     expect(d).toMatchObject({ reason: 'blocked', senderIp: '203.0.113.45', status: '5.7.1' });
   });
 
+  it('reads an SMTPUTF8 report (RFC 6533): global delivery status, the returned headers as message/global-headers', async () => {
+    const eml = lines(
+      HEAD,
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="g1"',
+      '',
+      '--g1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Delivery to the following recipient failed permanently.',
+      '',
+      '--g1',
+      'Content-Type: message/global-delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.org',
+      '',
+      'Final-Recipient: rfc822; lucas@example.net',
+      'Action: failed',
+      'Status: 5.2.2',
+      'Diagnostic-Code: smtp; 552 5.2.2 Mailbox full',
+      '',
+      '--g1',
+      'Content-Type: message/global-headers',
+      '',
+      'From: sales@example.org',
+      'To: lucas@example.net',
+      'Subject: listed on zen.spamhaus.org, blocked as spam',
+      '',
+      '--g1--',
+      '',
+    );
+    const doc = await readDocument(new Uint8Array(Buffer.from(eml, 'utf8')));
+    expect(doc.dsnRecipients).toHaveLength(1);
+    expect(doc.originalHeaders).toContain('To: lucas@example.net');
+    expect(doc.body).not.toContain('zen.spamhaus.org');
+    const d = await diagnose(eml);
+    expect(d).toMatchObject({ reason: 'mailboxfull', recipient: 'lucas@example.net', status: '5.2.2', lists: [] });
+  });
+
   it('decodes base64 padded on every line (through postal-mime) and an unknown charset', async () => {
     const words = ['Remote server replied: ', '550 5.7.1 Message rejected ', 'due to local policy (BL)', ' - contact tosa@rx.t-online.de'];
     const padded = words.map((w) => Buffer.from(w, 'latin1').toString('base64')).join(CRLF);
