@@ -552,6 +552,7 @@ export const FORMATS: readonly Format[] = [
     id: 'imailserver',
     name: 'Progress IMail Server',
     signals: [{ subject: /^Undeliverable Mail / }, { header: 'x-mailer', value: /^<SMTP32 v/ }],
+    pasted: /^Body of message generated response:/,
     original: [/^Original message follows\./],
     recipients: [new RegExp(`^[A-Za-z][^:@]{2,60}: ${addr}`), new RegExp(`^undeliverable to ${addr}`, 'i')],
     messages: [
@@ -591,6 +592,8 @@ export const FORMATS: readonly Format[] = [
       { body: /Your message did not reach some or all of the intended recipients|The following recipient\(s\) could not be reached/i },
     ],
     need: 2,
+    // Its per-recipient lines: "   hMailServer sent: RCPT TO:<a@b>", "   Remote server replied: 550 …".
+    pasted: /^\s{0,8}hMailServer sent: /,
     original: [/^-{2,} ?original message/i, /^Content-Type: message\/rfc822/i],
     recipients: [new RegExp(`^\\s{0,8}${addr}\\s*$`)],
   },
@@ -634,6 +637,9 @@ export const FORMATS: readonly Format[] = [
     ],
     need: 2,
     start: [/^The user\(s\) /, /^Your message /, /^Each of the following/, /^</],
+    pasted: /^The user\(s\) account is |^Each of the following recipients was rejected by a remote/,
+    // "The user(s) account is disabled." comes before the "<a@b>: 550 …" line it explains.
+    errorFirst: true,
     original: [/^-{50}/, /^Content-Type: message\/rfc822/i],
     recipients: [new RegExp(`^<${addr}>`), new RegExp(`Recipient: <${addr}>`)],
     messages: [
@@ -661,6 +667,8 @@ export const FORMATS: readonly Format[] = [
     id: 'verizon',
     name: 'Verizon Wireless',
     signals: [{ from: /post_master@vtext\.com|sysadmin@[A-Za-z0-9.-]{0,100}vzwpix\.com/i }],
+    // Pasted without headers: "Sent date:" is a line of its own "Message details:" block only.
+    pasted: /^ {2}Sent date: /,
     start: [/^Error: /],
     original: [/^Original Message:/, /^Message details:/],
     recipients: [],
@@ -680,6 +688,7 @@ export const FORMATS: readonly Format[] = [
     id: 'interscanmss',
     name: 'Trend Micro InterScan MSS',
     signals: [{ from: /^"?InterScan/ }, { header: 'content-type', value: /InterScan/ }, { body: / InterScan / }],
+    pasted: /^Sent <<< RCPT TO:|^Received >>> [245][0-9]{2} /,
     original: [/^Content-Type: message\/rfc822/i],
     recipients: [new RegExp(`^Sent <<< RCPT TO:<${addr}>`, 'i'), new RegExp(`Unable to deliver message to <${addr}>`)],
     messages: [['userunknown', ['Unable to deliver']]],
@@ -688,6 +697,7 @@ export const FORMATS: readonly Format[] = [
     id: 'mfilter',
     name: 'Digital Arts m-FILTER',
     signals: [{ header: 'x-mailer', value: /^m-FILTER$/ }],
+    pasted: /^-------server message\s*$/,
     original: [/^-------original (?:message|mail info)/],
     recipients: [new RegExp(`^${addr}\\s*$`)],
   },
@@ -721,8 +731,11 @@ export const FORMATS: readonly Format[] = [
     id: 'mailmarshal',
     name: 'Trustwave MailMarshal',
     signals: [{ subject: /^Undeliverable Mail: "/ }],
+    pasted: /^Could not be delivered because of\s*$/,
     start: [/^Your message:/],
     original: [/^'\+{20,}/],
+    // "Your message:" echoes the original's From and Subject (indented): no server words.
+    ignore: [/^\s{1,8}(?:From|Subject|To|Date|Sent):/],
     // "The following recipients were affected:" then the addresses, indented (joined to that line).
     recipients: [new RegExp(`(?:^ {4}|recipients were affected: )${addr}\\s*$`)],
     errorFirst: true,
