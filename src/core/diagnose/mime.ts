@@ -400,8 +400,8 @@ class Collector {
       case 'message/feedback-report':
         this.feedbackReport ??= await this.text(part, MAX_REPORT_BYTES);
         return;
-      case 'text/rfc822-headers':
       // RFC 6533 (SMTPUTF8) reports return the original as message/global-headers or message/global.
+      case 'text/rfc822-headers':
       case 'message/global-headers':
       case 'message/global':
         this.originalHeaders ??= this.headerBlock(part);
