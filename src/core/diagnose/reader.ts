@@ -296,6 +296,13 @@ function originalTo(original: string): string | null {
   return a ? a[1]!.toLowerCase() : null;
 }
 
+/** A DSN recipient group that reports a success (RFC 3464 actions delivered, relayed, expanded; or a 2.x.x status). */
+function succeeded(g: DsnFields): boolean {
+  const action = (g.action ?? '').trim().toLowerCase();
+  if (action) return action === 'delivered' || action === 'relayed' || action === 'expanded';
+  return (g.status ?? '').trim().startsWith('2.');
+}
+
 /** Read the bounce with one format; null when the format finds no recipient in it. */
 export function readWith(doc: BounceDocument, format: Format, lines: readonly string[] = physicalLines(doc.body)): Reading | null {
   const startAt = format.start?.length ? firstMatch(lines, 0, format.start) : -1;
@@ -338,7 +345,9 @@ export function readWith(doc: BounceDocument, format: Format, lines: readonly st
 
   const out: RecipientBlock[] = [];
   if (doc.dsnRecipients.length > 0) {
-    for (const dsn of doc.dsnRecipients.slice(0, MAX_RECIPIENTS)) {
+    // A report that relayed or delivered some recipients and failed others: the failures only.
+    const failed = doc.dsnRecipients.filter((g) => !succeeded(g));
+    for (const dsn of (failed.length > 0 ? failed : doc.dsnRecipients).slice(0, MAX_RECIPIENTS)) {
       const rcpt = dsnAddress(dsn['final-recipient']) ?? dsnAddress(dsn['original-recipient']) ?? dsnAddress(dsn['x-actual-recipient']);
       const mine = blocks.filter((b) => b.recipient !== null && (b.recipient === rcpt || b.recipient === dsnAddress(dsn['original-recipient'])));
       const text =
