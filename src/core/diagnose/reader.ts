@@ -186,7 +186,7 @@ const ANY_HEADER = /^[A-Za-z][A-Za-z0-9-]{1,60}:/;
 /**
  * The first line of a returned message quoted without any marker: a run of header lines at
  * the start of a line ("Received:", "From:", "Subject:", … three different ones at least)
- * after the error text has said what failed (a reply code, a status or failure wording).
+ * after the error text has given its reply code or status.
  * Writers that list the original's headers as part of their text (Messaging Server, Domino,
  * Exchange 2003: "  Subject: …") indent them, or put them before the error. -1 if none.
  */
@@ -208,7 +208,9 @@ function headerRun(lines: readonly string[], from: number, to: number): number {
     }
     if (names.size >= 3) {
       const before = lines.slice(Math.max(from - 1, i - 400), i).join('\n');
-      if (HAS_REPLY.test(before) || FAILURE_WORDS.test(before)) return i;
+      // A reply code or status, not failure words alone: a pasted "Undeliverable: …" line may
+      // head the bounce's own From/To/Subject block (Outlook's copy of a message it shows).
+      if (HAS_REPLY.test(before)) return i;
     }
     // The rest of this run is no better a start: each line is looked at once or twice.
     i = Math.max(i, j - 1);
