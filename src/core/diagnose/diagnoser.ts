@@ -151,8 +151,10 @@ function hostInText(text: string): string | null {
 }
 
 /** What the format table says for this recipient before the generic rules. */
-function formatReason(format: Format, doc: BounceDocument, words: string, command: SmtpCommand | null): Reason | null {
+function formatReason(format: Format, doc: BounceDocument, words: string, command: SmtpCommand | null, dsn: DsnFields | null): Reason | null {
   for (const h of format.headerReasons ?? []) if (h.value.test(doc.headers.get(h.header) ?? '')) return h.reason;
+  const byField = format.dsnReasons && dsn?.[format.dsnReasons.field]?.trim().toLowerCase();
+  if (byField && format.dsnReasons!.values[byField]) return format.dsnReasons!.values[byField]!;
   if (command && format.commandReasons?.[command]) return format.commandReasons[command]!;
   if (format.onhold?.some((pair) => aligned(words, pair))) return 'onhold';
   if (format.codes) {
@@ -295,7 +297,7 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     const context = `${own}\n${s.shared}`.slice(0, 300_000);
     const remote = findRemote(context, s.dsn);
     const rawWords = `${dsnDiag}\n${own}\n${sharedWords}`.slice(0, 20_000);
-    const fmtReason = s.known ?? formatReason(s.format, doc, rawWords, command);
+    const fmtReason = s.known ?? formatReason(s.format, doc, rawWords, command, s.dsn);
 
     const rhost = findRhost(domainOf(s.recipient), remote.host ?? hostInText(words), s.reportingHost);
     // A multi-line reply repeats its code inside sentences ("not authorized to 550-5.7.1 send

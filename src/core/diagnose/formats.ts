@@ -54,6 +54,8 @@ export interface Format {
   readonly codes?: { readonly pattern: RegExp; readonly reasons: Readonly<Record<string, Reason>> };
   /** What the failed command alone says for this writer. */
   readonly commandReasons?: Partial<Record<SmtpCommand, Reason>>;
+  /** A field of each recipient's DSN group whose value decides the reason (PowerMTA's X-PowerMTA-BounceCategory). */
+  readonly dsnReasons?: { readonly field: string; readonly values: Readonly<Record<string, Reason>> };
   /** Header values that decide the reason (au's X-SPASIGN: NG → filtered). */
   readonly headerReasons?: readonly { readonly header: string; readonly value: RegExp; readonly reason: Reason }[];
   /** Phrase pairs that leave the reason open for the generic rules (qmail: unknown user + queue timeout). */
@@ -726,6 +728,33 @@ export const FORMATS: readonly Format[] = [
     start: [/^Your message could not be sent\./],
     original: [/^Content-Type: message\/rfc822/i],
     recipients: [new RegExp(`^Addressed To:\\s{0,4}${addr}`)],
+  },
+  {
+    id: 'powermta',
+    name: 'PowerMTA',
+    // "Hello, this is the mail server on …", " <a@b>  delivery failed; will not continue trying",
+    // and a DSN whose recipient groups carry PowerMTA's own bounce category.
+    signals: [{ subject: /^Delivery report/ }, { body: /^Hello, this is the mail server on /m }, { header: 'x-powermta-virtualmta' }],
+    need: 2,
+    start: [/^Hello, this is the mail server on /],
+    original: [/^Content-Type: text\/rfc822-headers/i],
+    recipients: [new RegExp(`^\\s{0,4}<${addr}>\\s{1,8}delivery (?:failed|delayed)`)],
+    // PowerMTA's bounce categories; the ones in the retry set (userunknown, hostunknown,
+    // expired, networkerror, systemerror) may still be refined by the shared rules.
+    dsnReasons: {
+      field: 'x-powermta-bouncecategory',
+      values: {
+        'bad-domain': 'hostunknown',
+        'bad-mailbox': 'userunknown',
+        'inactive-mailbox': 'suspend',
+        'message-expired': 'expired',
+        'no-answer-from-host': 'networkerror',
+        'policy-related': 'policyviolation',
+        'quota-issues': 'mailboxfull',
+        'routing-errors': 'systemerror',
+        'spam-related': 'spamdetected',
+      },
+    },
   },
   {
     id: 'mailmarshal',
