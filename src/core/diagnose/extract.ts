@@ -128,6 +128,8 @@ const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
   { re: new RegExp(`^remote-mta:\\s{1,20}<${IPCHARS}>`, 'im'), needs: 'remote-mta:' },
   // GMX / web.de: "SMTP error from remote server for TEXT command, host: mx.example.com (198.51.100.44)".
   { re: new RegExp(`remote server for [A-Z ]{2,12}command, host: ${HOSTNAME}(?: \\(${IPCHARS}\\))?`, 'i'), needs: 'host: ' },
+  // GMX's older layout: "SMTP error from remote server after RCPT command:" then "host: mx.example.de".
+  { re: new RegExp(`^host: ${HOSTNAME}\\s*$`, 'im'), needs: 'host: ' },
   // MDaemon: "Attempting SMTP connection to [198.51.100.247:25]".
   { re: /attempting smtp connection to \[([0-9A-Fa-f.:]{2,45}?)(?::\d{1,5})?\]/i, needs: 'attempting smtp connection to [' },
   { re: new RegExp(`-> ${IPCHARS}:25\\)`, 'i'), needs: ':25)' },
