@@ -666,6 +666,17 @@ export const FORMATS: readonly Format[] = [
     ],
   },
   {
+    id: 'apachejames',
+    name: 'Apache James',
+    signals: [{ subject: /^\[BOUNCE\]$/ }, { messageId: /\.JavaMail\./ }, { received: /JAMES SMTP Server/ }],
+    // AbstractNotify's "Error message below:"; before Verizon, whose "Message details:" block it shares.
+    pasted: /^Error message below:/,
+    original: [/^Content-Type: message\/rfc822/i],
+    // "Message details:" lists "  RCPT TO: a@b" after the error, indented (so joined to its heading).
+    recipients: [new RegExp(`(?:^|\\s)RCPT TO: ${addr}`)],
+    errorFirst: true,
+  },
+  {
     id: 'verizon',
     name: 'Verizon Wireless',
     signals: [{ from: /post_master@vtext\.com|sysadmin@[A-Za-z0-9.-]{0,100}vzwpix\.com/i }],
@@ -823,15 +834,6 @@ export const FORMATS: readonly Format[] = [
       ['expired', ['Could not deliver for the last ']],
       ['hostunknown', ['DNS lookup failure: host ']],
     ],
-  },
-  {
-    id: 'apachejames',
-    name: 'Apache James',
-    signals: [{ subject: /^\[BOUNCE\]$/ }, { messageId: /\.JavaMail\./ }, { received: /JAMES SMTP Server/ }],
-    original: [/^Content-Type: message\/rfc822/i],
-    // "Message details:" lists "  RCPT TO: a@b" after the error, indented (so joined to its heading).
-    recipients: [new RegExp(`(?:^|\\s)RCPT TO: ${addr}`)],
-    errorFirst: true,
   },
   {
     id: 'mimecast',
