@@ -407,20 +407,24 @@ class Collector {
         this.originalHeaders ??= this.headerBlock(part);
         return;
       case 'message/rfc822': {
-        this.originalHeaders ??= this.headerBlock(part);
-        // A message forwarded inline (not a report's returned copy) is read like the bounce
-        // itself, after a marker that lets cutOriginalMessage drop it when the error came first.
-        if (
-          this.report ||
-          part.disposition === 'attachment' ||
-          messageDepth >= MAX_MESSAGE_DEPTH ||
-          part.depth >= MAX_DEPTH ||
-          this.src.parts >= MAX_PARTS
-        )
-          return;
-        if (part.encoding === 'base64' || part.encoding === 'quoted-printable') return;
-        const inner = readPart(this.src, part.bodyStart, part.end, part.depth + 1, 'text/plain');
-        this.texts.push({ kind: 'plain', text: '----- Original message -----' });
+        const readable =
+          !this.report &&
+          messageDepth < MAX_MESSAGE_DEPTH &&
+          part.depth < MAX_DEPTH &&
+          this.src.parts < MAX_PARTS &&
+          part.encoding !== 'base64' &&
+          part.encoding !== 'quoted-printable';
+        const inner = readable ? readPart(this.src, part.bodyStart, part.end, part.depth + 1, 'text/plain') : null;
+        // A bounce forwarded as an attachment ("Forward as attachment" in a mail client) is the
+        // message to read, not a returned copy: read it whole, without a returned-message marker.
+        const forwardedBounce = inner !== null && messageDepth === 0 && part.disposition === 'attachment' && looksLikeBounce(inner);
+        if (!forwardedBounce) this.originalHeaders ??= this.headerBlock(part);
+        if (inner === null || (part.disposition === 'attachment' && !forwardedBounce)) return;
+        // The forwarded message's own returned copy is evidence, as in any report.
+        if (hasReportPart(inner)) this.report = true;
+        // A message forwarded inline is read like the bounce itself, after a marker that lets
+        // cutOriginalMessage drop it when the error came first.
+        if (!forwardedBounce) this.texts.push({ kind: 'plain', text: '----- Original message -----' });
         await this.visit(inner, messageDepth + 1, false);
         return;
       }
@@ -515,6 +519,19 @@ function leaves(part: Part, out: Part[] = []): Part[] {
 
 function isInlinePlain(p: Part): boolean {
   return p.type === 'text/plain' && p.disposition !== 'attachment';
+}
+
+/** Sender and subject words of a bounce (RFC 3464 reports, and the non-DSN bounces of the format table). */
+const BOUNCE_FROM = /mailer-daemon|postmaster|mail delivery|delivery subsystem|microsoftexchange/i;
+const BOUNCE_SUBJECT =
+  /undeliver|delivery status notification|returned mail|mail delivery failed|failure notice|delivery failure|not delivered|delivery has failed|non remis|unzustellbar|returning message to sender/i;
+
+/** An attached message that is itself a bounce (a report, or a mail system's failure notice). */
+function looksLikeBounce(message: Part): boolean {
+  if (hasReportPart(message)) return true;
+  const from = message.headers.get('from') ?? '';
+  const subject = decodeWords(message.headers.get('subject') ?? '');
+  return BOUNCE_FROM.test(from) || BOUNCE_SUBJECT.test(subject);
 }
 
 function hasReportPart(root: Part): boolean {
