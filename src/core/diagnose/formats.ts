@@ -530,6 +530,8 @@ export const FORMATS: readonly Format[] = [
           'not listed in public Name & Address Book',
           'no se encuentra en el Directorio de Domino',
           "non répertorié dans l'annuaire Domino",
+          // The same in ISO-8859-1 read without its charset ("non r\uFFFDpertori\uFFFD …").
+          "dans l'annuaire Domino",
           'Domino ディレクトリには見つかりません',
           'ディレクトリには見つかりません',
         ],
@@ -858,9 +860,11 @@ export const FORMATS: readonly Format[] = [
     need: 2,
     original: [/^Content-Type: text\/rfc822-headers/i],
     messages: [
-      ['userunknown', ['542 ', ' Rejected', 'No such user']],
+      ['userunknown', ['No such user']],
       ['securityerror', ['Please turn on SMTP Authentication in your mail client']],
     ],
+    // "542 <a@b> Rejected": the code and the word together (either alone says nothing).
+    codes: { pattern: /\b(542) [^\n]{1,300}? Rejected\b/, reasons: { '542': 'userunknown' } },
   },
   {
     id: 'mcafee',
