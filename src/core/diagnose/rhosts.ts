@@ -37,6 +37,10 @@ export interface CodeTable {
   readonly reasons: Readonly<Record<string, Reason>>;
   /** Numeric ranges of codes: [from, to, reason]. */
   readonly ranges?: readonly (readonly [number, number, Reason])[];
+  /** The reply code each code is documented with; a code seen with another reply says nothing. */
+  readonly replyOf?: (code: string) => string;
+  /** Tried after the provider's phrase rules instead of before them (Microsoft's order). */
+  readonly afterRules?: boolean;
 }
 
 export interface Rhost {
@@ -49,9 +53,14 @@ export interface Rhost {
 
 const p = (reason: Reason, phrase: string, extra: Omit<RhostRule, 'reason' | 'phrase'> = {}): RhostRule => ({ reason, phrase, ...extra });
 
-/** Outlook.com postmaster codes, valid with the reply code they come with (421, 550). */
+/**
+ * Outlook.com postmaster codes, each valid only with the reply code it is documented with
+ * (RP-00x: 421; SC, DY and OU: 550), and tried after Microsoft's own status + phrase rules.
+ */
 const OUTLOOK_CODES: CodeTable = {
   pattern: /\b(RP-00[123]|SC-00[1234]|DY-00[12]|OU-00[12])\b/,
+  replyOf: (code) => (code.startsWith('RP-') ? '421' : '550'),
+  afterRules: true,
   reasons: {
     'RP-001': 'badreputation',
     'RP-002': 'badreputation',
@@ -806,10 +815,11 @@ function ruleMatches(rule: RhostRule, f: RhostFacts): boolean {
   return true;
 }
 
-function codeReason(table: CodeTable, text: string): Reason | null {
+function codeReason(table: CodeTable, text: string, reply: number | null): Reason | null {
   const m = table.pattern.exec(text);
   const code = m?.slice(1).find((g) => g !== undefined);
   if (!code) return null;
+  if (table.replyOf && table.replyOf(code) !== String(reply ?? '')) return null;
   const direct = table.reasons[code] ?? table.reasons[code.toUpperCase()];
   if (direct) return direct;
   const n = Number(code);
@@ -823,11 +833,11 @@ function codeReason(table: CodeTable, text: string): Reason | null {
 /** The provider's reading of the failure, or null when its rules do not know the words. */
 export function rhostReason(rhost: Rhost, f: RhostFacts): Reason | null {
   if (!f.lower) return null;
-  if (rhost.codes) {
-    const r = codeReason(rhost.codes, f.text);
-    // Outlook.com codes count only with the reply class they are documented with.
-    if (r && !(rhost.codes === OUTLOOK_CODES && !/^(?:421|550)$/.test(String(f.reply ?? '')))) return r;
+  const codes = rhost.codes;
+  if (codes && !codes.afterRules) {
+    const r = codeReason(codes, f.text, f.reply);
+    if (r) return r;
   }
   for (const rule of rhost.rules) if (ruleMatches(rule, f)) return rule.reason;
-  return null;
+  return codes?.afterRules ? codeReason(codes, f.text, f.reply) : null;
 }
