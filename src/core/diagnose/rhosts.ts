@@ -271,6 +271,9 @@ export const RHOSTS: readonly Rhost[] = [
       p('authfailure', 'fails to pass authentication checks', { status: '7.1', anyClass: true }),
       p('authfailure', 'fails to pass authentication checks', { status: '7.26', anyClass: true }),
       p('authfailure', 'senders to authenticate with spf', { status: '7.27', anyClass: true }),
+      // rblbot's own row: Sisimai's table has these words with 7.26 only, and its status table
+      // reads 5.7.27 as null MX (notaccept), which would send the sender after the wrong fix.
+      p('authfailure', 'senders to authenticate with either spf or dkim', { status: '7.27', anyClass: true }),
       p('authfailure', 'senders to authenticate their email with spf', { status: '7.27', anyClass: true }),
       p('authfailure', 'senders to authenticate their email with dkim', { status: '7.30', anyClass: true }),
       p('authfailure', 'senders to authenticate with dkim', { status: '7.30', anyClass: true }),

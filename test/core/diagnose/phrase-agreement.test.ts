@@ -332,6 +332,34 @@ const CASES: readonly Case[] = [
     line: 'conversation with mx.example.net[198.51.100.7] timed out while receiving the initial server greeting',
     dsn: { status: '4.4.2', action: 'delayed', type: 'X-Postfix' },
   },
+  // rblbot's own phrases decide only where Sisimai's lists leave the reason open
+  { sisimai: 'policyviolation', line: '554 5.7.1 Relay rejected for policy reasons.' },
+  { sisimai: 'policyviolation', line: '554 Relay rejected for policy reasons.', command: 'RCPT TO' },
+  {
+    sisimai: 'policyviolation',
+    line: '550 5.7.1 Message rejected due to local policy: 203.0.113.5 is listed in bl.example.net',
+    command: 'end of DATA',
+  },
+  { sisimai: 'mailboxfull', line: '552 5.2.2 Mailbox is full', command: 'RCPT TO' },
+  { sisimai: 'mailboxfull', line: '550 5.2.1 <ann@example.net>: Mailbox is full', command: 'end of DATA' },
+  {
+    sisimai: 'securityerror',
+    line: '550 5.7.1 Your mailbox is out of storage space',
+    command: 'RCPT TO',
+    ours: { reason: 'mailboxfull', why: 'Sisimai stops at the 5.7 fallback; rblbot’s own phrase names the cause' },
+  },
+  {
+    sisimai: 'rejected',
+    line: '550 5.7.1 Delivery not authorized, message refused: Message is not RFC 2822 compliant',
+    ours: { reason: 'notcompliantrfc', why: 'the message is refused for its format; "rejected" would blame the sender address' },
+  },
+  {
+    sisimai: 'notaccept',
+    line: '550-5.7.27 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.',
+    command: 'end of DATA',
+    host: 'gmail-smtp-in.l.google.com',
+    ours: { reason: 'authfailure', why: 'Sisimai reads 5.7.27 as null MX; the words say SPF/DKIM did not pass' },
+  },
   // providers (rhost tables): the refusing host decides
   {
     sisimai: 'blocked',
