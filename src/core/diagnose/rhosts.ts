@@ -107,7 +107,9 @@ export const RHOSTS: readonly Rhost[] = [
   {
     id: 'cloudflare',
     hosts: ['.mx.cloudflare.net'],
-    rules: [p('userunknown', 'address does not exist'), p('systemerror', 'upstream error')],
+    // "Address does not exist" is left to the shared table, where the failed command decides
+    // between userunknown and filtered.
+    rules: [p('blocked', 'found on one or more dnsbls'), p('systemerror', 'upstream error')],
   },
   {
     id: 'cox',
