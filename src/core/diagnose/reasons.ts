@@ -2,12 +2,14 @@
  * The reason table: one record per reason in Sisimai's vocabulary, with the phrases that
  * say it (lower-case substrings of the server's words), the phrase sequences that say it
  * ("mailbox " … "full": each part found after the previous one), the phrases that rule it
- * out, and what it means for a person. The phrases are the wording real servers use, as
- * collected in Sisimai's published reason lists and the team's bounce taxonomy; the
- * decision order lives in classify.ts (PROBE_ORDER, PHRASE_ORDER).
+ * out, and what it means for a person. `phrases` and `pairs` are Sisimai's published lists
+ * (lib/sisimai/reason/*, as of go-sisimai v5); `extra` and `extraPairs` are rblbot's own
+ * wording (providers' pages, the team's taxonomy), read only where Sisimai's lists leave
+ * the reason open; `overrides` are the few own phrases that decide even against Sisimai's
+ * order, each with why. The decision order lives in classify.ts (PROBE_ORDER, PHRASE_ORDER).
  *
- * Adding a phrase: append it (lower case, as short as still unambiguous) to the record
- * of its reason, and add a fixture that shows it.
+ * Adding a phrase: put it (lower case, as short as still unambiguous) in `extra` of its
+ * reason, and add a fixture or a phrase-agreement case that shows it.
  */
 import type { Reason } from './types.js';
 
