@@ -74,7 +74,7 @@ function dsn(c: Case): string {
   ].join('\n');
 }
 
-const CASES: readonly Case[] = [
+const LINE_CASES: readonly Case[] = [
   // mailboxfull: probed first; status x.2.2 or the phrases
   { sisimai: 'mailboxfull', line: '452 4.2.2 <ann@example.net>: Recipient address rejected: Mailbox full', command: 'RCPT TO' },
   { sisimai: 'mailboxfull', line: '552 5.2.2 Quota exceeded (mailbox for user is full)', command: 'end of DATA' },
@@ -660,6 +660,77 @@ const CASES: readonly Case[] = [
     rcpt: 'ann@docomo.ne.jp',
   },
   { sisimai: 'filtered', line: '550 Unknown user ann@docomo.ne.jp', dsn: { status: '5.2.0' }, host: 'mfsmax.docomo.ne.jp', rcpt: 'ann@docomo.ne.jp' },
+];
+
+/**
+ * Sisimai's status table (smtp/status Name) through the whole order: a reply whose words name
+ * nothing, so the status alone decides, by a probe (5.1.1, 5.2.2, 4.7.1 …), by the status name
+ * in the fallback pass (5.1.6, 5.3.2 …) or by the status class (x.6 → contenterror, x.7 →
+ * securityerror); an unlisted status leaves it open (onhold), a 50x reply says syntaxerror.
+ */
+const BY_STATUS: readonly (readonly [string, Reason])[] = [
+  ['5.1.0', 'userunknown'],
+  ['5.1.1', 'userunknown'],
+  ['5.1.2', 'hostunknown'],
+  ['5.1.3', 'userunknown'],
+  ['5.1.4', 'filtered'],
+  ['5.1.6', 'hasmoved'],
+  ['5.1.7', 'rejected'],
+  ['5.1.8', 'rejected'],
+  ['5.1.9', 'systemerror'],
+  ['5.1.10', 'notaccept'],
+  ['5.2.0', 'filtered'],
+  ['5.2.1', 'filtered'],
+  ['5.2.2', 'mailboxfull'],
+  ['5.2.3', 'exceedlimit'],
+  ['5.2.4', 'filtered'],
+  ['5.3.0', 'systemerror'],
+  ['5.3.1', 'systemfull'],
+  ['5.3.2', 'notaccept'],
+  ['5.3.4', 'mesgtoobig'],
+  ['5.3.5', 'systemerror'],
+  ['5.4.0', 'networkerror'],
+  ['5.4.3', 'systemerror'],
+  ['5.4.4', 'hostunknown'],
+  ['5.5.2', 'syntaxerror'],
+  ['5.5.3', 'toomanyconn'],
+  ['5.5.4', 'systemerror'],
+  ['5.6.0', 'contenterror'],
+  ['5.6.7', 'contenterror'],
+  ['5.7.0', 'securityerror'],
+  ['5.7.1', 'securityerror'],
+  ['5.7.8', 'securityerror'],
+  ['5.7.13', 'suspend'],
+  ['5.7.17', 'hasmoved'],
+  ['5.7.20', 'authfailure'],
+  ['5.7.23', 'authfailure'],
+  ['5.7.25', 'requireptr'],
+  ['5.7.26', 'authfailure'],
+  ['5.7.27', 'notaccept'],
+  ['5.7.28', 'spamdetected'],
+  ['5.7.29', 'authfailure'],
+  ['5.7.30', 'failedstarttls'],
+  ['5.7.99', 'securityerror'],
+  ['5.6.99', 'contenterror'],
+  ['5.3.9', 'onhold'],
+  ['4.1.8', 'rejected'],
+  ['4.2.1', 'blocked'],
+  ['4.2.2', 'mailboxfull'],
+  ['4.3.1', 'systemfull'],
+  ['4.3.2', 'notaccept'],
+  ['4.4.1', 'expired'],
+  ['4.4.2', 'networkerror'],
+  ['4.4.5', 'systemfull'],
+  ['4.4.7', 'expired'],
+  ['4.7.0', 'securityerror'],
+  ['4.7.1', 'blocked'],
+  ['4.7.25', 'requireptr'],
+  ['4.7.26', 'authfailure'],
+];
+const CASES: readonly Case[] = [
+  ...LINE_CASES,
+  ...BY_STATUS.map(([status, reason]): Case => ({ sisimai: reason, line: `${status[0] === '5' ? 550 : 451} ${status} Requested action not taken` })),
+  { sisimai: 'syntaxerror', line: '501 5.3.9 Requested action not taken' },
 ];
 
 async function reasonOf(c: Case): Promise<Reason | 'none'> {
