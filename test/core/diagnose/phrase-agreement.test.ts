@@ -360,6 +360,16 @@ const LINE_CASES: readonly Case[] = [
     host: 'gmail-smtp-in.l.google.com',
     ours: { reason: 'authfailure', why: 'Sisimai reads 5.7.27 as null MX; the words say SPF/DKIM did not pass' },
   },
+  // DSN Status: field against the status in the Diagnostic-Code (Sisimai's Prefer)
+  { sisimai: 'userunknown', line: '550 5.1.1 <ann@example.net>... Requested action not taken', dsn: { status: '5.0.0' } },
+  { sisimai: 'securityerror', line: '550 5.7.1 Requested action not taken', dsn: { status: '5.1.1' } },
+  { sisimai: 'blocked', line: '451 4.7.1 Please try again later', dsn: { status: '4.4.7', action: 'delayed' } },
+  { sisimai: 'mailboxfull', line: '552 5.2.2 Requested action not taken', dsn: { status: '5.3.0' } },
+  { sisimai: 'securityerror', line: '553 5.7.1 Requested action not taken', dsn: { status: '5.1.3' } },
+  { sisimai: 'networkerror', line: '421 4.4.2 Requested action aborted', dsn: { status: '4.0.0', action: 'delayed' } },
+  { sisimai: 'onhold', line: '451 4.3.9 Requested action aborted', dsn: { status: '5.1.1' } },
+  { sisimai: 'userunknown', line: '550 5.1.1 Requested action not taken', dsn: { status: '5.1.1' } },
+  { sisimai: 'filtered', line: '550 5.2.1 Requested action not taken', dsn: { status: '5.1.1' } },
   // providers (rhost tables): the refusing host decides
   {
     sisimai: 'blocked',
