@@ -935,7 +935,10 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'user suspended',
       'vdelivermail: account is locked email bounced',
     ],
-    extra: [
+    // Sentences of one writer each (au EZweb; GMX/1&1's "Mailaddress is administrativ(e)ly
+    // disabled" in its four spellings) that Sisimai's decoder for that writer reads as suspend
+    // before its generic order: they decide here too, wherever the writer's block was cut.
+    overrides: [
       'mailaddress is administrativly disabled',
       'mailaddress is administrativley disabled',
       'mailaddress is administratively disabled',
