@@ -30,9 +30,10 @@ export interface ReasonRecord {
    */
   readonly extra?: readonly string[];
   /**
-   * rblbot's own phrases that decide even where Sisimai's rules would decide otherwise, because
-   * that reading would send a mail admin the wrong way (docs/diagnose.md, "Where rblbot
-   * differs from Sisimai"). Keep this list short.
+   * Phrases read in Sisimai's pass too: one writer's own sentence that Sisimai's decoder for
+   * that writer reads before its generic order, or a deliberate difference where Sisimai's
+   * reading would send a mail admin the wrong way (docs/diagnose.md, "Where rblbot differs
+   * from Sisimai"). Keep this list short.
    */
   readonly overrides?: readonly string[];
   /** rblbot's own ordered parts, read like `extra`. */
