@@ -360,6 +360,12 @@ const LINE_CASES: readonly Case[] = [
     host: 'gmail-smtp-in.l.google.com',
     ours: { reason: 'authfailure', why: 'Sisimai reads 5.7.27 as null MX; the words say SPF/DKIM did not pass' },
   },
+  {
+    sisimai: 'securityerror',
+    line: '421 4.7.0 Try again later, closing connection',
+    dsn: { status: '4.7.0', action: 'delayed' },
+    ours: { reason: 'expired', why: 'a delay notice whose only sign is the generic 4.7.0: the message is still queued, nothing about security' },
+  },
   // DSN Status: field against the status in the Diagnostic-Code (Sisimai's Prefer)
   { sisimai: 'userunknown', line: '550 5.1.1 <ann@example.net>... Requested action not taken', dsn: { status: '5.0.0' } },
   { sisimai: 'securityerror', line: '550 5.7.1 Requested action not taken', dsn: { status: '5.1.1' } },
