@@ -936,6 +936,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'user suspended',
       'vdelivermail: account is locked email bounced',
     ],
+    // Where Sisimai's lists leave it open (no status, nothing else said): "Account disabled".
+    extra: ['account disabled', 'account has been disabled', 'account is disabled'],
     // Sentences of one writer each (au EZweb; GMX/1&1's "Mailaddress is administrativ(e)ly
     // disabled" in its four spellings) that Sisimai's decoder for that writer reads as suspend
     // before its generic order: they decide here too, wherever the writer's block was cut.

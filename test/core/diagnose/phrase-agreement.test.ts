@@ -260,6 +260,12 @@ const LINE_CASES: readonly Case[] = [
   { sisimai: 'userunknown', line: '550 5.1.1 <ann@example.net>: Account disabled', command: 'RCPT TO' },
   { sisimai: 'filtered', line: '550 5.2.1 <ann@example.net>: Account is disabled', command: 'RCPT TO' },
   {
+    sisimai: 'onhold',
+    line: '550 Account disabled',
+    command: 'RCPT TO',
+    ours: { reason: 'suspend', why: 'Sisimai’s lists leave it open; rblbot’s own phrase names the cause' },
+  },
+  {
     sisimai: 'securityerror',
     line: '550 5.7.1 Message rejected, see https://www.spamhaus.org/query/ip/203.0.113.5',
     command: 'RCPT TO',
