@@ -247,12 +247,21 @@ export const FORMATS: readonly Format[] = [
       /^元のメッセージ ?ヘッダー/,
       /^Content-Type: message\/rfc822/i,
     ],
+    // The heading of the NDR's user part too: users often copy only that part.
     pasted:
-      /^(?:Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren|Informaci.n de diagn.stico para administradores|Informazioni di diagnostica per gli amministratori|Diagnostische gegevens voor beheerders|Informa..es de diagn.stico para administradores|Diagnostisk information f.r administrat.rer|管理者向けの診断情報)/,
+      /^(?:Delivery has failed to these recipients or groups:|La remise . ces destinataires ou groupes a .chou.|Die Zustellung an folgende Empf.nger oder Gruppen ist fehlgeschlagen|Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren|Informaci.n de diagn.stico para administradores|Informazioni di diagnostica per gli amministratori|Diagnostische gegevens voor beheerders|Informa..es de diagn.stico para administradores|Diagnostisk information f.r administrat.rer|管理者向けの診断情報)/,
     recipients: [
       new RegExp(`^\\s{0,8}${addr}\\s*$`),
       new RegExp(`^\\s{0,8}${addr}\\s{1,4}(?:#|Remote Server|Generating server)`),
       /Recipient Address:\s{1,20}([^\s@]{1,64}@[^\s]{1,253})/,
+      // The user part names each recipient as "Display Name (a@b)" or "a@b<mailto:a@b>".
+      new RegExp(`^\\s{0,8}[^@()<>\\s][^@()<>]{0,120} \\(${addr}\\)\\s*$`),
+      new RegExp(`^\\s{0,8}${addr}<mailto:`),
+    ],
+    // The user part's template sentences, for a copy without the administrators' part.
+    messages: [
+      ['userunknown', ["The e-mail address you entered couldn't be found", "The email address you entered couldn't be found"]],
+      ['mailboxfull', ["The recipient's mailbox is full and can't accept messages now"]],
     ],
     codes: {
       pattern: /\b((?:RESOLVER|QUEUE|SMTPSEND)\.[A-Za-z0-9]{2,20}\.[A-Za-z0-9]{2,40}|QUEUE\.Expired)/,
