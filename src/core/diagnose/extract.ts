@@ -16,7 +16,8 @@ export interface Reply {
 }
 
 const STATUS_RE = /(?:^|[^0-9.])#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9])/;
-const REPLY_RE = /(?:^|[\s'"(:;>#[=])([245][0-9]{2})(?:[ \t-]|\r?\n {0,8}|$)(?:#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9]))?/g;
+// "554: delivery error: dd …" (Yahoo's older bounces): a code may end in a colon before words.
+const REPLY_RE = /(?:^|[\s'"(:;>#[=])([245][0-9]{2})(?:[ \t-]|:(?= [A-Za-z])|\r?\n {0,8}|$)(?:#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9]))?/g;
 const GOOD_BEFORE = /(?:said|returned|was|replied|error|smtp|reason|response|<<<|message|status|code|answer)\W{0,4}$/i;
 
 /** The best SMTP reply in a text: prefer one with an enhanced status and a telling prefix. */

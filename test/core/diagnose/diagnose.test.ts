@@ -52,6 +52,14 @@ describe('a single SMTP reply line', () => {
     expect(d).toMatchObject({ permanent: false, providerCode: 'TSS04', senderIp: '203.0.113.7', reason: 'badreputation' });
     expect(kinds(d)).toContain('temporary');
   });
+
+  it('reads a reply code that ends in a colon, as older Yahoo bounces write it', async () => {
+    const d = await one("554: delivery error: dd This user doesn't have a yahoo.com account (ghost@yahoo.com) [0] - mta1027.mail.gq1.yahoo.com");
+    expect(d).toMatchObject({ replyCode: 554, permanent: true });
+    // A clock time is not a reply code.
+    const later = await one('Delivery to bob@example.net was retried until 12:30: connection timed out');
+    expect(later.replyCode).toBeNull();
+  });
 });
 
 describe('lists named loosely', () => {
