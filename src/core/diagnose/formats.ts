@@ -154,10 +154,16 @@ export const FORMATS: readonly Format[] = [
     name: 'Gmail',
     signals: [{ from: /mailer-daemon@googlemail\.com|mailer-daemon@google\.com/i }, { subject: /delivery status notification/i }],
     need: 2,
-    pasted: /^\*\* (?:Address not found|Message not delivered|Delivery incomplete|Message blocked) \*\*/,
+    // Gmail writes its NDR in the sender's language: German "** Adresse nicht gefunden **",
+    // "Ihre Nachricht wurde nicht an a@b zugestellt, weil …".
+    pasted: /^\*\* (?:Address not found|Message not delivered|Delivery incomplete|Message blocked|Adresse nicht gefunden) \*\*/,
     start: [/^Delivery to the following recipient/, /^\*\* /, /^Your message wasn't delivered to \S{1,64}@/i, /^Message not delivered/i],
     original: [/^-{5} Original message -{5}/, /^-{5} Message header follows -{5}/],
-    recipients: [new RegExp(`^\\s{2,}${addr}\\s*$`), new RegExp(`^Your message wasn't delivered to ${addr}`, 'i')],
+    recipients: [
+      new RegExp(`^\\s{2,}${addr}\\s*$`),
+      new RegExp(`^Your message wasn't delivered to ${addr}`, 'i'),
+      new RegExp(`^Ihre Nachricht wurde nicht an ${addr} zugestellt`),
+    ],
     recipientFromOriginal: true,
     messages: [
       ['expired', ['DNS Error: Could not contact DNS servers', 'The recipient server did not accept our requests to connect']],

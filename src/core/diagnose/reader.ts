@@ -38,6 +38,13 @@ const MAX_RECIPIENTS = 200;
 
 const ADDRESS = /<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?/;
 const ROLE = /^(?:postmaster|mailer-daemon|delist|delist-request|tosa|icloudadmin|abuse_rbl)@/i;
+/**
+ * An Exim main-log line for a failed ("**") or deferred ("==") address, with or without its
+ * date, time and message id: "2026-12-01 10:25:10 1tABeF-0002aB-Cd ** a@b R=dnslookup …".
+ * The address follows the flag; the envelope sender in "MAIL FROM:<…>" later on is not it.
+ */
+const EXIM_LOG =
+  /^(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})? (?:[+-]\d{4} )?(?:\[\d{1,10}\] )?)?(?:[A-Za-z0-9]{6,11}-[A-Za-z0-9]{6,11}-[A-Za-z0-9]{2,4} )?(?:\*\*|==) <?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?=[\s:]|$)/;
 
 /** Plain address from a DSN recipient field ("rfc822; <a@b>"). */
 export function dsnAddress(value: string | undefined): string | null {
@@ -234,6 +241,8 @@ function recipientOf(line: string, patterns: readonly RegExp[]): string | null |
 export function genericRecipient(line: string): string | undefined {
   const head = line.slice(0, 600);
   if (/^\s{0,4}(?:from|envelope-from|return-path|reply-to|sender|x-[a-z-]{1,40}|original-mail-from|mail from)\s{0,2}:/i.test(head)) return undefined;
+  const logged = EXIM_LOG.exec(head);
+  if (logged) return logged[1]!.toLowerCase();
   const lead =
     /^\s{0,12}(?:final-recipient:\s{0,3}rfc822;\s{0,3}|original-recipient:\s{0,3}rfc822;\s{0,3}|to:\s{0,3})?<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?:[\s:,(]|$)/i.exec(
       head,
