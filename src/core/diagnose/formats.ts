@@ -155,14 +155,19 @@ export const FORMATS: readonly Format[] = [
     signals: [{ from: /mailer-daemon@googlemail\.com|mailer-daemon@google\.com/i }, { subject: /delivery status notification/i }],
     need: 2,
     // Gmail writes its NDR in the sender's language: German "** Adresse nicht gefunden **",
-    // "Ihre Nachricht wurde nicht an a@b zugestellt, weil …".
-    pasted: /^\*\* (?:Address not found|Message not delivered|Delivery incomplete|Message blocked|Adresse nicht gefunden) \*\*/,
+    // "Ihre Nachricht wurde nicht an a@b zugestellt, weil …"; French "** Adresse introuvable **",
+    // "Votre message n'a pas été distribué à a@b, car …"; Spanish "** No se ha encontrado la
+    // dirección **", "Tu mensaje no se ha entregado a a@b porque …".
+    pasted:
+      /^\*\* (?:Address not found|Message not delivered|Delivery incomplete|Message blocked|Adresse nicht gefunden|Adresse introuvable|No se ha encontrado la dirección) \*\*/,
     start: [/^Delivery to the following recipient/, /^\*\* /, /^Your message wasn't delivered to \S{1,64}@/i, /^Message not delivered/i],
     original: [/^-{5} Original message -{5}/, /^-{5} Message header follows -{5}/],
     recipients: [
       new RegExp(`^\\s{2,}${addr}\\s*$`),
       new RegExp(`^Your message wasn't delivered to ${addr}`, 'i'),
       new RegExp(`^Ihre Nachricht wurde nicht an ${addr} zugestellt`),
+      new RegExp(`^Votre message n['’]a pas été distribué à ${addr}`),
+      new RegExp(`^Tu mensaje no se ha entregado a ${addr}`),
     ],
     recipientFromOriginal: true,
     messages: [
