@@ -15,7 +15,9 @@ COPY src ./src
 COPY commands ./commands
 COPY bin ./bin
 COPY data ./data
-# npm ci runs the prepare script (tsc -p tsconfig.build.json) into dist/.
+# The build bundles the CLI with scripts/bundle-cli.mjs after tsc.
+COPY scripts ./scripts
+# npm ci runs the prepare script (tsc, then the CLI bundle) into dist/.
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force

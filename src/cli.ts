@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Entry point of the `rblbot` command (bin/rblbot.js runs the compiled copy; `npm start`
- * runs this file through tsx). Errors are one clear sentence, never a stack trace.
+ * Entry point of the `rblbot` command (bin/rblbot.js, which `npm start` runs, loads the
+ * bundled copy in dist/cli; tests run this file through tsx). Errors are one clear sentence, never a stack trace.
  */
 import { runCli } from './cli/run.js';
 

@@ -43,6 +43,8 @@ describe('/watch history in Slack', () => {
 
   beforeAll(async () => {
     fake = await FakeSlack.start();
+    // Named otherwise than "rblbot", as an installed app may be: refusals must use its real name.
+    fake.on('auth.test', () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'mailbot', team_id: 'T0TEST', user_id: 'UBOT' }));
     http = new SharedHttpServer();
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, LOG_LEVEL: 'silent' });
     slack = await startSlack({
@@ -93,7 +95,10 @@ describe('/watch history in Slack', () => {
     await postSigned(url, SECRET, slashCommand({ command: '/watch', text: `history ${IP}`, responseUrl: fake.responseUrl('h2') }));
     const notice = await fake.waitForRespond('h2', 1);
     expect(notice.body.response_type).toBe('ephemeral');
-    expect(JSON.stringify(notice.body.blocks)).toContain('invite it with /invite @rblbot');
+    const text = JSON.stringify(notice.body.blocks);
+    expect(text).toContain('@mailbot is not a member of this channel');
+    expect(text).toContain('/invite @mailbot');
+    expect(text).not.toContain('@rblbot');
   });
 });
 

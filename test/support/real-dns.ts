@@ -159,15 +159,23 @@ export async function startRbldnsd(): Promise<RunningServer> {
   return startServer('rbldnsd', program, args, port, `2.0.0.127.${FIXTURE_ZONES[0]}`, remove);
 }
 
+export interface ListenOptions {
+  /**
+   * The port on 127.0.0.1 (default: a free one). 53 serves tools that take their resolver
+   * only from /etc/resolv.conf, which has no port (the peers bench runs rblcheck so).
+   */
+  readonly port?: number;
+}
+
 /**
  * A fresh Unbound (cold cache) with one thread and otherwise its defaults, forwarding the
  * fixture zones and in-addr.arpa to `upstream` (rbldnsd).
  */
-export async function startUnbound(upstream: RunningServer): Promise<RunningServer> {
+export async function startUnbound(upstream: RunningServer, options: ListenOptions = {}): Promise<RunningServer> {
   const program = findProgram('unbound');
   if (!program) throw new Error(missingPrograms(['unbound'])!);
   const { dir, remove } = workDir('rblbot-unbound-');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const conf = join(dir, 'unbound.conf');
   writeFileSync(
     conf,
@@ -204,11 +212,11 @@ export async function startUnbound(upstream: RunningServer): Promise<RunningServ
 }
 
 /** A fresh dnsmasq with its default settings (150 concurrent forwards, 150 cache entries) forwarding to `upstream`. */
-export async function startDnsmasq(upstream: RunningServer): Promise<RunningServer> {
+export async function startDnsmasq(upstream: RunningServer, options: ListenOptions = {}): Promise<RunningServer> {
   const program = findProgram('dnsmasq');
   if (!program) throw new Error(missingPrograms(['dnsmasq'])!);
   const { dir, remove } = workDir('rblbot-dnsmasq-');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
     '--keep-in-foreground',
     '--conf-file=/dev/null',

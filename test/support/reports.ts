@@ -43,6 +43,7 @@ export function report(partial: Partial<CheckReport> & Pick<CheckReport, 'result
     fcrdns: true,
     ptrError: null,
     addresses: [],
+    addressesError: null,
     registrableDomain: null,
     summary: summarize(partial.results),
     resolvers: ['192.0.2.53'],

@@ -184,7 +184,7 @@ export class SlackListeners {
   /** The answer's pictures, uploaded to the channel after the text; failures are told to the caller only. */
   private async sendImages(origin: Origin, reply: Reply): Promise<void> {
     if (imagesOf(reply).length === 0 || !origin.channelId) return;
-    const problems = await uploadImages(this.app.client, origin.channelId, reply);
+    const problems = await uploadImages(this.app.client, origin.channelId, reply, this.deps.botName);
     if (problems.length === 0) return;
     this.deps.logger.warn({ problems }, 'Slack: picture upload failed');
     const notice = errorReply('Picture not shown', problems.join(' '));

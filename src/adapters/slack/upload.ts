@@ -7,13 +7,7 @@
 import type { webApi } from '@slack/bolt';
 import type { ImageBlock, Reply } from '../../reply/reply.js';
 import { clip } from '../../reply/words.js';
-
-/** Why an upload failed, in words for the person who asked. */
-const UPLOAD_ERRORS: Record<string, string> = {
-  not_in_channel: 'rblbot is not a member of this channel: invite it with /invite @rblbot.',
-  channel_not_found: 'rblbot cannot post in this channel (a private channel it is not in, or a DM).',
-  missing_scope: 'The Slack app lacks the files:write scope: reinstall it from manifest.yml.',
-};
+import { slackDeliveryError } from './delivery.js';
 
 export function imagesOf(reply: Reply): ImageBlock[] {
   return reply.blocks.filter((b): b is ImageBlock => b.kind === 'image');
@@ -21,9 +15,10 @@ export function imagesOf(reply: Reply): ImageBlock[] {
 
 /**
  * Upload every picture of `reply` to `channelId`. Returns a sentence per picture that
- * could not be uploaded (for a private follow-up), never throws.
+ * could not be uploaded (for a private follow-up), never throws. `bot` is the bot's name as
+ * people invite it: refusals are worded as delivery refusals are, fix included.
  */
-export async function uploadImages(client: InstanceType<typeof webApi.WebClient>, channelId: string, reply: Reply): Promise<string[]> {
+export async function uploadImages(client: InstanceType<typeof webApi.WebClient>, channelId: string, reply: Reply, bot: string): Promise<string[]> {
   const problems: string[] = [];
   for (const image of imagesOf(reply)) {
     try {
@@ -35,8 +30,9 @@ export async function uploadImages(client: InstanceType<typeof webApi.WebClient>
         alt_text: clip(image.alt, 1000),
       });
     } catch (err) {
-      const code = (err as { data?: { error?: string } }).data?.error ?? (err as { code?: string }).code ?? 'request_failed';
-      problems.push(`Could not upload the picture ${image.filename}: ${UPLOAD_ERRORS[code] ?? `Slack answered ${code}.`}`);
+      const refused = slackDeliveryError(err, bot);
+      const words = refused.fix ? `${refused.message} ${refused.fix}` : refused.message;
+      problems.push(`Could not upload the picture ${image.filename}: ${words}`);
     }
   }
   return problems;

@@ -361,6 +361,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     let fcrdns: boolean | null = null;
     let ptrError: string | null = null;
     let addresses: string[] = [];
+    let addressesError: string | null = null;
     let registrable: string | null = null;
     // The zones' test-point verdicts, probed beside the lookups when they are not fresh.
     const probes: (Promise<unknown> | undefined)[] = [];
@@ -368,9 +369,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if (target.kind === 'domain') {
       registrable = registrableDomain(target.value);
       const resolving = dns.resolveAddresses(target.value).catch((err: unknown) => {
-        notes.push(
-          `Could not resolve ${target.value} to addresses (${err instanceof Error ? err.message : String(err)}); only the domain lists were checked.`,
-        );
+        addressesError = err instanceof Error ? err.message : String(err);
         return [] as string[];
       });
       probes.push(healthOf(zonesFor('domain', options)));
@@ -410,8 +409,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if (problem?.hidesAnswers && ptr === null && ptrError === null) {
       // "No such name" for the PTR from a resolver that says so even for the lists' test points proves nothing.
       fcrdns = null;
-      ptrError = 'not trusted: this resolver answers "no such name" even for blocklist test points';
+      ptrError = NOT_TRUSTED;
     }
+    if (problem?.hidesAnswers && target.kind === 'domain' && addresses.length === 0 && addressesError === null) addressesError = NOT_TRUSTED;
     if (metrics) for (const r of results) metrics.lookup(r.zone, r.status, r.ms / 1000);
 
     return {
@@ -422,6 +422,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       fcrdns,
       ptrError,
       addresses,
+      addressesError,
       registrableDomain: registrable,
       results,
       summary: summarise(results),
@@ -472,6 +473,9 @@ export function summarise(results: readonly LookupResult[]): CheckSummary {
   }
   return summary;
 }
+
+/** A "no such name" from a resolver that says so even for the lists' test points proves nothing. */
+const NOT_TRUSTED = 'not trusted: this resolver answers "no such name" even for blocklist test points';
 
 /** Why a PTR lookup gave no answer, for `ptrError`. */
 function ptrFailure(outcome: { failure: DnsFailure; message: string }, timeoutMs: number): string {

@@ -146,7 +146,7 @@ function targetFields(report: CheckReport): Block {
   if (report.kind === 'domain') {
     fields.push({
       label: 'Addresses',
-      value: [report.addresses.length > 0 ? report.addresses.join(', ') : 'none (the name does not resolve, so only domain lists were checked)'],
+      value: [addressesText(report)],
     });
     if (report.registrableDomain) fields.push({ label: 'Registrable domain', value: [report.registrableDomain, ' (checked too)'] });
   } else {
@@ -154,6 +154,13 @@ function targetFields(report: CheckReport): Block {
     fields.push({ label: 'FCrDNS', value: [fcrdnsText(report)] });
   }
   return { kind: 'fields', fields };
+}
+
+/** The name's addresses, "none", or "unknown (why)": an unanswered lookup is never "none". */
+function addressesText(report: CheckReport): string {
+  if (report.addresses.length > 0) return report.addresses.join(', ');
+  if (report.addressesError) return `unknown (${report.addressesError}), so only domain lists were checked`;
+  return 'none (the name does not resolve, so only domain lists were checked)';
 }
 
 /** "mail.example.com", "none", or "unknown (no answer…)": an unanswered lookup is never "none". */

@@ -70,6 +70,12 @@ export interface CheckReport {
   readonly ptrError: string | null;
   /** For a name: the addresses it resolved to (each checked on IP lists). */
   readonly addresses: readonly string[];
+  /**
+   * For a name: why its addresses are unknown (the resolver did not answer, or cannot be
+   * trusted to say a name does not exist); then `addresses` is empty because they are
+   * unknown, not because the name has none. Null for IPs and when the lookup was answered.
+   */
+  readonly addressesError: string | null;
   /** For a name: the registrable domain also checked, when it differs from the name. */
   readonly registrableDomain: string | null;
   readonly results: readonly LookupResult[];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TargetError } from '../../../src/core/check/types.js';
 import { createChecker, type Checker } from '../../../src/core/check/checker.js';
+import { checkReportReply } from '../../../src/core/check/reply.js';
 import { loadCatalogue } from '../../../src/core/check/catalogue.js';
 import { TestDnsServer } from '../../support/dns-server.js';
 
@@ -335,6 +336,15 @@ describe('earned verdicts', () => {
       // Its "no PTR" is no better than its "not listed".
       expect(report).toMatchObject({ ptr: null, fcrdns: null });
       expect(report.ptrError).toMatch(/not trusted/);
+      // Nor is its "no such name" for a domain's addresses.
+      const named = await earned.check('mail.example.com');
+      expect(named.addresses).toEqual([]);
+      expect(named.addressesError).toMatch(/not trusted/);
+      expect(
+        checkReportReply(named)
+          .blocks.map((b) => JSON.stringify(b))
+          .join('\n'),
+      ).toContain('unknown (not trusted');
     } finally {
       await hiding.close();
     }
@@ -359,7 +369,17 @@ describe('earned verdicts', () => {
       }
     }
     // Nothing listening at all: connection refused, said once.
-    const report = await createChecker({ resolvers: ['127.0.0.1:9'], timeoutMs: 300 }).check('203.0.113.5');
+    const dead = createChecker({ resolvers: ['127.0.0.1:9'], timeoutMs: 300 });
+    const report = await dead.check('203.0.113.5');
     expect(report.resolverProblem).toMatch(/^Nothing answers DNS at 127\.0\.0\.1:9 \(connection refused\)/);
+    // A name's addresses are unknown then, never "none".
+    const named = await dead.check('mail.example.com');
+    expect(named.addresses).toEqual([]);
+    expect(named.addressesError).toMatch(/connection refused/);
+    const text = checkReportReply(named)
+      .blocks.map((b) => JSON.stringify(b))
+      .join('\n');
+    expect(text).toContain('unknown (');
+    expect(text).not.toContain('does not resolve');
   });
 });

@@ -1,0 +1,241 @@
+/**
+ * rblbot against the checkers admins use instead (issue 17 part 3: "faster than every peer
+ * where they all find every listing"), each as a whole process behind the same fresh
+ * resolver (rbldnsd serving the 50 fixture lists, Unbound or dnsmasq in front, cold cache):
+ *
+ * - the `dnsbl` npm package (batch(): A lookups only, 64 in flight; a lookup that fails
+ *   counts as "not listed", so a lost answer is a missed listing);
+ * - rblcheck, Debian's C checker (one lookup at a time through the C library's resolver).
+ *   It reads its resolver only from /etc/resolv.conf, which has no port: the resolver
+ *   listens on 127.0.0.1:53 and rblcheck runs in a private mount namespace whose
+ *   resolv.conf names it (needs root and unshare; skipped with the reason otherwise).
+ *
+ * rblbot does more per address (its PTR and FCrDNS, the lists' test points, TXT reasons);
+ * the peers do only the A lookups.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expectedListings, FIXTURE_IPS, FIXTURE_ZONES, fixtureZonesFile } from '../test/support/dnsbl-fixture.js';
+import { startDelayRelay } from '../test/support/delay-relay.js';
+import { missingPrograms, startDnsmasq, startRbldnsd, startUnbound, type RunningServer } from '../test/support/real-dns.js';
+import type { BenchSuite, BenchTable } from './types.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = process.env.RBLBOT_BENCH_CLI ?? join(root, 'bin', 'rblbot.js');
+const dnsblPeer = join(root, 'bench', 'peer-dnsbl.mjs');
+type ResolverKind = 'unbound' | 'dnsmasq';
+
+interface Outcome {
+  /** The whole process, start to exit. */
+  readonly ms: number;
+  /** From the process's start until its answer was ready, where the tool can tell (else the whole process). */
+  readonly answerMs: number;
+  readonly found: number;
+}
+
+/**
+ * Run `command args…` to its end: stdout and the whole process's wall time. `ok` says which
+ * exit statuses are answers (rblbot: 0 or 1 for listed; rblcheck: the number of listings).
+ */
+function timed(
+  command: string,
+  args: readonly string[],
+  ok: (code: number | null) => boolean = (code) => code === 0 || code === 1,
+): Promise<{ ms: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      if (ok(code)) resolve({ ms, stdout });
+      else reject(new Error(`${command} ${args[0] ?? ''} exited ${code}: ${stderr.trim().slice(0, 300)}`));
+    });
+  });
+}
+
+/**
+ * rbldnsd, `listsAwayMs` away (a delaying relay, or none for 0), and a fresh resolver of
+ * `kind` in front of it (cold cache), for one run.
+ */
+async function withResolver<T>(
+  kind: ResolverKind,
+  listsAwayMs: number,
+  port: number | undefined,
+  run: (resolver: RunningServer) => Promise<T>,
+): Promise<T> {
+  const started: RunningServer[] = [];
+  try {
+    started.push(await startRbldnsd());
+    if (listsAwayMs > 0) started.push(await startDelayRelay(started[0]!, listsAwayMs));
+    const lists = started.at(-1)!;
+    started.push(kind === 'unbound' ? await startUnbound(lists, { port }) : await startDnsmasq(lists, { port }));
+    return await run(started.at(-1)!);
+  } finally {
+    for (const server of started.reverse()) await server.stop();
+  }
+}
+
+interface Tool {
+  readonly name: string;
+  /** Resolver port the tool needs (rblcheck: 53), else any. */
+  readonly port?: number;
+  run(resolver: RunningServer, ips: readonly string[]): Promise<Outcome>;
+}
+
+function rblbotTool(zonesFile: string): Tool {
+  return {
+    name: 'rblbot check',
+    async run(resolver, ips) {
+      const { ms, stdout } = await timed(process.execPath, [cli, 'check', '--json', '--resolver', resolver.address, '--zones', zonesFile, ...ips]);
+      const found = stdout
+        .split('\n')
+        .filter((line) => line.trim())
+        .reduce((n, line) => n + (JSON.parse(line) as { summary: { listed: number } }).summary.listed, 0);
+      return { ms, answerMs: ms, found };
+    },
+  };
+}
+
+const dnsblTool: Tool = {
+  name: 'dnsbl (npm), 64 in flight',
+  async run(resolver, ips) {
+    const { ms, stdout } = await timed(process.execPath, [dnsblPeer, resolver.address, FIXTURE_ZONES.join(','), ...ips]);
+    const answer = JSON.parse(stdout) as { found: number; answerMs: number };
+    return { ms, answerMs: answer.answerMs, found: answer.found };
+  },
+};
+
+function rblcheckTool(resolvConf: string): Tool {
+  return {
+    name: 'rblcheck (Debian), one at a time',
+    port: 53,
+    async run(_resolver, ips) {
+      const services = FIXTURE_ZONES.flatMap((zone) => ['-s', zone]);
+      // -c: only the lists named here. It prints "<ip> listed by <zone>" or "<ip> not listed by <zone>".
+      const script = 'mount --bind "$0" /etc/resolv.conf && exec rblcheck "$@"';
+      const args = ['-m', '--propagation', 'private', 'sh', '-c', script, resolvConf, '-c', ...services, ...ips];
+      // rblcheck exits with the number of listings it found.
+      const { ms, stdout } = await timed('unshare', args, (code) => code !== null && code < 126);
+      return { ms, answerMs: ms, found: stdout.split('\n').filter((line) => /^\S+ listed by /.test(line)).length };
+    },
+  };
+}
+
+/** Why rblcheck cannot run here, or null. */
+function rblcheckMissing(resolvConf: string): string | null {
+  try {
+    execFileSync('rblcheck', ['-v'], { stdio: 'ignore' });
+  } catch {
+    return 'rblcheck is not installed (apt-get install rblcheck)';
+  }
+  try {
+    execFileSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf', resolvConf], { stdio: 'ignore' });
+  } catch {
+    return 'rblcheck needs a private mount namespace for its resolv.conf (root and unshare)';
+  }
+  return null;
+}
+
+/**
+ * Resolver, how far away the lists are, how many IPs. 0 ms is the resolvers bench's setting
+ * (rbldnsd answering on loopback at once, so even a cold cache costs next to nothing);
+ * 20 ms is closer to real blocklists, which are a network away from any resolver.
+ */
+const SCENARIOS: readonly (readonly [ResolverKind, number, number])[] = [
+  ['unbound', 0, 1],
+  ['unbound', 0, 100],
+  ['dnsmasq', 0, 1],
+  ['dnsmasq', 0, 100],
+  ['unbound', 20, 1],
+  ['unbound', 20, 100],
+  ['dnsmasq', 20, 1],
+  ['dnsmasq', 20, 100],
+];
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export const suite: BenchSuite = {
+  name: 'peers',
+  async run() {
+    const title = 'rblbot against peer checkers: whole processes behind the same fresh resolver (rbldnsd, 50 lists, cold cache)';
+    const columns = ['resolver', 'lists away', 'IPs', 'tool', 'whole process s', 'answer ready s', 'listings found', 'rblbot faster?'];
+    const missing = missingPrograms(['rbldnsd', 'unbound', 'dnsmasq']);
+    if (missing) return [{ title, columns, rows: [], notes: [`skipped: ${missing}`] }];
+
+    const dir = mkdtempSync(join(tmpdir(), 'rblbot-bench-peers-'));
+    const zonesFile = join(dir, 'zones.json');
+    const resolvConf = join(dir, 'resolv.conf');
+    writeFileSync(zonesFile, fixtureZonesFile(root));
+    writeFileSync(resolvConf, 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n');
+    const notes: string[] = [];
+    const rblcheckWhy = rblcheckMissing(resolvConf);
+    if (rblcheckWhy) notes.push(`rblcheck skipped: ${rblcheckWhy}`);
+    const tools = [rblbotTool(zonesFile), dnsblTool, ...(rblcheckWhy ? [] : [rblcheckTool(resolvConf)])];
+    const rows: (string | number)[][] = [];
+    try {
+      for (const [kind, listsAwayMs, count] of SCENARIOS) {
+        const ips = FIXTURE_IPS.slice(0, count);
+        const expected = expectedListings(count).size;
+        const runs = count === 1 ? 5 : 3;
+        const outcomes = new Map<Tool, Outcome[]>(tools.map((tool) => [tool, []]));
+        // Round-robin, each run against fresh servers, so load drifts hit every tool alike.
+        for (let i = 0; i < runs; i++) {
+          for (const tool of tools) {
+            // A one-at-a-time tool with the lists 20 ms away needs 100 IPs × 50 lists × 20 ms: one run says enough.
+            if (i > 0 && tool.port === 53 && listsAwayMs > 0 && count > 1) continue;
+            try {
+              outcomes.get(tool)!.push(await withResolver(kind, listsAwayMs, tool.port, (resolver) => tool.run(resolver, ips)));
+            } catch (err) {
+              notes.push(`${tool.name} behind ${kind}, lists ${listsAwayMs} ms away, ${count} IPs: ${(err as Error).message}`);
+            }
+          }
+        }
+        const summary = tools.map((tool) => {
+          const runsOf = outcomes.get(tool)!;
+          if (runsOf.length === 0) return { tool, ms: NaN, answerMs: NaN, found: 0 };
+          return {
+            tool,
+            ms: median(runsOf.map((o) => o.ms)),
+            answerMs: median(runsOf.map((o) => o.answerMs)),
+            found: Math.min(...runsOf.map((o) => o.found)),
+          };
+        });
+        const ours = summary[0]!;
+        const seconds = (ms: number) => (Number.isNaN(ms) ? '—' : (ms / 1000).toFixed(2));
+        for (const { tool, ms, answerMs, found } of summary) {
+          // Judged on the peer's answer-ready time, the kinder of its two figures.
+          const verdict =
+            tool === ours.tool
+              ? ''
+              : found !== expected
+                ? 'peer misses listings'
+                : ours.ms < answerMs
+                  ? `yes (${(answerMs / ours.ms).toFixed(2)}×)`
+                  : `NO (${(ours.ms / answerMs).toFixed(2)}× slower)`;
+          const resolverName = kind === 'unbound' ? 'Unbound, 1 thread' : 'dnsmasq, defaults';
+          rows.push([resolverName, `${listsAwayMs} ms`, count, tool.name, seconds(ms), seconds(answerMs), `${found} of ${expected}`, verdict]);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    notes.unshift(
+      'medians of 5 (1 IP) or 3 (100 IPs) runs (rblcheck with the lists 20 ms away and 100 IPs: 1 run), round-robin, fresh rbldnsd and resolver per run; "listings found" is the worst run',
+      '"lists away": rbldnsd answers at once (0 ms) or behind a relay holding each query 20 ms (test/support/delay-relay.ts), as real lists are a network away from the resolver',
+      "goal (issue 17): rblbot faster than every peer that finds every listing; rblbot also asks PTR, FCrDNS, the lists' test points and TXT reasons, the peers only A records",
+      '"answer ready": the dnsbl package\'s batch() resolves long before its process ends (a timer it does not clear holds the process for its 5 s timeout); rblbot is compared with that earlier time, rblcheck with its whole process',
+    );
+    const table: BenchTable = { title, columns, rows, notes };
+    return [table];
+  },
+};
