@@ -66,6 +66,8 @@ export const ADVERSARIAL: Record<string, () => string> = {
     fill(
       'This is the mail system at host a.example.\n----- Transcript of session follows -----\nHi. This is the qmail-send program at a.\nDiagnostic information for administrators:\nThis message was created automatically by mail delivery software.\n<a@b.example>:\n  a@b.example\n',
     ),
+  // Header-like runs after a reply code: reader.ts looks for an unmarked returned message.
+  'header lines after a reply, repeated': () => `550 5.1.1 <a@b.example>: unknown\n${fill('From: a\nTo: b\nX-A: c\n')}`,
   'indented address list under a heading': () => `The following recipients were affected:\n${fill('    a@b.example\n')}`,
   '26k tiny MIME parts': () =>
     `From: a@b\nSubject: x\nContent-Type: multipart/mixed; boundary=x\n\n${fill('--x\nContent-Type: text/plain\n\n550 5.7.1 a\n')}`,

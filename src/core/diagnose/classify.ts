@@ -227,40 +227,65 @@ function localAgentReason(f: Facts): Reason | null {
   return null;
 }
 
-function anotherOne(f: Facts, statusSays: Reason | null, says: Says): Reason | null {
-  if (isExplicit(f.formatReason)) return f.formatReason;
-  const type = f.diagnosticType.toUpperCase();
-  if (RETRYABLE.has(statusSays ?? '') || (type !== 'SMTP' && type !== '')) {
-    for (const r of PHRASE_ORDER) if (says(r)) return r;
-    // A delay notice whose only sign is the generic 4.7.0 (Sendmail's "Deferred: 421 4.7.0 Try
-    // again later") is a message still waiting, not a security refusal.
-    if (f.action === 'delayed' && f.status === '4.7.0' && (!statusSays || statusSays === 'securityerror')) return 'expired';
-    if (statusSays) return statusSays;
-    const cls = f.status?.slice(0, 3);
-    if (cls === '5.6' || cls === '4.6') return 'contenterror';
-    if (cls === '5.7' || cls === '4.7') return 'securityerror';
-    if (type.startsWith('X-UNIX')) return 'mailererror';
-    if (f.reply !== null && ((f.reply > 400 && f.reply < 408) || (f.reply > 500 && f.reply < 508))) return 'syntaxerror';
-    if (f.action === 'delayed' || f.action === 'expired') return 'expired';
-    if (f.command === 'EHLO' || f.command === 'HELO') return 'blocked';
-  }
-  return statusSays;
+/**
+ * A decision and whether it is still open: reached only through a status fallback, the
+ * status class, the reply code, the Action field or nothing at all. An open decision on
+ * Sisimai's phrases may still be made definite by rblbot's own phrases.
+ */
+interface Decision {
+  readonly reason: Reason | null;
+  readonly open: boolean;
 }
 
-/** Sisimai's generic matcher: probes, then phrases and the status table, then structural fallbacks. */
-function find(f: Facts): Reason {
+const done = (reason: Reason | null): Decision => ({ reason, open: false });
+const open = (reason: Reason | null): Decision => ({ reason, open: true });
+
+function anotherOne(f: Facts, statusSays: Reason | null, says: Says): Decision {
+  if (isExplicit(f.formatReason)) return done(f.formatReason);
+  const type = f.diagnosticType.toUpperCase();
+  if (RETRYABLE.has(statusSays ?? '') || (type !== 'SMTP' && type !== '')) {
+    for (const r of PHRASE_ORDER) if (says(r)) return done(r);
+    // A delay notice whose only sign is the generic 4.7.0 (Sendmail's "Deferred: 421 4.7.0 Try
+    // again later") is a message still waiting, not a security refusal.
+    if (f.action === 'delayed' && f.status === '4.7.0' && (!statusSays || statusSays === 'securityerror')) return open('expired');
+    if (statusSays) return RETRYABLE.has(statusSays) ? open(statusSays) : done(statusSays);
+    const cls = f.status?.slice(0, 3);
+    if (cls === '5.6' || cls === '4.6') return open('contenterror');
+    if (cls === '5.7' || cls === '4.7') return open('securityerror');
+    if (type.startsWith('X-UNIX')) return done('mailererror');
+    if (f.reply !== null && ((f.reply > 400 && f.reply < 408) || (f.reply > 500 && f.reply < 508))) return open('syntaxerror');
+    if (f.action === 'delayed' || f.action === 'expired') return open('expired');
+    if (f.command === 'EHLO' || f.command === 'HELO') return open('blocked');
+    return open(null);
+  }
+  return done(statusSays);
+}
+
+/** Sisimai's generic matcher on one phrase table: probes, then phrases and the status table, then structural fallbacks. */
+function decide(f: Facts, says: Says): Decision {
   const statusSays = statusReason(f.status);
-  const says = phrasesIn(f.lower);
   const type = f.diagnosticType.toUpperCase();
   if (type === 'SMTP' || type === '' || type === 'X-POSTFIX') {
-    for (const r of PROBE_ORDER) if (probe(r, f, statusSays, says)) return r;
+    for (const r of PROBE_ORDER) if (probe(r, f, statusSays, says)) return done(r);
   }
-  let r = anotherOne(f, statusSays, says);
-  if (r === 'undefined') r = null;
-  if (!r && f.action === 'delayed') r = 'expired';
-  if (r) return r;
-  if (says('vacation')) return 'vacation';
-  return f.lower ? 'onhold' : 'undefined';
+  const d = anotherOne(f, statusSays, says);
+  const r = d.reason === 'undefined' ? null : d.reason;
+  if (!r && f.action === 'delayed') return open('expired');
+  if (r) return { reason: r, open: d.open };
+  if (says('vacation')) return done('vacation');
+  return open(f.lower ? 'onhold' : 'undefined');
+}
+
+/**
+ * Sisimai's decision on its own phrase lists first; only when that leaves the reason open
+ * (a fallback, see Decision) are rblbot's own phrases read, in the same order.
+ */
+function find(f: Facts): Reason {
+  const says = phrasesIn(f.lower);
+  const first = decide(f, says.sisimai);
+  if (!first.open) return first.reason ?? 'undefined';
+  const second = decide(f, says.all);
+  return (second.open ? first.reason : second.reason) ?? 'undefined';
 }
 
 /** The reason for one failed recipient. */

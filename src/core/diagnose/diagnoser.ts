@@ -101,7 +101,8 @@ function cleanDiagnostic(text: string, code: number | null): string {
  */
 function firstReply(text: string): string {
   // 2xx replies are the steps a transcript shows succeeding ("<-- 250 2.1.0 Ok"): no cut there.
-  const re = /(?:^|[\s'"(;])([45][0-9]{2})[ -][245]\.[0-9]{1,3}\.[0-9]{1,3}\b/g;
+  // Amazon WorkMail appends the last remote answer in angle brackets: "554 4.4.7 Message expired … <421 4.4.2 …>".
+  const re = /(?:^|[\s'"(;<])([45][0-9]{2})[ -][245]\.[0-9]{1,3}\.[0-9]{1,3}\b/g;
   let first: string | null = null;
   let m: RegExpExecArray | null;
   for (let n = 0; n < 20 && (m = re.exec(text)); n++) {
@@ -150,8 +151,10 @@ function hostInText(text: string): string | null {
 }
 
 /** What the format table says for this recipient before the generic rules. */
-function formatReason(format: Format, doc: BounceDocument, words: string, command: SmtpCommand | null): Reason | null {
+function formatReason(format: Format, doc: BounceDocument, words: string, command: SmtpCommand | null, dsn: DsnFields | null): Reason | null {
   for (const h of format.headerReasons ?? []) if (h.value.test(doc.headers.get(h.header) ?? '')) return h.reason;
+  const byField = format.dsnReasons && dsn?.[format.dsnReasons.field]?.trim().toLowerCase();
+  if (byField && format.dsnReasons!.values[byField]) return format.dsnReasons!.values[byField]!;
   if (command && format.commandReasons?.[command]) return format.commandReasons[command]!;
   if (format.onhold?.some((pair) => aligned(words, pair))) return 'onhold';
   if (format.codes) {
@@ -294,7 +297,7 @@ export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
     const context = `${own}\n${s.shared}`.slice(0, 300_000);
     const remote = findRemote(context, s.dsn);
     const rawWords = `${dsnDiag}\n${own}\n${sharedWords}`.slice(0, 20_000);
-    const fmtReason = s.known ?? formatReason(s.format, doc, rawWords, command);
+    const fmtReason = s.known ?? formatReason(s.format, doc, rawWords, command, s.dsn);
 
     const rhost = findRhost(domainOf(s.recipient), remote.host ?? hostInText(words), s.reportingHost);
     // A multi-line reply repeats its code inside sentences ("not authorized to 550-5.7.1 send

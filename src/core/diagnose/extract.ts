@@ -128,9 +128,13 @@ const REMOTE_PATTERNS: readonly { re: RegExp; needs: string }[] = [
   { re: new RegExp(`^remote-mta:\\s{1,20}<${IPCHARS}>`, 'im'), needs: 'remote-mta:' },
   // GMX / web.de: "SMTP error from remote server for TEXT command, host: mx.example.com (198.51.100.44)".
   { re: new RegExp(`remote server for [A-Z ]{2,12}command, host: ${HOSTNAME}(?: \\(${IPCHARS}\\))?`, 'i'), needs: 'host: ' },
+  // GMX's older layout: "SMTP error from remote server after RCPT command:" then "host: mx.example.de".
+  { re: new RegExp(`^host: ${HOSTNAME}\\s*$`, 'im'), needs: 'host: ' },
   // MDaemon: "Attempting SMTP connection to [198.51.100.247:25]".
   { re: /attempting smtp connection to \[([0-9A-Fa-f.:]{2,45}?)(?::\d{1,5})?\]/i, needs: 'attempting smtp connection to [' },
   { re: new RegExp(`-> ${IPCHARS}:25\\)`, 'i'), needs: ':25)' },
+  // SurfControl: "a@b: [198.51.100.66], 550 a@b... No such user".
+  { re: new RegExp(`@[A-Za-z0-9.-]{1,253}:\\s{0,4}\\[${IPCHARS}\\],\\s{0,4}[245][0-9]{2}[ -]`), needs: '], ' },
   { re: new RegExp(`\\bH=${HOSTNAME} \\[${IPCHARS}\\]`), needs: 'h=' },
   { re: new RegExp(`delivery via ${HOSTNAME}\\[${IPCHARS}\\]`, 'i'), needs: 'delivery via ' },
   { re: new RegExp(`(?:^|\\n)${HOSTNAME}[ \\t]{0,4}\\n[ \\t]{0,4}Remote Server returned`, 'i'), needs: 'remote server returned' },

@@ -54,6 +54,8 @@ export interface Format {
   readonly codes?: { readonly pattern: RegExp; readonly reasons: Readonly<Record<string, Reason>> };
   /** What the failed command alone says for this writer. */
   readonly commandReasons?: Partial<Record<SmtpCommand, Reason>>;
+  /** A field of each recipient's DSN group whose value decides the reason (PowerMTA's X-PowerMTA-BounceCategory). */
+  readonly dsnReasons?: { readonly field: string; readonly values: Readonly<Record<string, Reason>> };
   /** Header values that decide the reason (au's X-SPASIGN: NG → filtered). */
   readonly headerReasons?: readonly { readonly header: string; readonly value: RegExp; readonly reason: Reason }[];
   /** Phrase pairs that leave the reason open for the generic rules (qmail: unknown user + queue timeout). */
@@ -222,11 +224,11 @@ export const FORMATS: readonly Format[] = [
     id: 'exchange2007',
     name: 'Microsoft Exchange 2007 and later / Exchange Online',
     signals: [
-      { subject: /Undeliverable|Non[ _]remis|Non recapitabile|Olevererbart|Unzustellbar|No se puede entregar|Onbestelbaar/ },
+      { subject: /Undeliverable|Non[ _]remis|Non recapitabile|Olevererbart|Unzustellbar|No se puede entregar|Onbestelbaar|N.o entregue/ },
       { from: /postmaster@outlook\.com|\.onmicrosoft\.com|MicrosoftExchange/i },
       { body: / RESOLVER\.| QUEUE\.|\bSMTPSEND\.|\bSTOREDRV\./ },
       {
-        body: /^(?:Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren|Error Details)/m,
+        body: /^(?:Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren|Informaci.n de diagn.stico para administradores|Informazioni di diagnostica per gli amministratori|Diagnostische gegevens voor beheerders|Informa..es de diagn.stico para administradores|Diagnostisk information f.r administrat.rer|管理者向けの診断情報|Error Details)/m,
       },
       { header: 'content-language' },
       { header: 'x-ms-exchange-message-is-ndr' },
@@ -239,14 +241,27 @@ export const FORMATS: readonly Format[] = [
       /^Intestazioni originali del messaggio:/,
       /^Ursprungshuvuden:/,
       /^Urspr.ngliche Nachrichtenkopfzeilen:/,
+      /^Encabezados del mensaje original:/,
+      /^Oorspronkelijke berichtkoppen:/,
+      /^Cabe.alhos da mensagem original:/,
+      /^元のメッセージ ?ヘッダー/,
       /^Content-Type: message\/rfc822/i,
     ],
+    // The heading of the NDR's user part too: users often copy only that part.
     pasted:
-      /^(?:Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren)/,
+      /^(?:Delivery has failed to these recipients or groups:|La remise . ces destinataires ou groupes a .chou.|Die Zustellung an folgende Empf.nger oder Gruppen ist fehlgeschlagen|Diagnostic information for administrators:|Informations de diagnostic pour les administrateurs|Diagnoseinformationen f.r Administratoren|Informaci.n de diagn.stico para administradores|Informazioni di diagnostica per gli amministratori|Diagnostische gegevens voor beheerders|Informa..es de diagn.stico para administradores|Diagnostisk information f.r administrat.rer|管理者向けの診断情報)/,
     recipients: [
       new RegExp(`^\\s{0,8}${addr}\\s*$`),
       new RegExp(`^\\s{0,8}${addr}\\s{1,4}(?:#|Remote Server|Generating server)`),
       /Recipient Address:\s{1,20}([^\s@]{1,64}@[^\s]{1,253})/,
+      // The user part names each recipient as "Display Name (a@b)" or "a@b<mailto:a@b>".
+      new RegExp(`^\\s{0,8}[^@()<>\\s][^@()<>]{0,120} \\(${addr}\\)\\s*$`),
+      new RegExp(`^\\s{0,8}${addr}<mailto:`),
+    ],
+    // The user part's template sentences, for a copy without the administrators' part.
+    messages: [
+      ['userunknown', ["The e-mail address you entered couldn't be found", "The email address you entered couldn't be found"]],
+      ['mailboxfull', ["The recipient's mailbox is full and can't accept messages now"]],
     ],
     codes: {
       pattern: /\b((?:RESOLVER|QUEUE|SMTPSEND)\.[A-Za-z0-9]{2,20}\.[A-Za-z0-9]{2,40}|QUEUE\.Expired)/,
@@ -524,6 +539,8 @@ export const FORMATS: readonly Format[] = [
           'not listed in public Name & Address Book',
           'no se encuentra en el Directorio de Domino',
           "non répertorié dans l'annuaire Domino",
+          // The same in ISO-8859-1 read without its charset ("non r\uFFFDpertori\uFFFD …").
+          "dans l'annuaire Domino",
           'Domino ディレクトリには見つかりません',
           'ディレクトリには見つかりません',
         ],
@@ -548,6 +565,7 @@ export const FORMATS: readonly Format[] = [
     id: 'imailserver',
     name: 'Progress IMail Server',
     signals: [{ subject: /^Undeliverable Mail / }, { header: 'x-mailer', value: /^<SMTP32 v/ }],
+    pasted: /^Body of message generated response:/,
     original: [/^Original message follows\./],
     recipients: [new RegExp(`^[A-Za-z][^:@]{2,60}: ${addr}`), new RegExp(`^undeliverable to ${addr}`, 'i')],
     messages: [
@@ -587,6 +605,8 @@ export const FORMATS: readonly Format[] = [
       { body: /Your message did not reach some or all of the intended recipients|The following recipient\(s\) could not be reached/i },
     ],
     need: 2,
+    // Its per-recipient lines: "   hMailServer sent: RCPT TO:<a@b>", "   Remote server replied: 550 …".
+    pasted: /^\s{0,8}hMailServer sent: /,
     original: [/^-{2,} ?original message/i, /^Content-Type: message\/rfc822/i],
     recipients: [new RegExp(`^\\s{0,8}${addr}\\s*$`)],
   },
@@ -630,6 +650,9 @@ export const FORMATS: readonly Format[] = [
     ],
     need: 2,
     start: [/^The user\(s\) /, /^Your message /, /^Each of the following/, /^</],
+    pasted: /^The user\(s\) account is |^Each of the following recipients was rejected by a remote/,
+    // "The user(s) account is disabled." comes before the "<a@b>: 550 …" line it explains.
+    errorFirst: true,
     original: [/^-{50}/, /^Content-Type: message\/rfc822/i],
     recipients: [new RegExp(`^<${addr}>`), new RegExp(`Recipient: <${addr}>`)],
     messages: [
@@ -654,9 +677,22 @@ export const FORMATS: readonly Format[] = [
     ],
   },
   {
+    id: 'apachejames',
+    name: 'Apache James',
+    signals: [{ subject: /^\[BOUNCE\]$/ }, { messageId: /\.JavaMail\./ }, { received: /JAMES SMTP Server/ }],
+    // AbstractNotify's "Error message below:"; before Verizon, whose "Message details:" block it shares.
+    pasted: /^Error message below:/,
+    original: [/^Content-Type: message\/rfc822/i],
+    // "Message details:" lists "  RCPT TO: a@b" after the error, indented (so joined to its heading).
+    recipients: [new RegExp(`(?:^|\\s)RCPT TO: ${addr}`)],
+    errorFirst: true,
+  },
+  {
     id: 'verizon',
     name: 'Verizon Wireless',
     signals: [{ from: /post_master@vtext\.com|sysadmin@[A-Za-z0-9.-]{0,100}vzwpix\.com/i }],
+    // Pasted without headers: "Sent date:" is a line of its own "Message details:" block only.
+    pasted: /^ {2}Sent date: /,
     start: [/^Error: /],
     original: [/^Original Message:/, /^Message details:/],
     recipients: [],
@@ -676,6 +712,7 @@ export const FORMATS: readonly Format[] = [
     id: 'interscanmss',
     name: 'Trend Micro InterScan MSS',
     signals: [{ from: /^"?InterScan/ }, { header: 'content-type', value: /InterScan/ }, { body: / InterScan / }],
+    pasted: /^Sent <<< RCPT TO:|^Received >>> [245][0-9]{2} /,
     original: [/^Content-Type: message\/rfc822/i],
     recipients: [new RegExp(`^Sent <<< RCPT TO:<${addr}>`, 'i'), new RegExp(`Unable to deliver message to <${addr}>`)],
     messages: [['userunknown', ['Unable to deliver']]],
@@ -684,6 +721,7 @@ export const FORMATS: readonly Format[] = [
     id: 'mfilter',
     name: 'Digital Arts m-FILTER',
     signals: [{ header: 'x-mailer', value: /^m-FILTER$/ }],
+    pasted: /^-------server message\s*$/,
     original: [/^-------original (?:message|mail info)/],
     recipients: [new RegExp(`^${addr}\\s*$`)],
   },
@@ -705,11 +743,50 @@ export const FORMATS: readonly Format[] = [
     recipients: [new RegExp(`^Unable to deliver message to: <${addr}>`)],
   },
   {
+    id: 'surfcontrol',
+    name: 'Websense SurfControl E-mail Filter',
+    // "Addressed To: a@b", a date, then "a@b: [198.51.100.66], 550 a@b... No such user".
+    signals: [{ header: 'x-sef-processed' }, { header: 'x-mailer', value: /^SurfControl E-mail Filter/ }],
+    start: [/^Your message could not be sent\./],
+    original: [/^Content-Type: message\/rfc822/i],
+    recipients: [new RegExp(`^Addressed To:\\s{0,4}${addr}`)],
+  },
+  {
+    id: 'powermta',
+    name: 'PowerMTA',
+    // "Hello, this is the mail server on …", " <a@b>  delivery failed; will not continue trying",
+    // and a DSN whose recipient groups carry PowerMTA's own bounce category.
+    signals: [{ subject: /^Delivery report/ }, { body: /^Hello, this is the mail server on /m }, { header: 'x-powermta-virtualmta' }],
+    need: 2,
+    start: [/^Hello, this is the mail server on /],
+    original: [/^Content-Type: text\/rfc822-headers/i],
+    recipients: [new RegExp(`^\\s{0,4}<${addr}>\\s{1,8}delivery (?:failed|delayed)`)],
+    // PowerMTA's bounce categories; the ones in the retry set (userunknown, hostunknown,
+    // expired, networkerror, systemerror) may still be refined by the shared rules.
+    dsnReasons: {
+      field: 'x-powermta-bouncecategory',
+      values: {
+        'bad-domain': 'hostunknown',
+        'bad-mailbox': 'userunknown',
+        'inactive-mailbox': 'suspend',
+        'message-expired': 'expired',
+        'no-answer-from-host': 'networkerror',
+        'policy-related': 'policyviolation',
+        'quota-issues': 'mailboxfull',
+        'routing-errors': 'systemerror',
+        'spam-related': 'spamdetected',
+      },
+    },
+  },
+  {
     id: 'mailmarshal',
     name: 'Trustwave MailMarshal',
     signals: [{ subject: /^Undeliverable Mail: "/ }],
+    pasted: /^Could not be delivered because of\s*$/,
     start: [/^Your message:/],
     original: [/^'\+{20,}/],
+    // "Your message:" echoes the original's From and Subject (indented): no server words.
+    ignore: [/^\s{1,8}(?:From|Subject|To|Date|Sent):/],
     // "The following recipients were affected:" then the addresses, indented (joined to that line).
     recipients: [new RegExp(`(?:^ {4}|recipients were affected: )${addr}\\s*$`)],
     errorFirst: true,
@@ -758,7 +835,8 @@ export const FORMATS: readonly Format[] = [
   {
     id: 'dragonfly',
     name: 'DragonFly Mail Agent',
-    signals: [{ subject: /Mail delivery failed/ }, { received: / \(DragonFly Mail Agent/ }],
+    // The Received comment is often on a folded line: "\t(DragonFly Mail Agent v0.13)".
+    signals: [{ subject: /Mail delivery failed/ }, { received: /\s\(DragonFly Mail Agent/ }],
     need: 2,
     start: [/^This is the DragonFly Mail Agent /],
     original: [/^Original message follows\./, /^Message headers follow/],
@@ -767,15 +845,6 @@ export const FORMATS: readonly Format[] = [
       ['expired', ['Could not deliver for the last ']],
       ['hostunknown', ['DNS lookup failure: host ']],
     ],
-  },
-  {
-    id: 'apachejames',
-    name: 'Apache James',
-    signals: [{ subject: /^\[BOUNCE\]$/ }, { messageId: /\.JavaMail\./ }, { received: /JAMES SMTP Server/ }],
-    original: [/^Content-Type: message\/rfc822/i],
-    // "Message details:" lists "  RCPT TO: a@b" after the error, indented (so joined to its heading).
-    recipients: [new RegExp(`(?:^|\\s)RCPT TO: ${addr}`)],
-    errorFirst: true,
   },
   {
     id: 'mimecast',
@@ -800,9 +869,11 @@ export const FORMATS: readonly Format[] = [
     need: 2,
     original: [/^Content-Type: text\/rfc822-headers/i],
     messages: [
-      ['userunknown', ['542 ', ' Rejected', 'No such user']],
+      ['userunknown', ['No such user']],
       ['securityerror', ['Please turn on SMTP Authentication in your mail client']],
     ],
+    // "542 <a@b> Rejected": the code and the word together (either alone says nothing).
+    codes: { pattern: /\b(542) [^\n]{1,300}? Rejected\b/, reasons: { '542': 'userunknown' } },
   },
   {
     id: 'mcafee',

@@ -400,24 +400,31 @@ class Collector {
       case 'message/feedback-report':
         this.feedbackReport ??= await this.text(part, MAX_REPORT_BYTES);
         return;
+      // RFC 6533 (SMTPUTF8) reports return the original as message/global-headers or message/global.
       case 'text/rfc822-headers':
+      case 'message/global-headers':
+      case 'message/global':
         this.originalHeaders ??= this.headerBlock(part);
         return;
       case 'message/rfc822': {
-        this.originalHeaders ??= this.headerBlock(part);
-        // A message forwarded inline (not a report's returned copy) is read like the bounce
-        // itself, after a marker that lets cutOriginalMessage drop it when the error came first.
-        if (
-          this.report ||
-          part.disposition === 'attachment' ||
-          messageDepth >= MAX_MESSAGE_DEPTH ||
-          part.depth >= MAX_DEPTH ||
-          this.src.parts >= MAX_PARTS
-        )
-          return;
-        if (part.encoding === 'base64' || part.encoding === 'quoted-printable') return;
-        const inner = readPart(this.src, part.bodyStart, part.end, part.depth + 1, 'text/plain');
-        this.texts.push({ kind: 'plain', text: '----- Original message -----' });
+        const readable =
+          !this.report &&
+          messageDepth < MAX_MESSAGE_DEPTH &&
+          part.depth < MAX_DEPTH &&
+          this.src.parts < MAX_PARTS &&
+          part.encoding !== 'base64' &&
+          part.encoding !== 'quoted-printable';
+        const inner = readable ? readPart(this.src, part.bodyStart, part.end, part.depth + 1, 'text/plain') : null;
+        // A bounce forwarded as an attachment ("Forward as attachment" in a mail client) is the
+        // message to read, not a returned copy: read it whole, without a returned-message marker.
+        const forwardedBounce = inner !== null && messageDepth === 0 && part.disposition === 'attachment' && looksLikeBounce(inner);
+        if (!forwardedBounce) this.originalHeaders ??= this.headerBlock(part);
+        if (inner === null || (part.disposition === 'attachment' && !forwardedBounce)) return;
+        // The forwarded message's own returned copy is evidence, as in any report.
+        if (hasReportPart(inner)) this.report = true;
+        // A message forwarded inline is read like the bounce itself, after a marker that lets
+        // cutOriginalMessage drop it when the error came first.
+        if (!forwardedBounce) this.texts.push({ kind: 'plain', text: '----- Original message -----' });
         await this.visit(inner, messageDepth + 1, false);
         return;
       }
@@ -514,6 +521,21 @@ function isInlinePlain(p: Part): boolean {
   return p.type === 'text/plain' && p.disposition !== 'attachment';
 }
 
+/** Sender and subject words of a bounce (RFC 3464 reports, and the non-DSN bounces of the format table). */
+const BOUNCE_FROM = /mailer-daemon|postmaster|mail delivery|delivery subsystem|microsoftexchange/i;
+const BOUNCE_SUBJECT =
+  /undeliver|delivery status notification|returned mail|mail delivery failed|failure notice|delivery failure|not delivered|delivery has failed|non remis|unzustellbar|returning message to sender/i;
+
+/** An attached message that is itself a bounce (a report, or a mail system's failure notice). */
+function looksLikeBounce(message: Part): boolean {
+  if (hasReportPart(message)) return true;
+  const from = message.headers.get('from') ?? '';
+  const subject = decodeWords(message.headers.get('subject') ?? '');
+  return BOUNCE_FROM.test(from) || BOUNCE_SUBJECT.test(subject);
+}
+
 function hasReportPart(root: Part): boolean {
-  return leaves(root).some((p) => p.type === 'message/delivery-status' || p.type === 'message/feedback-report');
+  return leaves(root).some(
+    (p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status' || p.type === 'message/feedback-report',
+  );
 }

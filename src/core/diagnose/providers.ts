@@ -125,8 +125,9 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
     provider: 'Microsoft (Hotmail, legacy)',
     re: /\bRP-00[1-3]\b/,
     code: '$0',
-    meaning: 'Legacy Hotmail rate limit.',
-    reason: 'speeding',
+    // Outlook.com's page: the rate limit is "related to IP/domain reputation" (Sisimai: badreputation).
+    meaning: 'Legacy Hotmail rate limit, set by the sending IP\u2019s or domain\u2019s reputation.',
+    reason: 'badreputation',
     block: 'reputation',
     links: [MS_SNDS],
   },

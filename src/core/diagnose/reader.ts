@@ -139,7 +139,7 @@ const HAS_REPLY = /(?:^|\s)[245][0-9]{2}[ -]|[245]\.[0-9]{1,3}\.[0-9]{1,3}|^(?:d
 
 /** Failure wording before a generic marker: the marker ends a bounce without reply codes (MailEnable, Courier texts). */
 const FAILURE_WORDS =
-  /could not be (?:delivered|reached)|couldn't be delivered|cannot be delivered|undeliverable|delivery (?:has )?failed|failed permanently|permanent error/i;
+  /could not be (?:delivered|reached)|couldn't be delivered|cannot be delivered|could not deliver|error delivering|giving up|undeliverable|delivery (?:has )?failed|failed permanently|permanent error/i;
 
 const MAX_REGION_LINES = 6000;
 
@@ -175,7 +175,47 @@ function cutIndex(lines: readonly string[], start: number, startFound: boolean, 
       break;
     }
   }
-  return at;
+  const headers = headerRun(lines, start + 1, at);
+  return headers >= 0 ? headers : at;
+}
+
+/** Header names of a returned message: a run of three of them is its header block. */
+const CORE_HEADER = /^(?:received|return-path|from|to|subject|date|message-id):/i;
+const ANY_HEADER = /^[A-Za-z][A-Za-z0-9-]{1,60}:/;
+
+/**
+ * The first line of a returned message quoted without any marker: a run of header lines at
+ * the start of a line ("Received:", "From:", "Subject:", … three different ones at least)
+ * after the error text has given its reply code or status.
+ * Writers that list the original's headers as part of their text (Messaging Server, Domino,
+ * Exchange 2003: "  Subject: …") indent them, or put them before the error. -1 if none.
+ */
+function headerRun(lines: readonly string[], from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const l = lines[i]!;
+    // Every core header starts with r, f, t, s, d or m (a cheap filter first).
+    const c = l.charCodeAt(0) | 0x20;
+    if (c !== 0x72 && c !== 0x66 && c !== 0x74 && c !== 0x73 && c !== 0x64 && c !== 0x6d) continue;
+    if (!CORE_HEADER.test(l)) continue;
+    const names = new Set<string>();
+    let j = i;
+    for (; j < Math.min(to, i + 30); j++) {
+      const h = lines[j]!;
+      if (h === '') break;
+      if (h.charCodeAt(0) === 0x20 || h.charCodeAt(0) === 0x09) continue;
+      if (!ANY_HEADER.test(h)) break;
+      if (CORE_HEADER.test(h)) names.add(h.slice(0, h.indexOf(':')).toLowerCase());
+    }
+    if (names.size >= 3) {
+      const before = lines.slice(Math.max(from - 1, i - 400), i).join('\n');
+      // A reply code or status, not failure words alone: a pasted "Undeliverable: …" line may
+      // head the bounce's own From/To/Subject block (Outlook's copy of a message it shows).
+      if (HAS_REPLY.test(before)) return i;
+    }
+    // The rest of this run is no better a start: each line is looked at once or twice.
+    i = Math.max(i, j - 1);
+  }
+  return -1;
 }
 
 function recipientOf(line: string, patterns: readonly RegExp[]): string | null | undefined {
@@ -247,12 +287,22 @@ function split(logical: readonly string[], find: (line: string) => string | null
   return { blocks, preamble };
 }
 
-/** The To: address of the returned message's headers. */
+/**
+ * The To: address of the returned message's headers, or the envelope recipient a writer
+ * lists in place of them (Verizon's "Message details:" block, "  RCPT TO: a@b").
+ */
 function originalTo(original: string): string | null {
-  const m = /^to:[ \t]{0,8}([^\r\n]{1,500})/im.exec(original);
+  const m = /^to:[ \t]{0,8}([^\r\n]{1,500})/im.exec(original) ?? /^[ \t]{0,4}rcpt to:[ \t]{0,8}([^\r\n]{1,500})/im.exec(original);
   if (!m) return null;
   const a = ADDRESS.exec(m[1]!);
   return a ? a[1]!.toLowerCase() : null;
+}
+
+/** A DSN recipient group that reports a success (RFC 3464 actions delivered, relayed, expanded; or a 2.x.x status). */
+function succeeded(g: DsnFields): boolean {
+  const action = (g.action ?? '').trim().toLowerCase();
+  if (action) return action === 'delivered' || action === 'relayed' || action === 'expanded';
+  return (g.status ?? '').trim().startsWith('2.');
 }
 
 /** Read the bounce with one format; null when the format finds no recipient in it. */
@@ -297,7 +347,9 @@ export function readWith(doc: BounceDocument, format: Format, lines: readonly st
 
   const out: RecipientBlock[] = [];
   if (doc.dsnRecipients.length > 0) {
-    for (const dsn of doc.dsnRecipients.slice(0, MAX_RECIPIENTS)) {
+    // A report that relayed or delivered some recipients and failed others: the failures only.
+    const failed = doc.dsnRecipients.filter((g) => !succeeded(g));
+    for (const dsn of (failed.length > 0 ? failed : doc.dsnRecipients).slice(0, MAX_RECIPIENTS)) {
       const rcpt = dsnAddress(dsn['final-recipient']) ?? dsnAddress(dsn['original-recipient']) ?? dsnAddress(dsn['x-actual-recipient']);
       const mine = blocks.filter((b) => b.recipient !== null && (b.recipient === rcpt || b.recipient === dsnAddress(dsn['original-recipient'])));
       const text =

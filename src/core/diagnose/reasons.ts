@@ -2,12 +2,14 @@
  * The reason table: one record per reason in Sisimai's vocabulary, with the phrases that
  * say it (lower-case substrings of the server's words), the phrase sequences that say it
  * ("mailbox " … "full": each part found after the previous one), the phrases that rule it
- * out, and what it means for a person. The phrases are the wording real servers use, as
- * collected in Sisimai's published reason lists and the team's bounce taxonomy; the
- * decision order lives in classify.ts (PROBE_ORDER, PHRASE_ORDER).
+ * out, and what it means for a person. `phrases` and `pairs` are Sisimai's published lists
+ * (lib/sisimai/reason/*, as of go-sisimai v5); `extra` and `extraPairs` are rblbot's own
+ * wording (providers' pages, the team's taxonomy), read only where Sisimai's lists leave
+ * the reason open; `overrides` are the few own phrases that decide even against Sisimai's
+ * order, each with why. The decision order lives in classify.ts (PROBE_ORDER, PHRASE_ORDER).
  *
- * Adding a phrase: append it (lower case, as short as still unambiguous) to the record
- * of its reason, and add a fixture that shows it.
+ * Adding a phrase: put it (lower case, as short as still unambiguous) in `extra` of its
+ * reason, and add a fixture or a phrase-agreement case that shows it.
  */
 import type { Reason } from './types.js';
 
@@ -21,6 +23,21 @@ export interface ReasonRecord {
   readonly phrases: readonly string[];
   /** Lower-case parts that must appear in this order. */
   readonly pairs?: readonly (readonly string[])[];
+  /**
+   * rblbot's own wording beyond Sisimai's lists (providers' pages, the team's taxonomy). It is
+   * read only when Sisimai's phrases leave the reason open (classify.ts): on any reply that
+   * Sisimai's rules decide, rblbot decides the same.
+   */
+  readonly extra?: readonly string[];
+  /**
+   * Phrases read in Sisimai's pass too: one writer's own sentence that Sisimai's decoder for
+   * that writer reads before its generic order, or a deliberate difference where Sisimai's
+   * reading would send a mail admin the wrong way (docs/diagnose.md, "Where rblbot differs
+   * from Sisimai"). Keep this list short.
+   */
+  readonly overrides?: readonly string[];
+  /** rblbot's own ordered parts, read like `extra`. */
+  readonly extraPairs?: readonly (readonly string[])[];
   /** Lower-case substrings that mean the phrases above are about something else. */
   readonly excludes?: readonly string[];
   /** What the receiving server did, completing "<server> …". */
@@ -45,10 +62,12 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'sender policy framework violation',
       'spf (sender policy framework) domain authentication fail',
       'spf check: fail',
+      "the 5322.from address doesn't meet the authentication requirements",
+    ],
+    extra: [
       // policyd-spf's reject text: "Message rejected due to: SPF fail - not authorized".
       'spf fail - not authorized',
       'the 5322.from address doesn\u2019t meet the authentication requirements',
-      "the 5322.from address doesn't meet the authentication requirements",
       'does not pass dmarc verification',
       'senders to authenticate with either spf or dkim',
       'dmarc verification failed',
@@ -77,9 +96,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'none/bad reputation',
       'temporarily deferred due to unexpected volume or user complaints',
       "the sending mta's poor reputation",
-      'poor reputation sender',
-      'local ct ip reputation',
     ],
+    extra: ['poor reputation sender', 'local ct ip reputation'],
     summary: 'refused the mail because of the sending IP\u2019s or domain\u2019s reputation',
   }),
   R({
@@ -98,8 +116,6 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'client host rejected: abus detecte gu_eib_04',
       'client host rejected: may not be mail exchanger',
       'client host rejected: was not authenticated',
-      // Postfix check_client_access REJECT: the sending IP itself is refused.
-      'client host rejected: access denied',
       'confirm this mail server',
       'connection dropped',
       'connection refused by',
@@ -146,6 +162,10 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'your ip address is listed in the rbl',
       'your network is temporary blacklisted',
       'your server requires confirmation',
+    ],
+    extra: [
+      // Postfix check_client_access REJECT: the sending IP itself is refused.
+      'client host rejected: access denied',
       // Public and provider-private IP lists the team's taxonomy documents
       'is listed on ',
       'is listed in ',
@@ -199,6 +219,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       ['veuillez essayer plus tard. service refused, please try later. ', '510'],
       ['your access ip', ' has been rejected'],
       ["your sender's ip address is listed at ", '.abuseat.org'],
+    ],
+    extraPairs: [
       ['ip ', ' is listed'],
       ['messages from ', ' weren', 't sent'],
       ['external client with ip address', 'does not have permission'],
@@ -221,16 +243,16 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'this message contain invalid mime headers',
       'this message contain improperly-formatted binary content',
       'this message contain text that uses unnecessary base64 encoding',
-      'stray linefeeds in message',
-      'too many "received" headers',
     ],
+    extra: ['stray linefeeds in message', 'too many "received" headers'],
     summary: 'refused the message format',
   }),
   R({ reason: 'delivered', family: 'notfailure', phrases: [], summary: 'delivered the message' }),
   R({
     reason: 'exceedlimit',
     family: 'content',
-    phrases: ['message header size exceeds limit', 'message too large', 'the message exeeded the maximum size the user accepts'],
+    phrases: ['message header size exceeds limit', 'message too large'],
+    extra: ['the message exeeded the maximum size the user accepts'],
     summary: 'refused the message over a size limit',
   }),
   R({
@@ -250,15 +272,18 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'message expired after sitting in queue for',
       'message expired, cannot connect to remote server',
       'message expired, connection refulsed',
-      'message expired, connection refused',
       'message timed out',
-      // Exim: "… after a long failure period", or "… for 'example.net' after 98h22m".
-      'retry time not reached for any host',
+      'retry time not reached for any host after a long failure period',
       'server did not respond',
       'this message has been in the queue too long',
       'unable to deliver message after multiple retries',
       'was not reachable within the allowed queue period',
       'your message could not be delivered for more than',
+    ],
+    extra: [
+      'message expired, connection refused',
+      // Exim: "… after a long failure period", or "… for 'example.net' after 98h22m".
+      'retry time not reached for any host',
       'retry timeout exceeded',
       'envelope expired',
       'delivery timeout',
@@ -270,9 +295,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
   R({
     reason: 'failedstarttls',
     family: 'sender',
-    phrases: [
-      'starttls is required to send mail',
-      'tls required but not supported',
+    phrases: ['starttls is required to send mail', 'tls required but not supported'],
+    extra: [
       'must issue a starttls command first',
       'tls required for rcpt domain',
       'this route requires encryption (tls)',
@@ -311,14 +335,15 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'user refuses to receive this mail',
       'user reject',
       'you have been blocked by the recipient',
-      'resolver.rst.notauthorized',
     ],
+    extra: ['resolver.rst.notauthorized'],
     summary: 'filtered the message for this recipient',
   }),
   R({
     reason: 'hasmoved',
     family: 'recipient',
-    phrases: [' has been replaced by ', 'recipient no longer on server'],
+    phrases: [' has been replaced by '],
+    extra: ['recipient no longer on server'],
     summary: 'says the recipient has moved',
     hard: true,
   }),
@@ -336,12 +361,14 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'name or service not known',
       'no such domain',
       'recipient address rejected: unknown domain name',
-      'recipient address rejected: domain not found',
       'recipient domain must exist',
       'the account or domain may not exist',
       'unknown host',
       'unroutable address',
       'unrouteable address',
+    ],
+    extra: [
+      'recipient address rejected: domain not found',
       'nonexistent domain',
       'all host address lookups failed permanently',
       'all relevant mx records point to non-existent hosts',
@@ -375,6 +402,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'user has exceeded quota, bouncing mail',
       'user has too many messages on the server',
       "user's space has been used up",
+    ],
+    extra: [
       'mailbox is full',
       'inbox is out of storage space',
       'out of storage space',
@@ -414,9 +443,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'mailer error',
       'pipe to |/',
       'x-unix; ',
-      'child process of ',
-      'unknown mailer error',
     ],
+    extra: ['child process of ', 'unknown mailer error'],
     summary: 'failed in local delivery (a delivery program exited with an error)',
   }),
   R({
@@ -436,6 +464,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'message too large for this ',
       'size limit',
       'taille limite du message atteinte',
+    ],
+    extra: [
       'maximum email size exceeded',
       'exceeds my databytes limit',
       "exceeded google's message size limits",
@@ -466,6 +496,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'too many hops',
       'unable to resolve route ',
       'unrouteable mail domain',
+    ],
+    extra: [
       'network error on destination mxs',
       'no valid route to remote mx',
       'no valid route to destination',
@@ -500,7 +532,6 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'relay access denied',
       'relay denied',
       'relay not permitted',
-      'relay rejected for policy reasons',
       'relaying denied',
       'relaying mail to ',
       'specified domain is not allowed',
@@ -508,10 +539,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'this system is not configured to relay mail',
       'unable to relay ',
       "we don't handle mail for",
-      'open relay not allowed',
-      'open relay is not allowed',
-      'due to the following smtp relay error',
     ],
+    extra: ['relay rejected for policy reasons', 'open relay not allowed', 'open relay is not allowed', 'due to the following smtp relay error'],
     summary: 'refused to relay the mail (relay access denied)',
   }),
   R({
@@ -526,6 +555,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'no mx record found for domain=',
       'no route for current request',
       'smtp protocol returned a permanent error',
+    ],
+    extra: [
       'null mx',
       'nullmx',
       'an mx or srv record indicated no smtp service',
@@ -543,14 +574,13 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
   R({
     reason: 'notcompliantrfc',
     family: 'content',
-    phrases: [
-      'duplicate header',
-      'this message is not rfc 5322 compliant',
-      'https://support.google.com/mail/?p=rfcmessagenoncompliant',
+    phrases: ['duplicate header', 'this message is not rfc 5322 compliant', 'https://support.google.com/mail/?p=rfcmessagenoncompliant'],
+    // The same refusal naming the older RFCs (OpenSMTPD filters, appliances): "Delivery not
+    // authorized, message refused: Message is not RFC 2822 compliant" is about the message,
+    // where Sisimai's order would read the sender-refusal words first (rejected).
+    overrides: ['is not rfc 2822 compliant', 'is not rfc 822 compliant'],
+    extra: [
       'is not rfc 5322 compliant',
-      // The same refusal naming the older RFCs (OpenSMTPD filters, appliances).
-      'is not rfc 2822 compliant',
-      'is not rfc 822 compliant',
       'has detected that this message is not rfc 5322',
       'headers are not rfc compliant',
       'missing a valid message-id',
@@ -586,6 +616,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'this message was blocked because its content presents a potential',
       'we do not accept messages containing images or other attachments',
       "you're using a mass mailer",
+    ],
+    extra: [
       'not accepted for policy reasons',
       'email policy violation detected',
       'message bounced due to content examination policy',
@@ -603,8 +635,6 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
     phrases: [
       'access denied (in reply to mail from command)',
       'access denied (sender blacklisted)',
-      // Recipient-side sender block lists (Proofpoint Essentials "Blocked Senders - block_sender").
-      'blocked senders',
       'address rejected',
       'administrative prohibition',
       'batv failed to verify',
@@ -659,6 +689,10 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'your access to submit messages to this e-mail system has been rejected',
       'your email address has been blacklisted',
     ],
+    extra: [
+      // Recipient-side sender block lists (Proofpoint Essentials "Blocked Senders - block_sender").
+      'blocked senders',
+    ],
     excludes: ['5.1.0 address rejected', 'recipient address rejected', 'sender ip address rejected'],
     summary: 'refused the envelope sender',
   }),
@@ -685,12 +719,17 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'this system will not accept messages from servers/devices with no reverse dns',
       'unresolvable relay host name',
       'we do not accept mail from hosts with dynamic ip or generic dns ptr-records',
+    ],
+    // Postfix reject_unknown_reverse_client_hostname ("450 4.7.1 Client host rejected: cannot
+    // find your reverse hostname"): the fix is a PTR record, not the delisting a 4.7.1 "blocked"
+    // would send the sender after.
+    overrides: ['cannot find your reverse hostname'],
+    extra: [
       'does not have a ptr record',
       'must have a reverse dns record',
       'rejected - no rdns',
       'reverse dns for this ip failed',
       'does not meet ipv6 sending guidelines regarding ptr records',
-      'cannot find your reverse hostname',
     ],
     pairs: [
       ['domain ', ' mismatches client ip'],
@@ -717,10 +756,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'unauthenticated senders not allowed',
       'verification failure',
       'you are not authorized to send mail, authentication is required',
-      'client was not authenticated',
-      'could not retrieve credentials',
-      'please turn on smtp authentication in your mail client',
     ],
+    extra: ['client was not authenticated', 'could not retrieve credentials', 'please turn on smtp authentication in your mail client'],
     pairs: [
       ['authentication failed; server ', ' said: '],
       ['authentification invalide', '305'],
@@ -822,6 +859,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'your message has triggered a spam block',
       'your message may contain the spam contents',
       'your message failed several antispam checks',
+    ],
+    extra: [
       'blocked by our bulk email filter',
       'likely unsolicited mail',
       'message rejected for spam or virus content',
@@ -849,13 +888,11 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
   R({
     reason: 'speeding',
     family: 'block',
-    phrases: [
+    phrases: ['please try again slower', 'receiving mail at a rate that prevents additional messages from being delivered'],
+    extra: [
       'mail sent from your ip address has been temporarily rate limited',
-      'please try again slower',
-      'receiving mail at a rate that prevents additional messages from being delivered',
       'is receiving mail too quickly',
       'user is receiving mail too quickly',
-      'due to excessive volume',
       'daily smtp relay limit exceeded',
       'daily sending quota exceeded',
       'daily user sending limit exceeded',
@@ -898,15 +935,19 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'user or domain is disabled',
       'user suspended',
       'vdelivermail: account is locked email bounced',
+    ],
+    // Where Sisimai's lists leave it open (no status, nothing else said): "Account disabled".
+    extra: ['account disabled', 'account has been disabled', 'account is disabled'],
+    // Sentences of one writer each (au EZweb; GMX/1&1's "Mailaddress is administrativ(e)ly
+    // disabled" in its four spellings) that Sisimai's decoder for that writer reads as suspend
+    // before its generic order: they decide here too, wherever the writer's block was cut.
+    overrides: [
       'mailaddress is administrativly disabled',
       'mailaddress is administrativley disabled',
       'mailaddress is administratively disabled',
       'mailaddress is administrativeley disabled',
       'the user(s) account is disabled',
       'the user(s) account is temporarily limited',
-      'account disabled',
-      'account has been disabled',
-      'account is disabled',
     ],
     summary: 'says the recipient account is disabled',
   }),
@@ -951,11 +992,11 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'temporary local problem',
       'timeout waiting for input',
       'transaction failed ',
+    ],
+    extra: [
       'delivery to file forbidden',
       'delivery to pipe forbidden',
       'local delivery failed',
-      'temporary system problem',
-      'temporary system error',
       "this domain's dns violates rfc 1035",
       'message is looping',
       'message failed to be replicated',
@@ -967,13 +1008,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
   R({
     reason: 'systemfull',
     family: 'destination',
-    phrases: [
-      'mail system full',
-      'requested mail action aborted: exceeded storage allocation',
-      'insufficient system storage',
-      'insufficient system resources',
-      'not enough free space',
-    ],
+    phrases: ['mail system full', 'requested mail action aborted: exceeded storage allocation'],
+    extra: ['insufficient system storage', 'insufficient system resources', 'not enough free space'],
     summary: 'is out of storage',
   }),
   R({
@@ -994,6 +1030,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'too many smtp sessions for this host',
       'trop de connexions, ',
       'we have already made numerous attempts to deliver this message',
+    ],
+    extra: [
       'max message per connection reached',
       'too many sessions from',
       'has exceeded the maximum number of connections',
@@ -1068,8 +1106,6 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'recipient unknown',
       'requested action not taken: mailbox unavailable',
       'resolver.adr.recipient notfound',
-      'resolver.adr.recipnotfound',
-      'resolver.adr.exrecipnotfound',
       'sorry, user unknown',
       'sorry, badrcptto',
       'sorry, no mailbox here by that name',
@@ -1098,6 +1134,10 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'vdeliver: invalid or unknown virtual user',
       'weil die adresse nicht gefunden wurde oder keine e-mails empfangen kann',
       'your envelope recipient is in my badrcptto list',
+    ],
+    extra: [
+      'resolver.adr.recipnotfound',
+      'resolver.adr.exrecipnotfound',
       'not listed in domino directory',
       'not listed in public name & address book',
       "the address couldn't be found",
@@ -1126,11 +1166,13 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       ['unknown e', 'mail address'],
       ['unknown local', 'part'],
       ['user ', ' was not found'],
+      ['user ', ' does not exist'],
+      ['user (', ') unknown'],
+    ],
+    extraPairs: [
       // Exchange Online's user-facing line: "john wasn't found at example.com."
       ["wasn't found at ", '.'],
       ['wasn’t found at ', '.'],
-      ['user ', ' does not exist'],
-      ['user (', ') unknown'],
     ],
     // Exim's sender callout quotes the sender's server ("Response: 550 5.1.1 No such
     // user"): the unknown address there is the sender, refused as such.
@@ -1154,11 +1196,8 @@ export const REASON_TABLE: readonly ReasonRecord[] = [
       'virus detected',
       'virus phishing/malicious_url detected',
       'your message was infected with a virus',
-      'virus infected message rejected',
-      ' detected by zoho mail',
-      'contains a virus',
-      'infected with a virus',
     ],
+    extra: ['virus infected message rejected', ' detected by zoho mail', 'contains a virus', 'infected with a virus'],
     summary: 'found a virus in the message',
   }),
 ];
@@ -1227,16 +1266,26 @@ interface CompiledRecord {
   readonly excludes: readonly string[];
 }
 
-const COMPILED: ReadonlyMap<Reason, CompiledRecord> = new Map(
+function compile(phrases: readonly string[], pairs: readonly (readonly string[])[], excludes: readonly string[]): CompiledRecord {
+  return {
+    phrases,
+    keys: phrases.map(keysOf),
+    pairs,
+    pairKeys: pairs.map((parts) => Uint16Array.from(parts.flatMap((p) => [...keysOf(p)]))),
+    excludes,
+  };
+}
+
+/** Sisimai's phrases (and the few deliberate overrides). */
+const SISIMAI: ReadonlyMap<Reason, CompiledRecord> = new Map(
+  REASON_TABLE.map((r) => [r.reason, compile([...r.phrases, ...(r.overrides ?? [])], r.pairs ?? [], r.excludes ?? [])]),
+);
+
+/** Sisimai's phrases and rblbot's own. */
+const ALL: ReadonlyMap<Reason, CompiledRecord> = new Map(
   REASON_TABLE.map((r) => [
     r.reason,
-    {
-      phrases: r.phrases,
-      keys: r.phrases.map(keysOf),
-      pairs: r.pairs ?? [],
-      pairKeys: (r.pairs ?? []).map((parts) => Uint16Array.from(parts.flatMap((p) => [...keysOf(p)]))),
-      excludes: r.excludes ?? [],
-    },
+    compile([...r.phrases, ...(r.overrides ?? []), ...(r.extra ?? [])], [...(r.pairs ?? []), ...(r.extraPairs ?? [])], r.excludes ?? []),
   ]),
 );
 
@@ -1248,8 +1297,8 @@ function mayContain(bits: Uint8Array, keys: Uint16Array): boolean {
   return true;
 }
 
-function saysWith(reason: Reason, lower: string, bits: Uint8Array): boolean {
-  const r = COMPILED.get(reason);
+function saysWith(table: ReadonlyMap<Reason, CompiledRecord>, reason: Reason, lower: string, bits: Uint8Array): boolean {
+  const r = table.get(reason);
   if (!r) return false;
   for (let i = 0; i < r.excludes.length; i++) if (lower.includes(r.excludes[i]!)) return false;
   const { phrases, keys } = r;
@@ -1258,28 +1307,37 @@ function saysWith(reason: Reason, lower: string, bits: Uint8Array): boolean {
   return false;
 }
 
-/** Does the lower-cased text carry one of this reason's phrases (and none of its exclusions)? */
+/** Does the lower-cased text carry one of this reason's phrases, its own included (and none of its exclusions)? */
 export function says(reason: Reason, lower: string): boolean {
-  return lower !== '' && saysWith(reason, lower, pairBits(lower));
+  return lower !== '' && saysWith(ALL, reason, lower, pairBits(lower));
+}
+
+/** Whether a text carries a reason's phrases: `sisimai` reads Sisimai's lists only, `all` rblbot's own too. */
+export interface Sayers {
+  readonly sisimai: (reason: Reason) => boolean;
+  readonly all: (reason: Reason) => boolean;
 }
 
 /**
  * `says` for many reasons on one text: the text is indexed once and each reason is
- * looked up at most once.
+ * looked up at most once per table.
  */
-export function phrasesIn(lower: string): (reason: Reason) => boolean {
+export function phrasesIn(lower: string): Sayers {
   const bits = lower ? pairBits(lower) : null;
-  const known = new Map<Reason, boolean>();
-  return (reason) => {
-    if (!bits) return false;
-    let v = known.get(reason);
-    if (v === undefined) known.set(reason, (v = saysWith(reason, lower, bits)));
-    return v;
+  const sayer = (table: ReadonlyMap<Reason, CompiledRecord>) => {
+    const known = new Map<Reason, boolean>();
+    return (reason: Reason): boolean => {
+      if (!bits) return false;
+      let v = known.get(reason);
+      if (v === undefined) known.set(reason, (v = saysWith(table, reason, lower, bits)));
+      return v;
+    };
   };
+  return { sisimai: sayer(SISIMAI), all: sayer(ALL) };
 }
 
 /** Does the text carry any reason's phrase at all? */
 export function saysAnything(lower: string): boolean {
-  const s = phrasesIn(lower);
-  return REASON_TABLE.some((r) => r.phrases.length > 0 && s(r.reason));
+  const s = phrasesIn(lower).all;
+  return REASON_TABLE.some((r) => r.phrases.length + (r.extra?.length ?? 0) + (r.overrides?.length ?? 0) > 0 && s(r.reason));
 }

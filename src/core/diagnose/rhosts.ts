@@ -37,6 +37,10 @@ export interface CodeTable {
   readonly reasons: Readonly<Record<string, Reason>>;
   /** Numeric ranges of codes: [from, to, reason]. */
   readonly ranges?: readonly (readonly [number, number, Reason])[];
+  /** The reply code each code is documented with; a code seen with another reply says nothing. */
+  readonly replyOf?: (code: string) => string;
+  /** Tried after the provider's phrase rules instead of before them (Microsoft's order). */
+  readonly afterRules?: boolean;
 }
 
 export interface Rhost {
@@ -49,9 +53,14 @@ export interface Rhost {
 
 const p = (reason: Reason, phrase: string, extra: Omit<RhostRule, 'reason' | 'phrase'> = {}): RhostRule => ({ reason, phrase, ...extra });
 
-/** Outlook.com postmaster codes, valid with the reply code they come with (421, 550). */
+/**
+ * Outlook.com postmaster codes, each valid only with the reply code it is documented with
+ * (RP-00x: 421; SC, DY and OU: 550), and tried after Microsoft's own status + phrase rules.
+ */
 const OUTLOOK_CODES: CodeTable = {
   pattern: /\b(RP-00[123]|SC-00[1234]|DY-00[12]|OU-00[12])\b/,
+  replyOf: (code) => (code.startsWith('RP-') ? '421' : '550'),
+  afterRules: true,
   reasons: {
     'RP-001': 'badreputation',
     'RP-002': 'badreputation',
@@ -98,7 +107,9 @@ export const RHOSTS: readonly Rhost[] = [
   {
     id: 'cloudflare',
     hosts: ['.mx.cloudflare.net'],
-    rules: [p('userunknown', 'address does not exist'), p('systemerror', 'upstream error')],
+    // "Address does not exist" is left to the shared table, where the failed command decides
+    // between userunknown and filtered.
+    rules: [p('blocked', 'found on one or more dnsbls'), p('systemerror', 'upstream error')],
   },
   {
     id: 'cox',
@@ -179,8 +190,8 @@ export const RHOSTS: readonly Rhost[] = [
     hosts: ['.laposte.net', '.orange.fr', '.wanadoo.fr'],
     rules: [p('authfailure', 'spf/dns de votre nom de domaine')],
     codes: {
-      // "OFR006_102", "LPN007_517", "LPNAAA_101", "OFR_999": the last three digits decide.
-      pattern: /\b(?:LPNAAA|LPN|OFR|OUK)[0-9]{0,3}[_-]([0-9]{3})\b/i,
+      // "OFR006_102", "LPN007_517", "LPNAAA_101", "OFR_999", "LPN416": the last three digits decide.
+      pattern: /\b(?:LPNAAA|LPN|OFR|OUK)(?:[0-9]{0,3}[_-])?([0-9]{3})\b/i,
       reasons: {
         '101': 'blocked',
         '102': 'blocked',
@@ -262,6 +273,9 @@ export const RHOSTS: readonly Rhost[] = [
       p('authfailure', 'fails to pass authentication checks', { status: '7.1', anyClass: true }),
       p('authfailure', 'fails to pass authentication checks', { status: '7.26', anyClass: true }),
       p('authfailure', 'senders to authenticate with spf', { status: '7.27', anyClass: true }),
+      // rblbot's own row: Sisimai's table has these words with 7.26 only, and its status table
+      // reads 5.7.27 as null MX (notaccept), which would send the sender after the wrong fix.
+      p('authfailure', 'senders to authenticate with either spf or dkim', { status: '7.27', anyClass: true }),
       p('authfailure', 'senders to authenticate their email with spf', { status: '7.27', anyClass: true }),
       p('authfailure', 'senders to authenticate their email with dkim', { status: '7.30', anyClass: true }),
       p('authfailure', 'senders to authenticate with dkim', { status: '7.30', anyClass: true }),
@@ -285,9 +299,12 @@ export const RHOSTS: readonly Rhost[] = [
       p('exceedlimit', 'exceeds google\u2019s limit of limit attachments.', { status: '3.4', anyClass: true }),
       p('exceedlimit', "your message exceeded google's message header size limits", { status: '3.4', anyClass: true }),
       p('exceedlimit', 'bytes per individual header size', { status: '3.4', anyClass: true }),
+      p('exceedlimit', "exceeds google's header name limit of", { status: '3.4', anyClass: true }),
+      p('exceedlimit', "exceeds google's message header size limit", { status: '3.4', anyClass: true }),
       p('expired', 'connection expired', { status: '7.0', anyClass: true }),
       p('expired', 'timeout - closing connection', { status: '4.2', anyClass: true }),
       p('failedstarttls', 'must issue a starttls command first', { status: '7.0', anyClass: true }),
+      p('failedstarttls', 'starttls may not be repeated', { status: '5.1', anyClass: true }),
       p('failedstarttls', 'tls required for rcpt domain', { status: '7.0', anyClass: true }),
       p('failedstarttls', 'senders to use tls/ssl for smtp', { status: '7.29', anyClass: true }),
       p('mailboxfull', 'inbox is out of storage space', { status: '2.2', anyClass: true }),
@@ -306,6 +323,8 @@ export const RHOSTS: readonly Rhost[] = [
       p('notcompliantrfc', 'contains a unicode character in a disallowed header', { status: '7.1', anyClass: true }),
       p('notcompliantrfc', 'encoded-word syntax is not permitted', { status: '7.1', anyClass: true }),
       p('notcompliantrfc', 'mail message is malformed', { status: '6.0', anyClass: true }),
+      // The sender's address is malformed (5.1.7); the same words about the recipient (5.1.3) are userunknown.
+      p('notcompliantrfc', 'is not a valid rfc 5321 address', { status: '1.7', anyClass: true }),
       p('policyviolation', 'illegal attachment on your message', { status: '7.0', anyClass: true }),
       p('policyviolation', 'blocked because its content presents a potential security issue', { status: '7.0', anyClass: true }),
       p('policyviolation', 'you are sending to (or from) has a policy that prohibited', { status: '7.1', anyClass: true }),
@@ -320,6 +339,13 @@ export const RHOSTS: readonly Rhost[] = [
       p('securityerror', 'too many login attempts', { status: '7.0', anyClass: true }),
       p('securityerror', 'authentication required.', { status: '7.0', anyClass: true }),
       p('securityerror', 'application-specific password required', { status: '7.1', anyClass: true }),
+      p('securityerror', 'application-specific password required', { status: '7.9', anyClass: true }),
+      p('securityerror', 'cannot decode response', { status: '5.2', anyClass: true }),
+      p('securityerror', 'no identity changes permitted', { status: '7.0', anyClass: true }),
+      p('securityerror', 'please log in with your web browser', { status: '7.1', anyClass: true }),
+      p('securityerror', 'please log in with your web browser', { status: '7.9', anyClass: true }),
+      p('securityerror', 'please log in through your web browser', { status: '7.14', anyClass: true }),
+      p('securityerror', 'username and password not accepted', { status: '7.1', anyClass: true }),
       p('securityerror', 'username and password not accepted', { status: '7.8', anyClass: true }),
       p('spamdetected', 'due to the nature of the content or the links within', { status: '7.0', anyClass: true }),
       p('spamdetected', 'likely unsolicited mail', { status: '7.1', anyClass: true }),
@@ -331,18 +357,33 @@ export const RHOSTS: readonly Rhost[] = [
       p('speeding', 'daily smtp relay limit exceeded for', { status: '4.5', anyClass: true }),
       p('speeding', 'daily smtp relay limit exceeded for', { status: '7.1', anyClass: true }),
       p('speeding', 'this mail has been rate limited', { status: '7.1', anyClass: true }),
+      p('speeding', 'daily smtp relay sending limit exceeded for', { status: '7.1', anyClass: true }),
       p('suspend', 'account that you tried to reach is disabled', { status: '2.1', anyClass: true }),
       p('suspend', 'account that you tried to reach is inactive', { status: '2.1', anyClass: true }),
       p('syntaxerror', 'smtp protocol violation', { status: '5.0', anyClass: true }),
       p('syntaxerror', 'syntax error', { status: '5.2', anyClass: true }),
       p('syntaxerror', 'bad sequence of commands', { status: '5.1', anyClass: true }),
       p('syntaxerror', 'unrecognized command', { status: '5.1', anyClass: true }),
+      p('syntaxerror', 'smtp protocol violation', { status: '7.10', anyClass: true }),
+      p('syntaxerror', 'optional argument not permitted', { status: '5.4', anyClass: true }),
+      p('syntaxerror', 'syntax error', { status: '7.11', anyClass: true }),
+      p('syntaxerror', 'too many unrecognized commands, goodbye', { status: '5.1', anyClass: true }),
+      p('syntaxerror', 'unimplemented command', { status: '5.1', anyClass: true }),
+      p('syntaxerror', 'ehlo/helo first', { status: '5.1', anyClass: true }),
+      p('syntaxerror', 'mail first', { status: '5.1', anyClass: true }),
+      p('syntaxerror', 'rcpt first', { status: '5.1', anyClass: true }),
+      p('syntaxerror', 'no data after bdat', { status: '5.1', anyClass: true }),
+      p('syntaxerror', 'unrecognized authentication type', { status: '7.4', anyClass: true }),
+      p('syntaxerror', 'xoauth is no longer supported', { status: '7.4', anyClass: true }),
+      p('syntaxerror', 'too many unauthenticated commands', { status: '7.0', anyClass: true }),
       p('systemerror', 'temporary system problem', { status: '3.0', anyClass: true }),
       p('systemerror', 'temporary system problem', { status: '7.0', anyClass: true }),
       p('systemerror', 'server busy', { status: '4.5', anyClass: true }),
       p('systemerror', 'multiple destination domains per transaction is unsupported', { status: '3.0', anyClass: true }),
       p('systemerror', 'mail server has temporarily rejected this message', { status: '3.0', anyClass: true }),
       p('systemerror', 'mail server temporarily rejected message', { status: '3.0', anyClass: true }),
+      p('systemerror', 'domain policy size per transaction exceeded', { status: '5.3', anyClass: true }),
+      p('systemerror', 'cannot authenticate due to temporary system problem', { status: '7.0', anyClass: true }),
       p('toomanyconn', 'your message has too many recipients', { status: '5.3', anyClass: true }),
       p('toomanyconn', 'too many recipients for this sender', { status: '5.3', anyClass: true }),
       p('userunknown', 'the email account that you tried to reach does not exist', { status: '1.1', anyClass: true }),
@@ -779,10 +820,11 @@ function ruleMatches(rule: RhostRule, f: RhostFacts): boolean {
   return true;
 }
 
-function codeReason(table: CodeTable, text: string): Reason | null {
+function codeReason(table: CodeTable, text: string, reply: number | null): Reason | null {
   const m = table.pattern.exec(text);
   const code = m?.slice(1).find((g) => g !== undefined);
   if (!code) return null;
+  if (table.replyOf && table.replyOf(code) !== String(reply ?? '')) return null;
   const direct = table.reasons[code] ?? table.reasons[code.toUpperCase()];
   if (direct) return direct;
   const n = Number(code);
@@ -796,11 +838,11 @@ function codeReason(table: CodeTable, text: string): Reason | null {
 /** The provider's reading of the failure, or null when its rules do not know the words. */
 export function rhostReason(rhost: Rhost, f: RhostFacts): Reason | null {
   if (!f.lower) return null;
-  if (rhost.codes) {
-    const r = codeReason(rhost.codes, f.text);
-    // Outlook.com codes count only with the reply class they are documented with.
-    if (r && !(rhost.codes === OUTLOOK_CODES && !/^(?:421|550)$/.test(String(f.reply ?? '')))) return r;
+  const codes = rhost.codes;
+  if (codes && !codes.afterRules) {
+    const r = codeReason(codes, f.text, f.reply);
+    if (r) return r;
   }
   for (const rule of rhost.rules) if (ruleMatches(rule, f)) return rule.reason;
-  return null;
+  return codes?.afterRules ? codeReason(codes, f.text, f.reply) : null;
 }

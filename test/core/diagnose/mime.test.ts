@@ -151,6 +151,126 @@ describe('parts decoded or skipped', () => {
     expect(d).toMatchObject({ reason: 'blocked', senderIp: '203.0.113.45', status: '5.7.1' });
   });
 
+  it('reads an SMTPUTF8 report (RFC 6533): global delivery status, the returned headers as message/global-headers', async () => {
+    const eml = lines(
+      HEAD,
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="g1"',
+      '',
+      '--g1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Delivery to the following recipient failed permanently.',
+      '',
+      '--g1',
+      'Content-Type: message/global-delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.org',
+      '',
+      'Final-Recipient: rfc822; lucas@example.net',
+      'Action: failed',
+      'Status: 5.2.2',
+      'Diagnostic-Code: smtp; 552 5.2.2 Mailbox full',
+      '',
+      '--g1',
+      'Content-Type: message/global-headers',
+      '',
+      'From: sales@example.org',
+      'To: lucas@example.net',
+      'Subject: listed on zen.spamhaus.org, blocked as spam',
+      '',
+      '--g1--',
+      '',
+    );
+    const doc = await readDocument(new Uint8Array(Buffer.from(eml, 'utf8')));
+    expect(doc.dsnRecipients).toHaveLength(1);
+    expect(doc.originalHeaders).toContain('To: lucas@example.net');
+    expect(doc.body).not.toContain('zen.spamhaus.org');
+    const d = await diagnose(eml);
+    expect(d).toMatchObject({ reason: 'mailboxfull', recipient: 'lucas@example.net', status: '5.2.2', lists: [] });
+  });
+
+  it('reads a bounce forwarded as an attachment, and still not its own returned copy', async () => {
+    const bounce = lines(
+      HEAD,
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="in1"',
+      '',
+      '--in1',
+      'Content-Type: text/plain',
+      '',
+      `<lucas@example.net>: host mx.example.net[198.51.100.25] said: ${SPAMHAUS} (in reply to RCPT TO command)`,
+      '',
+      '--in1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Final-Recipient: rfc822; lucas@example.net',
+      'Action: failed',
+      'Status: 5.7.1',
+      '',
+      '--in1',
+      'Content-Type: message/rfc822',
+      '',
+      'From: sales@example.org',
+      'To: lucas@example.net',
+      'Subject: Offer',
+      '',
+      'Your mailbox is full, says 552 5.2.2 in the text; it is not the answer.',
+      '--in1--',
+    );
+    const forwarded = lines(
+      'From: Sales <sales@example.org>',
+      'To: helpdesk@example.org',
+      'Subject: FW: this mail could not be delivered',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="fw1"',
+      '',
+      '--fw1',
+      'Content-Type: text/plain',
+      '',
+      'Our mail could not be delivered, see the attached bounce.',
+      '',
+      '--fw1',
+      'Content-Type: message/rfc822',
+      'Content-Disposition: attachment; filename="Undelivered Mail Returned to Sender.eml"',
+      '',
+      bounce,
+      '',
+      '--fw1--',
+      '',
+    );
+    const doc = await readDocument(new Uint8Array(Buffer.from(forwarded, 'utf8')));
+    expect(doc.dsnRecipients).toHaveLength(1);
+    expect(doc.body).not.toContain('mailbox is full');
+    const d = await diagnose(forwarded);
+    expect(d).toMatchObject({ reason: 'blocked', recipient: 'lucas@example.net', status: '5.7.1', senderIp: '203.0.113.45' });
+  });
+
+  it('does not read an attached message that is no bounce (the returned original of a plain-text bounce)', async () => {
+    const eml = lines(
+      HEAD,
+      'Content-Type: multipart/mixed; boundary="pt1"',
+      '',
+      '--pt1',
+      'Content-Type: text/plain',
+      '',
+      'Delivery to the following recipient failed: lucas@example.net',
+      '',
+      '--pt1',
+      'Content-Type: message/rfc822',
+      'Content-Disposition: attachment',
+      '',
+      'From: sales@example.org',
+      'To: lucas@example.net',
+      'Subject: Offer',
+      '',
+      'Our IP is listed on zen.spamhaus.org and your mailbox is full.',
+      '--pt1--',
+      '',
+    );
+    const doc = await readDocument(new Uint8Array(Buffer.from(eml, 'utf8')));
+    expect(doc.body).not.toContain('zen.spamhaus.org');
+    expect(doc.originalHeaders).toContain('To: lucas@example.net');
+  });
+
   it('decodes base64 padded on every line (through postal-mime) and an unknown charset', async () => {
     const words = ['Remote server replied: ', '550 5.7.1 Message rejected ', 'due to local policy (BL)', ' - contact tosa@rx.t-online.de'];
     const padded = words.map((w) => Buffer.from(w, 'latin1').toString('base64')).join(CRLF);
