@@ -16,7 +16,8 @@ import { RemoteDnsServer } from './dns-server-client.js';
 import type { BenchSuite, BenchTable } from './types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/dist-bench\/$/, '');
-const RBLBOT = `${ROOT}bin/rblbot.js`;
+/** RBLBOT_BENCH_CLI=/other/checkout/bin/rblbot.js measures another checkout (before/after). */
+const RBLBOT = process.env.RBLBOT_BENCH_CLI ?? `${ROOT}bin/rblbot.js`;
 const BARE = `${ROOT}bench/startup-bare.mjs`;
 const IP = '203.0.113.5';
 
@@ -120,6 +121,7 @@ export const suite: BenchSuite = {
           'each process is spawned fresh from a neutral directory (no .env) and timed from spawn to exit, 21 times, alternating with its reference; ratio = median of the ratios within each pair (both runs of a pair see the same load)',
           `the check's IP is listed on one zone with a TXT reason and has a PTR that resolves back; the bare script (bench/startup-bare.mjs) asks the same A, TXT, PTR and forward A lookups with node:dns/promises`,
           'goals: rblbot --help ≤ 100 ms where node -e 0 takes 50, i.e. ≤ 2× node -e 0; rblbot check ≤ 1.5× the bare script at 0 ms, ≤ 1.25× at 100 ms',
+          `rblbot: ${RBLBOT}`,
         ],
       };
       return [table];

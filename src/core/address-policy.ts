@@ -98,7 +98,9 @@ function ranges(cidrs: readonly string[], kind: 'ipv4' | 'ipv6'): [Address, numb
   const key = `${kind} ${cidrs[0]}`;
   let list = parsed.get(key);
   if (!list) {
-    list = cidrs.filter((c) => c.includes(':') === (kind === 'ipv6')).map((c) => ipaddr.parseCIDR(c));
+    // The family's own parser: ipaddr.parseCIDR tries IPv6 first, compiling those expressions for an IPv4 range too.
+    const parse = (c: string): [Address, number] => (kind === 'ipv6' ? ipaddr.IPv6.parseCIDR(c) : ipaddr.IPv4.parseCIDR(c));
+    list = cidrs.filter((c) => c.includes(':') === (kind === 'ipv6')).map(parse);
     parsed.set(key, list);
   }
   return list;

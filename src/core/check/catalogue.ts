@@ -45,10 +45,17 @@ export class Catalogue {
     this.byName = new Map(zones.map((z) => [z.zone, z]));
   }
 
-  /** Active zones that answer for this kind of target. */
+  /** Active zones that answer for this kind of target (one list per kind, made once: every check asks twice). */
   activeFor(kind: ZoneKind): readonly ActiveZone[] {
-    return this.active.filter((z) => z.kinds.includes(kind));
+    let zones = this.activeByKind.get(kind);
+    if (!zones) {
+      zones = Object.freeze(this.active.filter((z) => z.kinds.includes(kind)));
+      this.activeByKind.set(kind, zones);
+    }
+    return zones;
   }
+
+  private readonly activeByKind = new Map<ZoneKind, readonly ActiveZone[]>();
 
   /** A catalogue zone by its zone name (keyed zones as "<key>.zen.dq.spamhaus.net"). */
   find(zone: string): Zone | undefined {

@@ -106,18 +106,25 @@ export class LookupClient implements LaneOwner {
         return;
       }
     } else lane.servedAt = now;
-    if (send === 'retry') {
-      // Only a retry was answered: the resolver (or a buffer on the way) dropped the send
-      // before it. (A first send over TCP is not lost on the way: it was slow, which the
-      // lane holds against TCP, not against the window.)
-      if (!(query.firstOverTcp && query.prevSentAt === query.laneSentAt)) lane.window.lost(query.prevSentAt, now);
+    if (send === 'resent') {
+      // Every send of a lookup carries its ID, so only the time says which one is answered.
+      // Sooner after the latest send than any round trip lately: an earlier send's answer,
+      // late — the retry was needless and nothing was lost (as TCP's Eifel detection, RFC
+      // 3522, tells by timestamps): no cut, and the late round trip counts, which lengthens
+      // the retry wait. Otherwise the resolver (or a buffer on the way) dropped a send.
+      if (now - query.lastSentAt < lane.roundTrip.shortest) {
+        lane.stats.needlessRetries++;
+        if (query.prevSentAt === query.laneSentAt) lane.roundTrip.sample(now - query.laneSentAt, now);
+      } else {
+        lane.stats.answeredAfterRetry++;
+        // (A first send over TCP is not lost on the way: it was slow, which the lane holds
+        // against TCP, not against the window.)
+        if (!(query.firstOverTcp && query.prevSentAt === query.laneSentAt)) lane.window.lost(query.prevSentAt, now);
+      }
     } else {
-      // The first send was answered (a retry, if any, was needless: the answer was late).
       lane.roundTrip.sample(now - query.laneSentAt, now);
       // Grow only a window in use (filled to half at least) on a resolver not queueing.
-      if (send === 'only' && 2 * lane.pipe >= lane.window.size && lane.roundTrip.unqueued()) {
-        lane.window.grow(now, lane.roundTrip.retryAfter());
-      }
+      lane.window.answered(now, lane.roundTrip.retryAfter(), 2 * lane.pipe >= lane.window.size, lane.roundTrip.unqueued());
     }
     if (response.truncated && !query.needsTcp) {
       // Too big for UDP: the same question over TCP (RFC 7766 §5), and its retries too.

@@ -14,15 +14,12 @@ export interface QueryHolder {
 export class Query implements DueEntry {
   dueAt = 0;
   heapIndex = -1;
-  /**
-   * Its message IDs on `lane`, while in flight: every send has its own, so an answer says
-   * which send it answers — the first (the retry was needless: the answer was only late),
-   * or a retry (the first was lost).
-   */
+  /** Its message ID on `lane`, while in flight: every send there carries it (resolver-lane.ts says why). */
   id = -1;
-  /** The ID of its latest send, and those of the sends between the first and the latest. */
-  lastId = -1;
-  olderIds: number[] | null = null;
+  /** The lane's UDP socket it goes out on (-1: none yet, its first send went over TCP). */
+  socket = -1;
+  /** Sent more than once on its lane. */
+  resent = false;
   lane: QueryHolder | null = null;
   /** Its latest send counts in its lane's window (not answered, not presumed lost). */
   inPipe = false;

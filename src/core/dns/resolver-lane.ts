@@ -6,8 +6,13 @@
  * UDP sockets are connected to the resolver, so the kernel drops datagrams from anyone
  * else and tells us (ECONNREFUSED) when nothing listens there. An answer must also carry
  * the ID of a send in flight and repeat its question byte for byte (RFC 5452 §9.1); IDs
- * are random, every send has its own, and lookups are spread over a few sockets (a few
- * source ports).
+ * are random, and lookups are spread over a few sockets (a few source ports).
+ *
+ * A lookup asked again keeps its ID and its socket, as stub resolvers do: dnsmasq takes
+ * the same question from another port or under another ID for a second client of the
+ * query it already forwarded and forwards nothing, so when its forward was lost, every
+ * such retry waited with it (issue 17: single lookups stuck for 1.5 s). Only a retry from
+ * the same port with the same ID makes it forward again.
  *
  * TCP (tcp.ts) carries a lookup's first send once the connection is up — it costs a third
  * of UDP's system calls and trips into JavaScript — and only while it serves well: a
@@ -23,12 +28,12 @@ import type { Query, QueryHolder } from './query.js';
 import { TcpStream } from './tcp.js';
 import { messageId, queryFrameLength, readResponseAt, writeQueryFrame, type HotResponse } from './wire.js';
 
-/** Which send of a lookup an answer answers. */
-export type AnsweredSend = 'only' | 'first' | 'retry';
+/** A lookup sent once on its lane was answered (`only`), or one sent more than once (`resent`: which send is answered, its ID cannot say). */
+export type AnsweredSend = 'only' | 'resent';
 
 /** What a lane reports to the client that owns it. */
 export interface LaneOwner {
-  /** `query`, in flight on `lane`, has this response, to its only send, its first of several, or a retry. */
+  /** `query`, in flight on `lane`, has this response, to its only send or to one of several. */
   answered(lane: ResolverLane, query: Query, response: HotResponse, send: AnsweredSend): void;
   /** The resolver cannot be reached at all (nothing listens, no route). */
   unreachable(lane: ResolverLane, reason: string): void;
@@ -119,6 +124,15 @@ function fillRandom(ids: Uint16Array): void {
   }
 }
 
+/**
+ * The "lookup" of a socket's addresses: resolvers are IP addresses (servers.ts parses them
+ * so) and sockets bind to the wildcard address, so there is nothing to resolve, and
+ * node:dns, which dgram would load for it, stays unloaded.
+ */
+function literalAddress(address: string, family: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+  callback(null, address, address.includes(':') ? 6 : 4);
+}
+
 /** One connected UDP socket and what waits for its connection. */
 class LaneSocket {
   connected = false;
@@ -171,7 +185,11 @@ export class ResolverLane implements QueryHolder {
 
   private readonly sockets: LaneSocket[] = [];
   private nextSocket = 0;
-  private readonly byId: (Query | undefined)[] = new Array<Query | undefined>(0x10000).fill(undefined);
+  /**
+   * Lookups in flight by message ID. A Map, not a 65,536-slot array: filling that array
+   * took 3–4 ms of a one-IP `rblbot check` (a process of about 150 ms), every run.
+   */
+  private readonly byId = new Map<number, Query>();
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private chunkUsed = 0;
   private readonly tcp: TcpStream;
@@ -194,7 +212,7 @@ export class ResolverLane implements QueryHolder {
     this.tcpWanted = options.tcp ?? true;
     this.udpBeforeTcp = options.udpBeforeTcp ?? 0;
     this.tcp = new TcpStream(host, port, {
-      message: (data, at, end) => this.onMessage(data, at, end),
+      message: (data, at, end) => this.onMessage(data, at, end, true),
       closed: (refused) => this.onTcpClosed(refused),
     });
   }
@@ -225,38 +243,39 @@ export class ResolverLane implements QueryHolder {
     query.end = this.chunkUsed + written;
     this.chunkUsed += written;
     query.id = id;
-    query.lastId = id;
+    query.resent = false;
     query.lane = this;
-    this.byId[id] = query;
+    this.byId.set(id, query);
     this.inFlight++;
     this.stats.sent++;
     query.firstOverTcp = this.tcpUsable();
+    query.socket = -1;
     if (query.firstOverTcp) {
       this.stats.overTcp++;
       this.tcp.write(query.chunk, query.start, query.end);
     } else {
       // The message without the two-byte length that only DNS over TCP puts first.
-      this.socketToUse().send(query.chunk, query.start + 2, written - 2);
+      query.socket = this.nextSocketIndex();
+      this.socketAt(query.socket).send(query.chunk, query.start + 2, written - 2);
     }
     query.lastOverTcp = query.firstOverTcp;
     return true;
   }
 
-  /** Send `query` (in flight here) again, under an ID of its own: over UDP, or over TCP after a truncated answer. */
+  /**
+   * Send `query` (in flight here) again, the same bytes under the same ID: over UDP from
+   * the socket of its first UDP send (see the top of this file), or over TCP after a
+   * truncated answer.
+   */
   resend(query: Query): void {
-    if (query.lastId !== query.id) (query.olderIds ??= []).push(query.lastId);
-    const id = this.freeId();
-    this.byId[id] = query;
-    query.lastId = id;
-    // A copy: the first send's bytes may still sit in a send queue, and they must not change.
-    const frame = Buffer.allocUnsafe(query.end - query.start);
-    query.chunk!.copy(frame, 0, query.start, query.end);
-    frame[2] = id >> 8;
-    frame[3] = id & 0xff;
     this.stats.retries++;
+    query.resent = true;
     query.lastOverTcp = query.needsTcp;
-    if (query.needsTcp) this.tcp.write(frame, 0, frame.length);
-    else this.socketToUse().send(frame, 2, frame.length - 2);
+    if (query.needsTcp) this.tcp.write(query.chunk!, query.start, query.end);
+    else {
+      if (query.socket < 0) query.socket = this.nextSocketIndex();
+      this.socketAt(query.socket).send(query.chunk!, query.start + 2, query.end - query.start - 2);
+    }
   }
 
   /** Count `query`'s latest send in the pipe. */
@@ -278,10 +297,7 @@ export class ResolverLane implements QueryHolder {
     if (query.lane !== this) return;
     this.leavePipe(query);
     query.waitingForRoom = false;
-    this.byId[query.id] = undefined;
-    this.byId[query.lastId] = undefined;
-    if (query.olderIds) for (const id of query.olderIds) this.byId[id] = undefined;
-    query.olderIds = null;
+    this.byId.delete(query.id);
     this.inFlight--;
     query.lane = null;
     if (this.inFlight === 0) this.tcp.idle();
@@ -289,7 +305,7 @@ export class ResolverLane implements QueryHolder {
 
   /** The lookups in flight here (rare: when the resolver turns out to be unreachable). */
   queriesInFlight(): Query[] {
-    return [...new Set(this.byId.filter((q): q is Query => q !== undefined))];
+    return [...this.byId.values()];
   }
 
   /** May a first send go over TCP now? Opens the connection when it would be wanted: no lookup waits for it. */
@@ -326,24 +342,33 @@ export class ResolverLane implements QueryHolder {
   private freeId(): number {
     for (;;) {
       const id = randomId();
-      if (this.byId[id] === undefined) return id;
+      if (!this.byId.has(id)) return id;
     }
   }
 
-  /** The sockets in turn, opened as they are first needed. */
-  private socketToUse(): LaneSocket {
+  /** The sockets in turn: the index of the next one. */
+  private nextSocketIndex(): number {
     const i = this.nextSocket;
     this.nextSocket = (i + 1) % SOCKETS_PER_LANE;
+    return i;
+  }
+
+  /** Socket `i`, opened when first needed. */
+  private socketAt(i: number): LaneSocket {
     return this.sockets[i] ?? this.open(i);
   }
 
   private open(index: number): LaneSocket {
-    const socket = dgram.createSocket({ type: this.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
+    const socket = dgram.createSocket({
+      type: this.host.includes(':') ? 'udp6' : 'udp4',
+      recvBufferSize: RECEIVE_BUFFER_BYTES,
+      lookup: literalAddress,
+    });
     const lane = new LaneSocket(socket, this.onSocketError, () => !this.responsive || this.lastAnswerAt < 0);
     this.sockets[index] = lane;
     // The socket never holds the process open; lookups in flight do, through their timer.
     socket.unref();
-    socket.on('message', (message: Buffer) => this.onMessage(message, 0, message.length));
+    socket.on('message', (message: Buffer) => this.onMessage(message, 0, message.length, false));
     socket.on('error', this.onSocketError);
     socket.connect(this.port, this.host, () => {
       lane.connected = true;
@@ -357,10 +382,10 @@ export class ResolverLane implements QueryHolder {
     if (err?.code && UNREACHABLE.has(err.code)) this.owner.unreachable(this, err.code === 'ECONNREFUSED' ? 'connection refused' : err.code);
   };
 
-  /** A message at `data[at…end)`, from a UDP socket or the TCP connection. */
-  private onMessage(data: Buffer, at: number, end: number): void {
+  /** A message at `data[at…end)`, from a UDP socket or the TCP connection (`overTcp`). */
+  private onMessage(data: Buffer, at: number, end: number, overTcp: boolean): void {
     const id = messageId(data, at, end);
-    const query = id < 0 ? undefined : this.byId[id];
+    const query = id < 0 ? undefined : this.byId.get(id);
     if (!query) return;
     const response = readResponseAt(data, at, end, query.chunk!, query.start, query.end);
     if (!response) return; // not the answer to this question: keep waiting for it
@@ -368,10 +393,7 @@ export class ResolverLane implements QueryHolder {
     this.unanswered = 0;
     this.responsive = true;
     this.down = null;
-    const send: AnsweredSend = query.lastId === query.id ? 'only' : id === query.id ? 'first' : 'retry';
-    if (send === 'first') this.stats.needlessRetries++;
-    else if (send === 'retry') this.stats.answeredAfterRetry++;
-    if (query.firstOverTcp && !query.needsTcp) this.judgeTcp(id === query.id);
-    this.owner.answered(this, query, response, send);
+    if (query.firstOverTcp && !query.needsTcp) this.judgeTcp(overTcp);
+    this.owner.answered(this, query, response, query.resent ? 'resent' : 'only');
   }
 }

@@ -8,7 +8,7 @@
  * answers; over UDP, and over pipelined TCP where that serves well (resolver-lane.ts).
  * MX (the relay test's, a few per run) goes through c-ares.
  */
-import { Resolver, getServers } from 'node:dns/promises';
+import type * as DnsPromises from 'node:dns/promises';
 import { TYPE_A, TYPE_AAAA, TYPE_PTR, TYPE_TXT, type QueryType } from './wire.js';
 import { DnsError, type DnsFailure, type Outcome, type OutcomeSink } from './outcome.js';
 import { arpaName } from './reverse.js';
@@ -54,9 +54,17 @@ export interface DnsOptions {
   readonly udpBeforeTcp?: number;
 }
 
+/**
+ * node:dns (c-ares) only when it is used — the system's resolvers when none are given, and
+ * MX: loading it reads /etc/resolv.conf and starts a channel, on every CLI run otherwise.
+ */
+function cares(): typeof DnsPromises {
+  return process.getBuiltinModule('node:dns/promises');
+}
+
 export function createDns(options: DnsOptions = {}): Dns {
   const timeoutMs = options.timeoutMs ?? 4000;
-  const servers = options.servers && options.servers.length > 0 ? options.servers.map(parseServer) : getServers();
+  const servers = options.servers && options.servers.length > 0 ? options.servers.map(parseServer) : cares().getServers();
   if (servers.length === 0) throw new Error('No DNS resolver is configured on this machine; set RBLBOT_RESOLVERS.');
   const client = new LookupClient(servers, timeoutMs, { tcp: options.tcp, udpBeforeTcp: options.udpBeforeTcp });
 
@@ -69,10 +77,10 @@ export function createDns(options: DnsOptions = {}): Dns {
   };
 
   // MX only: c-ares, raced against our own timer (it stretches short timeouts on its own).
-  let mxResolver: Resolver | null = null;
+  let mxResolver: DnsPromises.Resolver | null = null;
   const resolveMx = (name: string): Promise<MxRecord[]> => {
     if (!mxResolver) {
-      mxResolver = new Resolver({ timeout: Math.min(1000, timeoutMs), tries: 3 });
+      mxResolver = new (cares().Resolver)({ timeout: Math.min(1000, timeoutMs), tries: 3 });
       mxResolver.setServers(servers);
     }
     const resolver = mxResolver;

@@ -36,18 +36,20 @@ function names(s: TestDnsServer, zone: string, count: number): { name: string; l
 
 /** A raw UDP "resolver" on 127.0.0.1 that hands each decoded query to `onQuery`. */
 async function rawUdpServer(
-  onQuery: (query: dnsPacket.DecodedPacket, raw: Buffer, reply: (message: Buffer) => void) => void,
-): Promise<{ address: string; queries: dnsPacket.DecodedPacket[] }> {
+  onQuery: (query: dnsPacket.DecodedPacket, raw: Buffer, reply: (message: Buffer) => void, fromPort: number) => void,
+): Promise<{ address: string; queries: dnsPacket.DecodedPacket[]; ports: number[] }> {
   const socket = dgram.createSocket('udp4');
   const queries: dnsPacket.DecodedPacket[] = [];
+  const ports: number[] = [];
   socket.on('message', (raw, rinfo) => {
     const query = dnsPacket.decode(raw);
     queries.push(query);
-    onQuery(query, raw, (message) => socket.send(message, rinfo.port, rinfo.address));
+    ports.push(rinfo.port);
+    onQuery(query, raw, (message) => socket.send(message, rinfo.port, rinfo.address), rinfo.port);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
   cleanups.push(() => new Promise<void>((resolve) => socket.close(() => resolve())));
-  return { address: `127.0.0.1:${socket.address().port}`, queries };
+  return { address: `127.0.0.1:${socket.address().port}`, queries, ports };
 }
 
 function answerTo(query: dnsPacket.DecodedPacket, options: { id?: number; name?: string; a?: string[]; rcode?: number } = {}): Buffer {
@@ -208,7 +210,7 @@ describe('what an answer must be to count', () => {
     expect(await dns.lookupA('2.0.0.127.zen.example')).toEqual({ value: ['127.0.0.2'] });
   });
 
-  it('gives every retry an ID of its own, and takes a late answer to the first send', async () => {
+  it('asks again with the same ID from the same port, and takes a late answer to the first send', async () => {
     const held: (() => void)[] = [];
     const raw = await rawUdpServer((query, _raw, reply) => {
       // Hold the first query's answer until the retry has come, then answer the first one only.
@@ -218,7 +220,24 @@ describe('what an answer must be to count', () => {
     const dns = createDns({ servers: [raw.address], timeoutMs: 5000 });
     expect(await dns.lookupA('2.0.0.127.zen.example')).toEqual({ value: ['127.0.0.2'] });
     expect(raw.queries).toHaveLength(2);
-    expect(raw.queries[1]!.id).not.toBe(raw.queries[0]!.id);
+    expect(raw.queries[1]!.id).toBe(raw.queries[0]!.id);
+    expect(raw.ports[1]).toBe(raw.ports[0]);
+  });
+
+  it('gets its answer from a forwarder that forwards again only a retry from the same port under the same ID, as dnsmasq does', async () => {
+    // Like dnsmasq whose forward was lost upstream: the same question from another port or
+    // under another ID joins the lost forward and is never answered; only a client's own
+    // retry (same port, same ID) is forwarded again, and answered.
+    const seen = new Set<string>();
+    const raw = await rawUdpServer((query, _raw, reply, fromPort) => {
+      const key = `${fromPort}/${query.id}`;
+      if (seen.has(key)) reply(answerTo(query, { a: ['127.0.0.2'] }));
+      seen.add(key);
+    });
+    const dns = createDns({ servers: [raw.address], timeoutMs: 3000 });
+    const names = Array.from({ length: 20 }, (_, i) => `${i}.0.0.127.zen.example`);
+    const outcomes = await Promise.all(names.map((name) => dns.lookupA(name)));
+    expect(outcomes).toEqual(names.map(() => ({ value: ['127.0.0.2'] })));
   });
 
   it('asks over TCP when the UDP answer is truncated', async () => {
