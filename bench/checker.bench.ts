@@ -13,13 +13,9 @@ import { createChecker } from '../src/core/check/checker.js';
 import { reverseName } from '../src/core/dns/reverse.js';
 import { RemoteDnsServer } from './dns-server-client.js';
 import type { BenchSuite, BenchTable } from './types.js';
+import { median } from './timing.js';
 
 const LATENCIES = [0, 20, 100];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 interface BulkResult {
   readonly seconds: number;

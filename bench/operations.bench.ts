@@ -18,14 +18,10 @@ import { SqliteWatchStore } from '../src/core/watch/sqlite-store.js';
 import type { TargetState } from '../src/core/watch/types.js';
 import { renderPicture, renderSvg } from '../src/reply/picture.js';
 import { DAY, FIXTURE_TO, busyHistory, fixtureHistory } from '../test/support/history-fixture.js';
+import { median } from './timing.js';
 
 const WATCHED = 10_000;
 const RUNS = 9;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /** Median wall and CPU milliseconds of `fn` over RUNS runs, after one warm-up; `before` runs untimed ahead of each. */
 async function time(fn: () => Promise<unknown>, before?: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {

@@ -13,7 +13,7 @@
  * rblbot does more per address (its PTR and FCrDNS, the lists' test points, TXT reasons);
  * the peers do only the A lookups.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { expectedListings, FIXTURE_IPS, FIXTURE_ZONES, fixtureZonesFile } from '../test/support/dnsbl-fixture.js';
 import { startDelayRelay } from '../test/support/delay-relay.js';
 import { missingPrograms, startDnsmasq, startRbldnsd, startUnbound, type RunningServer } from '../test/support/real-dns.js';
+import { median, timedProcess } from './timing.js';
 import type { BenchSuite, BenchTable } from './types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,30 +35,6 @@ interface Outcome {
   /** From the process's start until its answer was ready, where the tool can tell (else the whole process). */
   readonly answerMs: number;
   readonly found: number;
-}
-
-/**
- * Run `command args…` to its end: stdout and the whole process's wall time. `ok` says which
- * exit statuses are answers (rblbot: 0 or 1 for listed; rblcheck: the number of listings).
- */
-function timed(
-  command: string,
-  args: readonly string[],
-  ok: (code: number | null) => boolean = (code) => code === 0 || code === 1,
-): Promise<{ ms: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      if (ok(code)) resolve({ ms, stdout });
-      else reject(new Error(`${command} ${args[0] ?? ''} exited ${code}: ${stderr.trim().slice(0, 300)}`));
-    });
-  });
 }
 
 /**
@@ -93,7 +70,16 @@ function rblbotTool(zonesFile: string): Tool {
   return {
     name: 'rblbot check',
     async run(resolver, ips) {
-      const { ms, stdout } = await timed(process.execPath, [cli, 'check', '--json', '--resolver', resolver.address, '--zones', zonesFile, ...ips]);
+      const { ms, stdout } = await timedProcess(process.execPath, [
+        cli,
+        'check',
+        '--json',
+        '--resolver',
+        resolver.address,
+        '--zones',
+        zonesFile,
+        ...ips,
+      ]);
       const found = stdout
         .split('\n')
         .filter((line) => line.trim())
@@ -106,7 +92,7 @@ function rblbotTool(zonesFile: string): Tool {
 const dnsblTool: Tool = {
   name: 'dnsbl (npm), 64 in flight',
   async run(resolver, ips) {
-    const { ms, stdout } = await timed(process.execPath, [dnsblPeer, resolver.address, FIXTURE_ZONES.join(','), ...ips]);
+    const { ms, stdout } = await timedProcess(process.execPath, [dnsblPeer, resolver.address, FIXTURE_ZONES.join(','), ...ips]);
     const answer = JSON.parse(stdout) as { found: number; answerMs: number };
     return { ms, answerMs: answer.answerMs, found: answer.found };
   },
@@ -122,7 +108,7 @@ function rblcheckTool(resolvConf: string): Tool {
       const script = 'mount --bind "$0" /etc/resolv.conf && exec rblcheck "$@"';
       const args = ['-m', '--propagation', 'private', 'sh', '-c', script, resolvConf, '-c', ...services, ...ips];
       // rblcheck exits with the number of listings it found.
-      const { ms, stdout } = await timed('unshare', args, (code) => code !== null && code < 126);
+      const { ms, stdout } = await timedProcess('unshare', args, { ok: (code) => code !== null && code < 126 });
       return { ms, answerMs: ms, found: stdout.split('\n').filter((line) => /^\S+ listed by /.test(line)).length };
     },
   };
@@ -158,11 +144,6 @@ const SCENARIOS: readonly (readonly [ResolverKind, number, number])[] = [
   ['dnsmasq', 20, 1],
   ['dnsmasq', 20, 100],
 ];
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 export const suite: BenchSuite = {
   name: 'peers',

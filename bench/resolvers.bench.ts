@@ -13,13 +13,13 @@
  * checkout (before/after): its CLI, and its compiled checker through its own copy of
  * bench/resolvers-check-child.mjs.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectedListings, FIXTURE_IPS, FIXTURE_ZONES, fixtureZonesFile } from '../test/support/dnsbl-fixture.js';
 import { missingPrograms, startDnsmasq, startRbldnsd, startUnbound, type RunningServer } from '../test/support/real-dns.js';
+import { median, timedProcess } from './timing.js';
 import type { BenchSuite, BenchTable } from './types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,24 +34,6 @@ interface Run {
   readonly lookupsMs: number;
   readonly lost: number;
   readonly found: number;
-}
-
-/** Run `node args…` to its end; its stdout and the whole process's wall time. */
-function timed(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      // rblbot check exits 1 when something is listed, which it is.
-      if (code === 0 || code === 1) resolve({ ms, stdout });
-      else reject(new Error(`${args[0]} exited ${code}: ${stderr.trim().slice(0, 500)}`));
-    });
-  });
 }
 
 /** rbldnsd and, in front of it, a fresh resolver of `kind`; stopped by `stop`. */
@@ -78,7 +60,7 @@ async function rblbotRun(kind: 'unbound' | 'dnsmasq', ips: readonly string[], zo
   {
     const { resolver, stop } = await freshResolver(kind);
     try {
-      whole = await timed([cli, 'check', '--json', '--resolver', resolver.address, '--zones', zonesFile, ...ips]);
+      whole = await timedProcess(process.execPath, [cli, 'check', '--json', '--resolver', resolver.address, '--zones', zonesFile, ...ips]);
     } finally {
       await stop();
     }
@@ -93,7 +75,11 @@ async function rblbotRun(kind: 'unbound' | 'dnsmasq', ips: readonly string[], zo
   }
   const { resolver, stop } = await freshResolver(kind);
   try {
-    const alone = JSON.parse((await timed([checkChild, resolver.address, zonesFile, ...ips])).stdout) as { ms: number; lost: number; found: number };
+    const alone = JSON.parse((await timedProcess(process.execPath, [checkChild, resolver.address, zonesFile, ...ips])).stdout) as {
+      ms: number;
+      lost: number;
+      found: number;
+    };
     // Lost and found: the worse of the two runs.
     return { ms: whole.ms, lookupsMs: alone.ms, lost: Math.max(lost, alone.lost), found: Math.min(found, alone.found) };
   } finally {
@@ -104,17 +90,12 @@ async function rblbotRun(kind: 'unbound' | 'dnsmasq', ips: readonly string[], zo
 async function bareRun(kind: 'unbound' | 'dnsmasq', ips: readonly string[]): Promise<Run> {
   const { resolver, stop } = await freshResolver(kind);
   try {
-    const { ms, stdout } = await timed([bare, resolver.address, FIXTURE_ZONES.join(','), ...ips]);
+    const { ms, stdout } = await timedProcess(process.execPath, [bare, resolver.address, FIXTURE_ZONES.join(','), ...ips]);
     const result = JSON.parse(stdout) as { lost: number; found: number; ms: number };
     return { ms, lookupsMs: result.ms, lost: result.lost, found: result.found };
   } finally {
     await stop();
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 export const suite: BenchSuite = {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCatalogue } from '../src/core/check/catalogue.js';
 import { RemoteDnsServer } from './dns-server-client.js';
 import type { BenchSuite, BenchTable } from './types.js';
+import { median } from './timing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/dist-bench\/$/, '');
 /** RBLBOT_BENCH_CLI=/other/checkout/bin/rblbot.js measures another checkout (before/after). */
@@ -32,11 +33,6 @@ function timeProcess(args: readonly string[]): Promise<number> {
       code === 0 || code === 1 ? resolve(performance.now() - started) : reject(new Error(`${args.join(' ')} exited ${code}`)),
     );
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /**
