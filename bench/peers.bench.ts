@@ -19,15 +19,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectedListings, FIXTURE_IPS, FIXTURE_ZONES, fixtureZonesFile } from '../test/support/dnsbl-fixture.js';
-import { startDelayRelay } from '../test/support/delay-relay.js';
-import { missingPrograms, startDnsmasq, startRbldnsd, startUnbound, type RunningServer } from '../test/support/real-dns.js';
+import { missingPrograms, type RunningServer } from '../test/support/real-dns.js';
+import { withFreshResolver, type ResolverKind } from './fresh-resolver.js';
 import { median, timedProcess } from './timing.js';
 import type { BenchSuite, BenchTable } from './types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = process.env.RBLBOT_BENCH_CLI ?? join(root, 'bin', 'rblbot.js');
 const dnsblPeer = join(root, 'bench', 'peer-dnsbl.mjs');
-type ResolverKind = 'unbound' | 'dnsmasq';
 
 interface Outcome {
   /** The whole process, start to exit. */
@@ -35,28 +34,6 @@ interface Outcome {
   /** From the process's start until its answer was ready, where the tool can tell (else the whole process). */
   readonly answerMs: number;
   readonly found: number;
-}
-
-/**
- * rbldnsd, `listsAwayMs` away (a delaying relay, or none for 0), and a fresh resolver of
- * `kind` in front of it (cold cache), for one run.
- */
-async function withResolver<T>(
-  kind: ResolverKind,
-  listsAwayMs: number,
-  port: number | undefined,
-  run: (resolver: RunningServer) => Promise<T>,
-): Promise<T> {
-  const started: RunningServer[] = [];
-  try {
-    started.push(await startRbldnsd());
-    if (listsAwayMs > 0) started.push(await startDelayRelay(started[0]!, listsAwayMs));
-    const lists = started.at(-1)!;
-    started.push(kind === 'unbound' ? await startUnbound(lists, { port }) : await startDnsmasq(lists, { port }));
-    return await run(started.at(-1)!);
-  } finally {
-    for (const server of started.reverse()) await server.stop();
-  }
 }
 
 interface Tool {
@@ -175,7 +152,7 @@ export const suite: BenchSuite = {
             // A one-at-a-time tool with the lists 20 ms away needs 100 IPs × 50 lists × 20 ms: one run says enough.
             if (i > 0 && tool.port === 53 && listsAwayMs > 0 && count > 1) continue;
             try {
-              outcomes.get(tool)!.push(await withResolver(kind, listsAwayMs, tool.port, (resolver) => tool.run(resolver, ips)));
+              outcomes.get(tool)!.push(await withFreshResolver(kind, { listsAwayMs, port: tool.port }, (resolver) => tool.run(resolver, ips)));
             } catch (err) {
               notes.push(`${tool.name} behind ${kind}, lists ${listsAwayMs} ms away, ${count} IPs: ${(err as Error).message}`);
             }

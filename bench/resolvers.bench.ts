@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectedListings, FIXTURE_IPS, FIXTURE_ZONES, fixtureZonesFile } from '../test/support/dnsbl-fixture.js';
-import { missingPrograms, startDnsmasq, startRbldnsd, startUnbound, type RunningServer } from '../test/support/real-dns.js';
+import { missingPrograms } from '../test/support/real-dns.js';
+import { withFreshResolver, type ResolverKind } from './fresh-resolver.js';
 import { median, timedProcess } from './timing.js';
 import type { BenchSuite, BenchTable } from './types.js';
 
@@ -36,35 +37,11 @@ interface Run {
   readonly found: number;
 }
 
-/** rbldnsd and, in front of it, a fresh resolver of `kind`; stopped by `stop`. */
-async function freshResolver(kind: 'unbound' | 'dnsmasq'): Promise<{ resolver: RunningServer; stop: () => Promise<void> }> {
-  const rbldnsd = await startRbldnsd();
-  try {
-    const resolver = kind === 'unbound' ? await startUnbound(rbldnsd) : await startDnsmasq(rbldnsd);
-    return {
-      resolver,
-      stop: async () => {
-        await resolver.stop();
-        await rbldnsd.stop();
-      },
-    };
-  } catch (err) {
-    await rbldnsd.stop();
-    throw err;
-  }
-}
-
 /** `rblbot check` as a user runs it (the whole process), then the same checks alone in a fresh process. */
-async function rblbotRun(kind: 'unbound' | 'dnsmasq', ips: readonly string[], zonesFile: string): Promise<Run> {
-  let whole: { ms: number; stdout: string };
-  {
-    const { resolver, stop } = await freshResolver(kind);
-    try {
-      whole = await timedProcess(process.execPath, [cli, 'check', '--json', '--resolver', resolver.address, '--zones', zonesFile, ...ips]);
-    } finally {
-      await stop();
-    }
-  }
+async function rblbotRun(kind: ResolverKind, ips: readonly string[], zonesFile: string): Promise<Run> {
+  const whole = await withFreshResolver(kind, {}, (resolver) =>
+    timedProcess(process.execPath, [cli, 'check', '--json', '--resolver', resolver.address, '--zones', zonesFile, ...ips]),
+  );
   let lost = 0;
   let found = 0;
   for (const line of whole.stdout.split('\n')) {
@@ -73,29 +50,20 @@ async function rblbotRun(kind: 'unbound' | 'dnsmasq', ips: readonly string[], zo
     lost += report.summary.timeout + report.summary.error;
     found += report.summary.listed;
   }
-  const { resolver, stop } = await freshResolver(kind);
-  try {
-    const alone = JSON.parse((await timedProcess(process.execPath, [checkChild, resolver.address, zonesFile, ...ips])).stdout) as {
-      ms: number;
-      lost: number;
-      found: number;
-    };
-    // Lost and found: the worse of the two runs.
-    return { ms: whole.ms, lookupsMs: alone.ms, lost: Math.max(lost, alone.lost), found: Math.min(found, alone.found) };
-  } finally {
-    await stop();
-  }
+  const alone = await withFreshResolver(kind, {}, async (resolver) => {
+    const { stdout } = await timedProcess(process.execPath, [checkChild, resolver.address, zonesFile, ...ips]);
+    return JSON.parse(stdout) as { ms: number; lost: number; found: number };
+  });
+  // Lost and found: the worse of the two runs.
+  return { ms: whole.ms, lookupsMs: alone.ms, lost: Math.max(lost, alone.lost), found: Math.min(found, alone.found) };
 }
 
-async function bareRun(kind: 'unbound' | 'dnsmasq', ips: readonly string[]): Promise<Run> {
-  const { resolver, stop } = await freshResolver(kind);
-  try {
+async function bareRun(kind: ResolverKind, ips: readonly string[]): Promise<Run> {
+  return withFreshResolver(kind, {}, async (resolver) => {
     const { ms, stdout } = await timedProcess(process.execPath, [bare, resolver.address, FIXTURE_ZONES.join(','), ...ips]);
     const result = JSON.parse(stdout) as { lost: number; found: number; ms: number };
     return { ms, lookupsMs: result.ms, lost: result.lost, found: result.found };
-  } finally {
-    await stop();
-  }
+  });
 }
 
 export const suite: BenchSuite = {
