@@ -24,6 +24,7 @@ import { findRhost } from './rhosts.js';
 import { findStatus, isPseudoStatus, preferStatus } from './statuses.js';
 import { squeeze } from './text.js';
 import type { Diagnosis, DiagnoseResult, LiveStatus, NamedList, Reason } from './types.js';
+import { BOUNCE_WORDS } from './bounce-words.js';
 
 const MAX_RECIPIENTS = 50;
 const MAX_DIAGNOSTIC = 1000;
@@ -72,10 +73,6 @@ interface Draft {
 const HARD: ReadonlySet<Reason> = new Set<Reason>(['userunknown', 'hostunknown', 'hasmoved', 'notaccept']);
 
 const GREYLIST = /grey ?list|gray ?list|greylisted|graylisted|try again in \d{1,4} (?:seconds|minutes)/;
-
-/** Words that make a text a bounce even without a reply code. */
-const BOUNCE_WORDS =
-  /undeliverable|undelivered|delivery (?:has )?failed|could not be delivered|couldn't be delivered|wasn't delivered|returned mail|mail delivery failed|delivery status notification|non-delivery|permanent error|temporary failure|failed permanently|delivery to the following recipient|message not delivered|retry timeout|not reach the following/i;
 
 function stripType(value: string | undefined): { type: string; text: string } {
   if (!value) return { type: '', text: '' };

@@ -17,6 +17,7 @@
  */
 import { decode as decodeQuotedPrintable } from 'libqp';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
+import { BOUNCE_SENDER, BOUNCE_SUBJECT } from './bounce-words.js';
 
 /** Nested multiparts deeper than this are skipped (each level looks at its range's "--" lines). */
 const MAX_DEPTH = 12;
@@ -521,17 +522,12 @@ function isInlinePlain(p: Part): boolean {
   return p.type === 'text/plain' && p.disposition !== 'attachment';
 }
 
-/** Sender and subject words of a bounce (RFC 3464 reports, and the non-DSN bounces of the format table). */
-const BOUNCE_FROM = /mailer-daemon|postmaster|mail delivery|delivery subsystem|microsoftexchange/i;
-const BOUNCE_SUBJECT =
-  /undeliver|delivery status notification|returned mail|mail delivery failed|failure notice|delivery failure|not delivered|delivery has failed|non remis|unzustellbar|returning message to sender/i;
-
 /** An attached message that is itself a bounce (a report, or a mail system's failure notice). */
 function looksLikeBounce(message: Part): boolean {
   if (hasReportPart(message)) return true;
   const from = message.headers.get('from') ?? '';
   const subject = decodeWords(message.headers.get('subject') ?? '');
-  return BOUNCE_FROM.test(from) || BOUNCE_SUBJECT.test(subject);
+  return BOUNCE_SENDER.test(from) || BOUNCE_SUBJECT.test(subject);
 }
 
 function hasReportPart(root: Part): boolean {
