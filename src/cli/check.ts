@@ -14,6 +14,7 @@ import { renderText } from '../reply/render.js';
 import { EXIT, fail, usageMessage } from './errors.js';
 import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
 import { useColor, type CliCommand } from './types.js';
+import { tuneTieringFor } from './bulk-tiering.js';
 
 const HELP = `Usage: rblbot check <target>... [options]
 
@@ -69,6 +70,7 @@ export const checkCli: CliCommand = {
       return fail(io.stderr, (err as Error).message, err instanceof OptionError ? 'check' : undefined);
     }
 
+    await tuneTieringFor(addressCount(positionals));
     // Check every target at once (a range is one target of many addresses); print in the order given.
     const outcomes = await Promise.all(positionals.map((input) => checkTarget(services.checker, input)));
     let badInput = false;
@@ -101,6 +103,19 @@ export const checkCli: CliCommand = {
     return EXIT.ok;
   },
 };
+
+/** About how many addresses `inputs` name (a range its size; a bad range counts as one). */
+function addressCount(inputs: readonly string[]): number {
+  let count = 0;
+  for (const input of inputs) {
+    try {
+      count += isRangeText(input) ? parseRange(input).addresses.length : 1;
+    } catch {
+      count += 1;
+    }
+  }
+  return count;
+}
 
 type Outcome = { input: string; range?: string; reports: CheckReport[] } | { input: string; error: unknown };
 
