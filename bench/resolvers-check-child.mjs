@@ -3,6 +3,9 @@
 // argv: resolver zonesFile ip... Prints {lost, found, ms} as JSON.
 const [resolver, zonesFile, ...ips] = process.argv.slice(2);
 const { createChecker } = await import(new URL('../dist/src/core/check/checker.js', import.meta.url).href);
+// As `rblbot check` does for this many addresses (src/cli/bulk-tiering.ts).
+const { tuneTieringFor } = await import(new URL('../dist/src/cli/bulk-tiering.js', import.meta.url).href);
+await tuneTieringFor(ips.length);
 const checker = createChecker({ resolvers: [resolver], zonesFile });
 const started = performance.now();
 const reports = await Promise.all(ips.map((ip) => checker.check(ip)));
