@@ -25,6 +25,7 @@ import {
 } from './types.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteHistory } from './sqlite-history.js';
+import { BUSY_TIMEOUT_MS, switchToWal } from './sqlite-wal.js';
 import {
   NEXT_ALERT_SQL,
   NEXT_DUE_SQL,
@@ -63,8 +64,8 @@ export class SqliteWatchStore implements WatchStore {
     this.db = new Database(file);
     // First: switching to WAL takes a lock, and a second process opening the file at the
     // same moment must wait for it instead of failing with "database is locked".
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    switchToWal(this.db);
     // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
     this.db.pragma('synchronous = NORMAL');
     this.migrate();

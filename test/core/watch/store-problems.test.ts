@@ -6,10 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
 import { dispatchCommand } from '../../../commands/dispatch.js';
 import { SqliteWatchStore } from '../../../src/core/watch/sqlite-store.js';
+import { switchToWal } from '../../../src/core/watch/sqlite-wal.js';
 import { renderText } from '../../../src/reply/render.js';
 import { TestDnsServer } from '../../support/dns-server.js';
 import { startHarness, tempDbFile, type Harness } from '../../support/watch-harness.js';
@@ -99,5 +102,40 @@ describe('several processes opening one new database file at once', () => {
     expect(store.schemaVersion()).toBe(5);
     expect((await store.stats(Date.now())).watches).toBe(6);
     await store.close();
+  });
+});
+
+describe('a new file locked by another process while it switches to WAL', () => {
+  it('waits for the lock instead of failing with "database is locked"', async () => {
+    const file = tempDbFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Another process holds the file exclusively for 1.5 s.
+    const holder = spawn(process.execPath, [
+      '-e',
+      `const Database = require('better-sqlite3');
+       const db = new Database(process.argv[1]);
+       db.exec('BEGIN EXCLUSIVE');
+       process.stdout.write('locked\\n');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+       db.exec('COMMIT');
+       db.close();`,
+      file,
+    ]);
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.once('data', () => resolve());
+      holder.once('exit', (code) => reject(new Error(`the lock holder exited (${code}) before locking`)));
+    });
+    const db = new Database(file);
+    try {
+      // No busy timeout, so SQLite answers at once, as it does to one of two processes
+      // that would otherwise wait for each other.
+      db.pragma('busy_timeout = 0');
+      expect(() => db.pragma('journal_mode = WAL')).toThrow(/database is locked/);
+      switchToWal(db, 10_000);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+      holder.kill();
+    }
   });
 });
