@@ -6,6 +6,7 @@
  * MIME structure and decoding (multipart, quoted-printable, base64, charsets) happen in
  * mime.ts, with postal-mime; everything here works on already-decoded text.
  */
+import { decodeHTML } from 'entities';
 import { readMimeMessage } from './mime.js';
 import { MAX_INPUT_BYTES } from './types.js';
 import { UserError } from '../../reply/errors.js';
@@ -340,13 +341,9 @@ export function htmlToText(html: string): string {
     }
     text = out + text.slice(pos);
   }
-  return text
-    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d)>/gi, '\n')
-    .replace(/<[^<>]{0,2000}>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&amp;/g, '&');
+  const stripped = text.replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d)>/gi, '\n').replace(/<[^<>]{0,2000}>/g, '');
+  // Every named and numeric reference (entities, the decoder of htmlparser2): NDRs in French
+  // or Spanish write "d&eacute;livr&eacute;" and "&#233;". No-break spaces read as spaces,
+  // as the phrase tables expect.
+  return decodeHTML(stripped).replace(/\u00a0/g, ' ');
 }

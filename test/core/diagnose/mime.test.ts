@@ -346,6 +346,23 @@ describe('parts decoded or skipped', () => {
     expect(await diagnose(emptyPlain)).toMatchObject({ reason: 'blocked', providerCode: '5.7.606', senderIp: '203.0.113.45' });
   });
 
+  it('decodes every HTML character reference of an HTML-only NDR, named and numeric', async () => {
+    const html = [
+      '<html><body>',
+      '<p>La remise &agrave; ces destinataires ou groupes a &eacute;chou&eacute;&nbsp;:</p>',
+      '<p><b>&#108;ucas@example.net</b></p>',
+      '<p>Le serveur distant a retourn&eacute; &#x27;550 5.7.606 Acc&egrave;s refus&eacute;, banned sending IP [203.0.113.45]&#39;</p>',
+      '</body></html>',
+    ].join('');
+    const eml = lines(HEAD, 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: base64', '', base64Lines(html), '');
+    const doc = await readDocument(new Uint8Array(Buffer.from(eml, 'utf8')));
+    expect(doc.body).toContain('La remise à ces destinataires ou groupes a échoué :');
+    expect(doc.body).toContain('lucas@example.net');
+    expect(doc.body).toContain("'550 5.7.606 Accès refusé, banned sending IP [203.0.113.45]'");
+    expect(doc.body).not.toMatch(/&[a-z#0-9]+;/i);
+    expect(await diagnose(eml)).toMatchObject({ reason: 'blocked', providerCode: '5.7.606', senderIp: '203.0.113.45' });
+  });
+
   it('reads a bounce forwarded inline as message/rfc822 and cuts a returned message after the error', async () => {
     const forwarded = lines(
       'From: Alice Admin <alice@example.org>',
