@@ -5,13 +5,13 @@
  * 2 bad input or usage (valid targets beside a bad one are still checked and printed),
  * 3 nothing could be checked.
  */
-import { parseArgs } from 'node:util';
 import { TargetError, type CheckReport } from '../core/check/types.js';
 import type { Checker } from '../core/check/checker.js';
 import { isRangeText, parseRange } from '../core/check/ranges.js';
 import { checkReportReply, rangeReply } from '../core/check/reply.js';
 import { renderText } from '../reply/render.js';
-import { EXIT, fail, usageMessage } from './errors.js';
+import { EXIT, fail } from './errors.js';
+import { parseCommandLine } from './args.js';
 import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
 import { useColor, type CliCommand } from './types.js';
 import { tuneTieringFor } from './bulk-tiering.js';
@@ -44,24 +44,9 @@ export const checkCli: CliCommand = {
   name: 'check',
   help: HELP,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: {
-          json: { type: 'boolean' },
-          ...SERVICE_OPTIONS,
-        },
-      });
-    } catch (err) {
-      return fail(io.stderr, usageMessage(err), 'check');
-    }
+    const parsed = parseCommandLine(checkCli, argv, io, { json: { type: 'boolean' }, ...SERVICE_OPTIONS }, true);
+    if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
     if (positionals.length === 0) return fail(io.stderr, 'give at least one IP address, domain or host name to check.', 'check');
     let services;
     try {

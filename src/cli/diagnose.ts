@@ -7,7 +7,6 @@
  * line with an `error` field. Exit 0: every input diagnosed; 2: some input unusable.
  */
 import { open } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
 import { diagnosisReply, toJson, type Diagnoser } from '../core/diagnose/index.js';
 import { renderText } from '../reply/render.js';
@@ -15,6 +14,7 @@ import type { DiagnoseResult } from '../core/diagnose/types.js';
 import { MAX_INPUT_BYTES } from '../core/diagnose/types.js';
 import { serviceOverrides } from './service-options.js';
 import { useColor, type CliCommand, type CliIO } from './types.js';
+import { parseCommandLine } from './args.js';
 import { UserError } from '../reply/errors.js';
 
 const HELP = `Usage: rblbot diagnose [FILE|-]... [--json] [--no-live] [--resolver HOST[:PORT]]
@@ -27,7 +27,8 @@ server, the sending IP it blamed, blocklists named (re-checked live) and what to
   --no-live        skip the live blocklist re-check (no DNS lookups)
   --resolver H:P   DNS resolver for the live check (repeatable; default RBLBOT_RESOLVERS)
 
-Inputs over 1 MB are refused. Exit status: 0 diagnosed, 2 unusable input or usage error.`;
+Inputs over 1 MB are refused. Exit status: 0 diagnosed, 2 unusable input or usage error.
+`;
 
 class UnusableInput extends UserError {}
 
@@ -80,27 +81,15 @@ async function readFileLimited(path: string): Promise<Uint8Array> {
 }
 
 async function runDiagnose(argv: readonly string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        'no-live': { type: 'boolean', default: false },
-        resolver: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    io.stderr.write(`${(e as Error).message.split('\n')[0]} (see rblbot diagnose --help)\n`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    diagnoseCli,
+    argv,
+    io,
+    { json: { type: 'boolean', default: false }, 'no-live': { type: 'boolean', default: false }, resolver: { type: 'string', multiple: true } },
+    true,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(`${HELP}\n`);
-    return 0;
-  }
   const files = positionals.length ? positionals : ['-'];
   if (files.filter((f) => f === '-').length > 1) {
     io.stderr.write('stdin ("-") can be read only once.\n');

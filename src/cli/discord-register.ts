@@ -4,7 +4,7 @@
  * A bulk overwrite (PUT) replaces the whole set, so running it again is harmless and
  * commands removed from rblbot disappear from Discord too.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './args.js';
 import type { CommandDefinition } from '../../commands/types.js';
 import { loadConfig, ConfigError } from '../app/config.js';
 import type { CliCommand, CliIO } from './types.js';
@@ -36,18 +36,9 @@ export function createDiscordRegister(given?: readonly CommandDefinition[]): Cli
     name: 'discord-register',
     help,
     run: async (argv: readonly string[], io: CliIO): Promise<number> => {
-      let guild: string | undefined;
-      try {
-        const parsed = parseArgs({ args: [...argv], options: { guild: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
-        if (parsed.values.help) {
-          io.stdout.write(help);
-          return 0;
-        }
-        guild = parsed.values.guild;
-      } catch (err) {
-        io.stderr.write(`${err instanceof Error ? err.message : String(err)}. See rblbot discord-register --help.\n`);
-        return 2;
-      }
+      const parsed = parseCommandLine({ name: 'discord-register', help }, argv, io, { guild: { type: 'string' } });
+      if (typeof parsed === 'number') return parsed;
+      const guild = parsed.values.guild;
       if (guild !== undefined && !/^\d{17,20}$/.test(guild)) {
         io.stderr.write(`--guild must be a server id (17–20 digits), not "${guild}".\n`);
         return 2;

@@ -16,6 +16,8 @@ export function usageMessage(err: unknown): string {
     text
       .replace(/\. To specify a positional argument.*$/s, '')
       .replace(/^Unknown option '(.*)'.*$/s, 'unknown option $1')
-      .replace(/\.$/, '') + '.'
+      .replace(/\.$/, '')
+      // A sentence after "rblbot <command>: " goes on in lower case ("Unexpected argument" → "unexpected …").
+      .replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase()) + '.'
   );
 }

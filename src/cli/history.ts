@@ -6,14 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../app/config.js';
 import { parseTarget } from '../core/check/targets.js';
 import { DAY_MS } from '../core/watch/duration.js';
 import { DEFAULT_HISTORY_PERIOD_DAYS } from '../core/watch/history.js';
 import { parseWatchTarget } from '../core/watch/watch-target.js';
 import { UserError } from '../reply/errors.js';
-import { EXIT, fail, usageMessage } from './errors.js';
+import { EXIT, fail } from './errors.js';
+import { parseCommandLine } from './args.js';
 import type { CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot history <target> [--days N] [--json] [--png FILE]
@@ -31,17 +31,9 @@ export const historyCli: CliCommand = {
   name: 'history',
   help: HELP,
   async run(argv, io) {
-    let values;
-    let positionals;
-    try {
-      ({ values, positionals } = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: { days: { type: 'string' }, json: { type: 'boolean' }, png: { type: 'string' } },
-      }));
-    } catch (err) {
-      return fail(io.stderr, usageMessage(err), 'history');
-    }
+    const parsed = parseCommandLine(historyCli, argv, io, { days: { type: 'string' }, json: { type: 'boolean' }, png: { type: 'string' } }, true);
+    if (typeof parsed === 'number') return parsed;
+    const { values, positionals } = parsed;
     const config = loadConfig(io.env);
     if (positionals.length !== 1) return fail(io.stderr, 'give one target (an IP, a name or a range as watched).', 'history');
     const days = values.days === undefined ? DEFAULT_HISTORY_PERIOD_DAYS : Number(values.days);

@@ -6,12 +6,12 @@
  * old processes and are not copied. Any direction works (postgres to sqlite as a backup).
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DatabaseSettingError, openWatchStore, parseDatabaseSetting, type DatabaseSetting } from '../core/watch/open-store.js';
 import type { WatchStore } from '../core/watch/store.js';
 import { PORTABLE_TABLES, type PortableTable } from '../core/watch/tables.js';
 import { loadConfig } from '../app/config.js';
-import { EXIT, fail, usageMessage } from './errors.js';
+import { EXIT, fail } from './errors.js';
+import { parseCommandLine } from './args.js';
 import type { CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot migrate --from sqlite:FILE --to postgres://USER:PASSWORD@HOST:5432/DB [--force]
@@ -32,19 +32,9 @@ export const migrateCli: CliCommand = {
   name: 'migrate',
   help: HELP,
   async run(argv, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...argv],
-        options: { from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      }));
-    } catch (err) {
-      return fail(io.stderr, usageMessage(err), 'migrate');
-    }
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const parsed = parseCommandLine(migrateCli, argv, io, { from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean' } });
+    if (typeof parsed === 'number') return parsed;
+    const { values } = parsed;
     if (!values.from || !values.to) return fail(io.stderr, 'give both --from and --to.', 'migrate');
     let from: DatabaseSetting;
     let to: DatabaseSetting;

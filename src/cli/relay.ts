@@ -4,7 +4,7 @@
  * Exit status: 0 every server closed, 1 any open, 2 bad input or a refused target,
  * 3 nothing open but something inconclusive or untestable.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './args.js';
 import { RelayTargetError, relayReply, type RelayReport } from '../core/relay/index.js';
 import { renderText } from '../reply/render.js';
 import { serviceOverrides } from './service-options.js';
@@ -39,28 +39,15 @@ export const relayCli: CliCommand = {
   name: 'relay',
   help: HELP,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: {
-          json: { type: 'boolean' },
-          transcript: { type: 'boolean' },
-          timeout: { type: 'string' },
-          resolver: { type: 'string', multiple: true },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (err) {
-      io.stderr.write(`${(err as Error).message.split('\n')[0]} (see rblbot relay --help)\n`);
-      return 2;
-    }
+    const parsed = parseCommandLine(
+      relayCli,
+      argv,
+      io,
+      { json: { type: 'boolean' }, transcript: { type: 'boolean' }, timeout: { type: 'string' }, resolver: { type: 'string', multiple: true } },
+      true,
+    );
+    if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
     if (positionals.length !== 1) {
       io.stderr.write(
         positionals.length === 0

@@ -4,11 +4,11 @@
  * within one lease) and who holds the Discord gateway. Works on SQLite too, where the
  * one running bot is a fleet of one.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../app/config.js';
 import { formatDuration } from '../core/watch/duration.js';
 import { openWatchStore } from '../core/watch/open-store.js';
-import { EXIT, fail, usageMessage } from './errors.js';
+import { EXIT, fail } from './errors.js';
+import { parseCommandLine } from './args.js';
 import type { CliCommand } from './types.js';
 
 const HELP = `Usage: rblbot status [--json]
@@ -23,16 +23,9 @@ export const statusCli: CliCommand = {
   name: 'status',
   help: HELP,
   async run(argv, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
-    } catch (err) {
-      return fail(io.stderr, usageMessage(err), 'status');
-    }
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const parsed = parseCommandLine(statusCli, argv, io, { json: { type: 'boolean' } });
+    if (typeof parsed === 'number') return parsed;
+    const { values } = parsed;
     const config = loadConfig(io.env);
     let store;
     try {

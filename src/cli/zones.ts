@@ -3,9 +3,9 @@
  * why, dead lists never queried) and, with --probe, each active zone's health from its
  * RFC 5782 test points through the configured resolver.
  */
-import { parseArgs } from 'node:util';
 import { probeSummary } from '../core/check/earned.js';
-import { EXIT, fail, usageMessage } from './errors.js';
+import { EXIT, fail } from './errors.js';
+import { parseCommandLine } from './args.js';
 import { OptionError, SERVICE_OPTIONS, serviceOverrides } from './service-options.js';
 import type { CliCommand } from './types.js';
 
@@ -24,23 +24,9 @@ export const zonesCli: CliCommand = {
   name: 'zones',
   help: HELP,
   async run(argv, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...argv],
-        options: {
-          json: { type: 'boolean' },
-          probe: { type: 'boolean' },
-          ...SERVICE_OPTIONS,
-        },
-      }));
-    } catch (err) {
-      return fail(io.stderr, usageMessage(err), 'zones');
-    }
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const parsed = parseCommandLine(zonesCli, argv, io, { json: { type: 'boolean' }, probe: { type: 'boolean' }, ...SERVICE_OPTIONS });
+    if (typeof parsed === 'number') return parsed;
+    const { values } = parsed;
     let services;
     try {
       services = io.services(serviceOverrides(values));
