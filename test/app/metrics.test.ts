@@ -6,11 +6,13 @@
  * /healthz lists the live replicas and turns 503 with the reason when the resolver, the
  * store or this replica's heartbeat stops working.
  */
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../commands/dispatch.js';
 import { watchCommand } from '../../commands/watch.js';
-import { startMetricsEndpoint, type MetricsEndpoint } from '../../src/app/metrics/endpoint.js';
+import { acceptsGzip, startMetricsEndpoint, type MetricsEndpoint } from '../../src/app/metrics/endpoint.js';
 import { createHealthCheck } from '../../src/app/metrics/health.js';
 import { createPrometheusMetrics, type PrometheusMetrics } from '../../src/app/metrics/prometheus.js';
 import { createChecker } from '../../src/core/check/checker.js';
@@ -95,6 +97,46 @@ describe('/metrics', () => {
     expect(families.get('rblbot_watches')!.metrics[0]!.value).toBe('2');
     expect(families.get('rblbot_outbox_pending')!.metrics[0]!.value).toBe('0');
     expect(Number(families.get('rblbot_watch_cycle_duration_seconds')!.metrics[0]!.count)).toBe(1);
+  });
+
+  it('is gzipped for a scraper that asks for it (Prometheus does), plain otherwise', async () => {
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const [host, port] = [
+          endpoint.address.slice(0, endpoint.address.lastIndexOf(':')),
+          endpoint.address.slice(endpoint.address.lastIndexOf(':') + 1),
+        ];
+        httpGet({ host, port, path: '/metrics', headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const plain = await raw({});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+    const zipped = await raw({ 'accept-encoding': 'gzip' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('accept-encoding');
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 3);
+    const unzipped = gunzipSync(zipped.body).toString('utf8');
+    const names = (text: string) => parsePrometheusTextFormat(text).map((f) => f.name);
+    expect(names(unzipped)).toEqual(names(plain.body.toString('utf8')));
+    expect(unzipped).toContain('rblbot_listed{');
+    // Refused by weight: plain again.
+    expect((await raw({ 'accept-encoding': 'gzip;q=0, identity' })).headers['content-encoding']).toBeUndefined();
+  });
+
+  it('reads Accept-Encoding as RFC 9110 says', () => {
+    expect(acceptsGzip('gzip')).toBe(true);
+    expect(acceptsGzip('deflate, gzip;q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('GZIP')).toBe(true);
+    expect(acceptsGzip(undefined)).toBe(false);
+    expect(acceptsGzip('identity')).toBe(false);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('gzip;q=0, *')).toBe(false);
+    expect(acceptsGzip('br, *;q=0.1')).toBe(true);
   });
 
   it('has rblbot_listed 1 for the listed address × list and 0 for every other watched address × list', async () => {

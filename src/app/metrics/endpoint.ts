@@ -3,6 +3,9 @@
  * and GET /healthz (200 or 503, a JSON body with each check's detail). Its own listener,
  * apart from the chat adapters' PORT, so it can stay on a private interface.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { SharedHttpServer } from '../../adapters/http-server.js';
 import type { HealthReport } from './health.js';
 import type { PrometheusMetrics } from './prometheus.js';
@@ -22,11 +25,16 @@ export async function startMetricsEndpoint(
   http.route('/metrics', async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
     const parts = await metrics.parts();
-    res.writeHead(200, {
-      'content-type': metrics.contentType,
-      'cache-control': 'no-store',
-      'content-length': parts.reduce((n, p) => n + p.length, 0),
-    });
+    const headers = { 'content-type': metrics.contentType, 'cache-control': 'no-store', vary: 'accept-encoding' };
+    if (acceptsGzip(req.headers['accept-encoding'])) {
+      // Prometheus asks for gzip on every scrape; rblbot_listed alone is a line per watched
+      // address and list (10,000 addresses × 50 lists: about 30 MB of text, ~20× smaller zipped).
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip' });
+      if (req.method === 'HEAD') return void res.end();
+      await pipeline(Readable.from(parts), createGzip(), res);
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-length': parts.reduce((n, p) => n + p.length, 0) });
     if (req.method !== 'HEAD') for (const part of parts) res.write(part);
     res.end();
   });
@@ -46,4 +54,19 @@ export async function startMetricsEndpoint(
     address: `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`,
     close: () => http.close(),
   };
+}
+
+/**
+ * Does an Accept-Encoding header take gzip? RFC 9110 §12.5.3: gzip named with a weight
+ * above 0, or not named and "*" with a weight above 0.
+ */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  const weights = new Map<string, number>();
+  for (const item of header.split(',')) {
+    const [coding = '', ...params] = item.split(';').map((part) => part.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    weights.set(coding, q === undefined ? 1 : Number(q.slice(2)) || 0);
+  }
+  return (weights.get('gzip') ?? weights.get('*') ?? 0) > 0;
 }
