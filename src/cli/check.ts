@@ -7,7 +7,7 @@
  */
 import { TargetError, type CheckReport } from '../core/check/types.js';
 import type { Checker } from '../core/check/checker.js';
-import { isRangeText, parseRange } from '../core/check/ranges.js';
+import { isRangeText, parseRange, type AddressRange } from '../core/check/ranges.js';
 import { checkReportReply, rangeReply } from '../core/check/reply.js';
 import { renderText } from '../reply/render.js';
 import { EXIT, fail } from './errors.js';
@@ -55,9 +55,10 @@ export const checkCli: CliCommand = {
       return fail(io.stderr, (err as Error).message, err instanceof OptionError ? 'check' : undefined);
     }
 
-    await tuneTieringFor(addressCount(positionals));
+    const targets = positionals.map(planTarget);
+    await tuneTieringFor(targets.reduce((n, t) => n + (t.range?.addresses.length ?? 1), 0));
     // Check every target at once (a range is one target of many addresses); print in the order given.
-    const outcomes = await Promise.all(positionals.map((input) => checkTarget(services.checker, input)));
+    const outcomes = await Promise.all(targets.map((target) => checkTarget(services.checker, target)));
     let badInput = false;
     let listed = false;
     let unchecked = false;
@@ -89,26 +90,29 @@ export const checkCli: CliCommand = {
   },
 };
 
-/** About how many addresses `inputs` name (a range its size; a bad range counts as one). */
-function addressCount(inputs: readonly string[]): number {
-  let count = 0;
-  for (const input of inputs) {
-    try {
-      count += isRangeText(input) ? parseRange(input).addresses.length : 1;
-    } catch {
-      count += 1;
-    }
+/** One input as given; a range parsed once, here (its size also decides the tiering), or why it is no range. */
+interface Target {
+  readonly input: string;
+  readonly range?: AddressRange;
+  readonly error?: unknown;
+}
+
+function planTarget(input: string): Target {
+  if (!isRangeText(input)) return { input };
+  try {
+    return { input, range: parseRange(input) };
+  } catch (error) {
+    return { input, error };
   }
-  return count;
 }
 
 type Outcome = { input: string; range?: string; reports: CheckReport[] } | { input: string; error: unknown };
 
 /** One target, or every address of a range (at most a /24). */
-async function checkTarget(checker: Checker, input: string): Promise<Outcome> {
+async function checkTarget(checker: Checker, { input, range, error }: Target): Promise<Outcome> {
+  if (error !== undefined) return { input, error };
   try {
-    if (isRangeText(input)) {
-      const range = parseRange(input);
+    if (range) {
       const reports = await Promise.all(range.addresses.map((a) => checker.check(a)));
       return reports.length > 1 ? { input, range: range.label, reports } : { input, reports };
     }

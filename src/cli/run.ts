@@ -55,11 +55,8 @@ export async function runCli(argv: readonly string[], io: ProcessIO): Promise<nu
     return EXIT.usage;
   }
   const [command, services] = await Promise.all([entry.load(), serviceBuilder(entry, config)]);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(command.help);
-    return EXIT.ok;
-  }
   try {
+    // Each command answers --help itself, as it answers bad usage (args.ts).
     return await command.run(rest, { ...io, services });
   } catch (err) {
     // Subcommands answer their own errors; this is the net under them: one sentence, never a stack trace.

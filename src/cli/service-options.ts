@@ -10,7 +10,6 @@ export const SERVICE_OPTIONS = {
   resolver: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   zones: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export class OptionError extends UserError {}

@@ -6,6 +6,7 @@
  */
 import type { BounceDocument, DsnFields } from './input.js';
 import type { Reason } from './types.js';
+import { MAILBOX } from './text.js';
 
 export interface Notice {
   readonly reason: Reason;
@@ -20,7 +21,7 @@ export interface Notice {
   readonly remoteIp?: string | null;
 }
 
-const EMAIL = /[A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/;
+const EMAIL = new RegExp(MAILBOX);
 
 function address(v: string | undefined | null): string | null {
   const m = v ? EMAIL.exec(v.slice(0, 500)) : null;

@@ -9,7 +9,7 @@ import { DSN_FORMAT, FORMATS, GENERIC_DELAYED, GENERIC_ORIGINAL, TEXT_FORMAT, ty
 import { mayMatch, prefiltered, type Prefiltered } from './literals.js';
 import type { BounceDocument, DsnFields } from './input.js';
 import { MAX_LINE } from './input.js';
-import { logicalLines } from './text.js';
+import { logicalLines, MAILBOX } from './text.js';
 
 export interface RecipientBlock {
   /** Lower-cased address, or null when the bounce names none. */
@@ -36,15 +36,21 @@ const MAX_LINES = 20_000;
 const MAX_BLOCK_LINES = 400;
 const MAX_RECIPIENTS = 200;
 
-const ADDRESS = /<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?/;
+const ADDRESS = new RegExp(String.raw`<?(${MAILBOX})>?`);
 const ROLE = /^(?:postmaster|mailer-daemon|delist|delist-request|tosa|icloudadmin|abuse_rbl)@/i;
 /**
  * An Exim main-log line for a failed ("**") or deferred ("==") address, with or without its
  * date, time and message id: "2026-12-01 10:25:10 1tABeF-0002aB-Cd ** a@b R=dnslookup …".
  * The address follows the flag; the envelope sender in "MAIL FROM:<…>" later on is not it.
  */
-const EXIM_LOG =
-  /^(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})? (?:[+-]\d{4} )?(?:\[\d{1,10}\] )?)?(?:[A-Za-z0-9]{6,11}-[A-Za-z0-9]{6,11}-[A-Za-z0-9]{2,4} )?(?:\*\*|==) <?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?=[\s:]|$)/;
+const EXIM_LOG = new RegExp(
+  String.raw`^(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})? (?:[+-]\d{4} )?(?:\[\d{1,10}\] )?)?(?:[A-Za-z0-9]{6,11}-[A-Za-z0-9]{6,11}-[A-Za-z0-9]{2,4} )?(?:\*\*|==) <?(${MAILBOX})>?(?=[\s:]|$)`,
+);
+/** A line that starts with a recipient: bare, in angle brackets, or after a DSN field name or "To:". */
+const LEADING_ADDRESS = new RegExp(
+  String.raw`^\s{0,12}(?:final-recipient:\s{0,3}rfc822;\s{0,3}|original-recipient:\s{0,3}rfc822;\s{0,3}|to:\s{0,3})?<?(${MAILBOX})>?(?:[\s:,(]|$)`,
+  'i',
+);
 
 /** Plain address from a DSN recipient field ("rfc822; <a@b>"). */
 export function dsnAddress(value: string | undefined): string | null {
@@ -243,10 +249,7 @@ export function genericRecipient(line: string): string | undefined {
   if (/^\s{0,4}(?:from|envelope-from|return-path|reply-to|sender|x-[a-z-]{1,40}|original-mail-from|mail from)\s{0,2}:/i.test(head)) return undefined;
   const logged = EXIM_LOG.exec(head);
   if (logged) return logged[1]!.toLowerCase();
-  const lead =
-    /^\s{0,12}(?:final-recipient:\s{0,3}rfc822;\s{0,3}|original-recipient:\s{0,3}rfc822;\s{0,3}|to:\s{0,3})?<?([A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})>?(?:[\s:,(]|$)/i.exec(
-      head,
-    );
+  const lead = LEADING_ADDRESS.exec(head);
   if (lead && !ROLE.test(lead[1]!)) return lead[1]!.toLowerCase();
   const rcpt = /rcpt to:?\s{0,3}<([^<>\s]{1,254})>/i.exec(head);
   if (rcpt && rcpt[1]!.includes('@')) return rcpt[1]!.toLowerCase();

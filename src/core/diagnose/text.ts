@@ -5,6 +5,13 @@
  */
 import { MAX_LINE } from './input.js';
 
+/**
+ * A mail address as bounces write it, as the source of a regular expression to build larger
+ * ones from: a local part of the usual characters and a dotted domain, both bounded so that
+ * scans stay linear. The one definition for the reader and the notices.
+ */
+export const MAILBOX = String.raw`[A-Za-z0-9._%+=&'/!#$^{}|~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}`;
+
 /** Most lines we look at; NDRs are short, a 1 MB paste is cut here. */
 const MAX_LINES = 20000;
 

@@ -109,9 +109,10 @@ export class RoundTrip {
 
 /**
  * Slow start ends when a round with a bigger window brings fewer than this many times the
- * answers per millisecond of the best round before (BBR's start-up asks 25% more; a doubled window that is not the limit brings twice the rate, and less than 50% more is noise: warm-up):
- * more lookups at once no longer make the resolver answer faster, they only wait in its
- * queue until it drops them.
+ * answers per millisecond of the best round before: more lookups at once no longer make
+ * the resolver answer faster, they only wait in its queue until it drops them. (BBR's
+ * start-up asks for 25% more; a doubled window that is not the limit brings twice the
+ * rate, and less than 50% more is noise: warm-up.)
  */
 const RATE_GAIN = 1.5;
 /** A round's rate is judged on this many answers at least. */

@@ -34,9 +34,9 @@ const UNIT_ALIASES: Record<string, string> = {
   days: 'd',
 };
 
-/** The longest interval accepted: a watch checked less than monthly is not watching. */
 /** One day in milliseconds: history periods and retention are whole days. */
 export const DAY_MS = UNIT_MS.d!;
+/** The longest interval accepted: a watch checked less than monthly is not watching. */
 export const MAX_INTERVAL_MS = 30 * UNIT_MS.d!;
 export const DEFAULT_INTERVAL_MS = UNIT_MS.h!;
 export const DEFAULT_MIN_INTERVAL_MS = 15 * UNIT_MS.m!;
